@@ -1,0 +1,25 @@
+/**
+ * Branch naming: one branch per task, `<branch_prefix><issue>/<task-id>`.
+ */
+import { isTaskId } from "./task.js";
+
+export interface TaskBranch {
+  issue: number;
+  task: string;
+}
+
+export function taskBranch(prefix: string, issue: number, task: string): string {
+  return `${prefix}${issue}/${task}`;
+}
+
+/** Read a branch or ref (`refs/heads/dispatch/42/api-tests`) back into its issue and task; null when it is not a task branch. */
+export function parseTaskBranch(prefix: string, ref: string): TaskBranch | null {
+  const name = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
+  if (!name.startsWith(prefix)) return null;
+  const match = /^(\d+)\/([^/]+)$/.exec(name.slice(prefix.length));
+  if (!match) return null;
+  const issue = Number(match[1]);
+  const task = match[2]!;
+  if (!Number.isSafeInteger(issue) || issue <= 0 || !isTaskId(task)) return null;
+  return { issue, task };
+}
