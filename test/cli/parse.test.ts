@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const bin = join(root, "bin/dispatch.js");
+let scratch: string;
+
+/** Run the real command line, as `npx dispatch …` does once `npm ci` has built lib/. */
+function dispatch(args: string[], input: string) {
+  return execa("node", [bin, ...args], { input, reject: false, cwd: root });
+}
+
+beforeAll(async () => {
+  // The same build `npm ci` runs through `prepare`. Type errors elsewhere in src/ still emit JavaScript;
+  // the type check proper is `npm run typecheck`, so only a missing output fails here.
+  await execa(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], { cwd: root, reject: false });
+  scratch = mkdtempSync(join(tmpdir(), "dispatch-cli-"));
+}, 120_000);
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("dispatch parse", () => {
+  it("prints the seed's three things as one JSON object, keys in the contract's order", async () => {
+    const body = [
+      "/dispatch three things:",
+      "1. use opus to do a security review of the auth module",
+      "2. use sonnet to write unit tests for the API endpoints",
+      "3. use gemini to update the README with recent changes",
+    ].join("\n");
+    const result = await dispatch(["parse"], body);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")).toHaveLength(1);
+    const command = JSON.parse(result.stdout);
+    expect(Object.keys(command)).toEqual(["kind", "tasks"]);
+    expect(Object.keys(command.tasks[0])).toEqual(["id", "title", "prompt", "model", "agent", "worktree", "steps", "after"]);
+    expect(command.tasks.map((t: { id: string; model: string; agent: string }) => [t.id, t.model, t.agent])).toEqual([
+      ["security-review", "opus", "claude"],
+      ["unit-tests", "sonnet", "claude"],
+      ["update-readme", "gemini", "gemini"],
+    ]);
+  });
+
+  it.each([
+    ["/dispatch status\n", '{"kind":"status","task":null}'],
+    ["/dispatch help", '{"kind":"help"}'],
+    ["just a comment", '{"kind":"none"}'],
+    ["/dispatch cancel all", '{"kind":"cancel","task":"all"}'],
+    ["/dispatch retry api-tests", '{"kind":"retry","task":"api-tests"}'],
+    ["/dispatch answer security-review yes, flag INFO logs too", '{"kind":"answer","task":"security-review","text":"yes, flag INFO logs too"}'],
+    ["/dispatch note api-tests skip orders", '{"kind":"note","task":"api-tests","text":"skip orders"}'],
+  ])("%j → %s", async (input, json) => {
+    const result = await dispatch(["parse"], input);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(json);
+  });
+
+  it("an error command is still exit 0, with kind first", async () => {
+    const result = await dispatch(["parse"], "/dispatch");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^\{"kind":"error","message":"Nothing to dispatch/);
+  });
+
+  it("an empty standard input is not a command", async () => {
+    const result = await dispatch(["parse"], "");
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ kind: "none" });
+  });
+
+  it("--config reads a dispatch.yml: default model, aliases and limit", async () => {
+    const file = join(scratch, "dispatch.yml");
+    writeFileSync(file, "default_model: fast\nmax_tasks: 2\nmodels:\n  fast: { agent: gemini, model: gemini-2.5-flash }\n");
+    const one = await dispatch(["parse", "--config", file], "/dispatch fix the flaky test");
+    expect(one.exitCode).toBe(0);
+    expect(JSON.parse(one.stdout).tasks[0]).toMatchObject({ model: "gemini-2.5-flash", agent: "gemini" });
+
+    const three = await dispatch(["parse", `--config=${file}`], "/dispatch three things:\n- a\n- b\n- c");
+    expect(JSON.parse(three.stdout)).toEqual({
+      kind: "error",
+      message: "3 tasks is more than this repository's limit of 2 (max_tasks in .github/dispatch.yml). Split the list over several comments, or raise the limit.",
+    });
+  });
+
+  it("an empty --config file means the defaults", async () => {
+    const file = join(scratch, "empty.yml");
+    writeFileSync(file, "");
+    const result = await dispatch(["parse", "--config", file], "/dispatch fix it");
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).tasks[0]).toMatchObject({ model: "sonnet", agent: "claude" });
+  });
+
+  it.each([
+    ["unknown key", "max_task: 3\n", /max_task/],
+    ["wrong type", "max_tasks: many\n", /`max_tasks`/],
+    ["bad YAML", "models: [\n", /not valid YAML/],
+  ])("an invalid --config (%s) is a message on stderr and exit 2", async (_, yaml, message) => {
+    const file = join(scratch, "bad.yml");
+    writeFileSync(file, yaml);
+    const result = await dispatch(["parse", "--config", file], "/dispatch status");
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("a missing --config file or a bad invocation is exit 2", async () => {
+    const missing = await dispatch(["parse", "--config", join(scratch, "nope.yml")], "/dispatch status");
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.yml/);
+
+    const noFile = await dispatch(["parse", "--config"], "");
+    expect(noFile.exitCode).toBe(2);
+    expect(noFile.stderr).toMatch(/--config needs a file/);
+
+    const unknown = await dispatch(["frobnicate"], "");
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command: frobnicate/);
+  });
+
+  it("help describes the commands", async () => {
+    const result = await dispatch(["--help"], "");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("parse [--config FILE]");
+  });
+});
