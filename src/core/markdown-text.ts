@@ -1,0 +1,65 @@
+/**
+ * Text from agents and people placed into comments the app posts: shown as written, never able to forge a hidden
+ * marker, ping someone, or break the comment's layout; and cut to fit GitHub's size limit.
+ */
+
+/** Backslash-escaped: everything that could start markdown, HTML, an entity or math inside a line. */
+const SPECIAL = /[\\`*_[\]<>&()|~!$]/g;
+const ESCAPED = /\\([\\`*_[\]<>&()|~!$])|&mdash;|&#8288;/g;
+/** `@name` that GitHub would turn into a mention. */
+const MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
+/** U+2060 WORD JOINER: invisible, breaks mentions and markers without changing what a reader sees. */
+export const WORD_JOINER = "\u2060";
+
+/**
+ * One line of plain text as inline markdown that renders exactly as the text and reads back with `unescapeInline`.
+ * Line breaks become spaces; ` — ` stays free for the renderer (em dashes are written `&mdash;`).
+ */
+export function escapeInline(text: string): string {
+  return oneLine(text)
+    .replace(SPECIAL, "\\$&")
+    .replace(/—/g, "&mdash;")
+    .replace(MENTION, "$1@&#8288;");
+}
+
+export function unescapeInline(markdown: string): string {
+  return markdown.replace(ESCAPED, (whole, char: string | undefined) => {
+    if (char !== undefined) return char;
+    return whole === "&mdash;" ? "—" : "";
+  });
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+
+/**
+ * Markdown written by an agent (a question, output.md), kept as markdown but defused: no hidden `dispatch:` marker
+ * can be forged, no one is mentioned, no issue is closed by a keyword, CRLF becomes LF.
+ */
+export function defuseMarkdown(markdown: string): string {
+  return markdown
+    .replace(/\r\n?/g, "\n")
+    .replace(/dispatch:/gi, (m) => `dispatch${WORD_JOINER}:`)
+    .replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, `$1@${WORD_JOINER}`)
+    .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)(?=[\w.-]*\/?[\w.-]*#\d)/gi, `$1${WORD_JOINER}$2`);
+}
+
+/**
+ * Cut `text` to at most `max` characters, ending with `notice` when cut; never splits a surrogate pair and closes
+ * a code fence left open by the cut.
+ */
+export function fitText(text: string, max: number, notice: string): string {
+  if (text.length <= max) return text;
+  const fence = "\n```";
+  let cut = Math.max(0, max - notice.length - fence.length - 2);
+  if (cut > 0 && /[\uD800-\uDBFF]/.test(text[cut - 1]!)) cut--;
+  let kept = text.slice(0, cut).trimEnd();
+  if (((kept.match(/^ {0,3}(```|~~~)/gm) ?? []).length) % 2 === 1) kept += fence;
+  return `${kept}\n\n${notice}`.slice(0, max);
+}
+
+/** A URL as a markdown link destination: spaces, parentheses and angle brackets percent-encoded. */
+export function markdownUrl(url: string): string {
+  return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}

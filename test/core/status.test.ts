@@ -1,0 +1,478 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { TASK_STATUSES, type ItemState, type Plan, type PlanItem } from "../../src/core/plan.js";
+import {
+  COMMENT_LIMIT,
+  dispatchFinished,
+  findStatusCommand,
+  isFinished,
+  parseStatus,
+  queuedView,
+  renderStatus,
+  statusMarker,
+  taskViewFromPlan,
+  type StatusView,
+  type TaskView,
+} from "../../src/core/status.js";
+import { AGENTS, type TaskSpec } from "../../src/core/task.js";
+
+const REPO = "https://github.com/acme/shop";
+
+const items = (spec: Array<[ItemState, string]>): PlanItem[] => spec.map(([state, text]) => ({ text, state }));
+
+const seedView: StatusView = {
+  command: 1234,
+  issue: 42,
+  base: "main",
+  repoUrl: REPO,
+  tasks: [
+    {
+      id: "security-review",
+      title: "do a security review of the auth module",
+      model: "opus",
+      agent: "claude",
+      status: "running",
+      items: items([
+        ["done", "Scan for hardcoded secrets"],
+        ["done", "Review authentication logic"],
+        ["done", "Check dependency vulnerabilities"],
+        ["pending", "Audit SQL injection risks"],
+        ["pending", "Write findings report"],
+      ]),
+      branch: "dispatch/42/security-review",
+      after: [],
+      run: `${REPO}/actions/runs/123`,
+      asked: [1],
+    },
+    {
+      id: "api-tests",
+      title: "write unit tests for the API endpoints",
+      model: "sonnet",
+      agent: "claude",
+      status: "waiting",
+      items: [
+        { text: "Write tests for /auth endpoints", state: "done", note: "12 tests" },
+        { text: "Write tests for /users endpoints", state: "done" },
+        { text: "Decide whether to mock the payment gateway", state: "question" },
+        { text: "Run test suite and fix failures", state: "pending" },
+      ],
+      branch: "dispatch/42/api-tests",
+      after: [],
+      run: `${REPO}/actions/runs/124`,
+      asked: [1, 2],
+    },
+    {
+      id: "update-readme",
+      title: "update the README with recent changes",
+      model: "gemini",
+      agent: "gemini",
+      status: "done",
+      items: items([
+        ["done", "Review recent changes in git log"],
+        ["done", "Update README installation section"],
+      ]),
+      branch: "dispatch/42/update-readme",
+      after: [],
+      run: `${REPO}/actions/runs/125`,
+      pr: { number: 57, url: `${REPO}/pull/57` },
+      cost_usd: 0.42,
+      asked: [],
+    },
+    {
+      id: "deps-audit",
+      title: "audit dependencies",
+      model: "gpt-5",
+      agent: "codex",
+      status: "failed",
+      items: [
+        { text: "Run the dependency audit", state: "error", reason: "npm audit exited 1\nregistry unreachable" },
+        { text: "Write a summary to output.md", state: "pending" },
+      ],
+      branch: "dispatch/42/deps-audit",
+      after: [],
+      error: "the agent exited with status 1",
+      asked: [],
+    },
+    {
+      id: "orders-api",
+      title: "add the orders API",
+      model: "sonnet",
+      agent: "claude",
+      status: "queued",
+      items: [],
+      branch: "dispatch/42/orders-api",
+      after: ["deps-audit"],
+      asked: [],
+    },
+  ],
+};
+
+describe("markers", () => {
+  it("names the command comment and reads it back only at the top", () => {
+    expect(statusMarker(1234)).toBe("<!-- dispatch:status comment=1234 -->");
+    expect(findStatusCommand(`${statusMarker(99)}\nrest`)).toBe(99);
+    expect(findStatusCommand(`\n  ${statusMarker(7)}`)).toBe(7);
+    expect(findStatusCommand(`quoting: ${statusMarker(7)}`)).toBeNull();
+    expect(findStatusCommand("<!-- dispatch:status comment=abc -->")).toBeNull();
+    expect(findStatusCommand("")).toBeNull();
+  });
+});
+
+describe("renderStatus", () => {
+  it("looks like the seed's status, with links and hidden state", () => {
+    expect(renderStatus(seedView)).toMatchInlineSnapshot(`
+      "<!-- dispatch:status comment=1234 -->
+      <!-- dispatch:view {"issue":42,"base":"main","repoUrl":"https://github.com/acme/shop","branches":"dispatch/42/"} -->
+      ⏳ **dispatch** · 1 of 5 tasks complete · 1 waiting for an answer · 1 failed
+
+      <!-- dispatch:task {"id":"security-review","title":"do a security review of the auth module","model":"opus","status":"running","runPath":"/actions/runs/123","asked":[1]} -->
+      ● **security-review** (opus) — 3/5 items complete · [run](https://github.com/acme/shop/actions/runs/123) · [branch](https://github.com/acme/shop/tree/dispatch/42/security-review)
+      &emsp;✓ Scan for hardcoded secrets
+      &emsp;✓ Review authentication logic
+      &emsp;✓ Check dependency vulnerabilities
+      &emsp;⋯ Audit SQL injection risks (in progress)
+      &emsp;○ Write findings report
+
+      <!-- dispatch:task {"id":"api-tests","title":"write unit tests for the API endpoints","model":"sonnet","status":"waiting","runPath":"/actions/runs/124","asked":[1,2]} -->
+      ● **api-tests** (sonnet) — waiting for an answer · [run](https://github.com/acme/shop/actions/runs/124) · [branch](https://github.com/acme/shop/tree/dispatch/42/api-tests)
+      &emsp;✓ Write tests for /auth endpoints — 12 tests
+      &emsp;✓ Write tests for /users endpoints
+      &emsp;? Decide whether to mock the payment gateway
+      &emsp;○ Run test suite and fix failures
+
+      <!-- dispatch:task {"id":"update-readme","title":"update the README with recent changes","model":"gemini","status":"done","runPath":"/actions/runs/125","pr":57,"cost_usd":0.42} -->
+      ● **update-readme** (gemini) — COMPLETE · [run](https://github.com/acme/shop/actions/runs/125) · [branch](https://github.com/acme/shop/tree/dispatch/42/update-readme) · [PR #57](https://github.com/acme/shop/pull/57) · \\$0.42
+      &emsp;✓ Review recent changes in git log
+      &emsp;✓ Update README installation section
+
+      <!-- dispatch:task {"id":"deps-audit","title":"audit dependencies","model":"gpt-5","status":"failed","error":"the agent exited with status 1","reasons":{"0":"npm audit exited 1\\nregistry unreachable"}} -->
+      ● **deps-audit** (gpt-5) — FAILED: the agent exited with status 1 · [branch](https://github.com/acme/shop/tree/dispatch/42/deps-audit)
+      &emsp;✗ Run the dependency audit — npm audit exited 1
+      &emsp;○ Write a summary to output.md
+
+      <!-- dispatch:task {"id":"orders-api","title":"add the orders API","model":"sonnet","status":"queued","after":["deps-audit"]} -->
+      ● **orders-api** (sonnet) — queued, after deps-audit · [branch](https://github.com/acme/shop/tree/dispatch/42/orders-api)
+      "
+    `);
+  });
+
+  it("says plainly when the dispatch is finished", () => {
+    const done = (task: TaskView): TaskView => ({ ...task, status: "done" });
+    const headline = (view: StatusView) => renderStatus(view).split("\n")[2];
+    expect(headline({ ...seedView, tasks: seedView.tasks.map(done) })).toBe("✅ **dispatch** · all 5 tasks complete");
+    expect(headline({ ...seedView, tasks: [done(seedView.tasks[0]!)] })).toBe("✅ **dispatch** · the task is complete");
+    expect(headline({ ...seedView, tasks: [seedView.tasks[2]!, seedView.tasks[3]!] })).toBe(
+      "⚠️ **dispatch** · finished · 1 of 2 tasks complete · 1 failed",
+    );
+    expect(headline({ ...seedView, tasks: [seedView.tasks[0]!] })).toBe("⏳ **dispatch** · 0 of 1 task complete");
+    expect(headline({ ...seedView, tasks: [] })).toBe("✅ **dispatch** · no tasks");
+  });
+
+  it("shows every status in its task's headline", () => {
+    const base = seedView.tasks[0]!;
+    const line = (task: Partial<TaskView>) =>
+      renderStatus({ ...seedView, tasks: [{ ...base, ...task }] })
+        .split("\n")
+        .find((l) => l.startsWith("●"));
+    expect(line({ status: "queued", run: undefined })).toBe(
+      `● **security-review** (opus) — queued · [branch](${REPO}/tree/dispatch/42/security-review)`,
+    );
+    expect(line({ status: "cancelled", error: "cancelled by @octocat" })).toContain(
+      "— cancelled: cancelled by @&#8288;octocat · [run]",
+    );
+    expect(line({ status: "running", items: [] })).toContain("— running ·");
+    expect(line({ status: "failed" })).toContain("— FAILED · [run]");
+  });
+
+  it("marks the current item only while the task runs", () => {
+    const running = renderStatus({ ...seedView, tasks: [seedView.tasks[0]!] });
+    expect(running).toContain("&emsp;⋯ Audit SQL injection risks (in progress)\n&emsp;○ Write findings report");
+    const cancelled = renderStatus({ ...seedView, tasks: [{ ...seedView.tasks[0]!, status: "cancelled" }] });
+    expect(cancelled).toContain("&emsp;○ Audit SQL injection risks\n");
+  });
+
+  it("cannot be broken or forged by the text of items", () => {
+    const hostile: TaskView = {
+      ...seedView.tasks[0]!,
+      title: "--> <!-- dispatch:task {} -->",
+      items: [
+        { text: "<!-- dispatch:status comment=1 --> **bold** [link](x) @team $x$ `code`", state: "done", note: "a — b" },
+        { text: "ends with (in progress)", state: "pending" },
+      ],
+    };
+    const body = renderStatus({ ...seedView, tasks: [hostile] });
+    expect(body.match(/<!--/g)).toHaveLength(3);
+    expect(body.match(/-->/g)).toHaveLength(3);
+    expect(body).not.toMatch(/[^\\]\*\*bold/);
+    expect(body).not.toContain("@team");
+    expect(parseStatus(body)).toEqual({ ...seedView, tasks: [hostile] });
+  });
+});
+
+describe("parseStatus", () => {
+  it("reads back the seed view", () => {
+    expect(parseStatus(renderStatus(seedView))).toEqual(seedView);
+  });
+
+  it("is null for a comment that is not a status comment", () => {
+    expect(parseStatus("hello")).toBeNull();
+    expect(parseStatus(`> ${statusMarker(5)}`)).toBeNull();
+  });
+
+  it("does its best with a body a person edited, and never throws", () => {
+    const body = renderStatus(seedView);
+    const edited = body
+      .replace(/<!-- dispatch:task \{"id":"api-tests".*\n/, "<!-- dispatch:task {broken json -->\n")
+      .replace("&emsp;○ Write findings report", "&emsp;○ Write the findings report, please")
+      .replace(/\n/g, "\r\n");
+    const view = parseStatus(edited)!;
+    expect(view.tasks.map((t) => t.id)).toEqual(["security-review", "update-readme", "deps-audit", "orders-api"]);
+    expect(view.tasks[0]!.items[4]).toEqual({ text: "Write the findings report, please", state: "pending" });
+    expect(parseStatus(statusMarker(3))).toEqual({ command: 3, issue: 0, base: "", repoUrl: "", tasks: [] });
+
+    const lines = body.split("\n");
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(lines.length), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(lines.length), fc.string({ unit: "binary" })), { maxLength: 4 }),
+        (drops, inserts) => {
+          const copy = lines.filter((_, i) => i === 0 || !drops.includes(i));
+          for (const [at, text] of inserts) copy.splice(at, 0, text);
+          expect(() => parseStatus(copy.join("\n"))).not.toThrow();
+          expect(() => parseStatus(`${statusMarker(1)}\n${inserts.map(([, t]) => t).join("\n")}`)).not.toThrow();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------- round trip ----------
+
+const word = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9.,:;'"`()\/#@&<>*_!?[\]{}|~+=$%^\\-]{0,10}$/) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom("—", "<!--", "-->", "dispatch:task", "&mdash;", "&#8288;", "@team", "(in", "progress)", "✓", "?", "&emsp;", "日本語", "🚀"),
+  },
+);
+const phrase = fc.array(word, { minLength: 1, maxLength: 8 }).map((w) => w.join(" "));
+const item: fc.Arbitrary<PlanItem> = fc.oneof(
+  fc.record({ text: phrase, state: fc.constantFrom<ItemState>("pending", "question") }),
+  fc.record({ text: phrase, state: fc.constant<ItemState>("done"), note: phrase }, { requiredKeys: ["text", "state"] }),
+  fc.record(
+    {
+      text: phrase,
+      state: fc.constant<ItemState>("error"),
+      reason: fc.oneof(
+        phrase,
+        fc.array(phrase, { minLength: 2, maxLength: 4 }).map((l) => l.join("\n")),
+        fc.string({ unit: "binary", maxLength: 400 }),
+      ),
+    },
+    { requiredKeys: ["text", "state"] },
+  ),
+);
+const id = fc.stringMatching(/^[a-z0-9][a-z0-9]{0,8}(-[a-z0-9]{1,8}){0,2}$/);
+const url = fc.oneof(
+  fc.integer({ min: 1, max: 1e10 }).map((n) => `${REPO}/actions/runs/${n}`),
+  fc.integer({ min: 1, max: 1e10 }).map((n) => `${REPO}/actions/runs/${n}/job/${n + 1}`),
+  fc.webUrl(),
+);
+const task: fc.Arbitrary<TaskView> = fc
+  .record(
+    {
+      id,
+      title: phrase,
+      model: fc.constantFrom("opus", "sonnet", "gemini", "gemini-2.5-flash", "gpt-5", "o4-mini", "fast", "my bot (v2)"),
+      agent: fc.constantFrom(...AGENTS),
+      status: fc.constantFrom(...TASK_STATUSES),
+      items: fc.array(item, { maxLength: 8 }),
+      otherBranch: fc.option(fc.stringMatching(/^[a-z][a-z0-9/_.-]{0,30}$/), { nil: undefined }),
+      after: fc.array(id, { maxLength: 3 }),
+      run: url,
+      pr: fc.oneof(
+        fc.integer({ min: 1, max: 99999 }).map((number) => ({ number, url: `${REPO}/pull/${number}` })),
+        fc.record({ number: fc.integer({ min: 1, max: 99999 }), url: fc.webUrl() }),
+      ),
+      error: phrase,
+      cost_usd: fc.oneof(fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100), fc.double({ min: 0, max: 1e4, noNaN: true })),
+      asked: fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { maxLength: 5 }).map((a) => a.sort((x, y) => x - y)),
+    },
+    { requiredKeys: ["id", "title", "model", "agent", "status", "items", "after", "asked"] },
+  )
+  .map(({ otherBranch, ...rest }) => ({ ...rest, branch: otherBranch ?? `dispatch/42/${rest.id}` }) as TaskView)
+  .filter((t) => !Object.is(t.cost_usd, -0));
+const view: fc.Arbitrary<StatusView> = fc.record({
+  command: fc.integer({ min: 1, max: 2 ** 40 }),
+  issue: fc.integer({ min: 1, max: 1e6 }),
+  base: fc.constantFrom("main", "feature/x", "release-1.2"),
+  repoUrl: fc.constantFrom(REPO, "https://github.com/octo-org/hello.world"),
+  tasks: fc.array(task, { maxLength: 8 }),
+});
+
+describe("round trip", () => {
+  it("parseStatus(renderStatus(v)) equals v for every status, item state, link and question number", () => {
+    fc.assert(
+      fc.property(view, (v) => {
+        const body = renderStatus(v);
+        expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+        expect(parseStatus(body)).toEqual(v);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("size limit", () => {
+  const long = (n: number, i: number) => `Step ${i}: ${"check every endpoint and write down what it returns ".repeat(n)}`.trim();
+  const big = (count: number, extra: Partial<TaskView> = {}): StatusView => ({
+    ...seedView,
+    tasks: Array.from({ length: count }, (_, t) => ({
+      id: `task-${t}-perf-audit`,
+      title: `Load test the top API endpoints and check database indexes, part ${t}`,
+      model: "sonnet",
+      agent: "claude",
+      status: (["running", "done", "waiting", "failed"] as const)[t % 4]!,
+      items: Array.from({ length: 8 }, (_, i) => ({ text: long(4, i), state: i < 3 ? "done" : "pending" }) as PlanItem),
+      branch: `dispatch/42/task-${t}-perf-audit`,
+      after: [],
+      run: `${REPO}/actions/runs/${9_000_000_000 + t}`,
+      ...(t % 4 === 1 ? { pr: { number: 1000 + t, url: `${REPO}/pull/${1000 + t}` } } : {}),
+      asked: t % 4 === 2 ? [1, 2] : [],
+      ...extra,
+    })),
+  });
+
+  it("collapses finished tasks first, keeping the others' items", () => {
+    const v = big(40);
+    const body = renderStatus(v);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    const parsed = parseStatus(body)!;
+    for (const [i, t] of parsed.tasks.entries()) {
+      expect(t.items).toEqual(isFinished(v.tasks[i]!) ? [] : v.tasks[i]!.items);
+      expect({ ...t, items: [] }).toEqual({ ...v.tasks[i]!, items: [] });
+    }
+  });
+
+  it("keeps 256 tasks with 8 long items each under the limit, and remembers every task", () => {
+    const v = big(256);
+    const body = renderStatus(v);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    const parsed = parseStatus(body)!;
+    expect(parsed.tasks).toHaveLength(256);
+    expect(parsed.tasks.map(({ id, status, asked, pr, branch }) => ({ id, status, asked, pr, branch }))).toEqual(
+      v.tasks.map(({ id, status, asked, pr, branch }) => ({ id, status, asked, pr, branch })),
+    );
+    expect(body).toContain("● **task-0-perf-audit** (sonnet) — 3/8 items complete\n");
+  });
+
+  it("cuts tasks with a clear note when even headlines do not fit", () => {
+    const v = big(256, { error: "x".repeat(2000), status: "failed" });
+    const body = renderStatus(v);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body).toMatch(/_… \d+ more tasks not shown: this comment reached GitHub's size limit\./);
+    const parsed = parseStatus(body)!;
+    expect(parsed.tasks.length).toBeGreaterThan(10);
+    expect(parsed.tasks.length).toBeLessThan(256);
+  });
+
+  it("never exceeds the limit, whatever the view", () => {
+    const huge = "y".repeat(70_000);
+    expect(renderStatus({ ...seedView, repoUrl: huge }).length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(renderStatus({ ...seedView, tasks: [{ ...seedView.tasks[0]!, title: huge, error: huge }] }).length).toBeLessThanOrEqual(
+      COMMENT_LIMIT,
+    );
+  });
+});
+
+describe("task views", () => {
+  const spec: TaskSpec = {
+    id: "db-migration",
+    title: "database migration",
+    prompt: "database migration: …",
+    model: "sonnet",
+    agent: "claude",
+    worktree: false,
+    steps: ["refactor schema to use UUIDs", "update all queries\n  to use UUIDs"],
+    after: ["schema"],
+  };
+
+  it("queues a task with its steps", () => {
+    expect(queuedView({ spec, branch: "dispatch/42/db-migration" })).toEqual({
+      id: "db-migration",
+      title: "database migration",
+      model: "sonnet",
+      agent: "claude",
+      status: "queued",
+      items: [
+        { text: "refactor schema to use UUIDs", state: "pending" },
+        { text: "update all queries to use UUIDs", state: "pending" },
+      ],
+      branch: "dispatch/42/db-migration",
+      after: ["schema"],
+      asked: [],
+    });
+  });
+
+  const plan: Plan = {
+    task: "db-migration",
+    title: "Database migration",
+    model: "opus",
+    agent: "claude",
+    issue: 42,
+    status: "running",
+    run: `${REPO}/actions/runs/5`,
+    updated: "2026-01-01T00:00:00.000Z",
+    cost_usd: 0.1,
+    items: items([["done", "a"], ["pending", "b"]]),
+    notes: [],
+  };
+
+  it("takes status, items, run and cost from the plan and keeps what only the app knows", () => {
+    const previous: TaskView = {
+      ...queuedView({ spec, branch: "dispatch/42/db-migration" }),
+      pr: { number: 3, url: `${REPO}/pull/3` },
+      asked: [1],
+      error: "old failure",
+    };
+    expect(taskViewFromPlan({ previous, plan })).toEqual({
+      id: "db-migration",
+      title: "Database migration",
+      model: "opus",
+      agent: "claude",
+      status: "running",
+      items: plan.items,
+      branch: "dispatch/42/db-migration",
+      after: ["schema"],
+      run: `${REPO}/actions/runs/5`,
+      pr: { number: 3, url: `${REPO}/pull/3` },
+      cost_usd: 0.1,
+      asked: [1],
+    });
+  });
+
+  it("keeps the previous run and cost when the plan has none, and explains a failure", () => {
+    const previous: TaskView = { ...queuedView({ spec, branch: "b" }), run: "r", cost_usd: 2 };
+    const failed: Plan = { ...plan, status: "failed", items: items([["error", "Run the migration"]]) };
+    delete failed.run;
+    delete failed.cost_usd;
+    expect(taskViewFromPlan({ previous, plan: failed })).toMatchObject({
+      status: "failed",
+      run: "r",
+      cost_usd: 2,
+      error: "stopped at “Run the migration”",
+    });
+    expect(taskViewFromPlan({ previous: { ...previous, error: "job timed out" }, plan: failed }).error).toBe("job timed out");
+  });
+
+  it("knows finished tasks and finished dispatches", () => {
+    expect(TASK_STATUSES.filter((status) => isFinished({ ...seedView.tasks[0]!, status }))).toEqual([
+      "done",
+      "failed",
+      "cancelled",
+    ]);
+    expect(dispatchFinished(seedView)).toBe(false);
+    expect(dispatchFinished({ ...seedView, tasks: seedView.tasks.filter(isFinished) })).toBe(true);
+  });
+});
