@@ -1,0 +1,354 @@
+/**
+ * `POST /graphql`, executed by the real `graphql` package against a small subset of GitHub's schema (same type and
+ * field names): `Repository.object(expression:)` over the bare repository and issue comments as a connection.
+ */
+import { buildSchema, graphql, GraphQLError } from "graphql";
+import { listTree, objectType, readBlob, readCommit, revParse } from "./git.js";
+import type { Route } from "./http.js";
+import type { StandIn } from "./server.js";
+import type { Comment, Repo } from "./store.js";
+
+const SCHEMA = buildSchema(/* GraphQL */ `
+  scalar GitObjectID
+  scalar URI
+  scalar DateTime
+
+  type Query {
+    repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
+  }
+
+  type Repository {
+    id: ID!
+    name: String!
+    nameWithOwner: String!
+    url: URI!
+    defaultBranchRef: Ref
+    object(expression: String, oid: GitObjectID): GitObject
+    issue(number: Int!): Issue
+    pullRequest(number: Int!): PullRequest
+    issueOrPullRequest(number: Int!): IssueOrPullRequest
+  }
+
+  type Ref {
+    name: String!
+    prefix: String!
+    target: GitObject
+  }
+
+  interface GitObject {
+    id: ID!
+    oid: GitObjectID!
+    abbreviatedOid: String!
+  }
+
+  type Blob implements GitObject {
+    id: ID!
+    oid: GitObjectID!
+    abbreviatedOid: String!
+    byteSize: Int!
+    isBinary: Boolean
+    isTruncated: Boolean!
+    text: String
+  }
+
+  type Tree implements GitObject {
+    id: ID!
+    oid: GitObjectID!
+    abbreviatedOid: String!
+    entries: [TreeEntry!]
+  }
+
+  type TreeEntry {
+    name: String!
+    path: String
+    type: String!
+    mode: Int!
+    oid: GitObjectID!
+    object: GitObject
+  }
+
+  type Commit implements GitObject {
+    id: ID!
+    oid: GitObjectID!
+    abbreviatedOid: String!
+    message: String!
+    committedDate: DateTime!
+    tree: Tree!
+  }
+
+  interface Actor {
+    login: String!
+    url: URI!
+    avatarUrl: URI!
+  }
+
+  type User implements Actor {
+    login: String!
+    url: URI!
+    avatarUrl: URI!
+  }
+
+  type Bot implements Actor {
+    login: String!
+    url: URI!
+    avatarUrl: URI!
+  }
+
+  union IssueOrPullRequest = Issue | PullRequest
+
+  type Issue {
+    id: ID!
+    number: Int!
+    title: String!
+    url: URI!
+    comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
+  }
+
+  type PullRequest {
+    id: ID!
+    number: Int!
+    title: String!
+    url: URI!
+    headRefName: String!
+    baseRefName: String!
+    isCrossRepository: Boolean!
+    comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
+  }
+
+  type IssueCommentConnection {
+    nodes: [IssueComment]
+    edges: [IssueCommentEdge]
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+
+  type IssueCommentEdge {
+    cursor: String!
+    node: IssueComment
+  }
+
+  type IssueComment {
+    id: ID!
+    databaseId: Int
+    body: String!
+    author: Actor
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    url: URI!
+  }
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+`);
+
+class TypedError extends GraphQLError {
+  constructor(message: string, type: string) {
+    super(message, { extensions: { type } });
+  }
+}
+
+const MAX_PAGE = 100;
+const cursorOf = (index: number) => Buffer.from(`cursor:v2:${index}`).toString("base64");
+const indexOf = (cursor: string) => {
+  const match = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, "base64").toString("utf8"));
+  if (!match) throw new TypedError(`\`${cursor}\` does not appear to be a valid cursor.`, "INVALID_CURSOR_ARGUMENTS");
+  return Number(match[1]);
+};
+
+interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+function connection<T>(all: T[], args: PageArgs, name: string, node: (item: T) => unknown) {
+  if (args.first == null && args.last == null) {
+    throw new TypedError(
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
+      "MISSING_PAGINATION_BOUNDARIES",
+    );
+  }
+  for (const key of ["first", "last"] as const) {
+    const value = args[key];
+    if (value != null && (value < 0 || value > MAX_PAGE)) {
+      throw new TypedError(
+        `Requesting ${value} records on the \`${name}\` connection exceeds the \`${key}\` limit of ${MAX_PAGE} records.`,
+        "EXCESSIVE_PAGINATION",
+      );
+    }
+  }
+  let start = 0;
+  let end = all.length; // exclusive
+  if (args.after) start = Math.max(start, indexOf(args.after) + 1);
+  if (args.before) end = Math.min(end, indexOf(args.before));
+  if (args.first != null) end = Math.min(end, start + args.first);
+  if (args.last != null) start = Math.max(start, end - args.last);
+  const window = end > start ? all.slice(start, end) : [];
+  return {
+    nodes: window.map(node),
+    edges: window.map((item, i) => ({ cursor: cursorOf(start + i), node: node(item) })),
+    totalCount: all.length,
+    pageInfo: {
+      hasPreviousPage: start > 0 && window.length > 0,
+      hasNextPage: end < all.length && window.length > 0,
+      startCursor: window.length ? cursorOf(start) : null,
+      endCursor: window.length ? cursorOf(end - 1) : null,
+    },
+  };
+}
+
+function gitObject(hub: StandIn, repo: Repo, oid: string, path?: string): Promise<Record<string, unknown>> {
+  return objectType(repo.dir, oid).then((type) => {
+    const base = { id: hub.shapes.nodeId(type, parseInt(oid.slice(0, 8), 16)), oid, abbreviatedOid: oid.slice(0, 7) };
+    if (type === "blob") {
+      const content = readBlob(repo.dir, oid);
+      const binary = content.then((buffer) => buffer.subarray(0, 8000).includes(0));
+      return {
+        __typename: "Blob",
+        ...base,
+        byteSize: () => content.then((b) => b.length),
+        isBinary: () => binary,
+        isTruncated: false,
+        text: async () => ((await binary) ? null : (await content).toString("utf8")),
+      };
+    }
+    if (type === "tree") {
+      return {
+        __typename: "Tree",
+        ...base,
+        entries: async () =>
+          (await listTree(repo.dir, oid)).map((entry) => ({
+            name: entry.name,
+            path: path ? `${path}/${entry.name}` : entry.name,
+            type: entry.type,
+            mode: parseInt(entry.mode, 8),
+            oid: entry.oid,
+            object: () => (entry.type === "commit" ? null : gitObject(hub, repo, entry.oid)),
+          })),
+      };
+    }
+    if (type === "commit") {
+      const commit = readCommit(repo.dir, oid);
+      return {
+        __typename: "Commit",
+        ...base,
+        message: async () => (await commit).message,
+        committedDate: async () => (await commit).committer.date.toISOString(),
+        tree: async () => gitObject(hub, repo, (await commit).tree),
+      };
+    }
+    return { __typename: "Commit", ...base };
+  });
+}
+
+function repository(hub: StandIn, repo: Repo) {
+  const full = `${repo.owner}/${repo.name}`;
+  const commentNode = (comment: Comment) => {
+    const user = hub.store.users.get(comment.user);
+    return {
+      id: hub.shapes.nodeId("IssueComment", comment.id),
+      databaseId: comment.id,
+      body: comment.body,
+      createdAt: comment.createdAt.toISOString(),
+      updatedAt: comment.updatedAt.toISOString(),
+      url: hub.shapes.comment(comment)["html_url"],
+      author: user
+        ? {
+            __typename: user.type === "Bot" ? "Bot" : "User",
+            login: user.type === "Bot" ? user.login.replace(/\[bot\]$/, "") : user.login,
+            url: hub.shapes.web(`/${user.login}`),
+            avatarUrl: hub.shapes.web(`/avatars/${user.id}`),
+          }
+        : null,
+    };
+  };
+  const thread = (number: number, want: "issue" | "pull" | "either") => {
+    const issue = hub.store.issue(full, number);
+    const isPull = Boolean(issue?.pull);
+    if (!issue || (want === "issue" && isPull) || (want === "pull" && !isPull)) {
+      const what = want === "pull" ? "PullRequest" : want === "issue" ? "Issue" : "issue or pull request";
+      throw new TypedError(`Could not resolve to an ${what} with the number of ${number}.`, "NOT_FOUND");
+    }
+    return {
+      __typename: isPull ? "PullRequest" : "Issue",
+      id: hub.shapes.nodeId(isPull ? "PullRequest" : "Issue", number),
+      number,
+      title: issue.title,
+      url: hub.shapes.web(`/${full}/${isPull ? "pull" : "issues"}/${number}`),
+      headRefName: issue.pull?.head,
+      baseRefName: issue.pull?.base,
+      isCrossRepository: Boolean(issue.pull?.headRepo),
+      comments: (args: PageArgs) => connection(hub.store.commentsOf(full, number), args, "comments", commentNode),
+    };
+  };
+  return {
+    id: hub.shapes.nodeId("Repository", repo.id),
+    name: repo.name,
+    nameWithOwner: full,
+    url: hub.shapes.web(`/${full}`),
+    defaultBranchRef: async () => {
+      const oid = await revParse(repo.dir, `refs/heads/${repo.defaultBranch}`);
+      return { name: repo.defaultBranch, prefix: "refs/heads/", target: oid ? gitObject(hub, repo, oid) : null };
+    },
+    object: async ({ expression, oid }: { expression?: string; oid?: string }) => {
+      const spec = expression ?? oid;
+      if (!spec) return null;
+      const found = await revParse(repo.dir, spec);
+      if (!found) return null;
+      const colon = spec.indexOf(":");
+      return gitObject(hub, repo, found, colon >= 0 ? spec.slice(colon + 1).replace(/\/+$/, "") : undefined);
+    },
+    issue: ({ number }: { number: number }) => thread(number, "issue"),
+    pullRequest: ({ number }: { number: number }) => thread(number, "pull"),
+    issueOrPullRequest: ({ number }: { number: number }) => thread(number, "either"),
+  };
+}
+
+export function graphqlRoutes(hub: StandIn): Route[] {
+  return [
+    {
+      method: "POST",
+      pattern: "/graphql",
+      handle: async ({ body }) => {
+        const { query, variables, operationName } = (body ?? {}) as {
+          query?: unknown;
+          variables?: Record<string, unknown>;
+          operationName?: string;
+        };
+        if (typeof query !== "string") {
+          return { status: 400, body: { message: "A query attribute must be specified and must be a string.", documentation_url: "https://docs.github.com/graphql" } };
+        }
+        const rootValue = {
+          repository: ({ owner, name }: { owner: string; name: string }) => {
+            const repo = hub.store.repo(owner, name);
+            if (!repo) throw new TypedError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, "NOT_FOUND");
+            return repository(hub, repo);
+          },
+        };
+        const result = await graphql({
+          schema: SCHEMA,
+          source: query,
+          rootValue,
+          variableValues: variables ?? null,
+          operationName: operationName ?? null,
+        });
+        const reply: Record<string, unknown> = {};
+        if (result.data !== undefined) reply["data"] = result.data;
+        if (result.errors?.length) {
+          reply["errors"] = result.errors.map((error) => ({
+            ...(error.extensions?.["type"] ? { type: error.extensions["type"] } : {}),
+            path: error.path,
+            locations: error.locations,
+            message: error.message,
+          }));
+        }
+        return { status: 200, body: reply };
+      },
+    },
+  ];
+}

@@ -1,0 +1,178 @@
+/**
+ * One simulated GitHub for a scenario: the stand-in with a demo repository, the REAL app (src/app/index.ts, default
+ * export) served by Probot's `createNodeMiddleware` and authenticated as an App with a generated key, and the local
+ * runner executing the real Action bundle with scripted agents.
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
+import { parse } from "yaml";
+import { StandIn, type QuietOptions } from "./github/server.js";
+import type { Comment, Issue, Permission, Repo } from "./github/store.js";
+import { LocalRunner, type RunnerOptions } from "./runner/runner.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const APP_MODULE = join(ROOT, "src/app/index.ts");
+export const SCRIPTED_AGENT = join(ROOT, "test/e2e/agents/scripted-agent.mjs");
+export const WORKFLOW_FILE = join(ROOT, ".github/workflows/dispatch.yml");
+const STATUS_MARKER = "<!-- dispatch:status";
+const QUESTION_MARKER = "<!-- dispatch:question";
+
+/** What the scripted agent does per task id (or "*"); see agents/scripted-agent.mjs. */
+export interface AgentScript {
+  items?: string[];
+  edits?: Record<string, string>;
+  ask?: string;
+  askAt?: number;
+  failAt?: number;
+  reason?: string;
+  failOnce?: string;
+  output?: string;
+  delayMs?: number;
+}
+
+export interface HarnessOptions {
+  /** Files of the demo repository besides the defaults (README, a small app, the workflow from this checkout). */
+  files?: Record<string, string>;
+  /** `.github/dispatch.yml` of the demo repository. */
+  config?: string;
+  /** Scripted agents by task id ("*": any task). Ignored when `agentCommand` is given. */
+  agents?: Record<string, AgentScript>;
+  /** Replaces the agent for every job (the Action's `agent-command`). */
+  agentCommand?: string;
+  /** The app function; default the default export of src/app/index.ts. */
+  app?: ApplicationFunction;
+  /** Use Probot's production Octokit with throttling (writes spaced about a second apart). Default off. */
+  throttle?: boolean;
+  users?: Array<{ login: string; permission: Permission; type?: "User" | "Bot" }>;
+  runner?: Omit<RunnerOptions, "agentCommand">;
+  /** Print stand-in, runner and app logs. */
+  verbose?: boolean;
+}
+
+export interface Harness {
+  hub: StandIn;
+  runner: LocalRunner;
+  repo: Repo;
+  probot: Probot;
+  /** A person comments (default `maintainer`); resolves when the app answered the webhook. */
+  comment(options: { body: string; issue: number; user?: string; pr?: boolean }): ReturnType<StandIn["comment"]>;
+  /** GitHub's "Quote reply" of a comment (its visible lines behind `> `), then the answer. */
+  quoteReply(options: { to: Comment; answer: string; user?: string }): ReturnType<StandIn["comment"]>;
+  /** The status comment of the /dispatch comment `command` (or the thread's latest). */
+  statusComment(issue: number, command?: number): Comment | undefined;
+  questionComments(issue: number): Comment[];
+  pulls(): Issue[];
+  waitForQuiet(options?: QuietOptions): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Why the harness cannot run yet (the app or the Action bundle missing), or null. */
+export function missingParts(options: { app?: unknown; actionPath?: string } = {}): string | null {
+  if (!options.app && !existsSync(APP_MODULE)) return `the app (${APP_MODULE}) does not exist yet`;
+  const action = options.actionPath ?? join(ROOT, "action/dist/index.js");
+  if (!existsSync(action)) return `the Action bundle (${action}) does not exist yet: npm run build:action`;
+  return null;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const log = options.verbose ? (line: string) => console.log(line) : undefined;
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const secret = randomBytes(16).toString("hex");
+  const hub = await new StandIn({ appPublicKey: publicKey, ...(options.users ? { users: options.users } : {}), ...(log ? { log } : {}) }).start();
+  const scratch = await mkdtemp(join(tmpdir(), "harness-"));
+  let server: Server | null = null;
+  let runner: LocalRunner | null = null;
+  try {
+    const repo = await hub.createRepo({
+      name: "shop",
+      files: {
+        "README.md": "# shop\n\nA small web shop.\n",
+        "package.json": `${JSON.stringify({ name: "shop", version: "1.0.0", type: "module" }, null, 2)}\n`,
+        "src/auth.js": "export function login(user, password) {\n  return user === 'admin' && password === 'admin';\n}\n",
+        "src/api.js": "export const routes = ['/auth', '/users', '/orders'];\n",
+        ".github/workflows/dispatch.yml": readFileSync(WORKFLOW_FILE, "utf8"),
+        ...(options.config ? { ".github/dispatch.yml": options.config } : {}),
+        ...options.files,
+      },
+    });
+
+    let agentCommand = options.agentCommand;
+    if (agentCommand === undefined) {
+      const script = join(scratch, "agents.json");
+      await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2));
+      agentCommand = `${JSON.stringify(process.execPath)} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
+    }
+    runner = new LocalRunner(hub, { ...options.runner, agentCommand, ...(log ? { log } : {}) });
+
+    const app = options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default;
+    const probot = new Probot({
+      appId: hub.appId,
+      privateKey,
+      secret,
+      baseUrl: hub.url,
+      logLevel: options.verbose ? "info" : "warn",
+      ...(options.throttle ? {} : { Octokit: ProbotOctokit.defaults({ throttle: { enabled: false } }) }),
+    });
+    const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
+    server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const manifestPath = join(ROOT, "app.yml");
+    const manifest = existsSync(manifestPath) ? (parse(readFileSync(manifestPath, "utf8")) as { default_events?: string[] }) : {};
+    hub.connectApp({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+      secret,
+      events: manifest.default_events ?? null,
+    });
+
+    const activeRunner = runner;
+    const activeServer = server;
+    const harness: Harness = {
+      hub,
+      runner: activeRunner,
+      repo,
+      probot,
+      comment: ({ body, issue, user, pr }) => hub.comment({ user: user ?? "maintainer", body, issue, ...(pr === undefined ? {} : { pr }) }),
+      quoteReply: ({ to, answer, user }) => {
+        const visible = to.body.trimEnd().split("\n").filter((line) => !/^\s*<!--.*-->\s*$/.test(line));
+        const quoted = visible.map((line) => (line ? `> ${line}` : ">")).join("\n");
+        return hub.comment({ user: user ?? "maintainer", body: `${quoted}\n\n${answer}`, issue: to.issue });
+      },
+      statusComment: (issue, command) =>
+        hub
+          .comments(issue)
+          .filter((c) => c.body.startsWith(STATUS_MARKER) && (command === undefined || c.body.startsWith(`${STATUS_MARKER} comment=${command} `)))
+          .at(-1),
+      questionComments: (issue) => hub.comments(issue).filter((c) => c.body.startsWith(QUESTION_MARKER)),
+      pulls: () => hub.pulls(),
+      waitForQuiet: (quiet) => hub.waitForQuiet(quiet),
+      stop: async () => {
+        await activeRunner.stop();
+        await hub.webhooks.drained();
+        await new Promise<void>((resolve) => {
+          activeServer.close(() => resolve());
+          activeServer.closeAllConnections();
+        });
+        await hub.stop();
+        await rm(scratch, { recursive: true, force: true });
+      },
+    };
+    return harness;
+  } catch (error) {
+    await runner?.stop();
+    server?.close();
+    await hub.stop();
+    await rm(scratch, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Watch the whole flow on your machine, without a GitHub App:
+ *
+ *   npm run sandbox -- "/dispatch use opus to review the auth module and use gemini to update the README"
+ *
+ * Starts the GitHub stand-in with a demo repository, the real app and the local runner with scripted instant
+ * agents (review and audit tasks ask one question and change nothing; other tasks write a file), posts the
+ * comment as `maintainer` on issue #1, prints the status comment each time it changes, answers questions with a
+ * quote reply as a person would, and lists the pull requests at the end.
+ */
+import { missingParts, startHarness, type AgentScript } from "./harness.js";
+
+const DEFAULT_COMMENT = `/dispatch three things:
+1. use opus to do a security review of the auth module
+2. use sonnet to write unit tests for the API endpoints
+3. use gemini to update the README with recent changes`;
+
+const AGENTS: Record<string, AgentScript> = {
+  "/review|audit/": {
+    ask: "Should INFO-level log lines count as findings?",
+    output: "Reviewed {task}: no hardcoded secrets; the login check compares plain-text passwords (see src/auth.js).",
+  },
+  "*": {
+    edits: { "docs/{task}.md": "# {task}\n\nDone by a scripted agent in the dispatch sandbox.\n" },
+    output: "Wrote docs/{task}.md.",
+  },
+};
+
+const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}`);
+
+async function main(): Promise<number> {
+  const comment = process.argv.slice(2).join(" ").trim() || DEFAULT_COMMENT;
+  const missing = missingParts();
+  if (missing) {
+    console.error(`sandbox: cannot run yet: ${missing}.`);
+    return 1;
+  }
+  const verbose = process.env["SANDBOX_VERBOSE"] === "1";
+  const harness = await startHarness({ agents: AGENTS, verbose });
+  const issue = 1;
+  const stopping = async () => {
+    await harness.stop();
+  };
+  process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
+  try {
+    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})`);
+    harness.hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
+    rule("maintainer comments on #1");
+    console.log(comment);
+
+    const printed = new Map<number, string>();
+    const answered = new Set<number>();
+    const watch = setInterval(() => {
+      for (const c of harness.hub.comments(issue)) {
+        if (c.user === "maintainer" || printed.get(c.id) === c.body) continue;
+        const edited = printed.has(c.id);
+        printed.set(c.id, c.body);
+        const kind = c.body.startsWith("<!-- dispatch:status") ? "status comment" : c.body.startsWith("<!-- dispatch:question") ? "question" : "reply";
+        rule(`${c.user}: ${kind}${edited ? " (edited)" : ""}`);
+        console.log(c.body.replace(/^<!--.*-->\n?/gm, "").trimEnd());
+        if (kind === "question" && !answered.has(c.id)) {
+          answered.add(c.id);
+          void harness.quoteReply({ to: c, answer: "No, only WARN and above." }).then(() => {
+            rule("maintainer quote-replies");
+            console.log("No, only WARN and above.");
+          });
+        }
+      }
+    }, 100);
+
+    const started = Date.now();
+    await harness.comment({ body: comment, issue });
+    await harness.waitForQuiet({ settleMs: 3000, timeoutMs: 180_000 });
+    clearInterval(watch);
+
+    rule(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const pulls = harness.pulls();
+    if (pulls.length === 0) console.log("No pull requests were opened.");
+    for (const pull of pulls) {
+      console.log(`PR #${pull.number} ${pull.title}  (${pull.pull!.head} → ${pull.pull!.base})  ${harness.hub.url}/${pull.repo}/pull/${pull.number}`);
+    }
+    console.log(`Branches: ${(await harness.hub.branches()).join(", ")}`);
+    const unknown = harness.hub.unknownRequests();
+    if (unknown.length > 0) console.log(`Calls the stand-in does not implement: ${unknown.map((r) => `${r.method} ${r.path}`).join(", ")}`);
+    for (const job of harness.runner.jobs()) {
+      if (job.conclusion !== "success") console.log(`\nJob ${job.name} ended ${job.conclusion}; its log:\n${job.log.split("\n").slice(-30).join("\n")}`);
+    }
+    return 0;
+  } finally {
+    await stopping();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
