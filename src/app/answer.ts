@@ -1,0 +1,85 @@
+/**
+ * An answer (`/dispatch answer <task> <text>` or a quote reply of a question comment): write `ipc/NNN.answer` onto
+ * the task's branch for its oldest unanswered question (or the quoted one), react 👍, and start the task again when
+ * its worker had stopped waiting (`waiting`).
+ */
+import { ipcPath, parseIpcName, pendingQuestionSeq, seqLabel } from "../core/ipc.js";
+import { isFinished } from "../core/status.js";
+import type { CommandContext } from "./command.js";
+import { unknownTask } from "./command.js";
+import { writeFile } from "./contents.js";
+import { baseOf, startTasks } from "./dispatch.js";
+import { reason } from "./github.js";
+import { readTasks } from "./tasks-query.js";
+import { findTask } from "./thread.js";
+
+export interface Answer {
+  task: string;
+  text: string;
+  /** The question quoted (quote reply); absent: the oldest unanswered one. */
+  seq?: number;
+}
+
+export async function answerCommand(cc: CommandContext, answer: Answer): Promise<void> {
+  const { gh } = cc;
+  let found = false;
+  let refusal: string | null = null;
+  let repeated = false;
+  await cc.request({
+    kind: "edit",
+    task: answer.task,
+    refresh: false,
+    gh,
+    thread: cc.thread,
+    defaultBranch: cc.defaultBranch,
+    loadConfig: cc.loadConfig,
+    apply: async (target, ctx) => {
+      const task = findTask(target, answer.task)!;
+      if (isFinished(task)) return `\`${task.id}\` is already ${task.status}: it takes no more answers.`;
+      const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
+      const files = snapshot?.ipc ?? [];
+      const names = files.map((file) => file.name);
+      const text = answer.text.trim();
+      if (files.some((file) => parseIpcName(file.name)?.kind === "answer" && (file.text ?? "").trim() === text)) {
+        repeated = true;
+        return void gh.log.info(`${task.id}: this answer is already on the branch (a redelivery), not written again`);
+      }
+      const asked = new Set(names.flatMap((name) => (parseIpcName(name)?.kind === "question" ? [parseIpcName(name)!.seq] : [])));
+      const answered = new Set(names.flatMap((name) => (parseIpcName(name)?.kind === "answer" ? [parseIpcName(name)!.seq] : [])));
+      let seq: number | null;
+      if (answer.seq !== undefined) {
+        if (!asked.has(answer.seq)) return `\`${task.id}\` has no question ${seqLabel(answer.seq)}.`;
+        if (answered.has(answer.seq)) return `Question ${seqLabel(answer.seq)} of \`${task.id}\` was already answered.`;
+        seq = answer.seq;
+      } else {
+        seq = pendingQuestionSeq(names);
+        if (seq === null) {
+          return asked.size > 0
+            ? `Every question of \`${task.id}\` is already answered.`
+            : `\`${task.id}\` has asked no question yet.`;
+        }
+      }
+      try {
+        await writeFile(gh, {
+          branch: task.branch,
+          path: ipcPath(task.id, seq, "answer"),
+          text: `${text}\n`,
+          message: `dispatch(${task.id}): answer ${seqLabel(seq)}`,
+        });
+      } catch (error) {
+        return `The answer could not be written to \`${task.branch}\`: ${reason(error)}`;
+      }
+      gh.log.info(`${task.id}: answer ${seqLabel(seq)} written`);
+      if (task.status !== "waiting") return null;
+      const error = await startTasks(ctx, { target, ids: [task.id], base: baseOf(target.view, task) });
+      return error ? `The answer was written, but \`${task.id}\` could not be started again: ${error}` : null;
+    },
+    report: ({ target, refused }) => {
+      found = target !== null;
+      refusal = refused;
+    },
+  });
+  if (!found) return cc.reply(unknownTask(answer.task));
+  if (refusal) return cc.reply(refusal);
+  if (!repeated) await cc.react("+1");
+}

@@ -1,0 +1,67 @@
+/**
+ * `/dispatch cancel <task|all>`: write `ipc/.cancel` onto each task's branch (the worker stops when it fetches it);
+ * when every unfinished task of the dispatch is cancelled, also cancel their workflow runs; mark them cancelled.
+ */
+import { CANCEL_FILE, ipcDir } from "../core/ipc.js";
+import { isFinished } from "../core/status.js";
+import type { CommandContext } from "./command.js";
+import { unknownTask } from "./command.js";
+import { writeFile } from "./contents.js";
+import { reason, runIdFromUrl } from "./github.js";
+import { updateTask } from "./thread.js";
+
+export async function cancelCommand(cc: CommandContext, task: string): Promise<void> {
+  const { gh } = cc;
+  const all = task === "all";
+  let found = false;
+  let refusal: string | null = null;
+  await cc.request({
+    kind: "edit",
+    task: all ? null : task,
+    gh,
+    thread: cc.thread,
+    defaultBranch: cc.defaultBranch,
+    loadConfig: cc.loadConfig,
+    apply: async (target) => {
+      const unfinished = target.view.tasks.filter((t) => !isFinished(t));
+      const chosen = all ? unfinished : unfinished.filter((t) => t.id === task);
+      if (chosen.length === 0) {
+        return all
+          ? "Every task of the last dispatch has already finished."
+          : `\`${task}\` is already ${target.view.tasks.find((t) => t.id === task)?.status}.`;
+      }
+      for (const t of chosen) {
+        try {
+          await writeFile(gh, {
+            branch: t.branch,
+            path: `${ipcDir(t.id)}/${CANCEL_FILE}`,
+            text: `cancelled by @${cc.comment.author}\n`,
+            message: `dispatch(${t.id}): cancel`,
+          });
+        } catch (error) {
+          gh.log.info(`${t.id}: no cancel file written (${reason(error)}); the task may not have started`);
+        }
+      }
+      if (chosen.length === unfinished.length) {
+        const runs = new Set(chosen.flatMap((t) => (runIdFromUrl(t.run) ? [runIdFromUrl(t.run)!] : [])));
+        for (const run of runs) {
+          try {
+            await gh.octokit.rest.actions.cancelWorkflowRun({ ...gh.repo, run_id: run });
+          } catch (error) {
+            gh.log.info(`run ${run}: not cancelled (${reason(error)}), it may be over already`);
+          }
+        }
+      }
+      for (const t of chosen) {
+        updateTask(target, t.id, (view) => ({ ...view, status: "cancelled", error: `cancelled by @${cc.comment.author}` }));
+      }
+      return null;
+    },
+    report: ({ target, refused }) => {
+      found = target !== null;
+      refusal = refused;
+    },
+  });
+  if (!found) return cc.reply(unknownTask(all ? null : task));
+  if (refusal) return cc.reply(refusal);
+}

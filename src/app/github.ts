@@ -1,0 +1,70 @@
+/**
+ * What every handler holds: an authenticated client, a logger, and the repository (and thread) it acts on.
+ */
+import type { Logger, ProbotOctokit } from "probot";
+
+export type Octokit = ProbotOctokit;
+
+export interface Repo {
+  owner: string;
+  repo: string;
+}
+
+/** An issue or pull request of a repository. */
+export interface Thread extends Repo {
+  issue: number;
+}
+
+/** A client for one installation, the repository it acts on, and where to log. */
+export interface GitHub {
+  octokit: Octokit;
+  log: Logger;
+  repo: Repo;
+}
+
+export function repoUrl(repo: Repo): string {
+  return `https://github.com/${repo.owner}/${repo.repo}`;
+}
+
+/** The run id at the end of an Actions run URL (`…/actions/runs/123` or `…/runs/123/job/9`); null when none. */
+export function runIdFromUrl(url: string | undefined): number | null {
+  const match = url ? /\/actions\/runs\/(\d+)/.exec(url) : null;
+  return match ? Number(match[1]) : null;
+}
+
+/** A short, single-line reason from any thrown value (never a token: Octokit errors carry none). */
+export function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]!.slice(0, 300);
+}
+
+const SECONDARY = /secondary rate limit/i;
+const patientClients = new WeakSet<object>();
+
+/** Longest wait honoured for one secondary-rate-limit retry, and how many retries. */
+export const SECONDARY_RETRY = { maxWaitSeconds: 120, fallbackSeconds: 60, retries: 3 };
+
+/**
+ * Probot's client retries 5xx answers but only logs a secondary rate limit (a 403 or 429 saying so). Make it wait
+ * `retry-after` (or a minute, as GitHub asks) and try again, a few times. Installed once per client.
+ */
+export function patient<T extends Octokit>(octokit: T, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): T {
+  if (patientClients.has(octokit)) return octokit;
+  patientClients.add(octokit);
+  octokit.hook.wrap("request", async (request, options) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(options);
+      } catch (error) {
+        const failure = error as { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined> } };
+        const limited = (failure.status === 403 || failure.status === 429) && SECONDARY.test(failure.message ?? "");
+        if (!limited || attempt >= SECONDARY_RETRY.retries) throw error;
+        const header = Number(failure.response?.headers?.["retry-after"]);
+        const seconds = Math.min(Number.isFinite(header) ? header : SECONDARY_RETRY.fallbackSeconds, SECONDARY_RETRY.maxWaitSeconds);
+        octokit.log.warn(`secondary rate limit on ${options.method} ${options.url}: retrying in ${seconds} s`);
+        await sleep(seconds * 1000);
+      }
+    }
+  });
+  return octokit;
+}

@@ -1,0 +1,57 @@
+/**
+ * `workflow_job.completed`: a job that failed, timed out or was cancelled before its worker recorded the end marks
+ * its task failed or cancelled, with a link to the job's log.
+ */
+import type { Context } from "probot";
+import { parseJobName } from "../core/job.js";
+import { FINISHED_STATUSES, parsePlan } from "../core/plan.js";
+import { isFinished } from "../core/status.js";
+import type { GitHub } from "./github.js";
+import { loadConfig } from "./load-config.js";
+import { readTasks } from "./tasks-query.js";
+import { findTask, updateTask, type ThreadWork } from "./thread.js";
+
+const ENDINGS: Record<string, { status: "failed" | "cancelled"; words: string }> = {
+  failure: { status: "failed", words: "failed" },
+  timed_out: { status: "failed", words: "timed out" },
+  cancelled: { status: "cancelled", words: "was cancelled" },
+};
+
+export async function onWorkflowJob(
+  context: Context<"workflow_job.completed">,
+  request: (work: ThreadWork) => Promise<void>,
+): Promise<void> {
+  const job = context.payload.workflow_job;
+  const ending = job.conclusion ? ENDINGS[job.conclusion] : undefined;
+  if (!ending) return void context.log.debug(`job ${job.id} ended ${job.conclusion}: nothing to mark`);
+  const named = parseJobName(job.name);
+  if (!named) return void context.log.debug(`job "${job.name}" is not a dispatch task's job`);
+  const repository = context.payload.repository;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const gh: GitHub = { octokit: context.octokit, log: context.log, repo };
+  await request({
+    kind: "edit",
+    task: named.task,
+    gh,
+    thread: { ...repo, issue: named.issue },
+    defaultBranch: repository.default_branch,
+    loadConfig: () => loadConfig(context),
+    apply: async (target) => {
+      const task = findTask(target, named.task)!;
+      if (isFinished(task)) return void gh.log.info(`${task.id} is already ${task.status}`);
+      const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
+      const plan = snapshot?.plan ? parsePlan(snapshot.plan) : null;
+      const current = plan && !(task.status === "queued" && task.run !== undefined && plan.run === task.run);
+      if (plan && current && FINISHED_STATUSES.has(plan.status)) {
+        return void gh.log.info(`${task.id}: the worker recorded ${plan.status}, the refresh shows it`);
+      }
+      updateTask(target, task.id, (view) => ({
+        ...view,
+        status: ending.status,
+        run: view.run ?? job.html_url ?? undefined,
+        error: `the job ${ending.words} before the task finished: ${job.html_url}`,
+      }));
+    },
+    report: () => {},
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * Progress: a push to a task branch re-reads the dispatch's unfinished tasks (one GraphQL query), posts new
+ * questions once, delivers finished tasks (PR or output reply), starts the tasks waiting for them, and edits the
+ * status comment, all inside the thread's serialized run.
+ */
+import type { Context } from "probot";
+import { parsePlan, type Plan } from "../core/plan.js";
+import { parseIpcName } from "../core/ipc.js";
+import { isFinished, renderStatus, taskViewFromPlan, type TaskView } from "../core/status.js";
+import { parseQuestionComment, renderQuestion } from "../core/question.js";
+import { blockedForever, unblockedBy } from "../core/workflow.js";
+import type { ThreadWork, RunContext, StatusTarget } from "./thread.js";
+import { readTasks, type TaskSnapshot } from "./tasks-query.js";
+import { deliverResult } from "./pull-request.js";
+import { startTasks } from "./dispatch.js";
+import { loadConfig } from "./load-config.js";
+import type { GitHub } from "./github.js";
+
+/** `refs/heads/<prefix><issue>/<task>` → the branch and its issue, whatever the prefix; null for other refs. */
+export function taskBranchOfRef(ref: string): { branch: string; issue: number } | null {
+  if (!ref.startsWith("refs/heads/")) return null;
+  const branch = ref.slice("refs/heads/".length);
+  const match = /^.+\/(\d+)\/[a-z0-9][a-z0-9-]*$/.exec(branch);
+  if (!match) return null;
+  const issue = Number(match[1]);
+  return Number.isSafeInteger(issue) && issue > 0 ? { branch, issue } : null;
+}
+
+/** The `push` handler: queue a refresh of the status comment holding the pushed branch, and wait for it. */
+export async function onPush(
+  context: Context<"push">,
+  request: (work: ThreadWork) => Promise<void>,
+): Promise<void> {
+  const { payload } = context;
+  if (payload.deleted) return void context.log.debug(`push: ${payload.ref} was deleted, nothing to read`);
+  const found = taskBranchOfRef(payload.ref);
+  if (!found) return void context.log.debug(`push: ${payload.ref} is not a task branch`);
+  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split("/")[0] ?? "";
+  const repo = { owner, repo: payload.repository.name };
+  const gh: GitHub = { octokit: context.octokit, log: context.log, repo };
+  await request({
+    kind: "push",
+    branch: found.branch,
+    gh,
+    thread: { ...repo, issue: found.issue },
+    defaultBranch: payload.repository.default_branch ?? payload.repository.master_branch ?? "main",
+    loadConfig: () => loadConfig(context),
+  });
+}
+
+/** A plan from a run that is over, read after the task was queued again (retry): not this run's state. */
+function isStale(task: TaskView, plan: Plan): boolean {
+  return task.status === "queued" && task.run !== undefined && plan.run === task.run;
+}
+
+/** Questions on the branch, lowest first, with whether each is answered. */
+function questionsOf(snapshot: TaskSnapshot): Array<{ seq: number; text: string; answered: boolean }> {
+  const answers = new Set<number>();
+  const questions: Array<{ seq: number; text: string }> = [];
+  for (const file of snapshot.ipc) {
+    const name = parseIpcName(file.name);
+    if (name?.kind === "answer") answers.add(name.seq);
+    if (name?.kind === "question") questions.push({ seq: name.seq, text: file.text ?? "" });
+  }
+  return questions.sort((a, b) => a.seq - b.seq).map((q) => ({ ...q, answered: answers.has(q.seq) }));
+}
+
+/** Re-read one status comment's unfinished tasks and bring the thread up to date. */
+export async function refreshStatus(ctx: RunContext, target: StatusTarget): Promise<void> {
+  const { gh } = ctx;
+  const unfinished = target.view.tasks.filter((task) => !isFinished(task));
+  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch })));
+  const posted = new Set(
+    ctx.comments.flatMap((comment) => {
+      if (!ctx.trusts(comment.author)) return [];
+      const question = parseQuestionComment(comment.body);
+      return question ? [`${question.task}/${question.seq}`] : [];
+    }),
+  );
+  const newlyDone: TaskView[] = [];
+  const tasks: TaskView[] = [];
+  for (const previous of target.view.tasks) {
+    const snapshot = snapshots.get(previous.id);
+    if (isFinished(previous) || !snapshot) {
+      tasks.push(previous);
+      continue;
+    }
+    const plan = snapshot.plan !== null ? parsePlan(snapshot.plan) : null;
+    if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
+    let next: TaskView = plan && !isStale(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
+    const asked = new Set(next.asked);
+    if (!isFinished(next)) {
+      for (const question of questionsOf(snapshot)) {
+        if (asked.has(question.seq)) continue;
+        asked.add(question.seq);
+        if (question.answered || posted.has(`${next.id}/${question.seq}`)) continue;
+        const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
+        await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body });
+      }
+    }
+    next = { ...next, asked: [...asked].sort((a, b) => a - b) };
+    if (next.status === "done" && previous.status !== "done") {
+      const pr = await deliverResult(ctx, { statusId: target.commentId, view: target.view, task: next, output: snapshot.output ?? "" });
+      if (pr) next = { ...next, pr };
+      newlyDone.push(next);
+    }
+    tasks.push(next);
+  }
+  target.view = { ...target.view, tasks };
+  for (const done of newlyDone) await startDependents(ctx, target, done);
+  markBlocked(target);
+  const body = renderStatus(target.view);
+  if (body === target.body) return void gh.log.debug(`status ${target.commentId}: nothing changed, no edit`);
+  await gh.octokit.rest.issues.updateComment({ ...gh.repo, comment_id: target.commentId, body });
+  target.body = body;
+}
+
+/** Start the queued tasks that waited for `done`, on `done`'s branch. */
+async function startDependents(ctx: RunContext, target: StatusTarget, done: TaskView): Promise<void> {
+  const ready = unblockedBy(target.view.tasks, done.id);
+  if (ready.length === 0) return;
+  const error = await startTasks(ctx, { target, ids: ready.map((task) => task.id), base: done.branch });
+  if (!error) return void ctx.gh.log.info(`started ${ready.map((t) => t.id).join(", ")} after ${done.id}`);
+  const ids = new Set(ready.map((task) => task.id));
+  target.view = {
+    ...target.view,
+    tasks: target.view.tasks.map((task) => (ids.has(task.id) ? { ...task, status: "failed", error } : task)),
+  };
+}
+
+/** Queued tasks waiting for a task that failed or was cancelled will never start: say so. */
+function markBlocked(target: StatusTarget): void {
+  const blocked = new Map(blockedForever(target.view.tasks).map((task) => [task.id, task]));
+  if (blocked.size === 0) return;
+  const finished = new Map(target.view.tasks.map((task) => [task.id, task]));
+  target.view = {
+    ...target.view,
+    tasks: target.view.tasks.map((task) => {
+      if (!blocked.has(task.id)) return task;
+      const cause = task.after.find((id) => finished.get(id)?.status !== "done" && !blocked.has(id)) ?? task.after[0];
+      return { ...task, status: "cancelled", error: `not started: \`${cause}\` did not finish; \`/dispatch retry ${task.id}\` starts it anyway` };
+    }),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * A task that reached `done`: open its pull request when the branch changed something against its base (the app's
+ * token makes the repository's CI run on it), or post its `output.md` as a reply when it changed nothing.
+ */
+import { outputReplyMarker, renderOutputReply, renderPullRequest } from "../core/pull-request.js";
+import type { StatusView, TaskView } from "../core/status.js";
+import { baseOf } from "./dispatch.js";
+import { reason } from "./github.js";
+import type { RunContext } from "./thread.js";
+
+export interface Delivery {
+  /** The status comment the task is shown in (replies before it belong to earlier dispatches). */
+  statusId: number;
+  view: StatusView;
+  task: TaskView;
+  output: string;
+}
+
+/** The PR opened (or found already open) for the task; null when there was nothing to review or it failed. */
+export async function deliverResult(ctx: RunContext, { statusId, view, task, output }: Delivery): Promise<{ number: number; url: string } | null> {
+  const { gh } = ctx;
+  const base = baseOf(view, task);
+  try {
+    const { data: compare } = await gh.octokit.rest.repos.compareCommitsWithBasehead({ ...gh.repo, basehead: `${base}...${task.branch}` });
+    if ((compare.files ?? []).length === 0) {
+      const marker = outputReplyMarker(task.id);
+      const posted = ctx.comments.some((c) => c.id > statusId && ctx.trusts(c.author) && c.body.trimStart().startsWith(marker));
+      if (posted) {
+        gh.log.info(`${task.id}: its output was posted already`);
+        return null;
+      }
+      gh.log.info(`${task.id}: no change against ${base}, posting its output`);
+      await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body: renderOutputReply({ task, output }) });
+      return null;
+    }
+    const { data: open } = await gh.octokit.rest.pulls.list({ ...gh.repo, head: `${gh.repo.owner}:${task.branch}`, state: "all" });
+    const existing = open[0];
+    if (existing) return { number: existing.number, url: existing.html_url };
+    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue });
+    const { data: pull } = await gh.octokit.rest.pulls.create({ ...gh.repo, head: task.branch, base, title, body });
+    gh.log.info(`${task.id}: opened #${pull.number}`);
+    return { number: pull.number, url: pull.html_url };
+  } catch (error) {
+    gh.log.warn(`${task.id}: result not delivered: ${reason(error)}`);
+    return null;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The app's GraphQL reads: a thread's comments, and every unfinished task's folder in ONE query, whatever their
+ * number (one `object(expression: "<branch>:<path>")` alias per file).
+ */
+import { taskDir, PLAN_FILE, OUTPUT_FILE, IPC_DIR } from "../core/ipc.js";
+import type { GitHub, Thread } from "./github.js";
+
+export interface ThreadComment {
+  id: number;
+  body: string;
+  /** Login of the author (GraphQL gives bots without `[bot]`), null for a deleted account. */
+  author: string | null;
+}
+
+interface CommentsPage {
+  repository: {
+    issue: {
+      comments: {
+        nodes: Array<{ databaseId: number | null; body: string; author: { login: string } | null } | null>;
+        pageInfo: { hasPreviousPage: boolean; startCursor: string | null };
+      };
+    } | null;
+  } | null;
+}
+
+const COMMENTS_QUERY = `query($owner: String!, $name: String!, $issue: Int!, $before: String) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $issue) {
+      comments(last: 100, before: $before) {
+        nodes { databaseId body author { login } }
+        pageInfo { hasPreviousPage startCursor }
+      }
+    }
+  }
+}`;
+
+export interface ReadCommentsOptions {
+  /** Stop paging back once this holds for the comments read so far (default: after the first page). */
+  enough?: (comments: readonly ThreadComment[]) => boolean;
+  /** At most this many pages of 100. */
+  maxPages?: number;
+}
+
+/** The thread's comments, oldest first: the last 100, and older pages while `enough` says more are needed. */
+export async function readComments(gh: GitHub, issue: number, options: ReadCommentsOptions = {}): Promise<ThreadComment[]> {
+  const { enough = () => true, maxPages = 10 } = options;
+  let comments: ThreadComment[] = [];
+  let before: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const data: CommentsPage = await gh.octokit.graphql<CommentsPage>(COMMENTS_QUERY, {
+      owner: gh.repo.owner,
+      name: gh.repo.repo,
+      issue,
+      before,
+    });
+    const connection = data.repository?.issue?.comments;
+    if (!connection) return comments;
+    const read = connection.nodes.flatMap((node) =>
+      node && node.databaseId !== null ? [{ id: node.databaseId, body: node.body, author: node.author?.login ?? null }] : [],
+    );
+    comments = [...read, ...comments];
+    if (enough(comments) || !connection.pageInfo.hasPreviousPage) return comments;
+    before = connection.pageInfo.startCursor;
+  }
+  return comments;
+}
+
+/** What a task branch holds for one task: its plan, output and IPC files. */
+export interface TaskSnapshot {
+  /** The branch exists. */
+  exists: boolean;
+  plan: string | null;
+  output: string | null;
+  /** Files in `ipc/` with their text (null for a sub-folder or a binary file). */
+  ipc: Array<{ name: string; text: string | null }>;
+}
+
+interface BlobNode {
+  text?: string | null;
+}
+interface TreeNode {
+  entries?: Array<{ name: string; type: string; object: BlobNode | null }>;
+}
+type ObjectsPage = { repository: Record<string, (BlobNode & TreeNode & { oid?: string }) | null> | null };
+
+export interface TaskRef {
+  id: string;
+  branch: string;
+}
+
+/**
+ * Read every task's folder in one query. The worker's last commit removes `.dispatch/`, so the same files are also
+ * read at `<branch>~1`; the head wins when it has a plan.
+ */
+export async function readTasks(gh: GitHub, tasks: readonly TaskRef[]): Promise<Map<string, TaskSnapshot>> {
+  const result = new Map<string, TaskSnapshot>();
+  if (tasks.length === 0) return result;
+  const fields: string[] = [];
+  tasks.forEach((task, i) => {
+    const dir = taskDir(task.id);
+    fields.push(`c${i}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`);
+    for (const [suffix, rev] of [["h", task.branch], ["p", `${task.branch}~1`]] as const) {
+      fields.push(`${suffix}plan${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${PLAN_FILE}`)}) { ... on Blob { text } }`);
+      fields.push(`${suffix}out${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${OUTPUT_FILE}`)}) { ... on Blob { text } }`);
+      fields.push(
+        `${suffix}ipc${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${IPC_DIR}`)}) { ... on Tree { entries { name type object { ... on Blob { text } } } } }`,
+      );
+    }
+  });
+  const query = `query($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }\n}`;
+  const data = await gh.octokit.graphql<ObjectsPage>(query, { owner: gh.repo.owner, name: gh.repo.repo });
+  const repository = data.repository ?? {};
+  tasks.forEach((task, i) => {
+    const at = (suffix: "h" | "p") => ({
+      plan: repository[`${suffix}plan${i}`]?.text ?? null,
+      output: repository[`${suffix}out${i}`]?.text ?? null,
+      ipc: (repository[`${suffix}ipc${i}`]?.entries ?? []).map((entry) => ({
+        name: entry.name,
+        text: entry.type === "blob" ? (entry.object?.text ?? null) : null,
+      })),
+    });
+    const head = at("h");
+    const chosen = head.plan !== null ? head : at("p");
+    result.set(task.id, { exists: Boolean(repository[`c${i}`]), ...(chosen.plan !== null ? chosen : head) });
+  });
+  return result;
+}

@@ -1,0 +1,143 @@
+/**
+ * Everything that reads or writes a thread's status comments runs here, one run at a time per thread (through the
+ * StatusWriter): one read of the thread's comments per run, then new dispatches, edits asked by commands, and the
+ * refresh of every status comment a push or a command concerns.
+ */
+import { findStatusCommand, parseStatus, renderStatus, type StatusView, type TaskView } from "../core/status.js";
+import type { ConfigResult } from "../core/config.js";
+import type { GitHub, Thread } from "./github.js";
+import { readComments, type ThreadComment } from "./tasks-query.js";
+import { refreshStatus } from "./progress.js";
+
+/** A status comment of the thread and the view it holds (edited in place by the run). */
+export interface StatusTarget {
+  commentId: number;
+  /** The body as it is on GitHub now. */
+  body: string;
+  view: StatusView;
+}
+
+/** What a run knows: the client, the thread, its comments (oldest first) and its status comments. */
+export interface RunContext {
+  gh: GitHub;
+  thread: Thread;
+  defaultBranch: string;
+  comments: ThreadComment[];
+  statuses: StatusTarget[];
+  loadConfig: () => Promise<ConfigResult>;
+  /** Comment authors whose status comments are trusted (the app's own login); empty: any author. */
+  trusts: (author: string | null) => boolean;
+}
+
+interface Common {
+  gh: GitHub;
+  thread: Thread;
+  defaultBranch: string;
+  loadConfig: () => Promise<ConfigResult>;
+}
+
+export type ThreadWork = Common &
+  (
+    | { kind: "push"; branch: string }
+    | { kind: "dispatch"; command: number; create: (ctx: RunContext) => Promise<void> }
+    | {
+        kind: "edit";
+        /** The status comment concerned: the latest holding this task, or the latest of the thread when null. */
+        task: string | null;
+        /** Work on the target before the refresh; return a message for the person to refuse. */
+        apply?: (target: StatusTarget, ctx: RunContext) => Promise<string | null | void>;
+        /** Re-read the branches and re-render (default true). */
+        refresh?: boolean;
+        /** Told what happened: the target found (or null) and a refusal message when there is one. */
+        report: (outcome: { target: StatusTarget | null; refused: string | null; ctx: RunContext }) => void;
+      }
+  );
+
+export function threadKey(thread: Thread): string {
+  return `${thread.owner}/${thread.repo}#${thread.issue}`;
+}
+
+/** The thread's status comments, oldest first (only those written by a trusted author and readable). */
+export function statusComments(comments: readonly ThreadComment[], trusts: (author: string | null) => boolean): StatusTarget[] {
+  return comments.flatMap((comment) => {
+    if (findStatusCommand(comment.body) === null || !trusts(comment.author)) return [];
+    const view = parseStatus(comment.body);
+    return view ? [{ commentId: comment.id, body: comment.body, view }] : [];
+  });
+}
+
+/** The latest status comment holding `task` (or the latest at all). */
+export function latestStatus(statuses: readonly StatusTarget[], task: string | null): StatusTarget | null {
+  for (let i = statuses.length - 1; i >= 0; i--) {
+    const status = statuses[i]!;
+    if (task === null || status.view.tasks.some((t) => t.id === task)) return status;
+  }
+  return null;
+}
+
+export function findTask(target: StatusTarget, id: string): TaskView | undefined {
+  return target.view.tasks.find((task) => task.id === id);
+}
+
+/** Replace one task of a target's view. */
+export function updateTask(target: StatusTarget, id: string, change: (task: TaskView) => TaskView): void {
+  target.view = { ...target.view, tasks: target.view.tasks.map((task) => (task.id === id ? change(task) : task)) };
+}
+
+/** One run for a thread: the batch of work requested since the last run. */
+export async function runThread(
+  items: readonly ThreadWork[],
+  trusts: (author: string | null) => boolean,
+): Promise<void> {
+  const last = items[items.length - 1];
+  if (!last) return;
+  const satisfied = (comments: readonly ThreadComment[]): boolean => {
+    const statuses = statusComments(comments, trusts);
+    return items.every((item) => {
+      if (item.kind === "dispatch") return comments.some((c) => c.id === item.command || findStatusCommand(c.body) === item.command);
+      if (item.kind === "push") return statuses.some((s) => s.view.tasks.some((t) => t.branch === item.branch));
+      return latestStatus(statuses, item.task) !== null;
+    });
+  };
+  const comments = await readComments(last.gh, last.thread.issue, { enough: satisfied });
+  const ctx: RunContext = {
+    gh: last.gh,
+    thread: last.thread,
+    defaultBranch: last.defaultBranch,
+    comments,
+    statuses: statusComments(comments, trusts),
+    loadConfig: memo(last.loadConfig),
+    trusts,
+  };
+  const targets = new Set<StatusTarget>();
+  for (const item of items) {
+    if (item.kind === "dispatch") {
+      await item.create(ctx);
+    } else if (item.kind === "push") {
+      const target = [...ctx.statuses].reverse().find((s) => s.view.tasks.some((t) => t.branch === item.branch));
+      if (target) targets.add(target);
+      else ctx.gh.log.info(`push to ${item.branch}: no status comment on #${ctx.thread.issue} holds it, nothing to refresh`);
+    } else {
+      const target = latestStatus(ctx.statuses, item.task);
+      let refused: string | null = null;
+      if (target && item.apply) refused = (await item.apply(target, ctx)) ?? null;
+      if (target && !refused && item.refresh !== false) targets.add(target);
+      if (target && refused === null && item.refresh === false) await writeIfChanged(ctx, target);
+      item.report({ target, refused, ctx });
+    }
+  }
+  for (const target of targets) await refreshStatus(ctx, target);
+}
+
+/** PATCH the status comment when its rendering changed. */
+export async function writeIfChanged(ctx: RunContext, target: StatusTarget): Promise<void> {
+  const body = renderStatus(target.view);
+  if (body === target.body) return;
+  await ctx.gh.octokit.rest.issues.updateComment({ ...ctx.gh.repo, comment_id: target.commentId, body });
+  target.body = body;
+}
+
+function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => (value ??= load());
+}

@@ -1,0 +1,90 @@
+/**
+ * The app's one `workflow_dispatch` per dispatch: its inputs, and which tasks may start now.
+ */
+import type { TaskSpec } from "./task.js";
+
+/** GitHub refuses a `workflow_dispatch` whose inputs hold more than this many characters in all. */
+export const WORKFLOW_INPUTS_LIMIT = 65_535;
+
+export interface WorkflowInputs {
+  issue: string;
+  base: string;
+  comment: string;
+  /** JSON array of the TaskSpecs to start. */
+  tasks: string;
+}
+
+export type WorkflowInputsResult = { ok: true; inputs: WorkflowInputs } | { ok: false; error: string };
+
+export interface WorkflowInputsOptions {
+  issue: number;
+  base: string;
+  comment: number;
+  tasks: readonly TaskSpec[];
+}
+
+/** The inputs of one dispatch, or an error a person can act on when GitHub would refuse them. */
+export function workflowInputs({ issue, base, comment, tasks }: WorkflowInputsOptions): WorkflowInputsResult {
+  if (tasks.length === 0) return { ok: false, error: "there is no task to start" };
+  const inputs: WorkflowInputs = {
+    issue: String(issue),
+    base,
+    comment: String(comment),
+    tasks: JSON.stringify(tasks),
+  };
+  const size = Object.values(inputs).reduce((sum, value) => sum + value.length, 0);
+  if (size > WORKFLOW_INPUTS_LIMIT) {
+    return {
+      ok: false,
+      error:
+        `these ${tasks.length} task${tasks.length === 1 ? "" : "s"} take ${size.toLocaleString("en-US")} characters, ` +
+        `more than the ${WORKFLOW_INPUTS_LIMIT.toLocaleString("en-US")} GitHub allows in one workflow dispatch; ` +
+        "shorten the prompts or split them over several /dispatch comments",
+    };
+  }
+  return { ok: true, inputs };
+}
+
+/** What the dependency helpers need to know of a task. */
+export interface DependencyNode {
+  id: string;
+  after: readonly string[];
+  status?: string;
+}
+
+/** Tasks whose `after` are all in `done`, in their order. */
+export function readyTasks<T extends DependencyNode>(tasks: readonly T[], done: ReadonlySet<string>): T[] {
+  return tasks.filter((task) => task.after.every((id) => done.has(id)));
+}
+
+/**
+ * The queued tasks that may start now that `finished` is done: each waits for `finished`, and every other task it
+ * waits for is done too.
+ */
+export function unblockedBy<T extends DependencyNode>(tasks: readonly T[], finished: string): T[] {
+  const done = new Set(tasks.filter((task) => task.status === "done").map((task) => task.id));
+  done.add(finished);
+  return tasks.filter(
+    (task) => task.status === "queued" && task.after.includes(finished) && task.after.every((id) => done.has(id)),
+  );
+}
+
+/**
+ * Tasks that can never start because a task they wait for (directly or not) failed or was cancelled.
+ */
+export function blockedForever<T extends DependencyNode>(tasks: readonly T[]): T[] {
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const dead = new Set(tasks.filter((t) => t.status === "failed" || t.status === "cancelled").map((t) => t.id));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const task of tasks) {
+      if (dead.has(task.id) || task.status !== "queued") continue;
+      if (task.after.some((id) => dead.has(id) || !byId.has(id))) {
+        dead.add(task.id);
+        grew = true;
+      }
+    }
+  }
+  return tasks.filter((task) => task.status === "queued" && dead.has(task.id));
+}

@@ -1,0 +1,99 @@
+/**
+ * The agent process: started with execa in the worktree, in its own process group (so stopping it stops the tools it
+ * started), stdin closed, output streamed line by line and its tail kept for a failure report.
+ */
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
+import type { AgentCommand } from "../core/agent.js";
+
+export interface AgentExit {
+  /** null when the process was killed by a signal or never started. */
+  exitCode: number | null;
+  signal: string | null;
+  /** Why it never started (command not found …). */
+  error?: string;
+}
+
+export interface AgentProcessOptions {
+  command: AgentCommand;
+  cwd: string;
+  env: Record<string, string>;
+  /** Each output line as it comes (stdout and stderr). */
+  onLine?: (line: string) => void;
+  /** Lines kept for the tail; default 200 (the failure report shows the last 20 readable ones). */
+  keepLines?: number;
+}
+
+export interface AgentProcess {
+  readonly pid: number | undefined;
+  readonly exited: Promise<AgentExit>;
+  /** Output lines kept so far, oldest first. */
+  lines(): string[];
+  /** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves when the agent has exited. */
+  stop(graceMs?: number): Promise<AgentExit>;
+}
+
+export function startAgent(opts: AgentProcessOptions): AgentProcess {
+  const keep = opts.keepLines ?? 200;
+  const kept: string[] = [];
+  const child = execa(opts.command.file, opts.command.args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: false,
+    stdin: "ignore",
+    buffer: false,
+    reject: false,
+    detached: true,
+    cleanup: false,
+    windowsHide: true,
+  });
+  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, (line) => {
+    kept.push(line);
+    if (kept.length > keep) kept.shift();
+    opts.onLine?.(line);
+  }));
+
+  const exited: Promise<AgentExit> = child.then(async (result) => {
+    await Promise.all(pumps);
+    if (result.exitCode === undefined && result.signal === undefined) {
+      const reason = (result as { originalMessage?: string }).originalMessage ?? result.shortMessage ?? "the agent did not start";
+      return { exitCode: null, signal: null, error: reason };
+    }
+    return { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
+  });
+
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (done || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
+
+  return {
+    pid: child.pid,
+    exited,
+    lines: () => [...kept],
+    async stop(graceMs = 5000) {
+      signalGroup("SIGTERM");
+      const first = await Promise.race([exited, sleep(graceMs).then(() => null)]);
+      if (first) return first;
+      signalGroup("SIGKILL");
+      return exited;
+    },
+  };
+}
+
+async function pump(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return;
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of lines) onLine(line);
+}

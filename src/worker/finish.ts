@@ -1,0 +1,77 @@
+/**
+ * Ending a run: write the final plan.md (and context.md when parked), then the closing commits, pushed.
+ *
+ *   done / failed  `dispatch(<id>): done` (plan, output.md, ipc/.done) then `dispatch(<id>): remove bookkeeping`
+ *   waiting        `dispatch(<id>): waiting` (plan with the item `[?]`, context.md)
+ *   cancelled      `dispatch(<id>): cancelled` (plan and the work so far; the folder stays for a retry)
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CONTEXT_FILE, DISPATCH_ROOT, DONE_FILE, IPC_DIR, ipcFileName, OUTPUT_FILE, PLAN_FILE } from "../core/ipc.js";
+import { finalPlan, waitingContext, type RunOutcome } from "../core/outcome.js";
+import { redact } from "../core/secret.js";
+import type { Publisher } from "./publish.js";
+
+export interface FinishOptions {
+  publisher: Publisher;
+  /** The worktree root. */
+  root: string;
+  /** Absolute path of the task folder. */
+  taskDir: string;
+  status: RunOutcome;
+  /** For `failed`: shown under the failing item. */
+  reason?: string;
+  /** For `waiting`: the unanswered question. */
+  pendingQuestion?: number | null;
+  cost_usd?: number;
+  /** ISO time. */
+  now: string;
+  /** plan.md to fall back on when the agent deleted it. */
+  fallbackPlan: string;
+  secrets: readonly string[];
+}
+
+export interface FinishResult {
+  plan: string;
+  output: string | null;
+  /** The remote has the closing commits. */
+  pushed: boolean;
+}
+
+export async function finishRun(opts: FinishOptions): Promise<FinishResult> {
+  const planFile = join(opts.taskDir, PLAN_FILE);
+  const current = (await readText(planFile)) ?? opts.fallbackPlan;
+  const finalOptions: Parameters<typeof finalPlan>[0] = { plan: current, status: opts.status, now: opts.now };
+  if (opts.reason !== undefined) finalOptions.reason = opts.reason;
+  if (opts.cost_usd !== undefined) finalOptions.cost_usd = opts.cost_usd;
+  const plan = redact(finalPlan(finalOptions), opts.secrets);
+  await mkdir(join(opts.taskDir, IPC_DIR), { recursive: true });
+  await writeFile(planFile, plan);
+  const outputText = await readText(join(opts.taskDir, OUTPUT_FILE));
+  const output = outputText === null ? null : redact(outputText, opts.secrets);
+
+  if (opts.status === "waiting") {
+    const seq = opts.pendingQuestion ?? 0;
+    const question = (await readText(join(opts.taskDir, IPC_DIR, ipcFileName(seq, "question")))) ?? "";
+    const contextFile = join(opts.taskDir, CONTEXT_FILE);
+    await writeFile(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
+    return { plan, output, pushed: await opts.publisher.save("waiting") };
+  }
+  if (opts.status === "cancelled") return { plan, output, pushed: await opts.publisher.save("cancelled") };
+
+  await writeFile(join(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}\n`);
+  await opts.publisher.commitOnly("done");
+  await rm(join(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
+  const pushed = await opts.publisher.save("remove bookkeeping");
+  return { plan, output, pushed };
+}
+
+async function readText(path: string): Promise<string | null> {
+  if (!existsSync(path)) return null;
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The worker's one git wrapper: argument arrays over simple-git, never a shell string.
+ *
+ * The GitHub token is handed to git only on the commands that talk to the remote (fetch, push, ls-remote), as an
+ * `http.<server>/.extraheader` in that command's own environment (GIT_CONFIG_COUNT): it is never written to
+ * .git/config, which the agent's worktree shares, nor put on a command line.
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface GitOptions {
+  /** The repository (or worktree) the commands run in. */
+  dir: string;
+  /** Token for fetch/push over HTTPS; none for file:// remotes and tests. */
+  token?: string;
+  /** Server the token is for, e.g. `https://github.com`. */
+  server?: string;
+  author?: GitIdentity;
+  /** Log line sink. */
+  log?: (line: string) => void;
+}
+
+export type PushResult = "pushed" | "rejected";
+
+export const DEFAULT_AUTHOR: GitIdentity = {
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com",
+};
+
+const REMOTE = "origin";
+
+/** Variables simple-git must let through to git (it strips GIT_* by default). */
+const ALLOWED_ENV = ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_TERMINAL_PROMPT", "GIT_EDITOR"];
+
+/** Resolves a conflicted file during a rebase: `local` is our commit being replayed, `remote` what is on the branch. */
+export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null;
+
+export class Git {
+  readonly dir: string;
+  private readonly opts: GitOptions;
+  private readonly local: SimpleGit;
+  private readonly network: SimpleGit;
+
+  constructor(opts: GitOptions) {
+    this.opts = opts;
+    this.dir = opts.dir;
+    const author = opts.author ?? DEFAULT_AUTHOR;
+    const config = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false"];
+    const base = {
+      baseDir: opts.dir,
+      config,
+      allowEnvironment: ALLOWED_ENV,
+      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true },
+    };
+    this.local = simpleGit(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true" });
+    this.network = simpleGit(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", ...authEnv(opts.token, opts.server) });
+  }
+
+  /** The same settings in another folder (a worktree). */
+  at(dir: string): Git {
+    return new Git({ ...this.opts, dir });
+  }
+
+  async raw(args: string[]): Promise<string> {
+    return this.local.raw(args);
+  }
+
+  /** Whether the remote has this branch. */
+  async remoteHasBranch(branch: string): Promise<boolean> {
+    const out = await this.network.raw(["ls-remote", "--heads", REMOTE, `refs/heads/${branch}`]);
+    return out.trim().length > 0;
+  }
+
+  /** Fetch one branch into `refs/remotes/origin/<branch>`; its commit, or null when the remote has no such branch. */
+  async fetchBranch(branch: string): Promise<string | null> {
+    try {
+      await this.network.raw(["fetch", "--quiet", "--no-tags", REMOTE, `+refs/heads/${branch}:${remoteRef(branch)}`]);
+    } catch (error) {
+      if (/couldn't find remote ref|no such ref/i.test(String(error))) return null;
+      throw error;
+    }
+    return this.revParse(remoteRef(branch));
+  }
+
+  async push(branch: string): Promise<PushResult> {
+    try {
+      await this.network.raw(["push", "--quiet", "--no-verify", REMOTE, `HEAD:refs/heads/${branch}`]);
+      return "pushed";
+    } catch (error) {
+      if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|stale info/i.test(String(error))) return "rejected";
+      throw error;
+    }
+  }
+
+  async revParse(ref: string): Promise<string | null> {
+    try {
+      return (await this.local.raw(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  async head(): Promise<string> {
+    return (await this.local.raw(["rev-parse", "HEAD"])).trim();
+  }
+
+  /** Whether `ancestor` is contained in `descendant`. */
+  async contains(descendant: string, ancestor: string): Promise<boolean> {
+    // (`merge-base --is-ancestor` answers by exit code alone, which simple-git does not report.)
+    const [a, d] = await Promise.all([this.revParse(ancestor), this.revParse(descendant)]);
+    if (!a || !d) return false;
+    const base = await this.local.raw(["merge-base", a, d]).catch(() => "");
+    return base.trim() === a;
+  }
+
+  /** `git worktree add -B <branch> <path> <start>`: the branch is (re)set to `start` and checked out at `path`. */
+  async addWorktree(path: string, branch: string, start: string): Promise<void> {
+    await this.local.raw(["worktree", "add", "--force", "-B", branch, path, start]);
+  }
+
+  async removeWorktree(path: string): Promise<void> {
+    await this.local.raw(["worktree", "remove", "--force", path]);
+  }
+
+  /** Paths with changes (tracked or untracked), relative to the repository root. */
+  async changedFiles(): Promise<string[]> {
+    const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+    const entries = out.split("\0").filter((e) => e.length > 0);
+    const files: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const code = entry.slice(0, 2);
+      files.push(entry.slice(3));
+      if (code.includes("R") || code.includes("C")) i++; // the rename's source follows
+    }
+    return files;
+  }
+
+  /** Stage everything and commit; false when there was nothing to commit. */
+  async commitAll(message: string): Promise<boolean> {
+    await this.local.raw(["add", "--all"]);
+    const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
+    if (staged.trim().length === 0) return false;
+    await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
+    return true;
+  }
+
+  /** A file's content at a ref; null when it does not exist there. */
+  async show(ref: string, path: string): Promise<string | null> {
+    try {
+      return await this.local.raw(["show", `${ref}:${path}`]);
+    } catch {
+      return null;
+    }
+  }
+
+  /** File names directly under `dir` at `ref`. */
+  async listDir(ref: string, dir: string): Promise<string[]> {
+    try {
+      const out = await this.local.raw(["ls-tree", "--name-only", `${ref}:${dir}`]);
+      return out.split("\n").filter((l) => l.length > 0);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Replay our commits onto `onto`. Conflicts are settled file by file with `resolve`; a file it returns null for
+   * keeps our version. Returns false (rebase aborted, nothing changed) when a conflict cannot be settled.
+   */
+  async rebase(onto: string, resolve: ConflictResolver): Promise<boolean> {
+    try {
+      await this.local.raw(["rebase", "--quiet", "--autostash", onto]);
+      return true;
+    } catch (error) {
+      if (!(await this.rebaseInProgress())) throw error;
+    }
+    for (let round = 0; round < 100; round++) {
+      const conflicted = (await this.local.raw(["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
+      for (const path of conflicted) {
+        const remote = await this.show(":2", path);
+        const local = await this.show(":3", path);
+        const merged = resolve(path, local, remote) ?? local;
+        if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path]);
+        else {
+          await writeFile(join(this.dir, path), merged);
+          await this.local.raw(["add", "--", path]);
+        }
+      }
+      try {
+        await this.local.raw(["rebase", "--continue"]);
+        return true;
+      } catch (error) {
+        if (!(await this.rebaseInProgress())) throw error;
+        // An empty commit after resolution: skip it.
+        const stillConflicted = (await this.local.raw(["diff", "--name-only", "--diff-filter=U"])).trim();
+        const staged = (await this.local.raw(["diff", "--cached", "--name-only"])).trim();
+        if (!stillConflicted && !staged) {
+          try {
+            await this.local.raw(["rebase", "--skip"]);
+            return true;
+          } catch (skipError) {
+            if (!(await this.rebaseInProgress())) throw skipError;
+          }
+        }
+      }
+    }
+    this.opts.log?.("git: the rebase did not settle; aborting it");
+    await this.local.raw(["rebase", "--abort"]).catch(() => undefined);
+    return false;
+  }
+
+  private async rebaseInProgress(): Promise<boolean> {
+    const gitDir = (await this.local.raw(["rev-parse", "--git-dir"])).trim();
+    const abs = isAbsolute(gitDir) ? gitDir : join(this.dir, gitDir);
+    return existsSync(`${abs}/rebase-merge`) || existsSync(`${abs}/rebase-apply`);
+  }
+}
+
+export function remoteRef(branch: string): string {
+  return `refs/remotes/${REMOTE}/${branch}`;
+}
+
+/** The per-command git configuration that carries the token; empty without a token. */
+export function authEnv(token: string | undefined, server = "https://github.com"): Record<string, string> {
+  if (!token) return {};
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: `http.${server.replace(/\/+$/, "")}/.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+  };
+}
+
+/** Variables simple-git refuses when passed on (it guards every GIT_* and the editor/pager ones). */
+const GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS)$/i;
+
+function stringEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !GUARDED.test(k)) out[k] = v;
+  return out;
+}

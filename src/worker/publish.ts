@@ -1,0 +1,125 @@
+/**
+ * Publishing the task branch: commit everything in the worktree (secrets redacted first) and push; a push the
+ * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is rebased onto the remote and retried,
+ * never forced. One operation at a time: every git command of the worker goes through `exclusive`.
+ */
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { mergePlanNotes } from "../core/plan-merge.js";
+import { PLAN_FILE } from "../core/ipc.js";
+import { containsSecret, redact } from "../core/secret.js";
+import { type Git, remoteRef } from "./git.js";
+
+export interface PublisherOptions {
+  /** Git over the worktree. */
+  git: Git;
+  branch: string;
+  /** The task id: commits are `dispatch(<task>): <what>`. */
+  task: string;
+  secrets: readonly string[];
+  log?: (line: string) => void;
+  /** Push attempts before giving up for now (the next push tries again). */
+  attempts?: number;
+}
+
+/** Files larger than this are not scanned for secrets. */
+const MAX_SCAN_BYTES = 20 * 1024 * 1024;
+
+export class Publisher {
+  private readonly opts: PublisherOptions;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The last commit the remote is known to have. */
+  private pushed: string | null = null;
+
+  constructor(opts: PublisherOptions) {
+    this.opts = opts;
+  }
+
+  get git(): Git {
+    return this.opts.git;
+  }
+
+  /** Run `fn` after every operation queued before it; never two git operations at once. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Commit what changed (if anything) as `dispatch(<task>): <what>` and push. Whether the remote has the head now. */
+  save(what: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      await this.commit(what);
+      return this.pushHead();
+    });
+  }
+
+  /** Commit without pushing (the first of two finishing commits). */
+  commitOnly(what: string): Promise<boolean> {
+    return this.exclusive(() => this.commit(what));
+  }
+
+  /** Fetch the branch and bring the remote's new commits (answers, notes, `.cancel`) into the worktree. */
+  pull(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const remote = await this.opts.git.fetchBranch(this.opts.branch);
+      if (!remote) return false;
+      const head = await this.opts.git.head();
+      if (await this.opts.git.contains(head, remote)) return false;
+      await this.commit("progress");
+      return this.integrate();
+    });
+  }
+
+  private async commit(what: string): Promise<boolean> {
+    await this.redactChanged();
+    return this.opts.git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+  }
+
+  private async pushHead(): Promise<boolean> {
+    const git = this.opts.git;
+    const attempts = this.opts.attempts ?? 5;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const head = await git.head();
+      if (this.pushed === head) return true;
+      const result = await git.push(this.opts.branch);
+      if (result === "pushed") {
+        this.pushed = head;
+        return true;
+      }
+      this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
+      await git.fetchBranch(this.opts.branch);
+      if (!(await this.integrate())) break;
+    }
+    this.opts.log?.("push did not go through; the next save tries again");
+    return false;
+  }
+
+  /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
+  private async integrate(): Promise<boolean> {
+    const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path, local, remote) => {
+      if (path.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
+      return local ?? remote;
+    });
+    if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
+    return ok;
+  }
+
+  /** Replace secret values in every changed file before it is staged. */
+  private async redactChanged(): Promise<void> {
+    if (this.opts.secrets.length === 0) return;
+    for (const file of await this.opts.git.changedFiles()) {
+      const path = join(this.opts.git.dir, file);
+      try {
+        const info = await stat(path);
+        if (!info.isFile() || info.size > MAX_SCAN_BYTES) continue;
+        const text = await readFile(path, "utf8");
+        if (!containsSecret(text, this.opts.secrets)) continue;
+        await writeFile(path, redact(text, this.opts.secrets));
+        this.opts.log?.(`redacted a secret value in ${file}`);
+      } catch {
+        // deleted meanwhile, or unreadable: nothing to redact
+      }
+    }
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * The worker: one task, start to finish, on its own branch in a git worktree (docs/protocol.md §6).
+ *
+ *   worktree → plan.md pushed → agent started (no GitHub token) under the monitor → outcome → closing commits
+ */
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
+import { taskBranch } from "../core/branch.js";
+import { CONTEXT_FILE, IPC_DIR, OUTPUT_FILE, pendingQuestionSeq, PLAN_FILE, taskDir as taskFolder } from "../core/ipc.js";
+import { decideOutcome, failureReason, type RunOutcome } from "../core/outcome.js";
+import { parsePlan } from "../core/plan.js";
+import { buildPrompt } from "../core/prompt.js";
+import { agentEnvironment, redact, secretValues } from "../core/secret.js";
+import { isTaskId, type TaskSpec } from "../core/task.js";
+import { POLL_ENV, TIMEOUT_ENV } from "./ask.js";
+import { startAgent, type AgentProcess } from "./agent.js";
+import { finishRun } from "./finish.js";
+import { Git, type GitIdentity } from "./git.js";
+import { Monitor } from "./monitor.js";
+import { startingPlan, answeredQuestions } from "./resume.js";
+import { Publisher } from "./publish.js";
+import { prepareWorktree, removeWorktree } from "./worktree.js";
+
+export interface WorkerOptions {
+  spec: TaskSpec;
+  issue: number;
+  /** The branch a new task branch starts from. */
+  base: string;
+  /** The checkout with remote `origin` (GITHUB_WORKSPACE). */
+  workspace: string;
+  /** Task branches are `<branchPrefix><issue>/<id>`; default `dispatch/`. */
+  branchPrefix?: string;
+  /** Token for fetch and push; never reaches the agent. None for file:// remotes. */
+  token?: string;
+  /** Server the token is for; default https://github.com. */
+  server?: string;
+  /** The Actions run working the task, recorded in plan.md. */
+  runUrl?: string;
+  /** `agent-command`: replaces the agent CLI (run by `sh -c`, the prompt as `$1`). */
+  agentCommand?: string;
+  /** How long dispatch-ask waits for an answer; default 30 minutes. */
+  questionTimeoutMs?: number;
+  /** Progress pushes at most this often; default 5 s. */
+  pushIntervalMs?: number;
+  /** Fetch interval while a question is pending; default 3 s. */
+  fetchIntervalMs?: number;
+  /** Fetch interval otherwise (to see `.cancel` and notes); default 15 s. */
+  idleFetchIntervalMs?: number;
+  /** SIGTERM → SIGKILL delay when stopping the agent; default 5 s. */
+  stopGraceMs?: number;
+  /** Where the worktree and the worker's own files go; default a new folder under RUNNER_TEMP or the OS temp dir. */
+  workDir?: string;
+  /** Keep the worktree when done (local mode); default false. */
+  keepWorktree?: boolean;
+  /** The command that runs `dispatch-ask` (its arguments follow); default this program with `ask`. */
+  askCommand?: string[];
+  /** The environment the agent's is derived from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Secret values beyond those found in `env`. */
+  secrets?: string[];
+  /** Aborting cancels the task (a cancelled job). */
+  signal?: AbortSignal;
+  author?: GitIdentity;
+  log?: (line: string) => void;
+  /** Each line of the agent's output, readable and redacted. */
+  onAgentLine?: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface WorkerResult {
+  status: RunOutcome;
+  branch: string;
+  /** Final plan.md, redacted. */
+  plan: string;
+  /** output.md, redacted, when the agent wrote one. */
+  output: string | null;
+  /** The remote has the final commits. */
+  pushed: boolean;
+  cost_usd?: number;
+  /** Why the run could not start or finish normally. */
+  error?: string;
+}
+
+const DEFAULTS = {
+  questionTimeoutMs: 30 * 60_000,
+  pushIntervalMs: 5_000,
+  fetchIntervalMs: 3_000,
+  idleFetchIntervalMs: 15_000,
+  stopGraceMs: 5_000,
+};
+
+export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
+  const log = opts.log ?? (() => undefined);
+  const env = opts.env ?? process.env;
+  const now = () => (opts.now ? opts.now() : new Date()).toISOString();
+  const spec = opts.spec;
+  const branch = taskBranch(opts.branchPrefix ?? "dispatch/", opts.issue, isTaskId(spec.id) ? spec.id : "invalid");
+  const refuse = (error: string): WorkerResult => {
+    log(`refusing the task: ${error}`);
+    return { status: "failed", branch, plan: "", output: null, pushed: false, error };
+  };
+  if (!isTaskId(spec.id)) return refuse(`"${spec.id}" is not a task id (lowercase letters, digits and '-')`);
+  if (!Number.isSafeInteger(opts.issue) || opts.issue <= 0) return refuse(`"${opts.issue}" is not an issue number`);
+  if (spec.agent === "custom" && !opts.agentCommand?.trim()) return refuse(`task ${spec.id} names a custom agent but no agent-command was given`);
+
+  const secrets = secretValues(env, [...(opts.secrets ?? []), ...(opts.token ? [opts.token] : [])]);
+  const workDir = opts.workDir ?? join(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
+  const worktreePath = join(workDir, "worktree");
+  const runtime = join(workDir, "runtime");
+  await mkdir(join(runtime, "bin"), { recursive: true });
+
+  const gitOptions = { dir: opts.workspace, log, ...(opts.token ? { token: opts.token } : {}), ...(opts.server ? { server: opts.server } : {}), ...(opts.author ? { author: opts.author } : {}) };
+  const git = new Git(gitOptions);
+  let worktree: Awaited<ReturnType<typeof prepareWorktree>>;
+  try {
+    worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
+  } catch (error) {
+    await rm(workDir, { recursive: true, force: true });
+    return refuse(`could not set up the worktree: ${redact(error instanceof Error ? error.message : String(error), secrets)}`);
+  }
+  const dirRel = taskFolder(spec.id);
+  const dir = join(worktree.path, dirRel);
+  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
+
+  try {
+    // Plan: continue the branch's plan (resume, retry) or write a fresh one, and push it at once.
+    const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...(opts.runUrl ? { run: opts.runUrl } : {}) });
+    await mkdir(join(dir, IPC_DIR), { recursive: true });
+    await writeFile(join(dir, PLAN_FILE), start.plan);
+    await publisher.save("plan");
+    log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
+
+    // Prompt and agent command.
+    const answers = await answeredQuestions(dir);
+    const context = await readIfExists(join(dir, CONTEXT_FILE));
+    const prompt = buildPrompt({
+      spec,
+      plan: start.plan,
+      paths: { dir: dirRel, plan: `${dirRel}/${PLAN_FILE}`, output: `${dirRel}/${OUTPUT_FILE}`, context: `${dirRel}/${CONTEXT_FILE}` },
+      starter: start.starter,
+      resumed: start.resumed,
+      answers,
+      notes: parsePlan(start.plan)?.notes ?? [],
+      ...(context ? { context } : {}),
+    });
+    const promptFile = join(runtime, "prompt.md");
+    await writeFile(promptFile, prompt);
+    await writeAskProgram(join(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
+    const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    const agentEnv = {
+      ...agentEnvironment(env, opts.token ? [opts.token] : []),
+      DISPATCH_TASK: spec.id,
+      DISPATCH_DIR: dir,
+      DISPATCH_PLAN: join(dir, PLAN_FILE),
+      DISPATCH_PROMPT_FILE: promptFile,
+      [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
+      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+      PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
+    };
+
+    // Run the agent under the monitor until it exits or the task is cancelled.
+    let cost: number | undefined;
+    const outputKind = opts.agentCommand ? "custom" : spec.agent;
+    let cancelled = opts.signal?.aborted ?? false;
+    const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
+    log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
+    const agent: AgentProcess = startAgent({
+      command,
+      cwd: worktree.path,
+      env: agentEnv,
+      onLine: (line) => {
+        const c = spec.agent === "claude" ? claudeCost(line) : null;
+        if (c !== null) cost = c;
+        const readable = readableLine(outputKind, line);
+        if (readable !== null) opts.onAgentLine?.(redact(readable, secrets));
+      },
+    });
+    const stopAgent = (why: string) => {
+      log(`stopping the agent: ${why}`);
+      void agent.stop(graceMs);
+    };
+    const onAbort = () => {
+      cancelled = true;
+      stopAgent("the job was cancelled");
+    };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    if (cancelled) stopAgent("the job was cancelled");
+    const monitor = new Monitor({
+      publisher,
+      taskDir: dir,
+      pushIntervalMs: opts.pushIntervalMs ?? DEFAULTS.pushIntervalMs,
+      fetchIntervalMs: opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs,
+      idleFetchIntervalMs: opts.idleFetchIntervalMs ?? DEFAULTS.idleFetchIntervalMs,
+      questionExpiryMs: questionTimeoutMs + Math.max(10_000, Math.min(120_000, questionTimeoutMs / 10)),
+      log,
+      onCancel: () => {
+        cancelled = true;
+        stopAgent("the task was cancelled from the thread");
+      },
+      onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
+    });
+    await monitor.start();
+    const exit = await agent.exited;
+    opts.signal?.removeEventListener("abort", onAbort);
+    await monitor.stop();
+    log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
+
+    // Outcome and the closing commits.
+    const names = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
+    const pendingQuestion = pendingQuestionSeq(names);
+    const planNow = (await readIfExists(join(dir, PLAN_FILE))) ?? start.plan;
+    const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
+    const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
+    const reason = redact(failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) }), secrets);
+    log(`task ${spec.id}: ${status}`);
+    const finished = await finishRun({
+      publisher,
+      root: worktree.path,
+      taskDir: dir,
+      status,
+      reason,
+      pendingQuestion,
+      now: now(),
+      fallbackPlan: start.plan,
+      secrets,
+      ...(cost !== undefined ? { cost_usd: cost } : {}),
+    });
+    const result: WorkerResult = { status, branch, plan: finished.plan, output: finished.output, pushed: finished.pushed };
+    if (cost !== undefined) result.cost_usd = cost;
+    if (!finished.pushed) result.error = "the final commits could not be pushed";
+    if (status === "failed") result.error ??= reason.split("\n")[0]?.replace(/; last output:$/, "");
+    return result;
+  } finally {
+    if (!opts.keepWorktree) {
+      await removeWorktree(git, worktree.path);
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** This program run as `… ask`: the bundle when running as the Action. */
+function defaultAskCommand(): string[] {
+  return [process.execPath, process.argv[1] ?? "", "ask"];
+}
+
+/** `dispatch-ask` on the agent's PATH: a tiny script that runs the ask command with the agent's arguments. */
+async function writeAskProgram(binDir: string, command: readonly string[]): Promise<void> {
+  const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
+  const path = join(binDir, "dispatch-ask");
+  await writeFile(path, `#!/bin/sh\nexec ${quoted} "$@"\n`);
+  await chmod(path, 0o755);
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { blockedForever, readyTasks, unblockedBy, workflowInputs, WORKFLOW_INPUTS_LIMIT } from "../../src/core/workflow.js";
+import type { TaskSpec } from "../../src/core/task.js";
+
+const spec = (id: string, after: string[] = [], prompt = `do ${id}`): TaskSpec => ({
+  id, title: prompt, prompt, model: "sonnet", agent: "claude", worktree: false, steps: [], after,
+});
+
+describe("workflowInputs", () => {
+  it("gives the four inputs as strings, tasks as a JSON array", () => {
+    const result = workflowInputs({ issue: 42, base: "main", comment: 1234, tasks: [spec("a")] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.inputs.issue).toBe("42");
+    expect(result.inputs.base).toBe("main");
+    expect(result.inputs.comment).toBe("1234");
+    expect(JSON.parse(result.inputs.tasks)).toEqual([spec("a")]);
+  });
+
+  it("refuses inputs over 65,535 characters with a message saying what to do", () => {
+    const big = spec("a", [], "x".repeat(WORKFLOW_INPUTS_LIMIT));
+    const result = workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [big] });
+    expect(result).toMatchObject({ ok: false });
+    if (result.ok) return;
+    expect(result.error).toContain("65,535");
+    expect(result.error).toContain("split");
+  });
+
+  it("accepts inputs exactly at the limit and refuses one character more", () => {
+    const withPrompt = (n: number) => ({ ...spec("a"), title: "t", prompt: "x".repeat(n) });
+    const empty = workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [withPrompt(0)] });
+    if (!empty.ok) throw new Error(empty.error);
+    const overhead = Object.values(empty.inputs).join("").length;
+    const room = WORKFLOW_INPUTS_LIMIT - overhead;
+    expect(workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [withPrompt(room)] }).ok).toBe(true);
+    expect(workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [withPrompt(room + 1)] }).ok).toBe(false);
+  });
+
+  it("refuses an empty task list", () => {
+    expect(workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [] }).ok).toBe(false);
+  });
+});
+
+describe("dependencies", () => {
+  const tasks = [
+    { id: "schema", after: [], status: "done" },
+    { id: "queries", after: ["schema"], status: "queued" },
+    { id: "docs", after: ["schema", "queries"], status: "queued" },
+    { id: "lint", after: [], status: "running" },
+  ];
+
+  it("readyTasks: only those whose dependencies are done", () => {
+    expect(readyTasks(tasks, new Set()).map((t) => t.id)).toEqual(["schema", "lint"]);
+    expect(readyTasks(tasks, new Set(["schema"])).map((t) => t.id)).toEqual(["schema", "queries", "lint"]);
+  });
+
+  it("unblockedBy: the queued tasks whose last missing dependency just finished", () => {
+    expect(unblockedBy(tasks, "schema").map((t) => t.id)).toEqual(["queries"]);
+    const later = tasks.map((t) => (t.id === "queries" ? { ...t, status: "done" } : t));
+    expect(unblockedBy(later, "queries").map((t) => t.id)).toEqual(["docs"]);
+    expect(unblockedBy(tasks, "lint")).toEqual([]);
+  });
+
+  it("blockedForever: queued tasks behind a failed or cancelled one, directly or not", () => {
+    const failed = tasks.map((t) => (t.id === "schema" ? { ...t, status: "failed" } : t));
+    expect(blockedForever(failed).map((t) => t.id)).toEqual(["queries", "docs"]);
+    expect(blockedForever(tasks)).toEqual([]);
+  });
+});

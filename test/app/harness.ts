@@ -1,0 +1,95 @@
+/**
+ * Test setup: a Probot with the app loaded (retry and throttle ON, with tiny delays), the fake GitHub, and webhook
+ * payloads adapted from @octokit/webhooks-examples.
+ */
+import { createRequire } from "node:module";
+import Bottleneck from "bottleneck";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { createApp, type AppOptions, type DispatchApp } from "../../src/app/index.js";
+import { APP_LOGIN, FakeGitHub, OWNER, REPO } from "./fake-github.js";
+
+const require = createRequire(import.meta.url);
+const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as Array<{
+  name: string;
+  examples: Array<Record<string, any>>;
+}>;
+
+function example(name: string, action?: string): Record<string, any> {
+  const found = examples.find((e) => e.name === name)?.examples.find((x) => action === undefined || x.action === action);
+  if (!found) throw new Error(`no example for ${name}.${action}`);
+  return structuredClone(found);
+}
+
+function repository(base: Record<string, any>): Record<string, any> {
+  return { ...base, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: "main", owner: { ...base.owner, login: OWNER } };
+}
+
+export interface Harness {
+  github: FakeGitHub;
+  probot: Probot;
+  app: DispatchApp;
+  comment(body: string, options?: { user?: string; type?: string; issue?: number; pr?: boolean; action?: "created" | "edited"; id?: number; delivery?: string }): Promise<number>;
+  push(branch: string, options?: { deleted?: boolean; delivery?: string }): Promise<void>;
+  job(name: string, conclusion: string, options?: { issue?: number }): Promise<void>;
+  close(): void;
+}
+
+let delivery = 0;
+
+export async function harness(options: AppOptions = {}): Promise<Harness> {
+  const github = new FakeGitHub();
+  github.permissions = { maintainer: "write", admin: "admin", reader: "read" };
+  github.install();
+  // Retry and throttle stay ON (the app's own behaviour); only their delays are made tiny.
+  const Octokit = ProbotOctokit.defaults((instance: Record<string, any>) => ({
+    ...instance,
+    retry: { ...instance.retry, retryAfterBaseValue: 1 },
+    throttle: {
+      ...instance.throttle,
+      retryAfterBaseValue: 1,
+      fallbackSecondaryRateRetryAfter: 0.01,
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+    },
+  }));
+  const probot = new Probot({ githubToken: "test", Octokit, logLevel: "fatal" });
+  const app = createApp({ minGapMs: 0, appLogin: APP_LOGIN, ...options });
+  await probot.load(app);
+
+  return {
+    github,
+    probot,
+    app,
+    async comment(body, opts = {}) {
+      const payload = example("issue_comment", opts.action ?? "created");
+      payload.repository = repository(payload.repository);
+      const id = opts.id ?? github.addComment(body, opts.user ?? "maintainer", opts.issue ?? 42).id;
+      payload.comment = { ...payload.comment, id, body, user: { ...payload.comment.user, login: opts.user ?? "maintainer", type: opts.type ?? "User" } };
+      payload.issue = { ...payload.issue, number: opts.issue ?? 42 };
+      if (opts.pr) payload.issue.pull_request = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${opts.issue ?? 42}` };
+      else delete payload.issue.pull_request;
+      if (opts.action === "edited") payload.changes = { body: { from: "before" } };
+      await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload } as any);
+      return id;
+    },
+    async push(branch, opts = {}) {
+      const payload = example("push");
+      payload.repository = { ...repository(payload.repository), master_branch: "main" };
+      payload.ref = `refs/heads/${branch}`;
+      payload.deleted = opts.deleted ?? false;
+      await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "push", payload } as any);
+    },
+    async job(name, conclusion) {
+      const payload = example("workflow_job", "completed");
+      payload.repository = repository(payload.repository);
+      payload.workflow_job = { ...payload.workflow_job, name, conclusion, html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/555/job/777` };
+      await probot.receive({ id: `d${++delivery}`, name: "workflow_job", payload } as any);
+    },
+    close() {
+      nock.cleanAll();
+      if (github.unanswered.length > 0) throw new Error(`requests outside the app's API list: ${github.unanswered.join(", ")}`);
+      nock.enableNetConnect();
+    },
+  };
+}

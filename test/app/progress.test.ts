@@ -1,0 +1,352 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { COMMENT_LIMIT, parseStatus, type StatusView } from "../../src/core/status.js";
+import { parseQuestionComment } from "../../src/core/question.js";
+import { ipcPath, planPath } from "../../src/core/ipc.js";
+import { harness, type Harness } from "./harness.js";
+import { files, RUN } from "./world.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const TWO = "/dispatch two things:\n1. use opus to review the auth module\n2. use sonnet to write the api tests";
+
+function status(h: Harness): StatusView {
+  const found = h.github.byApp().find((c) => c.body.startsWith("<!-- dispatch:status"));
+  return parseStatus(found!.body)!;
+}
+const ids = (h: Harness) => status(h).tasks.map((t) => t.id) as [string, string];
+const branch = (task: string) => `dispatch/42/${task}`;
+const questions = (h: Harness) => h.github.byApp().flatMap((c) => (parseQuestionComment(c.body) ? [parseQuestionComment(c.body)!] : []));
+
+describe("progress", () => {
+  beforeEach(async () => {
+    h = await harness();
+    await h.comment(TWO);
+  });
+
+  it("a push re-renders the status from the task's plan", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { items: [["Scan for secrets", "done"], ["Audit SQL", "pending"]] }));
+    await h.push(branch(a));
+    const task = status(h).tasks[0]!;
+    expect(task.status).toBe("running");
+    expect(task.items.map((i) => [i.text, i.state])).toEqual([["Scan for secrets", "done"], ["Audit SQL", "pending"]]);
+    expect(task.run).toBe(RUN);
+  });
+
+  it("a progress event costs at most 3 requests, whatever the number of tasks", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    h.github.push(branch(b), files.plan(b));
+    const before = h.github.requests.length;
+    await h.push(branch(a));
+    expect(h.github.requests.length - before).toBeLessThanOrEqual(3);
+    expect(h.github.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /graphql",
+      "POST /graphql",
+      expect.stringMatching(/^PATCH \/repos\/acme\/shop\/issues\/comments\/\d+$/),
+    ]);
+  });
+
+  it("ignores pushes to other branches and deleted branches without a request", async () => {
+    const before = h.github.requests.length;
+    await h.push("main");
+    await h.push("feature/login");
+    await h.push(branch(ids(h)[0]), { deleted: true });
+    expect(h.github.requests.length).toBe(before);
+  });
+
+  it("posts a question once, also when pushes are redelivered or arrive out of order", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), { ...files.plan(a, { items: [["Decide on INFO logs", "question"]] }), ...files.question(a, 1, "Should I flag INFO level logs?") });
+    await h.push(branch(a), { delivery: "p1" });
+    await h.push(branch(a), { delivery: "p1" });
+    await Promise.all([h.push(branch(a)), h.push(branch(a))]);
+    expect(questions(h)).toEqual([{ task: a, seq: 1 }]);
+    const question = h.github.byApp().find((c) => parseQuestionComment(c.body))!;
+    expect(question.body).toContain("Should I flag INFO level logs?");
+    expect(status(h).tasks[0]!.asked).toEqual([1]);
+  });
+
+  it("routes answers to the right task when two tasks have questions pending", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), { ...files.plan(a), ...files.question(a, 1, "Flag INFO logs?") });
+    h.github.push(branch(b), { ...files.plan(b), ...files.question(b, 1, "Use vitest?"), ...files.question(b, 2, "Mock the DB?") });
+    await h.push(branch(a));
+    await h.push(branch(b));
+    expect(questions(h)).toHaveLength(3);
+    const id = await h.comment(`/dispatch answer ${b} yes, vitest`);
+    expect(h.github.head(branch(b)).get(ipcPath(b, 1, "answer"))).toBe("yes, vitest\n");
+    expect(h.github.head(branch(a)).get(ipcPath(a, 1, "answer"))).toBeUndefined();
+    expect(h.github.reactions).toContainEqual({ comment: id, content: "+1" });
+    // a quote reply of b's second question
+    const second = h.github.byApp().find((c) => parseQuestionComment(c.body)?.task === b && parseQuestionComment(c.body)?.seq === 2)!;
+    const quoted = second.body.split("\n").map((line) => `> ${line}`).join("\n");
+    await h.comment(`${quoted}\n\nno, use the real one`);
+    expect(h.github.head(branch(b)).get(ipcPath(b, 2, "answer"))).toBe("no, use the real one\n");
+    await h.comment(`/dispatch answer ${a} yes`);
+    expect(h.github.head(branch(a)).get(ipcPath(a, 1, "answer"))).toBe("yes\n");
+    // nothing left to answer
+    await h.comment(`/dispatch answer ${a} again`);
+    expect(h.github.byApp().at(-1)!.body).toContain("already answered");
+  });
+
+  it("writes an answer once when the same answer is delivered twice", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), { ...files.plan(a), ...files.question(a, 1, "Q1?"), ...files.question(a, 2, "Q2?") });
+    await h.push(branch(a));
+    const id = await h.comment(`/dispatch answer ${a} yes`, { delivery: "ans" });
+    await h.comment(`/dispatch answer ${a} yes`, { delivery: "ans", id });
+    expect(h.github.head(branch(a)).get(ipcPath(a, 2, "answer"))).toBeUndefined();
+  });
+
+  it("an answer for an unknown task, or a task with no question, gets a clear reply", async () => {
+    await h.comment("/dispatch answer nosuch yes");
+    expect(h.github.byApp().at(-1)!.body).toContain("no task `nosuch`");
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    await h.comment(`/dispatch answer ${a} yes`);
+    expect(h.github.byApp().at(-1)!.body).toContain("no question");
+  });
+
+  it("answering a waiting task dispatches it again, alone, from its base", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), { ...files.plan(a, { status: "waiting", items: [["Decide", "question"]] }), ...files.question(a, 1, "Which DB?") });
+    await h.push(branch(a));
+    await h.comment(`/dispatch answer ${a} postgres`);
+    expect(h.github.dispatches).toHaveLength(2);
+    const again = h.github.dispatches[1]!;
+    expect(again.inputs.base).toBe("main");
+    expect(JSON.parse(again.inputs.tasks).map((t: { id: string }) => t.id)).toEqual([a]);
+  });
+
+  it("a task done with changes gets a pull request; one without changes gets its output as a reply", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), { ...files.done(a, "Found two issues."), "src/auth.ts": "fixed\n" });
+    h.github.push(branch(a), files.removeBookkeeping());
+    h.github.push(branch(b), files.done(b, "Nothing to change: the tests exist."));
+    h.github.push(branch(b), files.removeBookkeeping());
+    await h.push(branch(a));
+    await h.push(branch(b));
+    expect(h.github.pulls).toEqual([expect.objectContaining({ head: branch(a), base: "main" })]);
+    expect(h.github.pulls[0]!.body).toContain("Found two issues.");
+    const view = status(h);
+    expect(view.tasks[0]!.status).toBe("done");
+    expect(view.tasks[0]!.pr?.number).toBe(h.github.pulls[0]!.number);
+    expect(view.tasks[1]!.status).toBe("done");
+    expect(h.github.byApp().some((c) => c.body.includes("Nothing to change: the tests exist."))).toBe(true);
+    // finished tasks are not read again, and not delivered twice
+    await h.push(branch(a));
+    expect(h.github.pulls).toHaveLength(1);
+  });
+
+  it("a burst of concurrent, out-of-order pushes ends in the latest state, with fewer edits than pushes", async () => {
+    const [a, b] = ids(h);
+    const statusComment = h.github.byApp()[0]!;
+    const pushes: Array<Promise<void>> = [];
+    for (let i = 1; i <= 20; i++) {
+      const task = i % 2 ? a : b;
+      h.github.push(branch(task), files.plan(task, { items: Array.from({ length: 20 }, (_, k) => [`step ${k}`, k < i ? "done" : "pending"] as [string, "done" | "pending"]) }));
+    }
+    for (let i = 0; i < 20; i++) pushes.push(h.push(branch(i % 3 ? a : b)));
+    await Promise.all(pushes.reverse());
+    await h.app.idle();
+    const view = status(h);
+    expect(view.tasks[0]!.items.filter((x) => x.state === "done")).toHaveLength(19);
+    expect(view.tasks[1]!.items.filter((x) => x.state === "done")).toHaveLength(20);
+    expect(statusComment.edits).toBeLessThan(20);
+  });
+});
+
+describe("dependents", () => {
+  it("when a task is done, the tasks waiting for it start from its branch", async () => {
+    h = await harness();
+    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
+    const [first, second] = ids(h);
+    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
+    h.github.push(branch(first), files.removeBookkeeping());
+    await h.push(branch(first));
+    expect(h.github.dispatches).toHaveLength(2);
+    const next = h.github.dispatches[1]!;
+    expect(next.inputs.base).toBe(branch(first));
+    expect(JSON.parse(next.inputs.tasks)).toEqual([expect.objectContaining({ id: second, after: [first] })]);
+    expect(status(h).tasks[1]!.status).toBe("queued");
+  });
+
+  it("a task waiting for a failed one is marked as never started", async () => {
+    h = await harness();
+    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
+    const [first, second] = ids(h);
+    h.github.push(branch(first), files.plan(first, { status: "failed", items: [["Migrate", "error"]] }));
+    await h.push(branch(first));
+    const view = status(h);
+    expect(view.tasks[0]!.status).toBe("failed");
+    expect(view.tasks[1]!.status).toBe("cancelled");
+    expect(view.tasks[1]!.error).toContain(first);
+    expect(h.github.dispatches).toHaveLength(1);
+    void second;
+  });
+});
+
+describe("limits", () => {
+  it("a status that would exceed 65,536 characters is shortened, never refused", async () => {
+    h = await harness();
+    h.github.config = "max_tasks: 40\n";
+    await h.comment(`/dispatch forty tasks:\n${Array.from({ length: 40 }, (_, i) => `${i + 1}. use sonnet to check module ${i}`).join("\n")}`);
+    const all = status(h).tasks.map((t) => t.id);
+    for (const task of all) {
+      h.github.push(branch(task), files.plan(task, { items: Array.from({ length: 60 }, (_, k) => [`${"a long checklist item ".repeat(4)}${k}`, "pending"] as [string, "pending"]) }));
+    }
+    await h.push(branch(all[0]!));
+    const body = h.github.byApp()[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(parseStatus(body)!.tasks.every((t) => t.status === "running")).toBe(true);
+  });
+});
+
+describe("workflow_job", () => {
+  beforeEach(async () => {
+    h = await harness();
+    await h.comment(TWO);
+  });
+
+  it("a job that failed before the worker recorded it marks the task failed with a link to its log", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    await h.job(`#42 ${a}`, "failure");
+    await h.job(`caller / #42 ${b}`, "cancelled");
+    const view = status(h);
+    expect(view.tasks[0]!.status).toBe("failed");
+    expect(view.tasks[0]!.error).toContain("https://github.com/acme/shop/actions/runs/555/job/777");
+    expect(view.tasks[1]!.status).toBe("cancelled");
+  });
+
+  it("leaves a task the worker recorded as done to the push", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.done(a, "ok"));
+    await h.job(`#42 ${a}`, "failure");
+    expect(status(h).tasks[0]!.status).toBe("done");
+  });
+
+  it("ignores successful jobs and jobs of other workflows", async () => {
+    const before = h.github.requests.length;
+    await h.job(`#42 ${ids(h)[0]}`, "success");
+    await h.job("linters", "failure");
+    expect(h.github.requests.length).toBe(before);
+  });
+});
+
+describe("commands on tasks", () => {
+  beforeEach(async () => {
+    h = await harness();
+    await h.comment(TWO);
+  });
+
+  it("cancel <task> writes ipc/.cancel on its branch and marks it cancelled", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    h.github.push(branch(b), files.plan(b));
+    await h.comment(`/dispatch cancel ${a}`);
+    expect(h.github.head(branch(a)).has(".dispatch/tasks/" + a + "/ipc/.cancel")).toBe(true);
+    expect(h.github.head(branch(b)).has(".dispatch/tasks/" + b + "/ipc/.cancel")).toBe(false);
+    expect(h.github.cancelledRuns).toEqual([]);
+    expect(status(h).tasks.map((t) => t.status)).toEqual(["cancelled", "running"]);
+  });
+
+  it("cancel all also cancels the workflow run", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    h.github.push(branch(b), files.plan(b));
+    await h.push(branch(a));
+    await h.comment("/dispatch cancel all");
+    expect(h.github.cancelledRuns).toEqual([9001]);
+    expect(status(h).tasks.map((t) => t.status)).toEqual(["cancelled", "cancelled"]);
+    await h.comment("/dispatch cancel all");
+    expect(h.github.byApp().at(-1)!.body).toContain("already finished");
+  });
+
+  it("retry starts a failed task again and does not take the old run's plan for the new one", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { status: "failed", items: [["Build", "error"]] }));
+    await h.push(branch(a));
+    await h.comment(`/dispatch retry ${a}`);
+    expect(h.github.dispatches).toHaveLength(2);
+    expect(JSON.parse(h.github.dispatches[1]!.inputs.tasks)).toEqual([expect.objectContaining({ id: a })]);
+    expect(status(h).tasks[0]!.status).toBe("queued");
+    await h.push(branch(a));
+    expect(status(h).tasks[0]!.status).toBe("queued");
+    h.github.push(branch(a), files.plan(a, { run: "https://github.com/acme/shop/actions/runs/9002" }));
+    await h.push(branch(a));
+    expect(status(h).tasks[0]!.status).toBe("running");
+  });
+
+  it("retry refuses a task that is still running", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    await h.push(branch(a));
+    await h.comment(`/dispatch retry ${a}`);
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(h.github.byApp().at(-1)!.body).toContain("only a failed or cancelled task");
+  });
+
+  it("note appends a Note line to the task's plan on its branch", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    const id = await h.comment(`/dispatch note ${a} the payments module is out of scope`);
+    expect(h.github.head(branch(a)).get(planPath(a))).toContain("> **Note:** the payments module is out of scope");
+    expect(h.github.reactions).toContainEqual({ comment: id, content: "+1" });
+  });
+
+  it("note on a task that has not started says so", async () => {
+    await h.comment(`/dispatch note ${ids(h)[0]} hello`);
+    expect(h.github.byApp().at(-1)!.body).toContain("has not started");
+  });
+
+  it("status re-reads the branches and links the status comment; status <task> shows its checklist", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { items: [["Scan for secrets", "done"]] }));
+    await h.comment("/dispatch status");
+    const statusComment = h.github.byApp()[0]!;
+    expect(h.github.byApp().at(-1)!.body).toContain(`#issuecomment-${statusComment.id}`);
+    expect(status(h).tasks[0]!.items[0]!.text).toBe("Scan for secrets");
+    await h.comment(`/dispatch status ${a}`);
+    const reply = h.github.byApp().at(-1)!.body;
+    expect(reply).toContain("Scan for secrets");
+    expect(reply).not.toContain("<!-- dispatch:");
+  });
+
+  it("commands on a thread without a dispatch get a clear reply", async () => {
+    await h.comment("/dispatch status", { issue: 7 });
+    expect(h.github.byApp().at(-1)!.body).toContain("no dispatch on this thread");
+  });
+});
+
+describe("delivery is not repeated", () => {
+  it("an output reply already on the thread is not posted again when the status edit was lost", async () => {
+    h = await harness();
+    await h.comment(TWO);
+    const [a] = ids(h);
+    h.github.push(branch(a), files.done(a, "Nothing to change."));
+    h.github.push(branch(a), files.removeBookkeeping());
+    h.github.fail("PATCH", /\/issues\/comments\/\d+$/, 422, { message: "Validation Failed" });
+    await expect(h.push(branch(a))).rejects.toThrow();
+    expect(status(h).tasks[0]!.status).toBe("queued");
+    await h.push(branch(a));
+    expect(h.github.byApp().filter((c) => c.body.includes("Nothing to change."))).toHaveLength(1);
+    expect(status(h).tasks[0]!.status).toBe("done");
+  });
+});
+
+describe("trust", () => {
+  it("a status comment copied by someone else is not the app's memory", async () => {
+    h = await harness();
+    await h.comment(TWO);
+    const real = h.github.byApp()[0]!;
+    const forged = h.github.addComment(real.body, "mallory");
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { items: [["Real progress", "done"]] }));
+    await h.push(branch(a));
+    expect(forged.edits).toBe(0);
+    expect(real.edits).toBe(1);
+  });
+});
