@@ -2,6 +2,7 @@
  * `npm run bench:app`: what the app costs GitHub, measured against the recording stand-in of the tests.
  * Prints figures; asserts nothing.
  */
+import { pathToFileURL } from "node:url";
 import { DEFAULT_MIN_GAP_MS } from "../src/app/index.js";
 import { harness, type Harness } from "../test/app/harness.js";
 import { files } from "../test/app/world.js";
@@ -35,67 +36,75 @@ async function withHarness<T>(options: Parameters<typeof harness>[0], work: (h: 
   }
 }
 
-const rows: string[][] = [["measure", "N", "reads", "writes", "other"]];
+/** Every figure as a row: measure, N, reads, writes, other. */
+export async function measureApp(): Promise<string[][]> {
+  const rows: string[][] = [["measure", "N", "reads", "writes", "other"]];
 
-for (const n of [1, 5, 20]) {
-  await withHarness({}, async (h) => {
-    await h.comment(command(n));
-    const t = tally(h);
-    rows.push(["requests per /dispatch", String(n), String(t.reads), String(t.writes), ""]);
-  });
-}
-
-for (const n of [1, 5, 20]) {
-  await withHarness({}, async (h) => {
-    await h.comment(command(n));
-    const status = h.github.byApp()[0]!;
-    const branches = [...status.body.matchAll(/dispatch\/42\/[a-z0-9-]+/g)].map((m) => m[0]);
-    const ids = [...new Set(branches)].map((b) => b.split("/").pop()!);
-    for (const id of ids) h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [["Read", "done"], ["Write", "pending"]] }));
-    const before = h.github.requests.length;
-    await h.push(`dispatch/42/${ids[0]}`);
-    const t = tally(h, before);
-    rows.push(["requests per progress event", String(n), String(t.reads), String(t.writes), `${ids.length} tasks read`]);
-  });
-}
-
-await withHarness({ minGapMs: DEFAULT_MIN_GAP_MS }, async (h) => {
-  await h.comment(command(5));
-  const status = h.github.byApp()[0]!;
-  const ids = [...new Set([...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)].map((m) => m[1]!))];
-  const started = Date.now();
-  const pushes: Array<Promise<void>> = [];
-  for (let i = 0; i < 100; i++) {
-    const at = Math.round((i / 100) * 10_000);
-    pushes.push(
-      new Promise<void>((resolve) => setTimeout(resolve, at)).then(() => {
-        const id = ids[i % ids.length]!;
-        h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [[`step ${i}`, "done"], ["next", "pending"]] }));
-        return h.push(`dispatch/42/${id}`);
-      }),
-    );
+  for (const n of [1, 5, 20]) {
+    await withHarness({}, async (h) => {
+      await h.comment(command(n));
+      const t = tally(h);
+      rows.push(["requests per /dispatch", String(n), String(t.reads), String(t.writes), ""]);
+    });
   }
-  await Promise.all(pushes);
-  await h.app.idle();
-  const latest = ids.every((id) => status.body.includes(`step ${[...Array(100).keys()].filter((i) => ids[i % ids.length] === id).pop()}`));
-  rows.push(["status edits for 100 pushes in 10 s", "5", "", String(status.edits), `${((Date.now() - started) / 1000).toFixed(1)} s, last edit latest: ${latest}`]);
-});
 
-for (const n of [1, 20]) {
-  await withHarness({}, async (h) => {
-    h.github.latencyMs = 50;
-    let started = Date.now();
-    await h.comment(command(n));
-    const dispatchMs = Date.now() - started;
+  for (const n of [1, 5, 20]) {
+    await withHarness({}, async (h) => {
+      await h.comment(command(n));
+      const status = h.github.byApp()[0]!;
+      const branches = [...status.body.matchAll(/dispatch\/42\/[a-z0-9-]+/g)].map((m) => m[0]);
+      const ids = [...new Set(branches)].map((b) => b.split("/").pop()!);
+      for (const id of ids) h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [["Read", "done"], ["Write", "pending"]] }));
+      const before = h.github.requests.length;
+      await h.push(`dispatch/42/${ids[0]}`);
+      const t = tally(h, before);
+      rows.push(["requests per progress event", String(n), String(t.reads), String(t.writes), `${ids.length} tasks read`]);
+    });
+  }
+
+  await withHarness({ minGapMs: DEFAULT_MIN_GAP_MS }, async (h) => {
+    await h.comment(command(5));
     const status = h.github.byApp()[0]!;
-    const id = [...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)][0]![1]!;
-    h.github.push(`dispatch/42/${id}`, files.plan(id));
-    started = Date.now();
-    await h.push(`dispatch/42/${id}`);
-    const pushMs = Date.now() - started;
-    rows.push(["handler ms, +50 ms per request", String(n), "", "", `/dispatch ${dispatchMs} ms, push ${pushMs} ms`]);
+    const ids = [...new Set([...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)].map((m) => m[1]!))];
+    const started = Date.now();
+    const pushes: Array<Promise<void>> = [];
+    for (let i = 0; i < 100; i++) {
+      const at = Math.round((i / 100) * 10_000);
+      pushes.push(
+        new Promise<void>((resolve) => setTimeout(resolve, at)).then(() => {
+          const id = ids[i % ids.length]!;
+          h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [[`step ${i}`, "done"], ["next", "pending"]] }));
+          return h.push(`dispatch/42/${id}`);
+        }),
+      );
+    }
+    await Promise.all(pushes);
+    await h.app.idle();
+    const latest = ids.every((id) => status.body.includes(`step ${[...Array(100).keys()].filter((i) => ids[i % ids.length] === id).pop()}`));
+    rows.push(["status edits for 100 pushes in 10 s", "5", "", String(status.edits), `${((Date.now() - started) / 1000).toFixed(1)} s, last edit latest: ${latest}`]);
   });
+
+  for (const n of [1, 20]) {
+    await withHarness({}, async (h) => {
+      h.github.latencyMs = 50;
+      let started = Date.now();
+      await h.comment(command(n));
+      const dispatchMs = Date.now() - started;
+      const status = h.github.byApp()[0]!;
+      const id = [...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)][0]![1]!;
+      h.github.push(`dispatch/42/${id}`, files.plan(id));
+      started = Date.now();
+      await h.push(`dispatch/42/${id}`);
+      const pushMs = Date.now() - started;
+      rows.push(["handler ms, +50 ms per request", String(n), "", "", `/dispatch ${dispatchMs} ms, push ${pushMs} ms`]);
+    });
+  }
+  return rows;
 }
 
-const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
+export function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) printTable(await measureApp());
