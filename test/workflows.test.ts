@@ -44,7 +44,7 @@ interface Workflow {
     {
       name: string;
       permissions: Record<string, string>;
-      strategy: { "fail-fast": boolean; "max-parallel": number; matrix: Record<string, unknown> };
+      strategy: { "fail-fast": boolean; "max-parallel": unknown; matrix: Record<string, unknown> };
       concurrency: { group: string; "cancel-in-progress": boolean };
       "timeout-minutes": number;
       steps: Array<{ uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }>;
@@ -59,8 +59,12 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
 
   it("takes exactly the dispatch inputs, as workflow_dispatch and as workflow_call", () => {
     const dispatchInputs = workflow.on["workflow_dispatch"]!.inputs!;
-    expect(Object.keys(dispatchInputs).sort()).toEqual(["base", "comment", "issue", "tasks"]);
-    for (const input of Object.values(dispatchInputs)) expect(input).toMatchObject({ required: true, type: "string" });
+    expect(Object.keys(dispatchInputs).sort()).toEqual(["base", "comment", "issue", "max_parallel", "tasks"]);
+    for (const name of ["base", "comment", "issue", "tasks"]) {
+      expect(dispatchInputs[name]).toMatchObject({ required: true, type: "string" });
+    }
+    expect(dispatchInputs["max_parallel"]).toMatchObject({ required: false, type: "string" });
+    expect(Number(JSON.parse(String((dispatchInputs["max_parallel"] as { default: unknown }).default)))).toBeGreaterThan(0);
     expect(workflow.on["workflow_call"]!.inputs).toEqual(dispatchInputs);
     expect(Object.keys(workflow.on["workflow_call"]!.secrets!).sort()).toEqual(
       ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "GEMINI_API_KEY", "OPENAI_API_KEY"],
@@ -72,7 +76,7 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
     expect(job.name).toBe("#${{ inputs.issue }} ${{ matrix.task.id }}");
     expect(job.strategy.matrix).toEqual({ task: "${{ fromJSON(inputs.tasks) }}" });
     expect(job.strategy["fail-fast"]).toBe(false);
-    expect(job.strategy["max-parallel"]).toBeGreaterThan(0);
+    expect(job.strategy["max-parallel"]).toBe("${{ fromJSON(inputs.max_parallel) }}");
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
     expect(job.concurrency).toEqual({
       group: "dispatch-${{ github.repository }}-${{ inputs.issue }}-${{ matrix.task.id }}",

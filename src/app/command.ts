@@ -52,7 +52,7 @@ export async function onIssueComment(
   }
   if (isBot(author)) return void context.log.info(`comment ${payload.comment.id}: ${author.login} is a bot, ignored`);
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
-  const gh: GitHub = { octokit: context.octokit, log: context.log, repo };
+  const gh: GitHub = { octokit: context.octokit, log: context.log, repo, web: payload.repository.html_url };
   const thread: Thread = { ...repo, issue: payload.issue.number };
   const reply = async (text: string) => {
     await context.octokit.rest.issues.createComment({ ...repo, issue_number: thread.issue, body: text });

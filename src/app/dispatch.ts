@@ -32,13 +32,13 @@ async function createDispatch(gh: GitHub, options: { workflow: string; ref: stri
 export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSpec[]): Promise<void> {
   const { gh, thread, config } = cc;
   const ready = readyTasks(tasks, new Set());
-  const inputs = workflowInputs({ issue: thread.issue, base: cc.base, comment: cc.comment.id, tasks: ready });
+  const inputs = workflowInputs({ issue: thread.issue, base: cc.base, comment: cc.comment.id, tasks: ready, maxParallel: config.max_parallel });
   if (!inputs.ok) return cc.reply(`Nothing was dispatched: ${inputs.error}.`);
   const view: StatusView = {
     command: cc.comment.id,
     issue: thread.issue,
     base: cc.base,
-    repoUrl: repoUrl(gh.repo),
+    repoUrl: repoUrl(gh.repo, gh.web),
     tasks: tasks.map((spec) => queuedView({ spec, branch: taskBranch(config.branch_prefix, thread.issue, spec.id) })),
   };
   await cc.request({
@@ -96,7 +96,7 @@ export async function startTasks(
     const view = target.view.tasks.find((t) => t.id === id);
     return view ? [specs.get(id) ?? specFromView(view)] : [];
   });
-  const inputs = workflowInputs({ issue: ctx.thread.issue, base, comment: command, tasks });
+  const inputs = workflowInputs({ issue: ctx.thread.issue, base, comment: command, tasks, maxParallel: config.max_parallel });
   if (!inputs.ok) return inputs.error;
   try {
     await createDispatch(ctx.gh, { workflow: config.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });

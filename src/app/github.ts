@@ -20,10 +20,12 @@ export interface GitHub {
   octokit: Octokit;
   log: Logger;
   repo: Repo;
+  /** The repository's web address from the event (`repository.html_url`), so links work on GitHub Enterprise too. */
+  web?: string;
 }
 
-export function repoUrl(repo: Repo): string {
-  return `https://github.com/${repo.owner}/${repo.repo}`;
+export function repoUrl(repo: Repo, web?: string): string {
+  return web ?? `https://github.com/${repo.owner}/${repo.repo}`;
 }
 
 /** The run id at the end of an Actions run URL (`…/actions/runs/123` or `…/runs/123/job/9`); null when none. */

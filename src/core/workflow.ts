@@ -12,6 +12,8 @@ export interface WorkflowInputs {
   comment: string;
   /** JSON array of the TaskSpecs to start. */
   tasks: string;
+  /** The matrix's `max-parallel`, when `.github/dispatch.yml` sets `max_parallel`; the workflow's default otherwise. */
+  max_parallel?: string;
 }
 
 export type WorkflowInputsResult = { ok: true; inputs: WorkflowInputs } | { ok: false; error: string };
@@ -21,16 +23,18 @@ export interface WorkflowInputsOptions {
   base: string;
   comment: number;
   tasks: readonly TaskSpec[];
+  maxParallel?: number | undefined;
 }
 
 /** The inputs of one dispatch, or an error a person can act on when GitHub would refuse them. */
-export function workflowInputs({ issue, base, comment, tasks }: WorkflowInputsOptions): WorkflowInputsResult {
+export function workflowInputs({ issue, base, comment, tasks, maxParallel }: WorkflowInputsOptions): WorkflowInputsResult {
   if (tasks.length === 0) return { ok: false, error: "there is no task to start" };
   const inputs: WorkflowInputs = {
     issue: String(issue),
     base,
     comment: String(comment),
     tasks: JSON.stringify(tasks),
+    ...(maxParallel === undefined ? {} : { max_parallel: String(maxParallel) }),
   };
   const size = Object.values(inputs).reduce((sum, value) => sum + value.length, 0);
   if (size > WORKFLOW_INPUTS_LIMIT) {

@@ -17,6 +17,13 @@ describe("workflowInputs", () => {
     expect(JSON.parse(result.inputs.tasks)).toEqual([spec("a")]);
   });
 
+  it("passes max_parallel only when the configuration sets it", () => {
+    const plain = workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [spec("a")] });
+    const capped = workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [spec("a")], maxParallel: 3 });
+    expect(plain.ok && Object.keys(plain.inputs)).toEqual(["issue", "base", "comment", "tasks"]);
+    expect(capped.ok && capped.inputs.max_parallel).toBe("3");
+  });
+
   it("refuses inputs over 65,535 characters with a message saying what to do", () => {
     const big = spec("a", [], "x".repeat(WORKFLOW_INPUTS_LIMIT));
     const result = workflowInputs({ issue: 1, base: "main", comment: 1, tasks: [big] });

@@ -122,7 +122,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       secret,
       baseUrl: hub.url,
       logLevel: options.verbose ? "info" : "warn",
-      ...(options.throttle ? {} : { Octokit: ProbotOctokit.defaults({ throttle: { enabled: false } }) }),
+      // An object default would be overwritten: Probot passes its own `throttle` options (without `enabled`) and
+      // ProbotOctokit then re-enables throttling. A function default runs last and keeps it off.
+      ...(options.throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o["throttle"] as object), enabled: false } })) }),
     });
     const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
     server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
