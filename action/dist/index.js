@@ -55201,12 +55201,12 @@ var Git = class _Git {
     this.opts = opts;
     this.dir = opts.dir;
     const author = opts.author ?? DEFAULT_AUTHOR;
-    const config2 = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false"];
+    const config2 = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false", "core.hooksPath=/dev/null"];
     const base = {
       baseDir: opts.dir,
       config: config2,
       allowEnvironment: ALLOWED_ENV,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true }
+      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafeHooksPath: true }
     };
     this.local = wo(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true" });
     this.network = wo(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", ...authEnv(opts.token, opts.server) });
@@ -55366,7 +55366,7 @@ function authEnv(token, server = "https://github.com") {
     GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
   };
 }
-var GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS)$/i;
+var GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS|INPUT_.*|ACTIONS_.*|GITHUB_TOKEN|GH_TOKEN)$/i;
 function stringEnv() {
   const out = {};
   for (const [k2, v2] of Object.entries(process.env)) if (v2 !== void 0 && !GUARDED.test(k2)) out[k2] = v2;
@@ -55549,6 +55549,8 @@ var Publisher = class {
   queue = Promise.resolve();
   /** The last commit the remote is known to have. */
   pushed = null;
+  /** The head as the worker last left it; a different head means the agent committed by itself. */
+  own = null;
   constructor(opts) {
     this.opts = opts;
   }
@@ -55584,8 +55586,15 @@ var Publisher = class {
     });
   }
   async commit(what) {
+    const git = this.opts.git;
+    if (this.own !== null && await git.head() !== this.own) {
+      await git.raw(["reset", "--soft", this.own]);
+      this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
+    }
     await this.redactChanged();
-    return this.opts.git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    this.own = await git.head();
+    return made;
   }
   async pushHead() {
     const git = this.opts.git;
@@ -55612,6 +55621,7 @@ var Publisher = class {
       return local ?? remote;
     });
     if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
+    this.own = await this.opts.git.head();
     return ok;
   }
   /** Replace secret values in every changed file before it is staged. */

@@ -17,7 +17,7 @@ export interface AppOptions {
   sleep?: (ms: number) => Promise<void>;
   /**
    * The app's login (`my-dispatch` or `my-dispatch[bot]`): only its status and question comments are trusted.
-   * Unset: comments carrying the markers are trusted whoever wrote them.
+   * Unset: learned from `GET /app` on the first event; until it is known, no such comment is trusted.
    */
   appLogin?: string;
 }
@@ -31,9 +31,23 @@ export type DispatchApp = ((app: Probot) => void) & {
 
 const bare = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
 
+/** The app's slug, asked of GitHub as the App itself; null (logged) when GitHub does not say. */
+async function learnLogin(probot: Probot): Promise<string | null> {
+  try {
+    const octokit = await probot.auth();
+    const { data } = await octokit.rest.apps.getAuthenticated();
+    if (data?.slug) return data.slug;
+    probot.log.error("GET /app gave no slug: no status or question comment will be trusted; set DISPATCH_APP_LOGIN");
+  } catch (error) {
+    probot.log.error({ err: error }, "could not learn the app's login: no status or question comment will be trusted; set DISPATCH_APP_LOGIN");
+  }
+  return null;
+}
+
 export function createApp(options: AppOptions = {}): DispatchApp {
-  const own = options.appLogin ? bare(options.appLogin) : null;
-  const trusts = (author: string | null) => own === null || (author !== null && bare(author) === own);
+  let own = options.appLogin ? bare(options.appLogin) : null;
+  // Fail closed: a marker comment is the app's memory only when the app itself wrote it.
+  const trusts = (author: string | null) => own !== null && author !== null && bare(author) === own;
   const writer = new StatusWriter<ThreadWork>({
     run: (_key, items) => runThread(items, trusts),
     minGapMs: options.minGapMs ?? DEFAULT_MIN_GAP_MS,
@@ -42,16 +56,27 @@ export function createApp(options: AppOptions = {}): DispatchApp {
   });
   const request = (work: ThreadWork) => writer.request(threadKey(work.thread), work);
   const app = (probot: Probot) => {
-    probot.on(["issue_comment.created", "issue_comment.edited"], (context) => {
+    let learning: Promise<void> | null = null;
+    const know = () =>
+      own !== null
+        ? Promise.resolve()
+        : (learning ??= learnLogin(probot).then((slug) => {
+            own = slug ? bare(slug) : null;
+            if (own === null) learning = null; // ask again on the next event
+          }));
+    probot.on(["issue_comment.created", "issue_comment.edited"], async (context) => {
       patient(context.octokit);
+      await know();
       return onIssueComment(context, request);
     });
-    probot.on("push", (context) => {
+    probot.on("push", async (context) => {
       patient(context.octokit);
+      await know();
       return onPush(context, request);
     });
-    probot.on("workflow_job.completed", (context) => {
+    probot.on("workflow_job.completed", async (context) => {
       patient(context.octokit);
+      await know();
       return onWorkflowJob(context, request);
     });
   };

@@ -89,15 +89,19 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
     break;
   }
 
-  for (const match of text.matchAll(LEAD_VERB)) {
+  const verbs = [...text.matchAll(LEAD_VERB)].map((match) => ({ match, index: match.index }));
+  // What follows the leading directives opens a clause too: `(after 1) use gemini to …`.
+  const opening = lead > 0 ? text.slice(lead).matchAll(LEAD_VERB).next().value : undefined;
+  if (opening?.index === 0 && !verbs.some((v) => v.index === lead)) verbs.push({ match: opening, index: lead });
+  for (const { match, index } of verbs) {
     const verb = match[1]!.toLowerCase();
     const word = match[2]!;
     const named = model(word);
     if (!named) continue;
-    const next = text.slice(match.index + match[0].length);
+    const next = text.slice(index + match[0].length);
     // `have X` only before a verb (`have haiku write …`); the verb stays in the title.
     if (verb === "have" ? match[3] !== undefined || !/^\s+[a-z]/i.test(next) : match[3] === undefined && !AFTER_USE.test(next)) continue;
-    spans.push({ start: match.index, end: match.index + match[0].length, model: named });
+    spans.push({ start: index, end: index + match[0].length, model: named });
   }
   for (const match of text.matchAll(USING)) {
     const named = model(match[1]!);

@@ -52,12 +52,14 @@ export class Git {
     this.opts = opts;
     this.dir = opts.dir;
     const author = opts.author ?? DEFAULT_AUTHOR;
-    const config = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false"];
+    // No hooks: the agent shares this repository's hooks folder, and a hook it planted would run inside the
+    // worker's git (where the token is) on the next commit, fetch or push.
+    const config = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false", "core.hooksPath=/dev/null"];
     const base = {
       baseDir: opts.dir,
       config,
       allowEnvironment: ALLOWED_ENV,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true },
+      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafeHooksPath: true },
     };
     this.local = simpleGit(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true" });
     this.network = simpleGit(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", ...authEnv(opts.token, opts.server) });
@@ -239,8 +241,11 @@ export function authEnv(token: string | undefined, server = "https://github.com"
   };
 }
 
-/** Variables simple-git refuses when passed on (it guards every GIT_* and the editor/pager ones). */
-const GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS)$/i;
+/**
+ * Variables not passed on to git: those simple-git refuses (every GIT_* and the editor/pager ones), and the runner's
+ * credentials (the Action's inputs hold the token), which git never needs: only the network calls get the token.
+ */
+const GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS|INPUT_.*|ACTIONS_.*|GITHUB_TOKEN|GH_TOKEN)$/i;
 
 function stringEnv(): Record<string, string> {
   const out: Record<string, string> = {};

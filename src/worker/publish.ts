@@ -30,6 +30,8 @@ export class Publisher {
   private queue: Promise<unknown> = Promise.resolve();
   /** The last commit the remote is known to have. */
   private pushed: string | null = null;
+  /** The head as the worker last left it; a different head means the agent committed by itself. */
+  private own: string | null = null;
 
   constructor(opts: PublisherOptions) {
     this.opts = opts;
@@ -72,8 +74,16 @@ export class Publisher {
   }
 
   private async commit(what: string): Promise<boolean> {
+    const git = this.opts.git;
+    if (this.own !== null && (await git.head()) !== this.own) {
+      // The agent committed on its own: fold its commits back into changes, so they are redacted like the rest.
+      await git.raw(["reset", "--soft", this.own]);
+      this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
+    }
     await this.redactChanged();
-    return this.opts.git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    this.own = await git.head();
+    return made;
   }
 
   private async pushHead(): Promise<boolean> {
@@ -102,6 +112,7 @@ export class Publisher {
       return local ?? remote;
     });
     if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
+    this.own = await this.opts.git.head();
     return ok;
   }
 

@@ -117,6 +117,7 @@ export class FakeGitHub {
     const repo = `/repos/${OWNER}/${REPO}`;
     const input = (body ?? {}) as Record<string, any>;
     let m: RegExpExecArray | null;
+    if (method === "GET" && path === "/app") return [200, { id: 1, slug: APP_LOGIN, name: APP_LOGIN, owner: { login: OWNER } }];
     if (method === "POST" && path === "/graphql") return [200, { data: this.graphql(input.query, input.variables ?? {}) }];
     if (method === "GET" && (m = new RegExp(`^${repo}/collaborators/([^/]+)/permission$`).exec(path))) {
       const permission = this.permissions[m[1]!] ?? "read";

@@ -349,4 +349,31 @@ describe("trust", () => {
     expect(forged.edits).toBe(0);
     expect(real.edits).toBe(1);
   });
+
+  it("without a configured login, the app asks GitHub who it is once and still trusts only itself", async () => {
+    h = await harness({ appLogin: undefined });
+    await h.comment(TWO);
+    const real = h.github.byApp()[0]!;
+    const forged = h.github.addComment(real.body, "mallory");
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { items: [["Real progress", "done"]] }));
+    await h.push(branch(a));
+    expect(h.github.count("GET", /^\/app$/)).toBe(1);
+    expect(forged.edits).toBe(0);
+    expect(real.edits).toBe(1);
+  });
+
+  it("trusts no marker comment when GitHub will not say who the app is", async () => {
+    h = await harness({ appLogin: undefined });
+    h.github.fail("GET", /^\/app$/, 401, { message: "Bad credentials" });
+    await h.comment(TWO);
+    const first = h.github.byApp().filter((c) => c.body.startsWith("<!-- dispatch:status"));
+    expect(first).toHaveLength(1);
+    // The status comment it wrote is not trusted yet, so nothing edits it; once GitHub answers, it is.
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { items: [["Real progress", "done"]] }));
+    await h.push(branch(a));
+    expect(first[0]!.edits).toBe(1);
+    expect(h.github.count("GET", /^\/app$/)).toBe(2);
+  });
 });

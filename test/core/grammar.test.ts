@@ -504,6 +504,15 @@ describe("dependencies", () => {
     expect(tasks[1]).toMatchObject({ id: "orders-api", title: "Add the orders API", after: ["orders-table"] });
   });
 
+  it.each([
+    ["(after 1) use gemini to update the README"],
+    ["after 1: use gemini to update the README"],
+    ["use gemini to update the README (after 1)"],
+  ])("a model named after the dependency: %j", (second) => {
+    const tasks = tasksOf(parseComment(list("add the orders table", second)));
+    expect(tasks[1]).toMatchObject({ id: "update-readme", title: "Update the README", model: "gemini", agent: "gemini", after: ["orders-table"] });
+  });
+
   it("several references, and written numbers over positions", () => {
     const tasks = tasksOf(parseComment("/dispatch tasks:\n3. fix a\n5. fix b\n7. after 3 and 5: ship it"));
     expect(tasks[2]?.after).toEqual(["fix", "fix-b"]);

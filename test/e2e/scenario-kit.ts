@@ -20,14 +20,14 @@ export interface Scenario {
   harness: Harness;
   /** Where the agent-command wrapper left one `<task>-<pid>.json` per agent run. */
   probes: string;
-  /** Every agent run so far: the environment and the git config the agent saw. */
+  /** Every agent run so far: the environment and the repository git config the agent saw. */
   agentViews(): Promise<Array<{ task: string; env: Record<string, string>; gitConfig: string }>>;
   stop(): Promise<void>;
 }
 
 /**
- * A harness whose agent-command first records the agent's environment and `git config --list` (as the agent in
- * its worktree would see them), then runs the scripted agent with `agents`.
+ * A harness whose agent-command first records the agent's environment and the repository's git config (as the
+ * agent in its worktree sees them: `git config --list --local`), then runs the scripted agent with `agents`.
  */
 export async function startScenario(options: Omit<HarnessOptions, "agentCommand" | "agents"> & { agents: Record<string, AgentScript> }): Promise<Scenario> {
   const scratch = await mkdtemp(join(tmpdir(), "scenario-"));
@@ -42,7 +42,7 @@ export async function startScenario(options: Omit<HarnessOptions, "agentCommand"
       'import { mkdirSync, writeFileSync } from "node:fs";',
       "const [dir] = process.argv.slice(2);",
       "mkdirSync(dir, { recursive: true });",
-      'const gitConfig = execFileSync("git", ["config", "--list", "--show-origin"], { encoding: "utf8" });',
+      'const gitConfig = execFileSync("git", ["config", "--list", "--local", "--show-origin"], { encoding: "utf8" });',
       'writeFileSync(`${dir}/${process.env.DISPATCH_TASK}-${process.pid}.json`, JSON.stringify({ task: process.env.DISPATCH_TASK, env: process.env, gitConfig }));',
       "",
     ].join("\n"),

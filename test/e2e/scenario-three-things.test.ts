@@ -151,14 +151,24 @@ describe.skipIf(missingParts() !== null)("scenario 1: three things, one question
         expect(Object.entries(view.env).filter(([, value]) => value.includes(token))).toEqual([]);
         expect(view.gitConfig).not.toContain(token);
       }
+      expect(view.gitConfig).toContain("remote.origin.url="); // the worktree's repository config was read
       expect(view.gitConfig.toLowerCase()).not.toContain("extraheader");
+      expect(view.env["DISPATCH_TASK"]).toBe(view.task);
       expect(view.env["ANTHROPIC_API_KEY"]).toBe("sk-ant-scenario-key-0123456789");
     }
     const pushed = await everythingInGit(harness);
     for (const token of tokens) expect(pushed).not.toContain(token);
     for (const comment of hub.comments(1)) for (const token of tokens) expect(comment.body).not.toContain(token);
 
-    // Every call the app and the workers made is one the stand-in (and the protocol) knows.
+    // The app's writes, from the request log: 👀 and 👍, the status, question and output comments, one dispatch,
+    // one answer file, two PRs; nothing cancelled. Every call made is one the stand-in (and the protocol) knows.
+    const writes = (method: string, route: string) => hub.count({ method, route, caller: "installation" });
+    expect(writes("POST", "/repos/{owner}/{repo}/issues/comments/{id}/reactions")).toBe(2);
+    expect(writes("POST", "/repos/{owner}/{repo}/issues/{number}/comments")).toBe(3);
+    expect(writes("POST", "/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches")).toBe(1);
+    expect(writes("PUT", "/repos/{owner}/{repo}/contents/{+path}")).toBe(1);
+    expect(writes("POST", "/repos/{owner}/{repo}/pulls")).toBe(2);
+    expect(hub.count({ route: "/repos/{owner}/{repo}/actions/runs/{id}/cancel" })).toBe(0);
     expect(hub.unknownRequests()).toEqual([]);
   });
 });

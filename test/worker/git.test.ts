@@ -78,4 +78,27 @@ describe("Git", () => {
     expect(await g.push("with-token")).toBe("pushed"); // file:// ignores the header
     expect(await readFile(join(ws, ".git/config"), "utf8")).not.toContain("tok123");
   });
+
+  it("runs no hook an agent planted in the shared hooks folder, so none sees the token or the environment", async () => {
+    const ws = await rig.workspace();
+    const seen = join(rig.root, "hook-ran");
+    const { chmod, mkdir } = await import("node:fs/promises");
+    await mkdir(join(ws, ".git/hooks"), { recursive: true });
+    for (const hook of ["pre-commit", "post-commit", "reference-transaction", "pre-push", "post-rewrite"]) {
+      const file = join(ws, ".git/hooks", hook);
+      await writeFile(file, `#!/bin/sh\nenv >> '${seen}'\n`);
+      await chmod(file, 0o755);
+    }
+    process.env["INPUT_GITHUB-TOKEN"] = "tok-from-inputs";
+    try {
+      const g = new Git({ dir: ws, token: "tok123-secret" });
+      await writeFile(join(ws, "b.txt"), "b");
+      await g.commitAll("b");
+      expect(await g.push("hooked")).toBe("pushed");
+      expect(git(rig.origin, "log", "-1", "--format=%s", "hooked").trim()).toBe("b");
+    } finally {
+      delete process.env["INPUT_GITHUB-TOKEN"];
+    }
+    await expect(readFile(seen, "utf8")).rejects.toMatchObject({ code: "ENOENT" });
+  });
 });

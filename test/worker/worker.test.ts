@@ -235,6 +235,16 @@ describe("runWorker", () => {
     expect(await readFile(join(ws, ".git/config"), "utf8")).not.toContain(token);
   });
 
+  it("redacts secrets from commits the agent made by itself, message and content", async () => {
+    const ws = await rig.workspace();
+    const key = "sk-ant-canary-committed-42";
+    const result = await work(ws, { agentCommand: agent("committer"), env: { PATH: process.env["PATH"] ?? "", ANTHROPIC_API_KEY: key } });
+    expect(result.status).toBe("done");
+    const all = git(rig.origin, "log", "-p", "--all");
+    expect(all).not.toContain(key);
+    expect(rig.show(BRANCH, "config.js")).toBe('export const key = "***";\n');
+  });
+
   it("runs two workers of one dispatch at the same time, each on its own branch", async () => {
     const [a, b] = await Promise.all([rig.workspace(), rig.workspace()]);
     const results = await Promise.all([

@@ -16,6 +16,26 @@ const ROLE: Record<string, string> = {
 export function installationRoutes(hub: StandIn): Route[] {
   return [
     {
+      method: "GET",
+      pattern: "/app",
+      jwt: true,
+      handle: () => ({
+        status: 200,
+        body: {
+          id: hub.appId,
+          slug: hub.appSlug,
+          node_id: `A_${hub.appId}`,
+          name: hub.appSlug,
+          owner: { login: "acme", id: 1, type: "Organization" },
+          html_url: hub.shapes.web(`/apps/${hub.appSlug}`),
+          permissions: hub.appPermissions,
+          events: hub.appEvents ? [...hub.appEvents] : [],
+          created_at: "2026-01-01T00:00:00Z",
+          updated_at: "2026-01-01T00:00:00Z",
+        },
+      }),
+    },
+    {
       method: "POST",
       pattern: "/app/installations/{id}/access_tokens",
       jwt: true,
