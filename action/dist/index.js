@@ -44246,7 +44246,7 @@ function agentEnvironment(env, withheld) {
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, rm as rm5, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join as join7 } from "node:path";
 
@@ -55474,9 +55474,17 @@ function newQuestions(names, seen) {
 }
 
 // src/worker/resume.ts
-import { readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile3, rm as rm3 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
+async function reopenTaskFolder(opts) {
+  const message = await opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
+  if (BOOKKEEPING_REMOVED.test(message) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
+    await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
+  }
+  await rm3(join5(opts.dir, IPC_DIR, DONE_FILE), { force: true });
+  await rm3(join5(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+}
 async function startingPlan(opts) {
   const earlier = await readIfExists(join5(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
   const parsed = earlier !== null ? parsePlan(earlier) : null;
@@ -55643,13 +55651,13 @@ var Publisher = class {
 };
 
 // src/worker/worktree.ts
-import { rm as rm3 } from "node:fs/promises";
+import { rm as rm4 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm3(opts.path, { recursive: true, force: true });
+  await rm4(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
@@ -55664,7 +55672,7 @@ async function prepareWorktree(opts) {
 }
 async function removeWorktree(git, path6) {
   await git.removeWorktree(path6).catch(() => void 0);
-  await rm3(path6, { recursive: true, force: true });
+  await rm4(path6, { recursive: true, force: true });
   await git.raw(["worktree", "prune"]).catch(() => void 0);
 }
 
@@ -55700,13 +55708,14 @@ async function runWorker(opts) {
   try {
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm4(workDir, { recursive: true, force: true });
+    await rm5(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
   const dir = join7(worktree.path, dirRel);
   const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
   try {
+    await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
     await mkdir4(join7(dir, IPC_DIR), { recursive: true });
     await writeFile6(join7(dir, PLAN_FILE), start.plan);
@@ -55811,7 +55820,7 @@ async function runWorker(opts) {
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm4(workDir, { recursive: true, force: true });
+      await rm5(workDir, { recursive: true, force: true });
     }
   }
 }

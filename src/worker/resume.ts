@@ -2,9 +2,9 @@
  * Picking a task up again: the plan a run starts from (the branch's own when a run before this one left it, a
  * fresh one otherwise) and the questions earlier runs asked and got answers to.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { IPC_DIR, ipcFileName, parseIpcName, PLAN_FILE } from "../core/ipc.js";
+import { CANCEL_FILE, DONE_FILE, IPC_DIR, ipcFileName, parseIpcName, PLAN_FILE } from "../core/ipc.js";
 import { markItem, newPlan, parsePlan, renderPlan, setPlanMeta, type PlanMeta } from "../core/plan.js";
 import type { AnsweredQuestion } from "../core/prompt.js";
 import type { TaskSpec } from "../core/task.js";
@@ -32,6 +32,20 @@ export interface StartingPlan {
 }
 
 const BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
+
+/**
+ * Bring back what a retried run needs from the run before it: the task folder its `remove bookkeeping` commit
+ * deleted (plan, context, questions and answers, so question numbers go on and answers reach the prompt), without
+ * the markers that ended that run (`.done`, and a `.cancel` the retry overrides).
+ */
+export async function reopenTaskFolder(opts: Pick<StartingPlanOptions, "git" | "dir" | "dirRel">): Promise<void> {
+  const message = await opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
+  if (BOOKKEEPING_REMOVED.test(message) && (await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`)) !== null) {
+    await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
+  }
+  await rm(join(opts.dir, IPC_DIR, DONE_FILE), { force: true });
+  await rm(join(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+}
 
 export async function startingPlan(opts: StartingPlanOptions): Promise<StartingPlan> {
   const earlier = (await readIfExists(join(opts.dir, PLAN_FILE))) ?? (await finishedRunPlan(opts));

@@ -20,7 +20,7 @@ import { startAgent, type AgentProcess } from "./agent.js";
 import { finishRun } from "./finish.js";
 import { Git, type GitIdentity } from "./git.js";
 import { Monitor } from "./monitor.js";
-import { startingPlan, answeredQuestions } from "./resume.js";
+import { reopenTaskFolder, startingPlan, answeredQuestions } from "./resume.js";
 import { Publisher } from "./publish.js";
 import { prepareWorktree, removeWorktree } from "./worktree.js";
 
@@ -127,6 +127,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
 
   try {
     // Plan: continue the branch's plan (resume, retry) or write a fresh one, and push it at once.
+    await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...(opts.runUrl ? { run: opts.runUrl } : {}) });
     await mkdir(join(dir, IPC_DIR), { recursive: true });
     await writeFile(join(dir, PLAN_FILE), start.plan);

@@ -77,7 +77,8 @@ describe("runWorker", () => {
     const running = work(ws, { agentCommand: agent("asker") });
     await rig.until("question 001 on the remote", () => rig.show(BRANCH, `${DIR}/ipc/001.question`));
     expect(rig.show(BRANCH, `${DIR}/ipc/001.question`)).toBe("Should I flag INFO level logs?\n");
-    expect(rig.log(BRANCH)[0]).toBe("dispatch(security-review): question 001");
+    // Pushed in a commit of its own (a progress push may already have followed it).
+    expect(rig.log(BRANCH)).toContain("dispatch(security-review): question 001");
     const app = await rig.appCommit(BRANCH, { [`${DIR}/ipc/001.answer`]: "Yes, flag them\n" }, "dispatch(security-review): answer 001");
 
     const result = await running;
@@ -172,6 +173,33 @@ describe("runWorker", () => {
     const result = await running;
     expect(result.status).toBe("cancelled");
     expect(parsePlan(rig.show(BRANCH, PLAN) ?? "")?.status).toBe("cancelled");
+  });
+
+  it("a retry of a cancelled task is not cancelled again by the old ipc/.cancel", async () => {
+    const ws = await rig.workspace();
+    const running = work(ws, { agentCommand: agent("hanger") });
+    await rig.until("the first tick", () => parsePlan(rig.show(BRANCH, PLAN) ?? "")?.items[0]?.state === "done");
+    await rig.appCommit(BRANCH, { [`${DIR}/ipc/.cancel`]: "cancelled by @octocat\n" }, "dispatch(security-review): cancel");
+    expect((await running).status).toBe("cancelled");
+
+    const retry = await work(await rig.workspace(), { agentCommand: agent("ticker") });
+    expect(retry.status).toBe("done");
+    expect(rig.show(`${BRANCH}~1`, `${DIR}/ipc/.cancel`)).toBeNull();
+  });
+
+  it("a retry after a finished run brings its questions back, so numbering goes on and answers reach the prompt", async () => {
+    const ws = await rig.workspace();
+    const first = work(ws, { agentCommand: agent("asker"), questionTimeoutMs: 20_000 });
+    await rig.until("question 001", () => rig.show(BRANCH, `${DIR}/ipc/001.question`));
+    await rig.appCommit(BRANCH, { [`${DIR}/ipc/001.answer`]: "yes\n" }, "dispatch(security-review): answer 001");
+    expect((await first).status).toBe("done");
+    expect(rig.show(BRANCH, `${DIR}/plan.md`)).toBeNull(); // bookkeeping removed
+
+    const retry = await work(await rig.workspace(), { agentCommand: agent("asker") });
+    expect(retry.status).toBe("done");
+    expect(retry.output).toContain("Resumed: yes"); // the earlier answer was in its prompt: no new question
+    expect(rig.show(`${BRANCH}~1`, `${DIR}/ipc/001.answer`)).toBe("yes\n");
+    expect(rig.show(`${BRANCH}~1`, `${DIR}/ipc/002.question`)).toBeNull();
   });
 
   it("keeps the app's note when it conflicts with the agent's tick (rebase, never force)", async () => {
