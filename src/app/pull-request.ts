@@ -33,7 +33,7 @@ export async function deliverResult(ctx: RunContext, { statusId, view, task, out
       await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body: renderOutputReply({ task, output }) });
       return null;
     }
-    const { data: open } = await gh.octokit.rest.pulls.list({ ...gh.repo, head: `${gh.repo.owner}:${task.branch}`, state: "all" });
+    const { data: open } = await gh.octokit.rest.pulls.list({ ...gh.repo, head: `${gh.repo.owner}:${task.branch}`, state: "open" });
     const existing = open[0];
     if (existing) return { number: existing.number, url: existing.html_url };
     const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue });
