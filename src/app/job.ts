@@ -6,7 +6,7 @@ import type { Context } from "probot";
 import { parseJobName } from "../core/job.js";
 import { FINISHED_STATUSES, parsePlan } from "../core/plan.js";
 import { isFinished } from "../core/status.js";
-import type { GitHub } from "./github.js";
+import { runIdFromUrl, type GitHub } from "./github.js";
 import { loadConfig } from "./load-config.js";
 import { readTasks } from "./tasks-query.js";
 import { findTask, updateTask, type ThreadWork } from "./thread.js";
@@ -39,6 +39,9 @@ export async function onWorkflowJob(
     apply: async (target) => {
       const task = findTask(target, named.task)!;
       if (isFinished(task)) return void gh.log.info(`${task.id} is already ${task.status}`);
+      if (task.status === "queued" && runIdFromUrl(task.run) === job.run_id) {
+        return void gh.log.info(`${task.id}: job ${job.id} is of run ${job.run_id}, the run before its retry; ignored`);
+      }
       const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
       const plan = snapshot?.plan ? parsePlan(snapshot.plan) : null;
       const current = plan && !(task.status === "queued" && task.run !== undefined && plan.run === task.run);

@@ -31,7 +31,7 @@ export interface Harness {
   app: DispatchApp;
   comment(body: string, options?: { user?: string; type?: string; issue?: number; pr?: boolean; action?: "created" | "edited"; id?: number; delivery?: string }): Promise<number>;
   push(branch: string, options?: { deleted?: boolean; delivery?: string }): Promise<void>;
-  job(name: string, conclusion: string, options?: { issue?: number }): Promise<void>;
+  job(name: string, conclusion: string, options?: { issue?: number; runId?: number }): Promise<void>;
   close(): void;
 }
 
@@ -80,10 +80,11 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       payload.deleted = opts.deleted ?? false;
       await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "push", payload } as any);
     },
-    async job(name, conclusion) {
+    async job(name, conclusion, opts = {}) {
       const payload = example("workflow_job", "completed");
       payload.repository = repository(payload.repository);
-      payload.workflow_job = { ...payload.workflow_job, name, conclusion, html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/555/job/777` };
+      const runId = opts.runId ?? 555;
+      payload.workflow_job = { ...payload.workflow_job, name, conclusion, run_id: runId, html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${runId}/job/777` };
       await probot.receive({ id: `d${++delivery}`, name: "workflow_job", payload } as any);
     },
     close() {

@@ -280,6 +280,18 @@ describe("commands on tasks", () => {
     expect(status(h).tasks[0]!.status).toBe("running");
   });
 
+  it("a late failure of the run before a retry does not mark the retried task failed", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a, { status: "failed", items: [["Build", "error"]] }));
+    await h.push(branch(a));
+    await h.comment(`/dispatch retry ${a}`);
+    expect(status(h).tasks[0]!.status).toBe("queued");
+    await h.job(`#42 ${a}`, "failure", { runId: 9001 }); // the old run's job, delivered late
+    expect(status(h).tasks[0]!.status).toBe("queued");
+    await h.job(`#42 ${a}`, "failure", { runId: 9002 }); // the new run's job dies before its worker wrote anything
+    expect(status(h).tasks[0]!.status).toBe("failed");
+  });
+
   it("retry refuses a task that is still running", async () => {
     const [a] = ids(h);
     h.github.push(branch(a), files.plan(a));
