@@ -12,7 +12,7 @@ import { blockedForever, unblockedBy } from "../core/workflow.js";
 import type { ThreadWork, RunContext, StatusTarget } from "./thread.js";
 import { readTasks, type TaskSnapshot } from "./tasks-query.js";
 import { deliverResult } from "./pull-request.js";
-import { startTasks } from "./dispatch.js";
+import { baseOf, startTasks } from "./dispatch.js";
 import { loadConfig } from "./load-config.js";
 import type { GitHub } from "./github.js";
 
@@ -107,7 +107,7 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
     tasks.push(next);
   }
   target.view = { ...target.view, tasks };
-  for (const done of newlyDone) await startDependents(ctx, target, done);
+  await startDependents(ctx, target, newlyDone);
   markBlocked(target);
   const body = renderStatus(target.view);
   if (body === target.body) return void gh.log.debug(`status ${target.commentId}: nothing changed, no edit`);
@@ -115,17 +115,30 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
   target.body = body;
 }
 
-/** Start the queued tasks that waited for `done`, on `done`'s branch. */
-async function startDependents(ctx: RunContext, target: StatusTarget, done: TaskView): Promise<void> {
-  const ready = unblockedBy(target.view.tasks, done.id);
-  if (ready.length === 0) return;
-  const error = await startTasks(ctx, { target, ids: ready.map((task) => task.id), base: done.branch });
-  if (!error) return void ctx.gh.log.info(`started ${ready.map((t) => t.id).join(", ")} after ${done.id}`);
-  const ids = new Set(ready.map((task) => task.id));
-  target.view = {
-    ...target.view,
-    tasks: target.view.tasks.map((task) => (ids.has(task.id) ? { ...task, status: "failed", error } : task)),
-  };
+/**
+ * Start the queued tasks that waited for the tasks just done, each once (several of its dependencies may finish in one
+ * refresh), on the branch of the last task it names in `after` (the base its pull request will target).
+ */
+async function startDependents(ctx: RunContext, target: StatusTarget, newlyDone: readonly TaskView[]): Promise<void> {
+  const ready = new Map<string, TaskView>();
+  for (const done of newlyDone) for (const task of unblockedBy(target.view.tasks, done.id)) ready.set(task.id, task);
+  const byBase = new Map<string, string[]>();
+  for (const task of ready.values()) {
+    const base = baseOf(target.view, task);
+    byBase.set(base, [...(byBase.get(base) ?? []), task.id]);
+  }
+  for (const [base, ids] of byBase) {
+    const error = await startTasks(ctx, { target, ids, base });
+    if (!error) {
+      ctx.gh.log.info(`started ${ids.join(", ")} from ${base}`);
+      continue;
+    }
+    const failed = new Set(ids);
+    target.view = {
+      ...target.view,
+      tasks: target.view.tasks.map((task) => (failed.has(task.id) ? { ...task, status: "failed", error } : task)),
+    };
+  }
 }
 
 /** Queued tasks waiting for a task that failed or was cancelled will never start: say so. */

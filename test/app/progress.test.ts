@@ -173,6 +173,21 @@ describe("dependents", () => {
     expect(status(h).tasks[1]!.status).toBe("queued");
   });
 
+  it("a task waiting for two that finish in the same refresh starts once, from the last one it names", async () => {
+    h = await harness();
+    await h.comment("/dispatch three tasks:\n1. add the orders table\n2. add the users table\n3. (after 1) (after 2) join orders and users");
+    const [first, second, third] = status(h).tasks.map((t) => t.id) as [string, string, string];
+    for (const task of [first, second]) {
+      h.github.push(branch(task), { ...files.done(task, "Added."), [`db/${task}.sql`]: "create table t;\n" });
+      h.github.push(branch(task), files.removeBookkeeping());
+    }
+    await h.push(branch(first));
+    expect(h.github.dispatches).toHaveLength(2);
+    const next = h.github.dispatches[1]!;
+    expect(next.inputs.base).toBe(branch(second));
+    expect(JSON.parse(next.inputs.tasks)).toEqual([expect.objectContaining({ id: third, after: [first, second] })]);
+  });
+
   it("a task waiting for a failed one is marked as never started", async () => {
     h = await harness();
     await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
