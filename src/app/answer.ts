@@ -25,14 +25,9 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
   let found = false;
   let refusal: string | null = null;
   let repeated = false;
-  await cc.request({
-    kind: "edit",
+  await cc.edit({
     task: answer.task,
     refresh: false,
-    gh,
-    thread: cc.thread,
-    defaultBranch: cc.defaultBranch,
-    loadConfig: cc.loadConfig,
     apply: async (target, ctx) => {
       const task = findTask(target, answer.task)!;
       if (isFinished(task)) return `\`${task.id}\` is already ${task.status}: it takes no more answers.`;

@@ -15,13 +15,8 @@ export async function cancelCommand(cc: CommandContext, task: string): Promise<v
   const all = task === "all";
   let found = false;
   let refusal: string | null = null;
-  await cc.request({
-    kind: "edit",
+  await cc.edit({
     task: all ? null : task,
-    gh,
-    thread: cc.thread,
-    defaultBranch: cc.defaultBranch,
-    loadConfig: cc.loadConfig,
     apply: async (target) => {
       const unfinished = target.view.tasks.filter((t) => !isFinished(t));
       const chosen = all ? unfinished : unfinished.filter((t) => t.id === task);

@@ -21,6 +21,9 @@ import { statusCommand } from "./status-command.js";
 
 type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
+/** An edit of a status comment, less what the command context already knows. */
+export type EditWork = Omit<Extract<ThreadWork, { kind: "edit" }>, "kind" | "gh" | "thread" | "defaultBranch" | "loadConfig">;
+
 /** What every command handler gets. */
 export interface CommandContext {
   gh: GitHub;
@@ -32,6 +35,8 @@ export interface CommandContext {
   /** The branch a new dispatch starts from. */
   base: string;
   request: (work: ThreadWork) => Promise<void>;
+  /** Queue work on the status comment holding a task, with this command's client, thread and config. */
+  edit: (work: EditWork) => Promise<void>;
   reply: (body: string) => Promise<void>;
   react: (content: Reaction) => Promise<void>;
 }
@@ -79,6 +84,7 @@ export async function onIssueComment(
     comment: { id: payload.comment.id, author: author.login },
     base: auth.base,
     request,
+    edit: (work) => request({ kind: "edit", gh, thread, defaultBranch: payload.repository.default_branch, loadConfig: async () => loaded, ...work }),
     reply,
     react: async (content) => {
       await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content });

@@ -15,14 +15,9 @@ export async function noteCommand(cc: CommandContext, task: string, text: string
   const { gh } = cc;
   let found = false;
   let refusal: string | null = null;
-  await cc.request({
-    kind: "edit",
+  await cc.edit({
     task,
     refresh: false,
-    gh,
-    thread: cc.thread,
-    defaultBranch: cc.defaultBranch,
-    loadConfig: cc.loadConfig,
     apply: async (target) => {
       const view = findTask(target, task)!;
       if (isFinished(view)) return `\`${task}\` is already ${view.status}: a note would reach no one.`;

@@ -9,13 +9,8 @@ import { findTask, updateTask } from "./thread.js";
 export async function retryCommand(cc: CommandContext, task: string): Promise<void> {
   let found = false;
   let refusal: string | null = null;
-  await cc.request({
-    kind: "edit",
+  await cc.edit({
     task,
-    gh: cc.gh,
-    thread: cc.thread,
-    defaultBranch: cc.defaultBranch,
-    loadConfig: cc.loadConfig,
     apply: async (target, ctx) => {
       const view = findTask(target, task)!;
       if (view.status !== "failed" && view.status !== "cancelled") {

@@ -6,6 +6,7 @@ import { renderStatus } from "../core/status.js";
 import type { CommandContext } from "./command.js";
 import { unknownTask } from "./command.js";
 import type { StatusTarget } from "./thread.js";
+import { repoUrl } from "./github.js";
 
 /** The rendered status without its hidden markers, so a reply is never taken for a status comment. */
 export function visibleOnly(markdown: string): string {
@@ -17,20 +18,15 @@ export function visibleOnly(markdown: string): string {
 
 export async function statusCommand(cc: CommandContext, task: string | null): Promise<void> {
   let target: StatusTarget | null = null;
-  await cc.request({
-    kind: "edit",
+  await cc.edit({
     task,
-    gh: cc.gh,
-    thread: cc.thread,
-    defaultBranch: cc.defaultBranch,
-    loadConfig: cc.loadConfig,
     report: (outcome) => {
       target = outcome.target;
     },
   });
   const found = target as StatusTarget | null;
   if (!found) return cc.reply(unknownTask(task));
-  const link = `https://github.com/${cc.thread.owner}/${cc.thread.repo}/issues/${cc.thread.issue}#issuecomment-${found.commentId}`;
+  const link = `${repoUrl(cc.gh.repo, cc.gh.web)}/issues/${cc.thread.issue}#issuecomment-${found.commentId}`;
   if (task === null) return cc.reply(`The status is up to date: ${link}`);
   const only = { ...found.view, tasks: found.view.tasks.filter((t) => t.id === task) };
   return cc.reply(`${visibleOnly(renderStatus(only))}\n\n[Whole status](${link})`);
