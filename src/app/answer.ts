@@ -11,7 +11,7 @@ import { writeFile } from "./contents.js";
 import { baseOf, startTasks } from "./dispatch.js";
 import { reason } from "./github.js";
 import { readTasks } from "./tasks-query.js";
-import { findTask } from "./thread.js";
+import { findTask, updateTask } from "./thread.js";
 
 export interface Answer {
   task: string;
@@ -35,9 +35,9 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
       const files = snapshot?.ipc ?? [];
       const names = files.map((file) => file.name);
       const text = answer.text.trim();
-      if (files.some((file) => parseIpcName(file.name)?.kind === "answer" && (file.text ?? "").trim() === text)) {
+      if (task.answeredBy?.includes(cc.comment.id)) {
         repeated = true;
-        return void gh.log.info(`${task.id}: this answer is already on the branch (a redelivery), not written again`);
+        return void gh.log.info(`${task.id}: comment ${cc.comment.id} was answered already (a redelivery), not written again`);
       }
       const asked = new Set(names.flatMap((name) => (parseIpcName(name)?.kind === "question" ? [parseIpcName(name)!.seq] : [])));
       const answered = new Set(names.flatMap((name) => (parseIpcName(name)?.kind === "answer" ? [parseIpcName(name)!.seq] : [])));
@@ -65,6 +65,7 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
         return `The answer could not be written to \`${task.branch}\`: ${reason(error)}`;
       }
       gh.log.info(`${task.id}: answer ${seqLabel(seq)} written`);
+      updateTask(target, task.id, (view) => ({ ...view, answeredBy: [...(view.answeredBy ?? []), cc.comment.id].slice(-20) }));
       if (task.status !== "waiting") return null;
       const error = await startTasks(ctx, { target, ids: [task.id], base: baseOf(target.view, task) });
       return error ? `The answer was written, but \`${task.id}\` could not be started again: ${error}` : null;

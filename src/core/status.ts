@@ -51,6 +51,8 @@ export interface TaskView {
   cost_usd?: number;
   /** Question numbers already posted to the thread (never post one twice). */
   asked: number[];
+  /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
+  answeredBy?: number[];
 }
 
 export interface StatusView {
@@ -120,6 +122,7 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): Task
     branch: previous.branch,
     after: [...previous.after],
     asked: [...previous.asked],
+    ...(previous.answeredBy ? { answeredBy: [...previous.answeredBy] } : {}),
   };
   const run = plan.run ?? previous.run;
   if (run !== undefined) view.run = run;
@@ -303,6 +306,7 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (task.error !== undefined) stored.error = task.error;
   if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
   if (task.asked.length > 0) stored.asked = task.asked;
+  if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
   if (opts.items) {
     const reasons: Record<string, string> = {};
     task.items.forEach((item, index) => {
@@ -339,6 +343,7 @@ const taskSchema = z.object({
   error: z.string().optional(),
   cost_usd: z.number().optional(),
   asked: z.array(z.number().int()).catch([]).optional(),
+  answeredBy: z.array(z.number().int()).catch([]).optional(),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
 });
 
@@ -398,6 +403,7 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
   if (stored.error !== undefined) task.error = stored.error;
   if (stored.cost_usd !== undefined) task.cost_usd = stored.cost_usd;
+  if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
   return task;
 }
 

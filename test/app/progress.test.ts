@@ -100,6 +100,16 @@ describe("progress", () => {
     expect(h.github.head(branch(a)).get(ipcPath(a, 2, "answer"))).toBeUndefined();
   });
 
+  it("the same words from a second comment answer the next question", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), { ...files.plan(a), ...files.question(a, 1, "Q1?"), ...files.question(a, 2, "Q2?") });
+    await h.push(branch(a));
+    await h.comment(`/dispatch answer ${a} yes`);
+    await h.comment(`/dispatch answer ${a} yes`);
+    expect(h.github.head(branch(a)).get(ipcPath(a, 1, "answer"))).toBe("yes\n");
+    expect(h.github.head(branch(a)).get(ipcPath(a, 2, "answer"))).toBe("yes\n");
+  });
+
   it("an answer for an unknown task, or a task with no question, gets a clear reply", async () => {
     await h.comment("/dispatch answer nosuch yes");
     expect(h.github.byApp().at(-1)!.body).toContain("no task `nosuch`");

@@ -60,6 +60,7 @@ const seedView: StatusView = {
       after: [],
       run: `${REPO}/actions/runs/124`,
       asked: [1, 2],
+      answeredBy: [987654321],
     },
     {
       id: "update-readme",
@@ -133,7 +134,7 @@ describe("renderStatus", () => {
       &emsp;⋯ Audit SQL injection risks (in progress)
       &emsp;○ Write findings report
 
-      <!-- dispatch:task {"id":"api-tests","title":"write unit tests for the API endpoints","model":"sonnet","status":"waiting","runPath":"/actions/runs/124","asked":[1,2]} -->
+      <!-- dispatch:task {"id":"api-tests","title":"write unit tests for the API endpoints","model":"sonnet","status":"waiting","runPath":"/actions/runs/124","asked":[1,2],"answeredBy":[987654321]} -->
       ● **api-tests** (sonnet) — waiting for an answer · [run](https://github.com/acme/shop/actions/runs/124) · [branch](https://github.com/acme/shop/tree/dispatch/42/api-tests)
       &emsp;✓ Write tests for /auth endpoints — 12 tests
       &emsp;✓ Write tests for /users endpoints
@@ -298,6 +299,7 @@ const task: fc.Arbitrary<TaskView> = fc
       error: phrase,
       cost_usd: fc.oneof(fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100), fc.double({ min: 0, max: 1e4, noNaN: true })),
       asked: fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { maxLength: 5 }).map((a) => a.sort((x, y) => x - y)),
+      answeredBy: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 40 }), { minLength: 1, maxLength: 4 }),
     },
     { requiredKeys: ["id", "title", "model", "agent", "status", "items", "after", "asked"] },
   )
