@@ -17,10 +17,12 @@ const DEFAULT_COMMENT = `/dispatch three things:
 
 const AGENTS: Record<string, AgentScript> = {
   "/review|audit/": {
+    items: ["Scan for hardcoded secrets", "Review authentication logic", "Check dependency vulnerabilities", "Write findings report to output.md"],
     ask: "Should INFO-level log lines count as findings?",
     output: "Reviewed {task}: no hardcoded secrets; the login check compares plain-text passwords (see src/auth.js).",
   },
   "*": {
+    items: ["Read the code the task is about", "Make the change", "Write a summary to output.md"],
     edits: { "docs/{task}.md": "# {task}\n\nDone by a scripted agent in the dispatch sandbox.\n" },
     output: "Wrote docs/{task}.md.",
   },
