@@ -5,7 +5,7 @@
 import type { Context } from "probot";
 import { parseJobName } from "../core/job.js";
 import { FINISHED_STATUSES, parsePlan } from "../core/plan.js";
-import { isFinished } from "../core/status.js";
+import { isFinished, isStalePlan } from "../core/status.js";
 import { runIdFromUrl, type GitHub } from "./github.js";
 import { loadConfig } from "./load-config.js";
 import { readTasks } from "./tasks-query.js";
@@ -44,7 +44,7 @@ export async function onWorkflowJob(
       }
       const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
       const plan = snapshot?.plan ? parsePlan(snapshot.plan) : null;
-      const current = plan && !(task.status === "queued" && task.run !== undefined && plan.run === task.run);
+      const current = plan && !isStalePlan(task, plan);
       if (plan && current && FINISHED_STATUSES.has(plan.status)) {
         return void gh.log.info(`${task.id}: the worker recorded ${plan.status}, the refresh shows it`);
       }

@@ -4,9 +4,9 @@
  * status comment, all inside the thread's serialized run.
  */
 import type { Context } from "probot";
-import { parsePlan, type Plan } from "../core/plan.js";
+import { parsePlan } from "../core/plan.js";
 import { parseIpcName } from "../core/ipc.js";
-import { isFinished, renderStatus, taskViewFromPlan, type TaskView } from "../core/status.js";
+import { isFinished, isStalePlan, renderStatus, taskViewFromPlan, type TaskView } from "../core/status.js";
 import { parseQuestionComment, renderQuestion } from "../core/question.js";
 import { blockedForever, unblockedBy } from "../core/workflow.js";
 import type { ThreadWork, RunContext, StatusTarget } from "./thread.js";
@@ -48,11 +48,6 @@ export async function onPush(
   });
 }
 
-/** A plan from a run that is over, read after the task was queued again (retry): not this run's state. */
-function isStale(task: TaskView, plan: Plan): boolean {
-  return task.status === "queued" && task.run !== undefined && plan.run === task.run;
-}
-
 /** Questions on the branch, lowest first, with whether each is answered. */
 function questionsOf(snapshot: TaskSnapshot): Array<{ seq: number; text: string; answered: boolean }> {
   const answers = new Set<number>();
@@ -87,7 +82,7 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
     }
     const plan = snapshot.plan !== null ? parsePlan(snapshot.plan) : null;
     if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
-    let next: TaskView = plan && !isStale(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
+    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
     const asked = new Set(next.asked);
     if (!isFinished(next)) {
       for (const question of questionsOf(snapshot)) {

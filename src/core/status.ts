@@ -137,6 +137,11 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): Task
   return view;
 }
 
+/** A plan from a run that is over, read after the task was queued again (a retry): not the new run's state. */
+export function isStalePlan(task: TaskView, plan: Plan): boolean {
+  return task.status === "queued" && task.run !== undefined && plan.run === task.run;
+}
+
 export function isFinished(task: TaskView): boolean {
   return FINISHED_STATUSES.has(task.status);
 }

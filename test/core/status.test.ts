@@ -11,6 +11,7 @@ import {
   renderStatus,
   statusMarker,
   taskViewFromPlan,
+  isStalePlan,
   type StatusView,
   type TaskView,
 } from "../../src/core/status.js";
@@ -476,5 +477,19 @@ describe("task views", () => {
     ]);
     expect(dispatchFinished(seedView)).toBe(false);
     expect(dispatchFinished({ ...seedView, tasks: seedView.tasks.filter(isFinished) })).toBe(true);
+  });
+});
+
+describe("isStalePlan", () => {
+  const task = (status: TaskView["status"], run?: string): TaskView => ({
+    id: "a", title: "A", model: "sonnet", agent: "claude", status, items: [], branch: "dispatch/1/a", after: [], asked: [],
+    ...(run ? { run } : {}),
+  });
+  const plan = (run?: string) => ({ run }) as Parameters<typeof isStalePlan>[1];
+  it("takes a queued task's plan that still names the old run as stale, and nothing else", () => {
+    expect(isStalePlan(task("queued", "r/1"), plan("r/1"))).toBe(true);
+    expect(isStalePlan(task("queued", "r/1"), plan("r/2"))).toBe(false);
+    expect(isStalePlan(task("running", "r/1"), plan("r/1"))).toBe(false);
+    expect(isStalePlan(task("queued"), plan(undefined))).toBe(false);
   });
 });
