@@ -3,12 +3,13 @@
  * thread's status, which author's status comments to trust) are passed in so tests can replace them.
  */
 import type { Probot } from "probot";
-import { StatusWriter } from "./status-writer.js";
-import { runThread, threadKey, type ThreadWork } from "./thread.js";
-import { onIssueComment } from "./command.js";
-import { onPush } from "./progress.js";
-import { onWorkflowJob } from "./job.js";
-import { patient } from "./github.js";
+import { onIssueComment } from "./events/issue-comment.js";
+import { onPush } from "./events/push.js";
+import { onWorkflowJob } from "./events/workflow-job.js";
+import { patient } from "./github/client.js";
+import type { ThreadWork } from "./status/run-context.js";
+import { runThread, threadKey } from "./status/thread.js";
+import { StatusWriter } from "./status/writer.js";
 
 export interface AppOptions {
   /** Least time between two runs (edits) for one thread; default 2.5 s, so a 10 s burst makes at most 5 edits. */

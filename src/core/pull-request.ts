@@ -3,7 +3,7 @@
  */
 import { defuseMarkdown, escapeInline, fitText, markdownUrl, oneLine } from "./markdown-text.js";
 import type { PlanItem } from "./plan.js";
-import { COMMENT_LIMIT, type TaskView } from "./status.js";
+import { COMMENT_LIMIT, type TaskView } from "./status-view.js";
 
 /** GitHub's limit on a pull request title. */
 export const TITLE_LIMIT = 256;

@@ -10,7 +10,7 @@
  */
 import { seqLabel } from "./ipc.js";
 import { defuseMarkdown, escapeInline, fitText, WORD_JOINER } from "./markdown-text.js";
-import { COMMENT_LIMIT } from "./status.js";
+import { COMMENT_LIMIT } from "./status-view.js";
 import { isTaskId } from "./task.js";
 
 const MARKER = /^\s*<!-- dispatch:question task=([a-z0-9-]+) seq=(\d+) -->/;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findStatusCommand, parseStatus } from "../../src/core/status.js";
+import { findStatusCommand } from "../../src/core/status-view.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { harness, type Harness } from "./harness.js";
 
 const THREE = `/dispatch three things:

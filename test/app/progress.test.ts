@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { COMMENT_LIMIT, parseStatus, type StatusView } from "../../src/core/status.js";
+import { COMMENT_LIMIT, type StatusView } from "../../src/core/status-view.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { parseQuestionComment } from "../../src/core/question.js";
 import { ipcPath, planPath } from "../../src/core/ipc.js";
 import { harness, type Harness } from "./harness.js";

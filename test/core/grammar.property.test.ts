@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../src/core/command.js";
-import { COMMENT_LIMIT } from "../../src/core/status.js";
+import { COMMENT_LIMIT } from "../../src/core/status-view.js";
 import { DEFAULT_CONFIG, parseConfig, type DispatchConfig } from "../../src/core/config.js";
 import { parseComment } from "../../src/core/grammar.js";
 import { routeModel } from "../../src/core/model.js";

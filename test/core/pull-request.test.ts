@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findPullRequestTask, renderOutputReply, renderPullRequest, TITLE_LIMIT } from "../../src/core/pull-request.js";
-import { COMMENT_LIMIT, type TaskView } from "../../src/core/status.js";
+import { COMMENT_LIMIT, type TaskView } from "../../src/core/status-view.js";
 
 const task: TaskView = {
   id: "update-readme",

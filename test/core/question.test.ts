@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseQuoteReply } from "../../src/core/answer.js";
 import { parseQuestionComment, renderQuestion } from "../../src/core/question.js";
-import { COMMENT_LIMIT } from "../../src/core/status.js";
+import { COMMENT_LIMIT } from "../../src/core/status-view.js";
 
 const q = { task: "security-review", seq: 1, model: "opus", question: "Should I flag INFO level logs?" };
 

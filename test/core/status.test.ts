@@ -1,20 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TASK_STATUSES, type ItemState, type Plan, type PlanItem } from "../../src/core/plan.js";
+import { parseStatus } from "../../src/core/status-read.js";
+import { renderStatus } from "../../src/core/status-render.js";
 import {
   COMMENT_LIMIT,
   dispatchFinished,
   findStatusCommand,
   isFinished,
-  parseStatus,
   queuedView,
-  renderStatus,
   statusMarker,
   taskViewFromPlan,
   isStalePlan,
   type StatusView,
   type TaskView,
-} from "../../src/core/status.js";
+} from "../../src/core/status-view.js";
 import { AGENTS, type TaskSpec } from "../../src/core/task.js";
 
 const REPO = "https://github.com/acme/shop";

@@ -3,7 +3,7 @@
  * starts from task 1's finished branch (task 1's commits are ancestors of task 2's), its PR based on that branch.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseStatus } from "../../src/core/status.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { missingParts } from "./harness.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, itemLinesByTask, startScenario, subjects, visibleLines, type Scenario } from "./scenario-kit.js";
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseStatus } from "../../src/core/status.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { missingParts } from "./harness.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, itemLinesByTask, startScenario, subjects, visibleLines, type Scenario } from "./scenario-kit.js";
 

@@ -4,7 +4,7 @@
  * review-only one gets its output as a reply. Asserts the final state in the stand-in.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseStatus } from "../../src/core/status.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { missingParts } from "./harness.js";
 import {
   dispatchedTasks,

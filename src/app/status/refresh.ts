@@ -1,52 +1,18 @@
 /**
- * Progress: a push to a task branch re-reads the dispatch's unfinished tasks (one GraphQL query), posts new
- * questions once, delivers finished tasks (PR or output reply), starts the tasks waiting for them, and edits the
- * status comment, all inside the thread's serialized run.
+ * Progress: a refresh of one status comment (after a push to a task branch, or a command) re-reads the dispatch's
+ * unfinished tasks (one GraphQL query), posts new questions once, delivers finished tasks (PR or output reply),
+ * starts the tasks waiting for them, and edits the status comment, all inside the thread's serialized run.
  */
-import type { Context } from "probot";
-import { parsePlan } from "../core/plan.js";
-import { parseIpcName } from "../core/ipc.js";
-import { isFinished, isStalePlan, renderStatus, taskViewFromPlan, type TaskView } from "../core/status.js";
-import { parseQuestionComment, renderQuestion } from "../core/question.js";
-import { blockedForever, unblockedBy } from "../core/workflow.js";
-import type { ThreadWork, RunContext, StatusTarget } from "./thread.js";
-import { readTasks, type TaskSnapshot } from "./tasks-query.js";
-import { deliverResult } from "./pull-request.js";
-import { baseOf, startTasks } from "./dispatch.js";
-import { loadConfig } from "./load-config.js";
-import type { GitHub } from "./github.js";
-
-/** `refs/heads/<prefix><issue>/<task>` → the branch and its issue, whatever the prefix; null for other refs. */
-export function taskBranchOfRef(ref: string): { branch: string; issue: number } | null {
-  if (!ref.startsWith("refs/heads/")) return null;
-  const branch = ref.slice("refs/heads/".length);
-  const match = /^.+\/(\d+)\/[a-z0-9][a-z0-9-]*$/.exec(branch);
-  if (!match) return null;
-  const issue = Number(match[1]);
-  return Number.isSafeInteger(issue) && issue > 0 ? { branch, issue } : null;
-}
-
-/** The `push` handler: queue a refresh of the status comment holding the pushed branch, and wait for it. */
-export async function onPush(
-  context: Context<"push">,
-  request: (work: ThreadWork) => Promise<void>,
-): Promise<void> {
-  const { payload } = context;
-  if (payload.deleted) return void context.log.debug(`push: ${payload.ref} was deleted, nothing to read`);
-  const found = taskBranchOfRef(payload.ref);
-  if (!found) return void context.log.debug(`push: ${payload.ref} is not a task branch`);
-  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split("/")[0] ?? "";
-  const repo = { owner, repo: payload.repository.name };
-  const gh: GitHub = { octokit: context.octokit, log: context.log, repo };
-  await request({
-    kind: "push",
-    branch: found.branch,
-    gh,
-    thread: { ...repo, issue: found.issue },
-    defaultBranch: payload.repository.default_branch ?? payload.repository.master_branch ?? "main",
-    loadConfig: () => loadConfig(context),
-  });
-}
+import { parsePlan } from "../../core/plan.js";
+import { parseIpcName } from "../../core/ipc.js";
+import { isFinished, isStalePlan, taskViewFromPlan, type TaskView } from "../../core/status-view.js";
+import { renderStatus } from "../../core/status-render.js";
+import { parseQuestionComment, renderQuestion } from "../../core/question.js";
+import { blockedForever, unblockedBy } from "../../core/workflow.js";
+import { readTasks, type TaskSnapshot } from "../github/queries.js";
+import type { RunContext, StatusTarget } from "./run-context.js";
+import { deliverResult } from "./deliver.js";
+import { baseOf, startTasks } from "./start-tasks.js";
 
 /** Questions on the branch, lowest first, with whether each is answered. */
 function questionsOf(snapshot: TaskSnapshot): Array<{ seq: number; text: string; answered: boolean }> {

@@ -3,13 +3,14 @@
  * its task failed or cancelled, with a link to the job's log.
  */
 import type { Context } from "probot";
-import { parseJobName } from "../core/job.js";
-import { FINISHED_STATUSES, parsePlan } from "../core/plan.js";
-import { isFinished, isStalePlan } from "../core/status.js";
-import { runIdFromUrl, type GitHub } from "./github.js";
-import { loadConfig } from "./load-config.js";
-import { readTasks } from "./tasks-query.js";
-import { findTask, updateTask, type ThreadWork } from "./thread.js";
+import { parseJobName } from "../../core/job.js";
+import { FINISHED_STATUSES, parsePlan } from "../../core/plan.js";
+import { isFinished, isStalePlan } from "../../core/status-view.js";
+import { runIdFromUrl, type GitHub } from "../github/client.js";
+import { loadConfig } from "../github/config.js";
+import { readTasks } from "../github/queries.js";
+import type { ThreadWork } from "../status/run-context.js";
+import { findTask, updateTask } from "../status/thread.js";
 
 const ENDINGS: Record<string, { status: "failed" | "cancelled"; words: string }> = {
   failure: { status: "failed", words: "failed" },

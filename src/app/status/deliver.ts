@@ -2,11 +2,11 @@
  * A task that reached `done`: open its pull request when the branch changed something against its base (the app's
  * token makes the repository's CI run on it), or post its `output.md` as a reply when it changed nothing.
  */
-import { outputReplyMarker, renderOutputReply, renderPullRequest } from "../core/pull-request.js";
-import type { StatusView, TaskView } from "../core/status.js";
-import { baseOf } from "./dispatch.js";
-import { reason } from "./github.js";
-import type { RunContext } from "./thread.js";
+import { outputReplyMarker, renderOutputReply, renderPullRequest } from "../../core/pull-request.js";
+import type { StatusView, TaskView } from "../../core/status-view.js";
+import { reason } from "../github/client.js";
+import type { RunContext } from "./run-context.js";
+import { baseOf } from "./start-tasks.js";
 
 export interface Delivery {
   /** The status comment the task is shown in (replies before it belong to earlier dispatches). */

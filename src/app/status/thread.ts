@@ -3,55 +3,13 @@
  * StatusWriter): one read of the thread's comments per run, then new dispatches, edits asked by commands, and the
  * refresh of every status comment a push or a command concerns.
  */
-import { findStatusCommand, parseStatus, renderStatus, type StatusView, type TaskView } from "../core/status.js";
-import type { ConfigResult } from "../core/config.js";
-import type { GitHub, Thread } from "./github.js";
-import { readComments, type ThreadComment } from "./tasks-query.js";
-import { refreshStatus } from "./progress.js";
-
-/** A status comment of the thread and the view it holds (edited in place by the run). */
-export interface StatusTarget {
-  commentId: number;
-  /** The body as it is on GitHub now. */
-  body: string;
-  view: StatusView;
-}
-
-/** What a run knows: the client, the thread, its comments (oldest first) and its status comments. */
-export interface RunContext {
-  gh: GitHub;
-  thread: Thread;
-  defaultBranch: string;
-  comments: ThreadComment[];
-  statuses: StatusTarget[];
-  loadConfig: () => Promise<ConfigResult>;
-  /** Comment authors whose status comments are trusted (the app's own login); empty: any author. */
-  trusts: (author: string | null) => boolean;
-}
-
-interface Common {
-  gh: GitHub;
-  thread: Thread;
-  defaultBranch: string;
-  loadConfig: () => Promise<ConfigResult>;
-}
-
-export type ThreadWork = Common &
-  (
-    | { kind: "push"; branch: string }
-    | { kind: "dispatch"; command: number; create: (ctx: RunContext) => Promise<void> }
-    | {
-        kind: "edit";
-        /** The status comment concerned: the latest holding this task, or the latest of the thread when null. */
-        task: string | null;
-        /** Work on the target before the refresh; return a message for the person to refuse. */
-        apply?: (target: StatusTarget, ctx: RunContext) => Promise<string | null | void>;
-        /** Re-read the branches and re-render (default true). */
-        refresh?: boolean;
-        /** Told what happened: the target found (or null) and a refusal message when there is one. */
-        report: (outcome: { target: StatusTarget | null; refused: string | null; ctx: RunContext }) => void;
-      }
-  );
+import { findStatusCommand, type TaskView } from "../../core/status-view.js";
+import { parseStatus } from "../../core/status-read.js";
+import { renderStatus } from "../../core/status-render.js";
+import type { Thread } from "../github/client.js";
+import { readComments, type ThreadComment } from "../github/queries.js";
+import { refreshStatus } from "./refresh.js";
+import type { RunContext, StatusTarget, ThreadWork } from "./run-context.js";
 
 export function threadKey(thread: Thread): string {
   return `${thread.owner}/${thread.repo}#${thread.issue}`;

@@ -2,8 +2,8 @@
  * Who may command: not a bot, at least the configured repository permission, and never on a fork's pull request
  * (its code would run with the repository's secrets). Also tells the base of a dispatch.
  */
-import { PERMISSIONS, permits, type Permission } from "../core/config.js";
-import { reason, type GitHub } from "./github.js";
+import { PERMISSIONS, permits, type Permission } from "../../core/config.js";
+import { reason, type GitHub } from "../github/client.js";
 
 export type Authorization =
   | { ok: true; base: string }

@@ -3,8 +3,8 @@
  * `.github` repository), checked by the core. Never throws: an unreadable file is a config error.
  */
 import type { Context } from "probot";
-import { parseConfig, type ConfigResult } from "../core/config.js";
-import { reason } from "./github.js";
+import { parseConfig, type ConfigResult } from "../../core/config.js";
+import { reason } from "./client.js";
 
 export const CONFIG_FILE = "dispatch.yml";
 

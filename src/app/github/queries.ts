@@ -2,8 +2,8 @@
  * The app's GraphQL reads: a thread's comments, and every unfinished task's folder in ONE query, whatever their
  * number (one `object(expression: "<branch>:<path>")` alias per file).
  */
-import { taskDir, PLAN_FILE, OUTPUT_FILE, IPC_DIR } from "../core/ipc.js";
-import type { GitHub, Thread } from "./github.js";
+import { taskDir, PLAN_FILE, OUTPUT_FILE, IPC_DIR } from "../../core/ipc.js";
+import type { GitHub, Thread } from "./client.js";
 
 export interface ThreadComment {
   id: number;

@@ -4,42 +4,14 @@
  * act when they are posted.
  */
 import type { Context } from "probot";
-import type { ConfigResult, DispatchConfig } from "../core/config.js";
-import { parseComment } from "../core/grammar.js";
-import { parseQuoteReply } from "../core/answer.js";
-import { renderHelp } from "../core/help.js";
-import type { GitHub, Thread } from "./github.js";
-import type { ThreadWork } from "./thread.js";
-import { authorize, isBot } from "./authorize.js";
-import { loadConfig } from "./load-config.js";
-import { dispatchCommand } from "./dispatch.js";
-import { answerCommand } from "./answer.js";
-import { cancelCommand } from "./cancel.js";
-import { retryCommand } from "./retry.js";
-import { noteCommand } from "./note.js";
-import { statusCommand } from "./status-command.js";
-
-type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
-
-/** An edit of a status comment, less what the command context already knows. */
-export type EditWork = Omit<Extract<ThreadWork, { kind: "edit" }>, "kind" | "gh" | "thread" | "defaultBranch" | "loadConfig">;
-
-/** What every command handler gets. */
-export interface CommandContext {
-  gh: GitHub;
-  thread: Thread;
-  defaultBranch: string;
-  config: DispatchConfig;
-  loadConfig: () => Promise<ConfigResult>;
-  comment: { id: number; author: string };
-  /** The branch a new dispatch starts from. */
-  base: string;
-  request: (work: ThreadWork) => Promise<void>;
-  /** Queue work on the status comment holding a task, with this command's client, thread and config. */
-  edit: (work: EditWork) => Promise<void>;
-  reply: (body: string) => Promise<void>;
-  react: (content: Reaction) => Promise<void>;
-}
+import { parseComment } from "../../core/grammar.js";
+import { parseQuoteReply } from "../../core/answer.js";
+import type { GitHub, Thread } from "../github/client.js";
+import { loadConfig } from "../github/config.js";
+import type { ThreadWork } from "../status/run-context.js";
+import { authorize, isBot } from "../commands/authorize.js";
+import type { CommandContext } from "../commands/context.js";
+import { routeCommand } from "../commands/router.js";
 
 export async function onIssueComment(
   context: Context<"issue_comment.created" | "issue_comment.edited">,
@@ -90,34 +62,5 @@ export async function onIssueComment(
       await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content });
     },
   };
-  const command = parseComment(body, loaded.config);
-  if (command.kind === "none" && quote) return answerCommand(cc, quote);
-  await cc.react("eyes");
-  switch (command.kind) {
-    case "dispatch":
-      return dispatchCommand(cc, command.tasks);
-    case "status":
-      return statusCommand(cc, command.task);
-    case "answer":
-      return answerCommand(cc, { task: command.task, text: command.text });
-    case "cancel":
-      return cancelCommand(cc, command.task);
-    case "retry":
-      return retryCommand(cc, command.task);
-    case "note":
-      return noteCommand(cc, command.task, command.text);
-    case "help":
-      return reply(renderHelp(loaded.config));
-    case "error":
-      return reply(`I did not understand that: ${command.message}\n\n\`/dispatch help\` shows what I understand.`);
-    case "none":
-      return;
-  }
-}
-
-/** A reply for a command naming a task no status comment on the thread holds. */
-export function unknownTask(task: string | null): string {
-  return task === null
-    ? "There is no dispatch on this thread yet: start one with `/dispatch <what to do>`."
-    : `There is no task \`${task}\` on this thread. \`/dispatch status\` lists the tasks.`;
+  await routeCommand(cc, { body, quote });
 }

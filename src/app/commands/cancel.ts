@@ -2,13 +2,13 @@
  * `/dispatch cancel <task|all>`: write `ipc/.cancel` onto each task's branch (the worker stops when it fetches it);
  * when every unfinished task of the dispatch is cancelled, also cancel their workflow runs; mark them cancelled.
  */
-import { CANCEL_FILE, ipcDir } from "../core/ipc.js";
-import { isFinished } from "../core/status.js";
-import type { CommandContext } from "./command.js";
-import { unknownTask } from "./command.js";
-import { writeFile } from "./contents.js";
-import { reason, runIdFromUrl } from "./github.js";
-import { updateTask } from "./thread.js";
+import { CANCEL_FILE, ipcDir } from "../../core/ipc.js";
+import { isFinished } from "../../core/status-view.js";
+import type { CommandContext } from "./context.js";
+import { unknownTask } from "./context.js";
+import { writeFile } from "../github/contents.js";
+import { reason, runIdFromUrl } from "../github/client.js";
+import { updateTask } from "../status/thread.js";
 
 export async function cancelCommand(cc: CommandContext, task: string): Promise<void> {
   const { gh } = cc;

@@ -1,7 +1,7 @@
 /**
  * Writing one file onto a task branch with the contents API (a commit the worker fetches).
  */
-import type { GitHub } from "./github.js";
+import type { GitHub } from "./client.js";
 
 export interface WriteFileOptions {
   branch: string;

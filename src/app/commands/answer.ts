@@ -3,15 +3,15 @@
  * the task's branch for its oldest unanswered question (or the quoted one), react 👍, and start the task again when
  * its worker had stopped waiting (`waiting`).
  */
-import { ipcPath, parseIpcName, pendingQuestionSeq, seqLabel } from "../core/ipc.js";
-import { isFinished } from "../core/status.js";
-import type { CommandContext } from "./command.js";
-import { unknownTask } from "./command.js";
-import { writeFile } from "./contents.js";
-import { baseOf, startTasks } from "./dispatch.js";
-import { reason } from "./github.js";
-import { readTasks } from "./tasks-query.js";
-import { findTask, updateTask } from "./thread.js";
+import { ipcPath, parseIpcName, pendingQuestionSeq, seqLabel } from "../../core/ipc.js";
+import { isFinished } from "../../core/status-view.js";
+import type { CommandContext } from "./context.js";
+import { unknownTask } from "./context.js";
+import { writeFile } from "../github/contents.js";
+import { reason } from "../github/client.js";
+import { readTasks } from "../github/queries.js";
+import { baseOf, startTasks } from "../status/start-tasks.js";
+import { findTask, updateTask } from "../status/thread.js";
 
 export interface Answer {
   task: string;

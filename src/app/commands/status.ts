@@ -2,11 +2,11 @@
  * `/dispatch status [task]`: re-render the latest status comment (the one holding the task) from the branches now,
  * and reply with a link to it, or with that task's checklist.
  */
-import { renderStatus } from "../core/status.js";
-import type { CommandContext } from "./command.js";
-import { unknownTask } from "./command.js";
-import type { StatusTarget } from "./thread.js";
-import { repoUrl } from "./github.js";
+import { renderStatus } from "../../core/status-render.js";
+import type { CommandContext } from "./context.js";
+import { unknownTask } from "./context.js";
+import type { StatusTarget } from "../status/run-context.js";
+import { repoUrl } from "../github/client.js";
 
 /** The rendered status without its hidden markers, so a reply is never taken for a status comment. */
 export function visibleOnly(markdown: string): string {

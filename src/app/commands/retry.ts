@@ -1,10 +1,10 @@
 /**
  * `/dispatch retry <task>`: start a failed or cancelled task again; its worker continues the existing branch.
  */
-import type { CommandContext } from "./command.js";
-import { unknownTask } from "./command.js";
-import { baseOf, startTasks } from "./dispatch.js";
-import { findTask, updateTask } from "./thread.js";
+import type { CommandContext } from "./context.js";
+import { unknownTask } from "./context.js";
+import { baseOf, startTasks } from "../status/start-tasks.js";
+import { findTask, updateTask } from "../status/thread.js";
 
 export async function retryCommand(cc: CommandContext, task: string): Promise<void> {
   let found = false;
@@ -18,7 +18,7 @@ export async function retryCommand(cc: CommandContext, task: string): Promise<vo
       }
       const error = await startTasks(ctx, { target, ids: [task], base: baseOf(target.view, view) });
       if (error) return `\`${task}\` could not be started again: ${error}`;
-      // The run URL stays: a plan still naming that run is the old run's, not this one's (see progress.ts).
+      // The run URL stays: a plan still naming that run is the old run's, not this one's (see status/refresh.ts).
       updateTask(target, task, ({ error: _gone, ...rest }) => ({ ...rest, status: "queued" }));
       return null;
     },

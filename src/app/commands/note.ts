@@ -2,14 +2,14 @@
  * `/dispatch note <task> <text>`: append a `> **Note:** …` line to the task's plan on its branch; the worker shows
  * it to the agent.
  */
-import { appendNote } from "../core/plan.js";
-import { planPath } from "../core/ipc.js";
-import { isFinished } from "../core/status.js";
-import type { CommandContext } from "./command.js";
-import { unknownTask } from "./command.js";
-import { readFile, writeFile } from "./contents.js";
-import { reason } from "./github.js";
-import { findTask } from "./thread.js";
+import { appendNote } from "../../core/plan.js";
+import { planPath } from "../../core/ipc.js";
+import { isFinished } from "../../core/status-view.js";
+import type { CommandContext } from "./context.js";
+import { unknownTask } from "./context.js";
+import { readFile, writeFile } from "../github/contents.js";
+import { reason } from "../github/client.js";
+import { findTask } from "../status/thread.js";
 
 export async function noteCommand(cc: CommandContext, task: string, text: string): Promise<void> {
   const { gh } = cc;

@@ -1,0 +1,54 @@
+/**
+ * `/dispatch <prompt>`: ONE status comment (every task queued) and ONE workflow_dispatch with the tasks that wait for
+ * nothing. Tasks started later (dependents, retries, answered waiting tasks) go through `status/start-tasks.ts`.
+ */
+import { taskBranch } from "../../core/branch.js";
+import { findStatusCommand, queuedView, type StatusView } from "../../core/status-view.js";
+import { renderStatus } from "../../core/status-render.js";
+import type { TaskSpec } from "../../core/task.js";
+import { readyTasks, workflowInputs } from "../../core/workflow.js";
+import { reason, repoUrl } from "../github/client.js";
+import { createDispatch } from "../github/workflow-dispatch.js";
+import type { StatusTarget } from "../status/run-context.js";
+import { writeIfChanged } from "../status/thread.js";
+import type { CommandContext } from "./context.js";
+
+/** Run a `/dispatch <prompt>` command. */
+export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSpec[]): Promise<void> {
+  const { gh, thread, config } = cc;
+  const ready = readyTasks(tasks, new Set());
+  const inputs = workflowInputs({ issue: thread.issue, base: cc.base, comment: cc.comment.id, tasks: ready, maxParallel: config.max_parallel });
+  if (!inputs.ok) return cc.reply(`Nothing was dispatched: ${inputs.error}.`);
+  const view: StatusView = {
+    command: cc.comment.id,
+    issue: thread.issue,
+    base: cc.base,
+    repoUrl: repoUrl(gh.repo, gh.web),
+    tasks: tasks.map((spec) => queuedView({ spec, branch: taskBranch(config.branch_prefix, thread.issue, spec.id) })),
+  };
+  await cc.request({
+    kind: "dispatch",
+    command: cc.comment.id,
+    gh,
+    thread,
+    defaultBranch: cc.defaultBranch,
+    loadConfig: cc.loadConfig,
+    create: async (ctx) => {
+      const already = ctx.comments.some((c) => ctx.trusts(c.author) && findStatusCommand(c.body) === cc.comment.id);
+      if (already) return void gh.log.info(`comment ${cc.comment.id} was dispatched before (its status comment exists): not again`);
+      const body = renderStatus(view);
+      const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: thread.issue, body });
+      const target: StatusTarget = { commentId: data.id, body, view };
+      ctx.statuses.push(target);
+      try {
+        await createDispatch(gh, { workflow: config.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });
+        gh.log.info(`dispatched ${ready.length} of ${tasks.length} task(s) from comment ${cc.comment.id}`);
+      } catch (error) {
+        const why = `the workflow \`${config.workflow}\` could not be started: ${reason(error)}`;
+        gh.log.warn(why);
+        target.view = { ...view, tasks: view.tasks.map((task) => ({ ...task, status: "failed", error: why })) };
+        await writeIfChanged(ctx, target);
+      }
+    },
+  });
+}

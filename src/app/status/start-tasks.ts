@@ -1,0 +1,57 @@
+/**
+ * Starting tasks of a dispatch after its first workflow_dispatch: dependents whose tasks finished, retries, answered
+ * waiting tasks. Used by the refresh and by commands; it depends on neither.
+ */
+import type { DispatchConfig } from "../../core/config.js";
+import { parseComment } from "../../core/grammar.js";
+import type { StatusView, TaskView } from "../../core/status-view.js";
+import type { TaskSpec } from "../../core/task.js";
+import { workflowInputs } from "../../core/workflow.js";
+import { reason } from "../github/client.js";
+import { readComments } from "../github/queries.js";
+import { createDispatch } from "../github/workflow-dispatch.js";
+import type { RunContext, StatusTarget } from "./run-context.js";
+
+/** The branch a task starts from: the branch of the last task it waits for, else the dispatch's base. */
+export function baseOf(view: StatusView, task: TaskView): string {
+  const dependency = task.after[task.after.length - 1];
+  return view.tasks.find((t) => t.id === dependency)?.branch ?? view.base;
+}
+
+/** A TaskSpec from what the status comment remembers, when the command comment no longer holds the task. */
+function specFromView(task: TaskView): TaskSpec {
+  return { id: task.id, title: task.title, prompt: task.title, model: task.model, agent: task.agent, worktree: false, steps: [], after: task.after };
+}
+
+/**
+ * Start some tasks of a dispatch with one workflow_dispatch. Their specs come from re-parsing the /dispatch comment
+ * (its id is in the status marker); a task it no longer holds is rebuilt from the status. Returns an error or null.
+ */
+export async function startTasks(
+  ctx: RunContext,
+  { target, ids, base }: { target: StatusTarget; ids: readonly string[]; base: string },
+): Promise<string | null> {
+  const loaded = await ctx.loadConfig();
+  if (!loaded.ok) return `\`.github/dispatch.yml\` is invalid: ${loaded.error}`;
+  const config: DispatchConfig = loaded.config;
+  const command = target.view.command;
+  let source = ctx.comments.find((c) => c.id === command);
+  if (!source) {
+    const older = await readComments(ctx.gh, ctx.thread.issue, { enough: (cs) => cs.some((c) => c.id === command) });
+    source = older.find((c) => c.id === command);
+  }
+  const parsed = source ? parseComment(source.body, config) : null;
+  const specs = new Map(parsed?.kind === "dispatch" ? parsed.tasks.map((spec) => [spec.id, spec]) : []);
+  const tasks = ids.flatMap((id) => {
+    const view = target.view.tasks.find((t) => t.id === id);
+    return view ? [specs.get(id) ?? specFromView(view)] : [];
+  });
+  const inputs = workflowInputs({ issue: ctx.thread.issue, base, comment: command, tasks, maxParallel: config.max_parallel });
+  if (!inputs.ok) return inputs.error;
+  try {
+    await createDispatch(ctx.gh, { workflow: config.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });
+    return null;
+  } catch (error) {
+    return `the workflow \`${config.workflow}\` could not be started: ${reason(error)}`;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The status comment: ONE comment per /dispatch command showing every task's checklist, kept live by the app.
+ * It is also the app's only memory: finished tasks' final state and the questions already posted live in it.
+ *
+ * Layout (GitHub renders each line of a comment on its own line):
+ *
+ *   <!-- dispatch:status comment=1234 -->
+ *   <!-- dispatch:view {"issue":42,"base":"main","repoUrl":"…","branches":"dispatch/42/"} -->
+ *   ⏳ **dispatch** · 1 of 3 tasks complete
+ *
+ *   <!-- dispatch:task {"id":"security-review","title":"…","model":"opus","status":"running",…} -->
+ *   ● **security-review** (opus) — 3/5 items complete · [run](…) · [branch](…)
+ *   &emsp;✓ Scan for hardcoded secrets
+ *   &emsp;⋯ Audit SQL injection risks (in progress)
+ *
+ * Item lines are read back from the visible text (escaped with `escapeInline`); the hidden task line holds the rest.
+ * Too long for GitHub: finished tasks, then all tasks, lose their item lines; then the headlines lose their links and
+ * the hidden lines keep only what the app needs (no title, run, cost); then tasks are cut with a note.
+ */
+import { escapeInline, markdownUrl, unescapeInline } from "./markdown-text.js";
+import { routeModel } from "./model.js";
+import { currentItemIndex, progress, type PlanItem, type TaskStatus } from "./plan.js";
+import {
+  COMMENT_LIMIT,
+  GLYPHS,
+  HIDDEN_SUFFIX,
+  IN_PROGRESS,
+  IN_PROGRESS_SUFFIX,
+  isFinished,
+  SEPARATOR,
+  statusMarker,
+  TASK_PREFIX,
+  VIEW_PREFIX,
+  type StatusView,
+  type TaskView,
+} from "./status-view.js";
+
+/** Visible reasons are one line of at most this many characters; the hidden line keeps the rest. */
+const REASON_SHOWN = 160;
+
+interface Layout {
+  /** Show this task's items. */
+  items: (task: TaskView) => boolean;
+  /** Links in headlines; title, run, cost in hidden lines. */
+  full: boolean;
+}
+
+const LAYOUTS: readonly Layout[] = [
+  { items: () => true, full: true },
+  { items: (task) => !isFinished(task), full: true },
+  { items: () => false, full: true },
+  { items: () => false, full: false },
+];
+
+export function renderStatus(view: StatusView): string {
+  const prefix = branchPrefix(view);
+  const head = renderHead(view, prefix);
+  let blocks: string[] = [];
+  for (const layout of LAYOUTS) {
+    blocks = view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
+    const text = [head, ...blocks].join("\n\n") + "\n";
+    if (text.length <= COMMENT_LIMIT) return text;
+  }
+  return truncated(head, blocks);
+}
+
+function truncated(head: string, blocks: readonly string[]): string {
+  const notice = (left: number) =>
+    `_… ${left} more task${left === 1 ? "" : "s"} not shown: this comment reached GitHub's size limit. ` +
+    "`/dispatch status <task>` shows one task._";
+  let text = head;
+  let shown = 0;
+  for (const block of blocks) {
+    const next = `${text}\n\n${block}`;
+    if (next.length + notice(blocks.length).length + 3 > COMMENT_LIMIT) break;
+    text = next;
+    shown++;
+  }
+  return `${text}\n\n${notice(blocks.length - shown)}\n`.slice(0, COMMENT_LIMIT);
+}
+
+function renderHead(view: StatusView, prefix: string): string {
+  const hidden = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix };
+  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks)].join("\n");
+}
+
+/** The first line a reader sees: how many tasks are complete, and plainly when the dispatch is finished. */
+function headline(tasks: readonly TaskView[]): string {
+  const n = tasks.length;
+  const count = (status: TaskStatus) => tasks.filter((t) => t.status === status).length;
+  const done = count("done");
+  const noun = (k: number) => (k === 1 ? "task" : "tasks");
+  const extras = [
+    [count("waiting"), "waiting for an answer"],
+    [count("failed"), "failed"],
+    [count("cancelled"), "cancelled"],
+  ]
+    .filter(([k]) => (k as number) > 0)
+    .map(([k, what]) => ` · ${k} ${what}`)
+    .join("");
+  if (n === 0) return "✅ **dispatch** · no tasks";
+  if (done === n) return n === 1 ? "✅ **dispatch** · the task is complete" : `✅ **dispatch** · all ${n} tasks complete`;
+  if (tasks.every(isFinished)) return `⚠️ **dispatch** · finished · ${done} of ${n} ${noun(n)} complete${extras}`;
+  return `⏳ **dispatch** · ${done} of ${n} ${noun(n)} complete${extras}`;
+}
+
+/** The branch prefix most tasks share (`dispatch/42/`), so hidden lines need not repeat each branch. */
+function branchPrefix(view: StatusView): string {
+  const first = view.tasks.find((t) => t.branch.endsWith(`/${t.id}`));
+  return first ? first.branch.slice(0, first.branch.length - first.id.length) : "";
+}
+
+interface RenderContext {
+  view: StatusView;
+  /** The branch prefix most tasks share. */
+  prefix: string;
+  layout: Layout;
+}
+
+function renderTask(context: RenderContext, task: TaskView): string {
+  const { view, layout } = context;
+  const showItems = layout.items(task);
+  const lines = [hiddenLine(TASK_PREFIX, storedTask(context, task, showItems))];
+  lines.push(taskHeadline(view, task, layout.full));
+  if (showItems) {
+    const current = task.status === "running" ? currentItemIndex(task.items) : -1;
+    task.items.forEach((item, index) => lines.push(itemLine(item, index === current)));
+  }
+  return lines.join("\n");
+}
+
+function taskHeadline(view: StatusView, task: TaskView, links: boolean): string {
+  const parts = [`● **${escapeInline(task.id)}** (${escapeInline(task.model)})${SEPARATOR}${statusText(task)}`];
+  if (links) {
+    if (task.run) parts.push(`[run](${markdownUrl(task.run)})`);
+    if (task.branch && view.repoUrl) parts.push(`[branch](${markdownUrl(`${view.repoUrl}/tree/${task.branch}`)})`);
+    if (task.pr) parts.push(`[PR #${task.pr.number}](${markdownUrl(task.pr.url)})`);
+    if (task.cost_usd !== undefined) parts.push(`\\$${task.cost_usd.toFixed(2)}`);
+  }
+  return parts.join(" · ");
+}
+
+function statusText(task: TaskView): string {
+  const error = task.error ? `: ${escapeInline(task.error.slice(0, 300))}` : "";
+  switch (task.status) {
+    case "queued":
+      return task.after.length > 0 ? `queued, after ${task.after.map(escapeInline).join(", ")}` : "queued";
+    case "running": {
+      const { done, total } = progress(task.items);
+      return total > 0 ? `${done}/${total} items complete` : "running";
+    }
+    case "waiting":
+      return "waiting for an answer";
+    case "done":
+      return "COMPLETE";
+    case "failed":
+      return `FAILED${error}`;
+    case "cancelled":
+      return `cancelled${error}`;
+  }
+}
+
+function itemLine(item: PlanItem, inProgress: boolean): string {
+  let text = escapeInline(item.text);
+  if (item.state === "done" && item.note) text += SEPARATOR + escapeInline(item.note);
+  if (item.state === "error" && item.reason) text += SEPARATOR + escapeInline(shownReason(item.reason));
+  if (inProgress) text += IN_PROGRESS_SUFFIX;
+  return `&emsp;${inProgress ? IN_PROGRESS : GLYPHS[item.state]} ${text}`;
+}
+
+function shownReason(reason: string): string {
+  const first = reason.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+  return first.length > REASON_SHOWN ? `${first.slice(0, REASON_SHOWN)}…` : first;
+}
+
+function hiddenLine(prefix: string, data: unknown): string {
+  // `<` and `>` as JSON escapes: the line can never close its comment early.
+  return prefix + JSON.stringify(data).replace(/</g, "\\u003c").replace(/>/g, "\\u003e") + HIDDEN_SUFFIX;
+}
+
+/** What the visible text cannot give back, with defaults left out. */
+function storedTask(context: RenderContext, task: TaskView, withItems: boolean): Record<string, unknown> {
+  const { view, prefix } = context;
+  const opts = { items: withItems, full: context.layout.full };
+  const stored: Record<string, unknown> = { id: task.id };
+  if (opts.full) stored.title = task.title;
+  stored.model = task.model;
+  if (routeModel(task.model)?.agent !== task.agent) stored.agent = task.agent;
+  stored.status = task.status;
+  if (task.branch !== prefix + task.id) stored.branch = task.branch;
+  if (task.after.length > 0) stored.after = task.after;
+  if (opts.full && task.run !== undefined) {
+    if (view.repoUrl && task.run.startsWith(`${view.repoUrl}/`)) stored.runPath = task.run.slice(view.repoUrl.length);
+    else stored.run = task.run;
+  }
+  if (task.pr) stored.pr = task.pr.url === `${view.repoUrl}/pull/${task.pr.number}` ? task.pr.number : task.pr;
+  if (task.error !== undefined) stored.error = task.error;
+  if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
+  if (task.asked.length > 0) stored.asked = task.asked;
+  if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
+  if (opts.items) {
+    const reasons: Record<string, string> = {};
+    task.items.forEach((item, index) => {
+      if (item.state !== "error" || item.reason === undefined) return;
+      // Kept here when the visible line cannot give it back exactly (several lines, cut, odd whitespace, empty).
+      const shown = unescapeInline(escapeInline(shownReason(item.reason)));
+      if (shown !== item.reason || item.reason === "") reasons[index] = item.reason;
+    });
+    if (Object.keys(reasons).length > 0) stored.reasons = reasons;
+  }
+  return stored;
+}

@@ -1,0 +1,121 @@
+/**
+ * What a status comment shows and remembers: the task and dispatch views, the markers and glyphs its rendering
+ * (`status-render.ts`) writes and its reading back (`status-read.ts`) parses, and how a task's view changes.
+ */
+import { oneLine } from "./markdown-text.js";
+import { FINISHED_STATUSES, type ItemState, type Plan, type PlanItem, type TaskStatus } from "./plan.js";
+import type { AgentName, TaskSpec } from "./task.js";
+
+export const COMMENT_LIMIT = 65_536;
+
+export interface TaskView {
+  id: string;
+  title: string;
+  model: string;
+  agent: AgentName;
+  status: TaskStatus;
+  items: PlanItem[];
+  branch: string;
+  after: string[];
+  /** URL of the Actions run or job. */
+  run?: string;
+  pr?: { number: number; url: string };
+  /** Why the task failed or was cancelled, one line. */
+  error?: string;
+  cost_usd?: number;
+  /** Question numbers already posted to the thread (never post one twice). */
+  asked: number[];
+  /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
+  answeredBy?: number[];
+}
+
+export interface StatusView {
+  /** Id of the /dispatch comment this status belongs to. */
+  command: number;
+  issue: number;
+  /** The branch the dispatch started from. */
+  base: string;
+  /** `https://github.com/<owner>/<repo>`, for links to branches. */
+  repoUrl: string;
+  tasks: TaskView[];
+}
+
+export type { ItemState, PlanItem, TaskStatus };
+
+const STATUS_MARKER = /^\s*<!-- dispatch:status comment=(\d+) -->/;
+export const VIEW_PREFIX = "<!-- dispatch:view ";
+export const TASK_PREFIX = "<!-- dispatch:task ";
+export const HIDDEN_SUFFIX = " -->";
+export const GLYPHS: Record<ItemState, string> = { done: "✓", pending: "○", question: "?", error: "✗" };
+export const IN_PROGRESS = "⋯";
+export const IN_PROGRESS_SUFFIX = " (in progress)";
+export const SEPARATOR = " — ";
+
+export function statusMarker(command: number): string {
+  return `<!-- dispatch:status comment=${command} -->`;
+}
+
+/** The /dispatch comment a status comment belongs to: its marker must open the body. */
+export function findStatusCommand(body: string): number | null {
+  const match = STATUS_MARKER.exec(body);
+  if (!match) return null;
+  const command = Number(match[1]);
+  return Number.isSafeInteger(command) ? command : null;
+}
+
+export function queuedView(opts: { spec: TaskSpec; branch: string }): TaskView {
+  const { spec } = opts;
+  return {
+    id: spec.id,
+    title: spec.title,
+    model: spec.model,
+    agent: spec.agent,
+    status: "queued",
+    items: spec.steps.map((step) => ({ text: oneLine(step), state: "pending" as const })),
+    branch: opts.branch,
+    after: [...spec.after],
+    asked: [],
+  };
+}
+
+/** The task as its plan now says, keeping what only the app knows (branch, after, PR, questions posted). */
+export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): TaskView {
+  const { previous, plan } = opts;
+  const view: TaskView = {
+    id: previous.id,
+    title: plan.title || previous.title,
+    model: plan.model || previous.model,
+    agent: plan.agent,
+    status: plan.status,
+    items: plan.items.map((item) => ({ ...item })),
+    branch: previous.branch,
+    after: [...previous.after],
+    asked: [...previous.asked],
+    ...(previous.answeredBy ? { answeredBy: [...previous.answeredBy] } : {}),
+  };
+  const run = plan.run ?? previous.run;
+  if (run !== undefined) view.run = run;
+  if (previous.pr) view.pr = { ...previous.pr };
+  const cost = plan.cost_usd ?? previous.cost_usd;
+  if (cost !== undefined) view.cost_usd = cost;
+  const failedItem = plan.items.find((item) => item.state === "error");
+  if (plan.status === "failed" || plan.status === "cancelled") {
+    const error = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at “${failedItem.text}”` : undefined);
+    if (error !== undefined) view.error = error;
+  }
+  return view;
+}
+
+/** A plan from a run that is over, read after the task was queued again (a retry): not the new run's state. */
+export function isStalePlan(task: TaskView, plan: Plan): boolean {
+  return task.status === "queued" && task.run !== undefined && plan.run === task.run;
+}
+
+export function isFinished(task: TaskView): boolean {
+  return FINISHED_STATUSES.has(task.status);
+}
+
+export function dispatchFinished(view: StatusView): boolean {
+  return view.tasks.every(isFinished);
+}
+
