@@ -12,6 +12,8 @@ import {
   HIDDEN_SUFFIX,
   IN_PROGRESS,
   IN_PROGRESS_SUFFIX,
+  ASKING,
+  ASKING_SUFFIX,
   SEPARATOR,
   TASK_PREFIX,
   VIEW_PREFIX,
@@ -20,7 +22,7 @@ import {
 } from "./status-view.js";
 import { AGENTS } from "./task.js";
 
-const ITEM_LINE = /^(?:&emsp;|\s)*(✓|⋯|○|\?|✗)(?: (.*))?$/;
+const ITEM_LINE = /^(?:&emsp;|\s)*(✓|⋯|❓|○|\?|✗)(?: (.*))?$/;
 
 const viewSchema = z.object({
   issue: z.number().int().catch(0),
@@ -44,6 +46,7 @@ const taskSchema = z.object({
   cost_usd: z.number().optional(),
   asked: z.array(z.number().int()).catch([]).optional(),
   answeredBy: z.array(z.number().int()).catch([]).optional(),
+  question: z.object({ seq: z.number().int(), comment: z.number().int() }).optional().catch(undefined),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
 });
 
@@ -104,12 +107,14 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   if (stored.error !== undefined) task.error = stored.error;
   if (stored.cost_usd !== undefined) task.cost_usd = stored.cost_usd;
   if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
+  if (stored.question !== undefined) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;
 }
 
 function itemFrom(glyph: string, text: string, reason: string | undefined): PlanItem {
-  if (glyph === IN_PROGRESS) {
-    const plain = text.endsWith(IN_PROGRESS_SUFFIX) ? text.slice(0, -IN_PROGRESS_SUFFIX.length) : text;
+  if (glyph === IN_PROGRESS || glyph === ASKING) {
+    const suffix = glyph === IN_PROGRESS ? IN_PROGRESS_SUFFIX : ASKING_SUFFIX;
+    const plain = text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
     return { text: unescapeInline(plain), state: "pending" };
   }
   const state = (Object.keys(GLYPHS) as ItemState[]).find((s) => GLYPHS[s] === glyph) ?? "pending";

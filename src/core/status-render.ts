@@ -13,6 +13,12 @@
  *   &emsp;✓ Scan for hardcoded secrets
  *   &emsp;⋯ Audit SQL injection risks (in progress)
  *
+ * A task blocked on an unanswered question says so, with a link to the comment that asked it:
+ *
+ *   ● **api-tests** (sonnet) — ❓ [waiting for your answer](…#issuecomment-5678) · [run](…) · [branch](…)
+ *   &emsp;✓ Write tests for /auth endpoints
+ *   &emsp;❓ Write tests for /orders endpoints (waiting for your answer)
+ *
  * Item lines are read back from the visible text (escaped with `escapeInline`); the hidden task line holds the rest.
  * Too long for GitHub: finished tasks, then all tasks, lose their item lines; then the headlines lose their links and
  * the hidden lines keep only what the app needs (no title, run, cost); then tasks are cut with a note.
@@ -21,12 +27,17 @@ import { escapeInline, markdownUrl, unescapeInline } from "./markdown-text.js";
 import { routeModel } from "./model.js";
 import { currentItemIndex, progress, type PlanItem, type TaskStatus } from "./plan.js";
 import {
+  ASKING,
+  ASKING_SUFFIX,
+  ASKING_TEXT,
   COMMENT_LIMIT,
   GLYPHS,
   HIDDEN_SUFFIX,
   IN_PROGRESS,
   IN_PROGRESS_SUFFIX,
+  isAsking,
   isFinished,
+  questionUrl,
   SEPARATOR,
   statusMarker,
   TASK_PREFIX,
@@ -91,7 +102,7 @@ function headline(tasks: readonly TaskView[]): string {
   const done = count("done");
   const noun = (k: number) => (k === 1 ? "task" : "tasks");
   const extras = [
-    [count("waiting"), "waiting for an answer"],
+    [tasks.filter((t) => t.status === "waiting" || isAsking(t)).length, "waiting for an answer"],
     [count("failed"), "failed"],
     [count("cancelled"), "cancelled"],
   ]
@@ -123,14 +134,24 @@ function renderTask(context: RenderContext, task: TaskView): string {
   const lines = [hiddenLine(TASK_PREFIX, storedTask(context, task, showItems))];
   lines.push(taskHeadline(view, task, layout.full));
   if (showItems) {
-    const current = task.status === "running" ? currentItemIndex(task.items) : -1;
-    task.items.forEach((item, index) => lines.push(itemLine(item, index === current)));
+    const mark = currentMark(task);
+    const current = mark ? currentItemIndex(task.items) : -1;
+    task.items.forEach((item, index) => lines.push(itemLine(item, index === current ? mark : null)));
   }
   return lines.join("\n");
 }
 
+/**
+ * How the item the task is at shows: in progress while it runs; waiting for an answer while a question is open,
+ * unless an item already carries the question (`?`); unmarked otherwise.
+ */
+function currentMark(task: TaskView): "progress" | "asking" | null {
+  if (isAsking(task)) return task.items.some((item) => item.state === "question") ? null : "asking";
+  return task.status === "running" ? "progress" : null;
+}
+
 function taskHeadline(view: StatusView, task: TaskView, links: boolean): string {
-  const parts = [`● **${escapeInline(task.id)}** (${escapeInline(task.model)})${SEPARATOR}${statusText(task)}`];
+  const parts = [`● **${escapeInline(task.id)}** (${escapeInline(task.model)})${SEPARATOR}${statusText(view, task, links)}`];
   if (links) {
     if (task.run) parts.push(`[run](${markdownUrl(task.run)})`);
     if (task.branch && view.repoUrl) parts.push(`[branch](${markdownUrl(`${view.repoUrl}/tree/${task.branch}`)})`);
@@ -140,7 +161,10 @@ function taskHeadline(view: StatusView, task: TaskView, links: boolean): string 
   return parts.join(" · ");
 }
 
-function statusText(task: TaskView): string {
+function statusText(view: StatusView, task: TaskView, links: boolean): string {
+  if (isAsking(task)) {
+    return links && view.repoUrl ? `${ASKING} [${ASKING_TEXT}](${markdownUrl(questionUrl(view, task.question.comment))})` : `${ASKING} ${ASKING_TEXT}`;
+  }
   const error = task.error ? `: ${escapeInline(task.error.slice(0, 300))}` : "";
   switch (task.status) {
     case "queued":
@@ -160,12 +184,13 @@ function statusText(task: TaskView): string {
   }
 }
 
-function itemLine(item: PlanItem, inProgress: boolean): string {
+function itemLine(item: PlanItem, mark: "progress" | "asking" | null): string {
   let text = escapeInline(item.text);
   if (item.state === "done" && item.note) text += SEPARATOR + escapeInline(item.note);
   if (item.state === "error" && item.reason) text += SEPARATOR + escapeInline(shownReason(item.reason));
-  if (inProgress) text += IN_PROGRESS_SUFFIX;
-  return `&emsp;${inProgress ? IN_PROGRESS : GLYPHS[item.state]} ${text}`;
+  if (mark === "progress") return `&emsp;${IN_PROGRESS} ${text}${IN_PROGRESS_SUFFIX}`;
+  if (mark === "asking") return `&emsp;${ASKING} ${text}${ASKING_SUFFIX}`;
+  return `&emsp;${GLYPHS[item.state]} ${text}`;
 }
 
 function shownReason(reason: string): string {
@@ -198,6 +223,7 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
+  if (task.question) stored.question = task.question;
   if (opts.items) {
     const reasons: Record<string, string> = {};
     task.items.forEach((item, index) => {

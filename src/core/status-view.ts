@@ -25,6 +25,8 @@ export interface TaskView {
   cost_usd?: number;
   /** Question numbers already posted to the thread (never post one twice). */
   asked: number[];
+  /** The unanswered question the task waits on: its number and the id of the comment that asked it on the thread. */
+  question?: { seq: number; comment: number };
   /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
   answeredBy?: number[];
 }
@@ -50,6 +52,10 @@ export const GLYPHS: Record<ItemState, string> = { done: "✓", pending: "○", 
 export const IN_PROGRESS = "⋯";
 export const IN_PROGRESS_SUFFIX = " (in progress)";
 export const SEPARATOR = " — ";
+/** Marks the item a task is at while it waits on an unanswered question (in place of `IN_PROGRESS`). */
+export const ASKING = "❓";
+export const ASKING_TEXT = "waiting for your answer";
+export const ASKING_SUFFIX = ` (${ASKING_TEXT})`;
 
 export function statusMarker(command: number): string {
   return `<!-- dispatch:status comment=${command} -->`;
@@ -92,6 +98,7 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): Task
     after: [...previous.after],
     asked: [...previous.asked],
     ...(previous.answeredBy ? { answeredBy: [...previous.answeredBy] } : {}),
+    ...(previous.question ? { question: { ...previous.question } } : {}),
   };
   const run = plan.run ?? previous.run;
   if (run !== undefined) view.run = run;
@@ -113,6 +120,16 @@ export function isStalePlan(task: TaskView, plan: Plan): boolean {
 
 export function isFinished(task: TaskView): boolean {
   return FINISHED_STATUSES.has(task.status);
+}
+
+/** The task is running or waiting, blocked on a question posted to the thread and not answered yet. */
+export function isAsking(task: TaskView): task is TaskView & { question: { seq: number; comment: number } } {
+  return task.question !== undefined && (task.status === "running" || task.status === "waiting");
+}
+
+/** The link to the comment that asked a question (GitHub sends `/issues/N` of a pull request to `/pull/N`). */
+export function questionUrl(view: StatusView, comment: number): string {
+  return `${view.repoUrl}/issues/${view.issue}#issuecomment-${comment}`;
 }
 
 export function dispatchFinished(view: StatusView): boolean {

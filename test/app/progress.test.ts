@@ -69,6 +69,33 @@ describe("progress", () => {
     expect(status(h).tasks[0]!.asked).toEqual([1]);
   });
 
+  it("a task blocked on a question shows ❓ with a link to the question until it is answered", async () => {
+    const [a] = ids(h);
+    const body = () => h.github.byApp().find((c) => c.body.startsWith("<!-- dispatch:status"))!.body;
+    const headline = () => body().split("\n").find((l) => l.startsWith(`● **${a}**`))!;
+    h.github.push(branch(a), { ...files.plan(a, { items: [["Scan for secrets", "done"], ["Audit SQL", "pending"]] }), ...files.question(a, 1, "Flag INFO logs?") });
+    await h.push(branch(a));
+    const question = h.github.byApp().find((c) => parseQuestionComment(c.body))!;
+    expect(status(h).tasks[0]!.question).toEqual({ seq: 1, comment: question.id });
+    expect(headline()).toContain(`— ❓ [waiting for your answer](${status(h).repoUrl}/issues/42#issuecomment-${question.id})`);
+    expect(body()).toContain("&emsp;❓ Audit SQL (waiting for your answer)");
+    expect(body()).not.toContain("(in progress)");
+
+    await h.comment(`/dispatch answer ${a} yes, flag them`);
+    expect(h.github.head(branch(a)).get(ipcPath(a, 1, "answer"))).toBe("yes, flag them\n");
+    expect(status(h).tasks[0]!.question).toBeUndefined();
+    expect(headline()).toContain("— 1/2 items complete");
+    expect(body()).toContain("&emsp;⋯ Audit SQL (in progress)");
+
+    // The next question links its own comment.
+    h.github.push(branch(a), files.question(a, 2, "And DEBUG logs?"));
+    await h.push(branch(a));
+    const second = h.github.byApp().filter((c) => parseQuestionComment(c.body)).at(-1)!;
+    expect(second.id).not.toBe(question.id);
+    expect(status(h).tasks[0]!.question).toEqual({ seq: 2, comment: second.id });
+    expect(headline()).toContain(`#issuecomment-${second.id})`);
+  });
+
   it("routes answers to the right task when two tasks have questions pending", async () => {
     const [a, b] = ids(h);
     h.github.push(branch(a), { ...files.plan(a), ...files.question(a, 1, "Flag INFO logs?") });

@@ -1,21 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TASK_STATUSES, type ItemState, type Plan, type PlanItem } from "../../src/core/plan.js";
+import { TASK_STATUSES, type ItemState, type PlanItem } from "../../src/core/plan.js";
 import { parseStatus } from "../../src/core/status-read.js";
 import { renderStatus } from "../../src/core/status-render.js";
-import {
-  COMMENT_LIMIT,
-  dispatchFinished,
-  findStatusCommand,
-  isFinished,
-  queuedView,
-  statusMarker,
-  taskViewFromPlan,
-  isStalePlan,
-  type StatusView,
-  type TaskView,
-} from "../../src/core/status-view.js";
-import { AGENTS, type TaskSpec } from "../../src/core/task.js";
+import { COMMENT_LIMIT, isFinished, statusMarker, type StatusView, type TaskView } from "../../src/core/status-view.js";
+import { AGENTS } from "../../src/core/task.js";
 
 const REPO = "https://github.com/acme/shop";
 
@@ -109,17 +98,6 @@ const seedView: StatusView = {
   ],
 };
 
-describe("markers", () => {
-  it("names the command comment and reads it back only at the top", () => {
-    expect(statusMarker(1234)).toBe("<!-- dispatch:status comment=1234 -->");
-    expect(findStatusCommand(`${statusMarker(99)}\nrest`)).toBe(99);
-    expect(findStatusCommand(`\n  ${statusMarker(7)}`)).toBe(7);
-    expect(findStatusCommand(`quoting: ${statusMarker(7)}`)).toBeNull();
-    expect(findStatusCommand("<!-- dispatch:status comment=abc -->")).toBeNull();
-    expect(findStatusCommand("")).toBeNull();
-  });
-});
-
 describe("renderStatus", () => {
   it("looks like the seed's status, with links and hidden state", () => {
     expect(renderStatus(seedView)).toMatchInlineSnapshot(`
@@ -208,6 +186,63 @@ describe("renderStatus", () => {
     expect(body).not.toMatch(/[^\\]\*\*bold/);
     expect(body).not.toContain("@team");
     expect(parseStatus(body)).toEqual({ ...seedView, tasks: [hostile] });
+  });
+});
+
+describe("a task blocked on a question", () => {
+  const security = seedView.tasks[0]!;
+  const apiTests = seedView.tasks[1]!;
+  const asking: TaskView = { ...security, asked: [1, 2], question: { seq: 2, comment: 5678 } };
+
+  it("shows ❓ waiting for your answer with a link to the question, not the item in progress", () => {
+    const body = renderStatus({ ...seedView, tasks: [asking, { ...apiTests, question: { seq: 2, comment: 5679 } }] });
+    expect(body).toMatchInlineSnapshot(`
+      "<!-- dispatch:status comment=1234 -->
+      <!-- dispatch:view {"issue":42,"base":"main","repoUrl":"https://github.com/acme/shop","branches":"dispatch/42/"} -->
+      ⏳ **dispatch** · 0 of 2 tasks complete · 2 waiting for an answer
+
+      <!-- dispatch:task {"id":"security-review","title":"do a security review of the auth module","model":"opus","status":"running","runPath":"/actions/runs/123","asked":[1,2],"question":{"seq":2,"comment":5678}} -->
+      ● **security-review** (opus) — ❓ [waiting for your answer](https://github.com/acme/shop/issues/42#issuecomment-5678) · [run](https://github.com/acme/shop/actions/runs/123) · [branch](https://github.com/acme/shop/tree/dispatch/42/security-review)
+      &emsp;✓ Scan for hardcoded secrets
+      &emsp;✓ Review authentication logic
+      &emsp;✓ Check dependency vulnerabilities
+      &emsp;❓ Audit SQL injection risks (waiting for your answer)
+      &emsp;○ Write findings report
+
+      <!-- dispatch:task {"id":"api-tests","title":"write unit tests for the API endpoints","model":"sonnet","status":"waiting","runPath":"/actions/runs/124","asked":[1,2],"answeredBy":[987654321],"question":{"seq":2,"comment":5679}} -->
+      ● **api-tests** (sonnet) — ❓ [waiting for your answer](https://github.com/acme/shop/issues/42#issuecomment-5679) · [run](https://github.com/acme/shop/actions/runs/124) · [branch](https://github.com/acme/shop/tree/dispatch/42/api-tests)
+      &emsp;✓ Write tests for /auth endpoints — 12 tests
+      &emsp;✓ Write tests for /users endpoints
+      &emsp;? Decide whether to mock the payment gateway
+      &emsp;○ Run test suite and fix failures
+      "
+    `);
+    expect(body).not.toContain("(in progress)");
+  });
+
+  it("reads back exactly, also an item whose own text says it waits", () => {
+    const tricky: TaskView = { ...asking, items: [...asking.items.slice(0, 3), { text: "Ask (waiting for your answer)", state: "pending" }] };
+    for (const task of [asking, tricky, { ...apiTests, question: { seq: 1, comment: 9 } }]) {
+      const view = { ...seedView, tasks: [task] };
+      expect(parseStatus(renderStatus(view))).toEqual(view);
+    }
+    expect(renderStatus({ ...seedView, tasks: [tricky] })).toContain("&emsp;❓ Ask \\(waiting for your answer\\) (waiting for your answer)\n");
+  });
+
+  it("asks only while the task runs or waits; a finished or queued task shows its status", () => {
+    const line = (task: TaskView) => renderStatus({ ...seedView, tasks: [task] }).split("\n").find((l) => l.startsWith("●"))!;
+    expect(line({ ...asking, status: "done" })).toContain("— COMPLETE ·");
+    expect(line({ ...asking, status: "queued", run: undefined })).toBe(`● **security-review** (opus) — queued · [branch](${REPO}/tree/dispatch/42/security-review)`);
+    expect(line({ ...asking, status: "cancelled" })).toContain("— cancelled ·");
+    expect(renderStatus({ ...seedView, tasks: [{ ...asking, status: "failed" }] })).not.toContain("❓");
+  });
+
+  it("keeps saying so, without the link, when the comment is too long for links", () => {
+    const many = Array.from({ length: 400 }, (_, i) => ({ ...asking, id: `task-${i}`, branch: `dispatch/42/task-${i}`, title: "t".repeat(120) }));
+    const body = renderStatus({ ...seedView, tasks: many });
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body).toContain("● **task-0** (opus) — ❓ waiting for your answer\n");
+    expect(parseStatus(body)!.tasks[0]!.question).toEqual({ seq: 2, comment: 5678 });
   });
 });
 
@@ -301,6 +336,7 @@ const task: fc.Arbitrary<TaskView> = fc
       cost_usd: fc.oneof(fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100), fc.double({ min: 0, max: 1e4, noNaN: true })),
       asked: fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { maxLength: 5 }).map((a) => a.sort((x, y) => x - y)),
       answeredBy: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 40 }), { minLength: 1, maxLength: 4 }),
+      question: fc.record({ seq: fc.integer({ min: 1, max: 999 }), comment: fc.integer({ min: 1, max: 2 ** 40 }) }),
     },
     { requiredKeys: ["id", "title", "model", "agent", "status", "items", "after", "asked"] },
   )
@@ -386,110 +422,5 @@ describe("size limit", () => {
     expect(renderStatus({ ...seedView, tasks: [{ ...seedView.tasks[0]!, title: huge, error: huge }] }).length).toBeLessThanOrEqual(
       COMMENT_LIMIT,
     );
-  });
-});
-
-describe("task views", () => {
-  const spec: TaskSpec = {
-    id: "db-migration",
-    title: "database migration",
-    prompt: "database migration: …",
-    model: "sonnet",
-    agent: "claude",
-    worktree: false,
-    steps: ["refactor schema to use UUIDs", "update all queries\n  to use UUIDs"],
-    after: ["schema"],
-  };
-
-  it("queues a task with its steps", () => {
-    expect(queuedView({ spec, branch: "dispatch/42/db-migration" })).toEqual({
-      id: "db-migration",
-      title: "database migration",
-      model: "sonnet",
-      agent: "claude",
-      status: "queued",
-      items: [
-        { text: "refactor schema to use UUIDs", state: "pending" },
-        { text: "update all queries to use UUIDs", state: "pending" },
-      ],
-      branch: "dispatch/42/db-migration",
-      after: ["schema"],
-      asked: [],
-    });
-  });
-
-  const plan: Plan = {
-    task: "db-migration",
-    title: "Database migration",
-    model: "opus",
-    agent: "claude",
-    issue: 42,
-    status: "running",
-    run: `${REPO}/actions/runs/5`,
-    updated: "2026-01-01T00:00:00.000Z",
-    cost_usd: 0.1,
-    items: items([["done", "a"], ["pending", "b"]]),
-    notes: [],
-  };
-
-  it("takes status, items, run and cost from the plan and keeps what only the app knows", () => {
-    const previous: TaskView = {
-      ...queuedView({ spec, branch: "dispatch/42/db-migration" }),
-      pr: { number: 3, url: `${REPO}/pull/3` },
-      asked: [1],
-      error: "old failure",
-    };
-    expect(taskViewFromPlan({ previous, plan })).toEqual({
-      id: "db-migration",
-      title: "Database migration",
-      model: "opus",
-      agent: "claude",
-      status: "running",
-      items: plan.items,
-      branch: "dispatch/42/db-migration",
-      after: ["schema"],
-      run: `${REPO}/actions/runs/5`,
-      pr: { number: 3, url: `${REPO}/pull/3` },
-      cost_usd: 0.1,
-      asked: [1],
-    });
-  });
-
-  it("keeps the previous run and cost when the plan has none, and explains a failure", () => {
-    const previous: TaskView = { ...queuedView({ spec, branch: "b" }), run: "r", cost_usd: 2 };
-    const failed: Plan = { ...plan, status: "failed", items: items([["error", "Run the migration"]]) };
-    delete failed.run;
-    delete failed.cost_usd;
-    expect(taskViewFromPlan({ previous, plan: failed })).toMatchObject({
-      status: "failed",
-      run: "r",
-      cost_usd: 2,
-      error: "stopped at “Run the migration”",
-    });
-    expect(taskViewFromPlan({ previous: { ...previous, error: "job timed out" }, plan: failed }).error).toBe("job timed out");
-  });
-
-  it("knows finished tasks and finished dispatches", () => {
-    expect(TASK_STATUSES.filter((status) => isFinished({ ...seedView.tasks[0]!, status }))).toEqual([
-      "done",
-      "failed",
-      "cancelled",
-    ]);
-    expect(dispatchFinished(seedView)).toBe(false);
-    expect(dispatchFinished({ ...seedView, tasks: seedView.tasks.filter(isFinished) })).toBe(true);
-  });
-});
-
-describe("isStalePlan", () => {
-  const task = (status: TaskView["status"], run?: string): TaskView => ({
-    id: "a", title: "A", model: "sonnet", agent: "claude", status, items: [], branch: "dispatch/1/a", after: [], asked: [],
-    ...(run ? { run } : {}),
-  });
-  const plan = (run?: string) => ({ run }) as Parameters<typeof isStalePlan>[1];
-  it("takes a queued task's plan that still names the old run as stale, and nothing else", () => {
-    expect(isStalePlan(task("queued", "r/1"), plan("r/1"))).toBe(true);
-    expect(isStalePlan(task("queued", "r/1"), plan("r/2"))).toBe(false);
-    expect(isStalePlan(task("running", "r/1"), plan("r/1"))).toBe(false);
-    expect(isStalePlan(task("queued"), plan(undefined))).toBe(false);
   });
 });

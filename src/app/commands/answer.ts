@@ -65,7 +65,12 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
         return `The answer could not be written to \`${task.branch}\`: ${reason(error)}`;
       }
       gh.log.info(`${task.id}: answer ${seqLabel(seq)} written`);
-      updateTask(target, task.id, (view) => ({ ...view, answeredBy: [...(view.answeredBy ?? []), cc.comment.id].slice(-20) }));
+      updateTask(target, task.id, ({ question, ...view }) => ({
+        ...view,
+        answeredBy: [...(view.answeredBy ?? []), cc.comment.id].slice(-20),
+        // The answered question no longer blocks the task: the status stops asking for it.
+        ...(question && question.seq !== seq ? { question } : {}),
+      }));
       if (task.status !== "waiting") return null;
       const error = await startTasks(ctx, { target, ids: [task.id], base: baseOf(target.view, task) });
       return error ? `The answer was written, but \`${task.id}\` could not be started again: ${error}` : null;

@@ -31,11 +31,12 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
   const { gh } = ctx;
   const unfinished = target.view.tasks.filter((task) => !isFinished(task));
   const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch })));
-  const posted = new Set(
+  /** The app's question comments on the thread: `<task>/<seq>` → comment id. */
+  const posted = new Map<string, number>(
     ctx.comments.flatMap((comment) => {
       if (!ctx.trusts(comment.author)) return [];
       const question = parseQuestionComment(comment.body);
-      return question ? [`${question.task}/${question.seq}`] : [];
+      return question ? [[`${question.task}/${question.seq}`, comment.id] as const] : [];
     }),
   );
   const newlyDone: TaskView[] = [];
@@ -50,16 +51,23 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
     if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
     let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
     const asked = new Set(next.asked);
+    let open: TaskView["question"];
     if (!isFinished(next)) {
       for (const question of questionsOf(snapshot)) {
-        if (asked.has(question.seq)) continue;
+        const key = `${next.id}/${question.seq}`;
+        if (!asked.has(question.seq) && !question.answered && !posted.has(key)) {
+          const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
+          const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body });
+          posted.set(key, data.id);
+        }
         asked.add(question.seq);
-        if (question.answered || posted.has(`${next.id}/${question.seq}`)) continue;
-        const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
-        await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body });
+        // The latest unanswered question is the one the task waits on; its comment is linked from the status.
+        const comment = posted.get(key) ?? (next.question?.seq === question.seq ? next.question.comment : undefined);
+        if (!question.answered && comment !== undefined) open = { seq: question.seq, comment };
       }
     }
-    next = { ...next, asked: [...asked].sort((a, b) => a - b) };
+    const { question: _previous, ...rest } = next;
+    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}) };
     if (next.status === "done" && previous.status !== "done") {
       const pr = await deliverResult(ctx, { statusId: target.commentId, view: target.view, task: next, output: snapshot.output ?? "" });
       if (pr) next = { ...next, pr };
