@@ -6,6 +6,7 @@ import type { Probot } from "probot";
 import { onIssueComment } from "./events/issue-comment.js";
 import { onPush } from "./events/push.js";
 import { onWorkflowJob } from "./events/workflow-job.js";
+import { learnLogin } from "./github/app-login.js";
 import { patient } from "./github/client.js";
 import type { ThreadWork } from "./status/run-context.js";
 import { runThread, threadKey } from "./status/thread.js";
@@ -31,19 +32,6 @@ export type DispatchApp = ((app: Probot) => void) & {
 };
 
 const bare = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
-
-/** The app's slug, asked of GitHub as the App itself; null (logged) when GitHub does not say. */
-async function learnLogin(probot: Probot): Promise<string | null> {
-  try {
-    const octokit = await probot.auth();
-    const { data } = await octokit.rest.apps.getAuthenticated();
-    if (data?.slug) return data.slug;
-    probot.log.error("GET /app gave no slug: no status or question comment will be trusted; set DISPATCH_APP_LOGIN");
-  } catch (error) {
-    probot.log.error({ err: error }, "could not learn the app's login: no status or question comment will be trusted; set DISPATCH_APP_LOGIN");
-  }
-  return null;
-}
 
 export function createApp(options: AppOptions = {}): DispatchApp {
   let own = options.appLogin ? bare(options.appLogin) : null;

@@ -2,8 +2,10 @@
  * Who may command: not a bot, at least the configured repository permission, and never on a fork's pull request
  * (its code would run with the repository's secrets). Also tells the base of a dispatch.
  */
-import { PERMISSIONS, permits, type Permission } from "../../core/config.js";
+import { permits, type Permission } from "../../core/config.js";
 import { reason, type GitHub } from "../github/client.js";
+import { permissionOf } from "../github/permission.js";
+import { pullRequestSource } from "../github/pulls.js";
 
 export type Authorization =
   | { ok: true; base: string }
@@ -29,9 +31,7 @@ export interface AuthorizeOptions {
 
 export async function authorize(gh: GitHub, { user, issue, need, defaultBranch }: AuthorizeOptions): Promise<Authorization> {
   if (isBot(user)) return { ok: false, reply: null, why: `${user.login} is a bot` };
-  const { data } = await gh.octokit.rest.repos.getCollaboratorPermissionLevel({ ...gh.repo, username: user.login });
-  const role = (data as { role_name?: string }).role_name;
-  const have = role && (PERMISSIONS as readonly string[]).includes(role) ? role : data.permission;
+  const have = await permissionOf(gh, user.login);
   if (!permits(have, need)) {
     return {
       ok: false,
@@ -41,16 +41,16 @@ export async function authorize(gh: GitHub, { user, issue, need, defaultBranch }
   }
   if (!issue.pull_request) return { ok: true, base: defaultBranch };
   try {
-    const { data: pull } = await gh.octokit.rest.pulls.get({ ...gh.repo, pull_number: issue.number });
-    const headRepo = pull.head.repo?.full_name;
-    if (!headRepo || headRepo.toLowerCase() !== pull.base.repo.full_name.toLowerCase()) {
+    const pull = await pullRequestSource(gh, issue.number);
+    const headRepo = pull.headRepo;
+    if (!headRepo || headRepo.toLowerCase() !== pull.baseRepo.toLowerCase()) {
       return {
         ok: false,
         why: `pull request #${issue.number} comes from ${headRepo ?? "a deleted fork"}`,
         reply: `Sorry @${user.login}, /dispatch does not run on pull requests from forks: their code would run with this repository's secrets.`,
       };
     }
-    return { ok: true, base: pull.head.ref };
+    return { ok: true, base: pull.headRef };
   } catch (error) {
     return { ok: false, why: `pull request #${issue.number}: ${reason(error)}`, reply: `I could not read pull request #${issue.number}: ${reason(error)}` };
   }

@@ -7,6 +7,7 @@ import { isFinished } from "../../core/status-view.js";
 import type { CommandContext } from "./context.js";
 import { unknownTask } from "./context.js";
 import { writeFile } from "../github/contents.js";
+import { cancelRun } from "../github/actions.js";
 import { reason, runIdFromUrl } from "../github/client.js";
 import { updateTask } from "../status/thread.js";
 
@@ -41,7 +42,7 @@ export async function cancelCommand(cc: CommandContext, task: string): Promise<v
         const runs = new Set(chosen.flatMap((t) => (runIdFromUrl(t.run) ? [runIdFromUrl(t.run)!] : [])));
         for (const run of runs) {
           try {
-            await gh.octokit.rest.actions.cancelWorkflowRun({ ...gh.repo, run_id: run });
+            await cancelRun(gh, run);
           } catch (error) {
             gh.log.info(`run ${run}: not cancelled (${reason(error)}), it may be over already`);
           }

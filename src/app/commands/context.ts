@@ -4,9 +4,8 @@
  */
 import type { ConfigResult, DispatchConfig } from "../../core/config.js";
 import type { GitHub, Thread } from "../github/client.js";
+import type { Reaction } from "../github/comments.js";
 import type { ThreadWork } from "../status/run-context.js";
-
-export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
 /** An edit of a status comment, less what the command context already knows. */
 export type EditWork = Omit<Extract<ThreadWork, { kind: "edit" }>, "kind" | "gh" | "thread" | "defaultBranch" | "loadConfig">;

@@ -8,7 +8,8 @@ import { renderStatus } from "../../core/status-render.js";
 import type { TaskSpec } from "../../core/task.js";
 import { readyTasks, workflowInputs } from "../../core/workflow.js";
 import { reason, repoUrl } from "../github/client.js";
-import { createDispatch } from "../github/workflow-dispatch.js";
+import { createDispatch } from "../github/actions.js";
+import { postComment } from "../github/comments.js";
 import type { StatusTarget } from "../status/run-context.js";
 import { writeIfChanged } from "../status/thread.js";
 import type { CommandContext } from "./context.js";
@@ -37,8 +38,8 @@ export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSp
       const already = ctx.comments.some((c) => ctx.trusts(c.author) && findStatusCommand(c.body) === cc.comment.id);
       if (already) return void gh.log.info(`comment ${cc.comment.id} was dispatched before (its status comment exists): not again`);
       const body = renderStatus(view);
-      const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: thread.issue, body });
-      const target: StatusTarget = { commentId: data.id, body, view };
+      const commentId = await postComment(gh, { issue: thread.issue, body });
+      const target: StatusTarget = { commentId, body, view };
       ctx.statuses.push(target);
       try {
         await createDispatch(gh, { workflow: config.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });

@@ -7,6 +7,7 @@ import type { Context } from "probot";
 import { parseComment } from "../../core/grammar.js";
 import { parseQuoteReply } from "../../core/answer.js";
 import type { GitHub, Thread } from "../github/client.js";
+import { postComment, react } from "../github/comments.js";
 import { loadConfig } from "../github/config.js";
 import type { ThreadWork } from "../status/run-context.js";
 import { authorize, isBot } from "../commands/authorize.js";
@@ -32,7 +33,7 @@ export async function onIssueComment(
   const gh: GitHub = { octokit: context.octokit, log: context.log, repo, web: payload.repository.html_url };
   const thread: Thread = { ...repo, issue: payload.issue.number };
   const reply = async (text: string) => {
-    await context.octokit.rest.issues.createComment({ ...repo, issue_number: thread.issue, body: text });
+    await postComment(gh, { issue: thread.issue, body: text });
   };
   const loaded = await loadConfig(context);
   const auth = await authorize(gh, {
@@ -59,7 +60,7 @@ export async function onIssueComment(
     edit: (work) => request({ kind: "edit", gh, thread, defaultBranch: payload.repository.default_branch, loadConfig: async () => loaded, ...work }),
     reply,
     react: async (content) => {
-      await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: payload.comment.id, content });
+      await react(gh, { comment: payload.comment.id, content });
     },
   };
   await routeCommand(cc, { body, quote });

@@ -5,6 +5,8 @@
 import { outputReplyMarker, renderOutputReply, renderPullRequest } from "../../core/pull-request.js";
 import type { StatusView, TaskView } from "../../core/status-view.js";
 import { reason } from "../github/client.js";
+import { postComment } from "../github/comments.js";
+import { changedFiles, createPullRequest, openPullRequestOf } from "../github/pulls.js";
 import type { RunContext } from "./run-context.js";
 import { baseOf } from "./start-tasks.js";
 
@@ -21,8 +23,7 @@ export async function deliverResult(ctx: RunContext, { statusId, view, task, out
   const { gh } = ctx;
   const base = baseOf(view, task);
   try {
-    const { data: compare } = await gh.octokit.rest.repos.compareCommitsWithBasehead({ ...gh.repo, basehead: `${base}...${task.branch}` });
-    if ((compare.files ?? []).length === 0) {
+    if ((await changedFiles(gh, { base, head: task.branch })) === 0) {
       const marker = outputReplyMarker(task.id);
       const posted = ctx.comments.some((c) => c.id > statusId && ctx.trusts(c.author) && c.body.trimStart().startsWith(marker));
       if (posted) {
@@ -30,16 +31,15 @@ export async function deliverResult(ctx: RunContext, { statusId, view, task, out
         return null;
       }
       gh.log.info(`${task.id}: no change against ${base}, posting its output`);
-      await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body: renderOutputReply({ task, output }) });
+      await postComment(gh, { issue: ctx.thread.issue, body: renderOutputReply({ task, output }) });
       return null;
     }
-    const { data: open } = await gh.octokit.rest.pulls.list({ ...gh.repo, head: `${gh.repo.owner}:${task.branch}`, state: "open" });
-    const existing = open[0];
-    if (existing) return { number: existing.number, url: existing.html_url };
+    const existing = await openPullRequestOf(gh, task.branch);
+    if (existing) return existing;
     const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue });
-    const { data: pull } = await gh.octokit.rest.pulls.create({ ...gh.repo, head: task.branch, base, title, body });
+    const pull = await createPullRequest(gh, { head: task.branch, base, title, body });
     gh.log.info(`${task.id}: opened #${pull.number}`);
-    return { number: pull.number, url: pull.html_url };
+    return pull;
   } catch (error) {
     gh.log.warn(`${task.id}: result not delivered: ${reason(error)}`);
     return null;

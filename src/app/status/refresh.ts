@@ -9,6 +9,7 @@ import { isFinished, isStalePlan, taskViewFromPlan, type TaskView } from "../../
 import { renderStatus } from "../../core/status-render.js";
 import { parseQuestionComment, renderQuestion } from "../../core/question.js";
 import { blockedForever, unblockedBy } from "../../core/workflow.js";
+import { editComment, postComment } from "../github/comments.js";
 import { readTasks, type TaskSnapshot } from "../github/queries.js";
 import type { RunContext, StatusTarget } from "./run-context.js";
 import { deliverResult } from "./deliver.js";
@@ -57,13 +58,12 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
         const key = `${next.id}/${question.seq}`;
         if (!asked.has(question.seq) && !question.answered && !posted.has(key)) {
           const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
-          const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body });
-          posted.set(key, data.id);
+          posted.set(key, await postComment(gh, { issue: ctx.thread.issue, body }));
         }
         asked.add(question.seq);
-        // The latest unanswered question is the one the task waits on; its comment is linked from the status.
+        // The oldest unanswered question is the one the next answer goes to; its comment is linked from the status.
         const comment = posted.get(key) ?? (next.question?.seq === question.seq ? next.question.comment : undefined);
-        if (!question.answered && comment !== undefined) open = { seq: question.seq, comment };
+        if (!open && !question.answered && comment !== undefined) open = { seq: question.seq, comment };
       }
     }
     const { question: _previous, ...rest } = next;
@@ -80,7 +80,7 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
   markBlocked(target);
   const body = renderStatus(target.view);
   if (body === target.body) return void gh.log.debug(`status ${target.commentId}: nothing changed, no edit`);
-  await gh.octokit.rest.issues.updateComment({ ...gh.repo, comment_id: target.commentId, body });
+  await editComment(gh, { id: target.commentId, body });
   target.body = body;
 }
 

@@ -9,7 +9,7 @@ import type { TaskSpec } from "../../core/task.js";
 import { workflowInputs } from "../../core/workflow.js";
 import { reason } from "../github/client.js";
 import { readComments } from "../github/queries.js";
-import { createDispatch } from "../github/workflow-dispatch.js";
+import { createDispatch } from "../github/actions.js";
 import type { RunContext, StatusTarget } from "./run-context.js";
 
 /** The branch a task starts from: the branch of the last task it waits for, else the dispatch's base. */

@@ -7,6 +7,7 @@ import { findStatusCommand, type TaskView } from "../../core/status-view.js";
 import { parseStatus } from "../../core/status-read.js";
 import { renderStatus } from "../../core/status-render.js";
 import type { Thread } from "../github/client.js";
+import { editComment } from "../github/comments.js";
 import { readComments, type ThreadComment } from "../github/queries.js";
 import { refreshStatus } from "./refresh.js";
 import type { RunContext, StatusTarget, ThreadWork } from "./run-context.js";
@@ -91,7 +92,7 @@ export async function runThread(
 export async function writeIfChanged(ctx: RunContext, target: StatusTarget): Promise<void> {
   const body = renderStatus(target.view);
   if (body === target.body) return;
-  await ctx.gh.octokit.rest.issues.updateComment({ ...ctx.gh.repo, comment_id: target.commentId, body });
+  await editComment(ctx.gh, { id: target.commentId, body });
   target.body = body;
 }
 

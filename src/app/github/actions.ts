@@ -1,5 +1,6 @@
 /**
- * The one write that starts work: a `workflow_dispatch` of the dispatch workflow with the tasks' inputs.
+ * GitHub Actions: the one `workflow_dispatch` that starts tasks (the dispatch workflow with the tasks' inputs), and
+ * cancelling a run.
  */
 import type { WorkflowInputs } from "../../core/workflow.js";
 import type { GitHub } from "./client.js";
@@ -11,4 +12,8 @@ export async function createDispatch(gh: GitHub, options: { workflow: string; re
     ref: options.ref,
     inputs: { ...options.inputs },
   });
+}
+
+export async function cancelRun(gh: GitHub, run: number): Promise<void> {
+  await gh.octokit.rest.actions.cancelWorkflowRun({ ...gh.repo, run_id: run });
 }
