@@ -76,3 +76,32 @@ describe("the pure core", () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe("the app's layers", () => {
+  /** What each folder of src/app may import from src/app (core is open to all): imports point one way. */
+  const MAY_IMPORT: Record<string, readonly string[]> = {
+    events: ["events", "commands", "status", "github"],
+    commands: ["commands", "status", "github"],
+    status: ["status", "github"],
+    github: ["github"],
+  };
+  const APP = join(ROOT, "src/app");
+
+  it("events → commands → status → github, never back", () => {
+    const folders = readdirSync(APP, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.sort()).toEqual(Object.keys(MAY_IMPORT).sort());
+    const broken = folders.flatMap((folder) =>
+      sources(join(APP, folder)).flatMap((file) =>
+        importsOf(readFileSync(file, "utf8")).flatMap((specifier) => {
+          if (!specifier.startsWith(".")) return [];
+          const target = relative(APP, resolve(file, "..", specifier));
+          if (target.startsWith("..")) return [];
+          const layer = target.includes("/") ? target.split("/")[0]! : target;
+          return MAY_IMPORT[folder]!.includes(layer) ? [] : [`${relative(ROOT, file)} imports src/app/${target}`];
+        }),
+      ),
+    );
+    expect(broken).toEqual([]);
+  });
+});
+
