@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import { parse } from "yaml";
+import { actionBundle } from "./action-bundle.js";
 import { StandIn, type QuietOptions } from "./github/server.js";
 import type { Comment, Issue, Permission, Repo } from "./github/store.js";
 import { LocalRunner, type RunnerOptions } from "./runner/runner.js";
@@ -73,16 +74,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Why the harness cannot run yet (the app or the Action bundle missing), or null. */
-export function missingParts(options: { app?: unknown; actionPath?: string } = {}): string | null {
-  if (!options.app && !existsSync(APP_MODULE)) return `the app (${APP_MODULE}) does not exist yet`;
-  const action = options.actionPath ?? join(ROOT, "action/dist/index.js");
-  if (!existsSync(action)) return `the Action bundle (${action}) does not exist yet: npm run build:action`;
-  return null;
-}
-
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const log = options.verbose ? (line: string) => console.log(line) : undefined;
+  const actionPath = actionBundle(options.runner?.actionPath);
   const { privateKey, publicKey } = generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs1", format: "pem" },
@@ -113,7 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2));
       agentCommand = `${JSON.stringify(process.execPath)} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
     }
-    runner = new LocalRunner(hub, { ...options.runner, agentCommand, ...(log ? { log } : {}) });
+    runner = new LocalRunner(hub, { ...options.runner, actionPath, agentCommand, ...(log ? { log } : {}) });
 
     const app = options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default;
     const probot = new Probot({

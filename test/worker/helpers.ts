@@ -139,7 +139,10 @@ export type FastOptions = Omit<WorkerOptions, "spec" | "issue" | "base" | "works
   base?: string;
 };
 
-/** Run the worker with test-sized intervals. */
+/**
+ * Run the worker with test-sized intervals: tests wait for what the worker pushes, so the shorter its push and fetch
+ * intervals, the sooner a condition holds (the defaults are seconds; a busy machine only makes each step later).
+ */
 export function work(workspace: string, opts: FastOptions): Promise<WorkerResult> {
   const { spec: s, issue, base, ...rest } = opts;
   return runWorker({
@@ -148,10 +151,10 @@ export function work(workspace: string, opts: FastOptions): Promise<WorkerResult
     base: base ?? "main",
     workspace,
     askCommand: ASK_COMMAND,
-    pushIntervalMs: 300,
-    fetchIntervalMs: 200,
-    idleFetchIntervalMs: 500,
-    stopGraceMs: 1000,
+    pushIntervalMs: 200,
+    fetchIntervalMs: 100,
+    idleFetchIntervalMs: 250,
+    stopGraceMs: 500,
     questionTimeoutMs: 20_000,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },
     ...rest,
