@@ -3,7 +3,7 @@
  * - unit: pure core, the app against a fake GitHub, the CLI, the Action's metadata and bundle, the workflow file;
  * - worker: the worker on real git with scripted agents (a few processes per test);
  * - e2e: the stand-in GitHub, the real app and the local runner running a bundle built fresh from the sources
- *   (test/e2e/global-setup.ts) — many processes per test, so one file at a time, after the other two projects.
+ *   (test/setup/fresh-action.ts) — many processes per test, so one file at a time, after the other two projects.
  * Timeouts are several times the slowest duration measured on an idle 2-core machine (see the comments), so a loaded
  * machine slows a run down instead of failing it. `npm run test:repeat -- N` reports durations per file.
  */
@@ -29,6 +29,9 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          // dispatch-ask runs from the Action bundled now from the sources (test/setup/fresh-action.ts).
+          globalSetup: ["test/setup/fresh-action.ts"],
+          setupFiles: ["test/setup/fresh-action-env.ts"],
           // Slowest test alone: ~6 s (two workers at once, a question answered); 10x for a loaded machine.
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -40,14 +43,14 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          globalSetup: ["test/e2e/global-setup.ts"],
-          setupFiles: ["test/e2e/setup.ts"],
+          globalSetup: ["test/setup/fresh-action.ts"],
+          setupFiles: ["test/setup/fresh-action-env.ts"],
           // Each scenario runs the app, the stand-in and up to three Action processes with agents and git: one file
           // at a time, after the unit and worker projects are done (a later group), so they never compete.
           maxWorkers: 1,
           fileParallelism: false,
-          // Slowest scenario alone: ~15 s (three things); 8x for a loaded machine.
-          testTimeout: 120_000,
+          // Slowest scenario: ~15 s alone on an idle machine, 48 s under a load average of 10; 180 s leaves room.
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },
         },

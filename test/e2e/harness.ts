@@ -23,6 +23,8 @@ export const APP_MODULE = join(ROOT, "src/app/index.ts");
 export const SCRIPTED_AGENT = join(ROOT, "test/e2e/agents/scripted-agent.mjs");
 export const WORKFLOW_FILE = join(ROOT, ".github/workflows/dispatch.yml");
 const STATUS_MARKER = "<!-- dispatch:status";
+/** How long a scenario may stay busy before waitForQuiet gives up: several times the slowest run on a loaded machine. */
+const QUIET_TIMEOUT_MS = 150_000;
 const QUESTION_MARKER = "<!-- dispatch:question";
 
 /** What the scripted agent does per task id (or "*"); see agents/scripted-agent.mjs. */
@@ -151,7 +153,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           .at(-1),
       questionComments: (issue) => hub.comments(issue).filter((c) => c.body.startsWith(QUESTION_MARKER)),
       pulls: () => hub.pulls(),
-      waitForQuiet: (quiet) => hub.waitForQuiet(quiet),
+      waitForQuiet: async (quiet) => {
+        // Quiet on the wire is not enough: the app may hold a status edit back (its gap between two edits). An app
+        // with `idle()` (createApp's) is asked too, until neither has anything left to do.
+        const idle = (app as { idle?: () => Promise<void> }).idle;
+        for (;;) {
+          await hub.waitForQuiet({ timeoutMs: QUIET_TIMEOUT_MS, ...quiet });
+          if (!idle) return;
+          const before = hub.requests.length;
+          await idle();
+          if (hub.requests.length === before) return;
+        }
+      },
       stop: async () => {
         await activeRunner.stop();
         await hub.webhooks.drained();

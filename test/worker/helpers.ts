@@ -130,8 +130,14 @@ export function agent(name: string): string {
   return `'${process.execPath}' '${path}'`;
 }
 
-/** dispatch-ask from the TypeScript sources (the bundle is tested separately). */
-export const ASK_COMMAND = [process.execPath, "--import", import.meta.resolve("tsx"), join(ROOT, "action/main.ts"), "ask"];
+/**
+ * dispatch-ask from the sources: the Action bundled fresh by the test project's global setup (test/setup/), which starts
+ * in a fraction of tsx's time on a busy machine; else (a benchmark) action/main.ts through tsx.
+ */
+const FRESH_BUNDLE = process.env["DISPATCH_ACTION_BUNDLE"];
+export const ASK_COMMAND = FRESH_BUNDLE
+  ? [process.execPath, FRESH_BUNDLE, "ask"]
+  : [process.execPath, "--import", import.meta.resolve("tsx"), join(ROOT, "action/main.ts"), "ask"];
 
 export type FastOptions = Omit<WorkerOptions, "spec" | "issue" | "base" | "workspace"> & {
   spec?: TaskSpec;
