@@ -1,11 +1,14 @@
 /**
- * `npm run bench`: the app's and the worker's benchmarks, then the seed's three-things comment end to end with
- * instant agents (the GitHub stand-in, the real app, the real workflow's matrix, the bundled Action, real git).
- * Prints one table; asserts nothing.
+ * `npm run bench [-- --runs N] [--only app,worker,e2e]`: the app's and the worker's benchmarks, then the seed's
+ * three-things comment end to end with instant agents (the GitHub stand-in, the real app, the real workflow's matrix,
+ * the Action bundled from the sources now, real git), each run N times (default 5). Prints the machine (CPU, cores,
+ * memory, Node, load) and one table: every figure's median and range over the runs. Asserts nothing.
  */
-import { cpus } from "node:os";
-import { measureApp, printTable } from "./app.js";
+import { cpus, loadavg, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { measureApp, printTable, type Figure } from "./app.js";
 import { measureWorker } from "./worker.js";
+import { buildActionBundle } from "../test/e2e/action-bundle.js";
 import { startHarness, type AgentScript } from "../test/e2e/harness.js";
 
 const SEED = `/dispatch three things:
@@ -18,9 +21,12 @@ const AGENTS: Record<string, AgentScript> = {
   "*": { edits: { "docs/{task}.md": "# {task}\n" }, output: "Wrote docs/{task}.md." },
 };
 
+const PARTS = ["app", "worker", "e2e"] as const;
+type Part = (typeof PARTS)[number];
+
 /** Comment posted → every pull request open, and the status comment says all tasks are complete. */
-async function measureSeedRun(): Promise<{ ms: number; pulls: number; complete: boolean }> {
-  const harness = await startHarness({ agents: AGENTS });
+async function measureSeedRun(actionPath: string): Promise<Figure[]> {
+  const harness = await startHarness({ agents: AGENTS, runner: { actionPath } });
   try {
     harness.hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
     const answered = new Set<number>();
@@ -40,20 +46,75 @@ async function measureSeedRun(): Promise<{ ms: number; pulls: number; complete: 
     const ms = Date.now() - started;
     await harness.waitForQuiet({ settleMs: 500, timeoutMs: 60_000 });
     const complete = (harness.statusComment(1)?.body ?? "").includes("all 3 tasks complete");
-    return { ms, pulls: harness.pulls().length, complete };
+    return [
+      { measure: "e2e: seed comment → both PRs open, one question answered", value: ms / 1000, unit: "s" },
+      { measure: "e2e: pull requests opened", value: harness.pulls().length, unit: "PRs" },
+      { measure: "e2e: status comment says all 3 tasks complete", value: complete ? 1 : 0, unit: "yes = 1" },
+    ];
   } finally {
     await harness.stop();
   }
 }
 
-const app = await measureApp();
-const worker = await measureWorker(Number(process.argv[2] ?? "2"));
-const seed = await measureSeedRun();
+async function measureWorkerOnce(): Promise<Figure[]> {
+  const worker = await measureWorker(1);
+  return [
+    { measure: "worker: start → plan on the remote (target < 2 s)", value: worker.firstPush / 1000, unit: "s" },
+    { measure: "worker: tick → on the remote, push interval 5 s (target < 6 s)", value: worker.tickToPush / 1000, unit: "s" },
+    { measure: "worker: answer on the remote → dispatch-ask returns (target < 5 s)", value: worker.answerPickup / 1000, unit: "s" },
+  ];
+}
 
-const rows: string[][] = [["measure", "N", "reads", "writes", "other"], ...app.slice(1)];
-rows.push(["worker: start → plan on the remote", "", "", "", `${worker.firstPush} ms (target < 2000)`]);
-rows.push(["worker: tick → on the remote", "", "", "", `${worker.tickToPush} ms (target < 6000, push interval 5 s)`]);
-rows.push(["worker: answer → dispatch-ask returns", "", "", "", `${worker.answerPickup} ms (target < 5000)`]);
-rows.push(["e2e: seed comment → all PRs open", "3", "", "", `${(seed.ms / 1000).toFixed(1)} s, ${seed.pulls} PRs, complete: ${seed.complete}`]);
-console.log(`dispatch benchmarks · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}\n`);
+function median(sorted: number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A number as the table shows it: whole for counts, 2 significant decimals for durations. */
+function shown(value: number, unit: string): string {
+  return unit === "s" ? value.toFixed(2) : Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function machine(): string {
+  const cpu = cpus();
+  const gib = (totalmem() / 1024 ** 3).toFixed(1);
+  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  return `Node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"} · ${gib} GiB memory · ${process.platform}/${process.arch} · load average at start ${load}`;
+}
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string", default: PARTS.join(",") } } });
+const runs = Number(values.runs);
+const only = values.only.split(",").map((p) => p.trim()) as Part[];
+if (!Number.isInteger(runs) || runs < 1 || only.some((p) => !PARTS.includes(p))) {
+  console.error(`usage: npm run bench -- [--runs N (default 5)] [--only ${PARTS.join(",")}]`);
+  process.exit(2);
+}
+
+console.log(`dispatch benchmarks · ${runs} run(s) of ${only.join(", ")}\n${machine()}\n`);
+const bundle = only.includes("e2e") ? await buildActionBundle() : null;
+const samples = new Map<string, { unit: string; values: number[] }>();
+try {
+  for (let run = 1; run <= runs; run++) {
+    const started = Date.now();
+    const figures: Figure[] = [];
+    if (only.includes("app")) figures.push(...(await measureApp()));
+    if (only.includes("worker")) figures.push(...(await measureWorkerOnce()));
+    if (bundle) figures.push(...(await measureSeedRun(bundle.path)));
+    for (const figure of figures) {
+      const sample = samples.get(figure.measure) ?? { unit: figure.unit, values: [] };
+      sample.values.push(figure.value);
+      samples.set(figure.measure, sample);
+    }
+    console.log(`run ${run}/${runs} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await bundle?.remove();
+}
+
+const rows: string[][] = [["measure", "median", "range (min–max)", "unit"]];
+for (const [measure, { unit, values: all }] of samples) {
+  const sorted = [...all].sort((a, b) => a - b);
+  rows.push([measure, shown(median(sorted), unit), `${shown(sorted[0]!, unit)}–${shown(sorted.at(-1)!, unit)}`, unit]);
+}
+console.log("");
 printTable(rows);

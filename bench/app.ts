@@ -36,15 +36,24 @@ async function withHarness<T>(options: Parameters<typeof harness>[0], work: (h: 
   }
 }
 
-/** Every figure as a row: measure, N, reads, writes, other. */
-export async function measureApp(): Promise<string[][]> {
-  const rows: string[][] = [["measure", "N", "reads", "writes", "other"]];
+/** One measured number: what, how much, in which unit. */
+export interface Figure {
+  measure: string;
+  value: number;
+  unit: string;
+}
+
+/** Every figure of the app, from one round of measurements. */
+export async function measureApp(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const add = (measure: string, value: number, unit: string) => figures.push({ measure, value, unit });
 
   for (const n of [1, 5, 20]) {
     await withHarness({}, async (h) => {
       await h.comment(command(n));
       const t = tally(h);
-      rows.push(["requests per /dispatch", String(n), String(t.reads), String(t.writes), ""]);
+      add(`requests per /dispatch, N = ${n}: reads`, t.reads, "requests");
+      add(`requests per /dispatch, N = ${n}: writes`, t.writes, "requests");
     });
   }
 
@@ -58,7 +67,8 @@ export async function measureApp(): Promise<string[][]> {
       const before = h.github.requests.length;
       await h.push(`dispatch/42/${ids[0]}`);
       const t = tally(h, before);
-      rows.push(["requests per progress event", String(n), String(t.reads), String(t.writes), `${ids.length} tasks read`]);
+      add(`requests per progress event, N = ${n}: reads`, t.reads, "requests");
+      add(`requests per progress event, N = ${n}: writes`, t.writes, "requests");
     });
   }
 
@@ -66,7 +76,6 @@ export async function measureApp(): Promise<string[][]> {
     await h.comment(command(5));
     const status = h.github.byApp()[0]!;
     const ids = [...new Set([...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)].map((m) => m[1]!))];
-    const started = Date.now();
     const pushes: Array<Promise<void>> = [];
     for (let i = 0; i < 100; i++) {
       const at = Math.round((i / 100) * 10_000);
@@ -81,7 +90,8 @@ export async function measureApp(): Promise<string[][]> {
     await Promise.all(pushes);
     await h.app.idle();
     const latest = ids.every((id) => status.body.includes(`step ${[...Array(100).keys()].filter((i) => ids[i % ids.length] === id).pop()}`));
-    rows.push(["status edits for 100 pushes in 10 s", "5", "", String(status.edits), `${((Date.now() - started) / 1000).toFixed(1)} s, last edit latest: ${latest}`]);
+    add("status edits for 100 pushes in 10 s (N = 5)", status.edits, "edits");
+    add("status comment shows the latest state after them", latest ? 1 : 0, "yes = 1");
   });
 
   for (const n of [1, 20]) {
@@ -96,10 +106,11 @@ export async function measureApp(): Promise<string[][]> {
       started = Date.now();
       await h.push(`dispatch/42/${id}`);
       const pushMs = Date.now() - started;
-      rows.push(["handler ms, +50 ms per request", String(n), "", "", `/dispatch ${dispatchMs} ms, push ${pushMs} ms`]);
+      add(`handler time, +50 ms per request, N = ${n}: /dispatch`, dispatchMs, "ms");
+      add(`handler time, +50 ms per request, N = ${n}: push`, pushMs, "ms");
     });
   }
-  return rows;
+  return figures;
 }
 
 export function printTable(rows: string[][]): void {
@@ -107,4 +118,6 @@ export function printTable(rows: string[][]): void {
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) printTable(await measureApp());
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  printTable([["measure", "figure"], ...(await measureApp()).map((f) => [f.measure, `${f.value} ${f.unit}`])]);
+}

@@ -1,57 +1,97 @@
 /**
- * `dispatch parse [--config FILE]`: a comment body on standard input, the parsed command as one JSON object out.
+ * `dispatch parse [--config FILE] [--explain] ['<comment>']` and `dispatch help [--config FILE]`: a comment body (the
+ * argument, else standard input) to the parsed command as one JSON object; the `/dispatch help` reply, offline.
  */
 import { parse as parseYaml } from "yaml";
 import type { Command } from "../core/command.js";
-import { parseConfig, type DispatchConfig } from "../core/config.js";
+import { DEFAULT_CONFIG, parseConfig, type DispatchConfig } from "../core/config.js";
 import { parseComment } from "../core/grammar.js";
+import { renderHelp } from "../core/help.js";
 import type { TaskSpec } from "../core/task.js";
 
 export interface CliResult {
   stdout: string;
   stderr: string;
-  /** 0 for any command (errors included); 2 for a bad invocation or configuration. */
+  /** 0: a command; 1: the comment is no command or one the app refuses (`error`); 2: a bad invocation or configuration. */
   code: number;
 }
 
 export interface ParseOptions {
   /** Arguments after `parse`. */
   args: readonly string[];
-  /** The comment body. */
-  stdin: string;
+  /** Reads the comment body from standard input (null: a terminal, nothing piped); only without a comment argument. */
+  readStdin: () => Promise<string | null>;
   /** Reads `--config`'s file; throws when it cannot. */
   readFile: (path: string) => string;
 }
 
-export const PARSE_USAGE = "usage: dispatch parse [--config FILE] < comment.md";
+export const PARSE_USAGE = "usage: dispatch parse [--config FILE] [--explain] ['<comment>'] (the comment as an argument or on standard input)";
+export const HELP_USAGE = "usage: dispatch help [--config FILE]";
 
-export function runParse({ args, stdin, readFile }: ParseOptions): CliResult {
-  const options = readArgs(args);
-  if (typeof options === "string") return { stdout: "", stderr: `${options}\n${PARSE_USAGE}\n`, code: 2 };
-  let config: DispatchConfig | undefined;
-  if (options.config !== undefined) {
-    const loaded = loadConfig(options.config, readFile);
-    if (typeof loaded === "string") return { stdout: "", stderr: `${loaded}\n`, code: 2 };
-    config = loaded;
-  }
-  return { stdout: `${commandJson(parseComment(stdin, config))}\n`, stderr: "", code: 0 };
+interface Args {
+  config?: string;
+  explain: boolean;
+  /** Words of the comment given as arguments, joined by spaces. */
+  comment?: string;
 }
 
-function readArgs(args: readonly string[]): { config?: string } | string {
-  const result: { config?: string } = {};
+export async function runParse({ args, readStdin, readFile }: ParseOptions): Promise<CliResult> {
+  const options = readArgs(args);
+  if (typeof options === "string") return { stdout: "", stderr: `${options}\n${PARSE_USAGE}\n`, code: 2 };
+  const config = loadOptionalConfig(options.config, readFile);
+  if (typeof config === "string") return { stdout: "", stderr: `${config}\n`, code: 2 };
+  if (options.explain) return { stdout: `${renderHelp(config)}\n`, stderr: "", code: 0 };
+  const body = options.comment ?? (await readStdin());
+  if (body === null) return { stdout: "", stderr: `no comment: give it as an argument or on standard input\n${PARSE_USAGE}\n`, code: 2 };
+  const command = parseComment(body, config);
+  const stdout = `${commandJson(command)}\n`;
+  if (command.kind === "none") {
+    return { stdout, stderr: "not a dispatch command: the comment has no /dispatch line, so the app ignores it (dispatch help shows the commands)\n", code: 1 };
+  }
+  if (command.kind === "error") return { stdout, stderr: `the app would reply: ${command.message}\n`, code: 1 };
+  return { stdout, stderr: "", code: 0 };
+}
+
+/** `dispatch help`: the text the app replies to `/dispatch help`, for the defaults or a `.github/dispatch.yml`. */
+export function runHelp({ args, readFile }: Omit<ParseOptions, "readStdin">): CliResult {
+  const options = readArgs(args);
+  if (typeof options === "string" || options.comment !== undefined || options.explain) {
+    return { stdout: "", stderr: `${typeof options === "string" ? options : "help takes no comment"}\n${HELP_USAGE}\n`, code: 2 };
+  }
+  const config = loadOptionalConfig(options.config, readFile);
+  if (typeof config === "string") return { stdout: "", stderr: `${config}\n`, code: 2 };
+  return { stdout: `${renderHelp(config)}\n`, stderr: "", code: 0 };
+}
+
+function readArgs(args: readonly string[]): Args | string {
+  const result: Args = { explain: false };
+  const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === "--") {
+      words.push(...args.slice(i + 1));
+      break;
+    }
     if (arg === "--config" || arg === "-c") {
       const file = args[++i];
       if (file === undefined) return "--config needs a file";
       result.config = file;
     } else if (arg.startsWith("--config=")) {
       result.config = arg.slice("--config=".length);
+    } else if (arg === "--explain") {
+      result.explain = true;
+    } else if (arg.startsWith("-") && arg !== "-") {
+      return `unknown option: ${arg}`;
     } else {
-      return `unknown argument: ${arg}`;
+      words.push(arg);
     }
   }
+  if (words.length > 0 && !(words.length === 1 && words[0] === "-")) result.comment = words.join(" ");
   return result;
+}
+
+function loadOptionalConfig(path: string | undefined, readFile: (path: string) => string): DispatchConfig | string {
+  return path === undefined ? DEFAULT_CONFIG : loadConfig(path, readFile);
 }
 
 function loadConfig(path: string, readFile: (path: string) => string): DispatchConfig | string {

@@ -40,7 +40,10 @@ describe("action/dist/index.js", () => {
       const out = join(dir, "index.js");
       await execa(process.execPath, [join(ROOT, "scripts/build-action.mjs"), out], { cwd: ROOT });
       const [fresh, committed] = await Promise.all([readFile(out), readFile(BUNDLE)]);
-      expect(fresh.equals(committed), "action/dist/index.js is stale: run npm run build:action").toBe(true);
+      const [freshLines, committedLines] = [fresh.toString("utf8").split("\n"), committed.toString("utf8").split("\n")];
+      const line = freshLines.findIndex((text, i) => text !== committedLines[i]);
+      const where = line < 0 ? `the committed file has ${committedLines.length - freshLines.length} more line(s)` : `first difference at line ${line + 1}`;
+      expect(fresh.equals(committed), `action/dist/index.js is not what the sources build (${where}): run npm run build:action and commit it`).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,22 +1,29 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../src/core/config.js";
+import { renderHelp } from "../../src/core/help.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const bin = join(root, "bin/dispatch.js");
 let scratch: string;
+const started = Date.now() - 1000;
 
 /** Run the real command line, as `npx dispatch …` does once `npm ci` has built lib/. */
-function dispatch(args: string[], input: string) {
-  return execa("node", [bin, ...args], { input, reject: false, cwd: root });
+function dispatch(args: string[], input?: string) {
+  return execa("node", [bin, ...args], { ...(input === undefined ? { stdin: "ignore" as const } : { input }), reject: false, cwd: root });
 }
 
 beforeAll(async () => {
-  // The same build `npm ci` runs through `prepare`. Type errors elsewhere in src/ still emit JavaScript;
-  // the type check proper is `npm run typecheck`, so only a missing output fails here.
-  await execa(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], { cwd: root, reject: false });
+  // bin/dispatch.js runs lib/: build it now from the sources (the same build `npm ci` runs through `prepare`), so
+  // these tests never run a stale lib/. Type errors elsewhere in src/ still emit JavaScript (the type check proper is
+  // `npm run typecheck`); a build that emits nothing fails here with tsc's output.
+  const build = await execa(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], { cwd: root, reject: false, all: true });
+  if (!existsSync(join(root, "lib/cli/main.js")) || statSync(join(root, "lib/cli/main.js")).mtimeMs < started) {
+    throw new Error(`npm run build did not write lib/cli/main.js; fix the build and run it:\n${build.all}`);
+  }
   scratch = mkdtempSync(join(tmpdir(), "dispatch-cli-"));
 }, 120_000);
 
@@ -49,7 +56,6 @@ describe("dispatch parse", () => {
   it.each([
     ["/dispatch status\n", '{"kind":"status","task":null}'],
     ["/dispatch help", '{"kind":"help"}'],
-    ["just a comment", '{"kind":"none"}'],
     ["/dispatch cancel all", '{"kind":"cancel","task":"all"}'],
     ["/dispatch retry api-tests", '{"kind":"retry","task":"api-tests"}'],
     ["/dispatch answer security-review yes, flag INFO logs too", '{"kind":"answer","task":"security-review","text":"yes, flag INFO logs too"}'],
@@ -60,16 +66,31 @@ describe("dispatch parse", () => {
     expect(result.stdout).toBe(json);
   });
 
-  it("an error command is still exit 0, with kind first", async () => {
-    const result = await dispatch(["parse"], "/dispatch");
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/^\{"kind":"error","message":"Nothing to dispatch/);
+  it("takes the comment as an argument as well, standard input unread", async () => {
+    const one = await dispatch(["parse", "/dispatch use opus to review the auth module"]);
+    expect(one.exitCode).toBe(0);
+    expect(JSON.parse(one.stdout).tasks.map((t: { model: string; agent: string }) => [t.model, t.agent])).toEqual([["opus", "claude"]]);
+    // Words given one by one are one comment; the argument wins over what is piped in.
+    const words = await dispatch(["parse", "/dispatch", "retry", "api-tests"], "/dispatch status");
+    expect(words.stdout).toBe('{"kind":"retry","task":"api-tests"}');
+    // After `--`, a comment may start with a dash.
+    const dashed = await dispatch(["parse", "--", "-x"]);
+    expect(dashed.exitCode).toBe(1);
   });
 
-  it("an empty standard input is not a command", async () => {
-    const result = await dispatch(["parse"], "");
-    expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ kind: "none" });
+  it("a comment with no /dispatch command exits 1 saying so, from an argument or standard input", async () => {
+    for (const result of [await dispatch(["parse", "just a comment"]), await dispatch(["parse"], "just a comment"), await dispatch(["parse"], "")]) {
+      expect(result.exitCode).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({ kind: "none" });
+      expect(result.stderr).toMatch(/^not a dispatch command: the comment has no \/dispatch line/);
+    }
+  });
+
+  it("a command the app refuses exits 1 with the app's reply, kind first on standard output", async () => {
+    const result = await dispatch(["parse"], "/dispatch");
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^\{"kind":"error","message":"Nothing to dispatch/);
+    expect(result.stderr).toMatch(/^the app would reply: Nothing to dispatch/);
   });
 
   it("--config reads a dispatch.yml: default model, aliases and limit", async () => {
@@ -119,11 +140,47 @@ describe("dispatch parse", () => {
     const unknown = await dispatch(["frobnicate"], "");
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command: frobnicate/);
+
+    const option = await dispatch(["parse", "--frobnicate"], "/dispatch status");
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toMatch(/unknown option: --frobnicate\nusage: dispatch parse/);
+
+    const noCommand = await dispatch([]);
+    expect(noCommand.exitCode).toBe(2);
+    expect(noCommand.stderr).toMatch(/^no command given\nusage: dispatch <command>/);
+  });
+});
+
+describe("dispatch help, dispatch parse --explain, dispatch --help", () => {
+  it("help and parse --explain print the app's /dispatch help reply, offline", async () => {
+    // execa drops the one final newline the command prints.
+    const expected = renderHelp(DEFAULT_CONFIG);
+    const help = await dispatch(["help"]);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toBe(expected);
+    expect(help.stdout).toContain("/dispatch three things:");
+    const explain = await dispatch(["parse", "--explain"]);
+    expect(explain.exitCode).toBe(0);
+    expect(explain.stdout).toBe(expected);
   });
 
-  it("help describes the commands", async () => {
-    const result = await dispatch(["--help"], "");
+  it("help --config shows this repository's models and limit", async () => {
+    const file = join(scratch, "help.yml");
+    writeFileSync(file, "default_model: fast\nmax_tasks: 2\nmodels:\n  fast: { agent: gemini, model: gemini-2.5-flash }\n");
+    const result = await dispatch(["help", "--config", file]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain("parse [--config FILE]");
+    expect(result.stdout).toContain("`fast` → gemini `gemini-2.5-flash`");
+    expect(result.stdout).toContain("at most 2 tasks per comment");
+    expect((await dispatch(["help", "extra"])).exitCode).toBe(2);
+  });
+
+  it("--help says how to use the command line", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const result = await dispatch([flag]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/^usage: dispatch <command>/);
+      expect(result.stdout).toContain("parse [--config FILE] ['<comment>']");
+      expect(result.stdout).toContain("dispatch parse '/dispatch use opus to review the auth module'");
+    }
   });
 });

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import { parse } from "yaml";
+import { actionBundle } from "./action-bundle.js";
 import { StandIn, type QuietOptions } from "./github/server.js";
 import type { Comment, Issue, Permission, Repo } from "./github/store.js";
 import { LocalRunner, type RunnerOptions } from "./runner/runner.js";
@@ -22,6 +23,8 @@ export const APP_MODULE = join(ROOT, "src/app/index.ts");
 export const SCRIPTED_AGENT = join(ROOT, "test/e2e/agents/scripted-agent.mjs");
 export const WORKFLOW_FILE = join(ROOT, ".github/workflows/dispatch.yml");
 const STATUS_MARKER = "<!-- dispatch:status";
+/** How long a scenario may stay busy before waitForQuiet gives up: several times the slowest run on a loaded machine. */
+const QUIET_TIMEOUT_MS = 150_000;
 const QUESTION_MARKER = "<!-- dispatch:question";
 
 /** What the scripted agent does per task id (or "*"); see agents/scripted-agent.mjs. */
@@ -73,16 +76,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Why the harness cannot run yet (the app or the Action bundle missing), or null. */
-export function missingParts(options: { app?: unknown; actionPath?: string } = {}): string | null {
-  if (!options.app && !existsSync(APP_MODULE)) return `the app (${APP_MODULE}) does not exist yet`;
-  const action = options.actionPath ?? join(ROOT, "action/dist/index.js");
-  if (!existsSync(action)) return `the Action bundle (${action}) does not exist yet: npm run build:action`;
-  return null;
-}
-
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const log = options.verbose ? (line: string) => console.log(line) : undefined;
+  const actionPath = actionBundle(options.runner?.actionPath);
   const { privateKey, publicKey } = generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs1", format: "pem" },
@@ -113,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2));
       agentCommand = `${JSON.stringify(process.execPath)} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
     }
-    runner = new LocalRunner(hub, { ...options.runner, agentCommand, ...(log ? { log } : {}) });
+    runner = new LocalRunner(hub, { ...options.runner, actionPath, agentCommand, ...(log ? { log } : {}) });
 
     const app = options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default;
     const probot = new Probot({
@@ -157,7 +153,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           .at(-1),
       questionComments: (issue) => hub.comments(issue).filter((c) => c.body.startsWith(QUESTION_MARKER)),
       pulls: () => hub.pulls(),
-      waitForQuiet: (quiet) => hub.waitForQuiet(quiet),
+      waitForQuiet: async (quiet) => {
+        // Quiet on the wire is not enough: the app may hold a status edit back (its gap between two edits). An app
+        // with `idle()` (createApp's) is asked too, until neither has anything left to do.
+        const idle = (app as { idle?: () => Promise<void> }).idle;
+        for (;;) {
+          await hub.waitForQuiet({ timeoutMs: QUIET_TIMEOUT_MS, ...quiet });
+          if (!idle) return;
+          const before = hub.requests.length;
+          await idle();
+          if (hub.requests.length === before) return;
+        }
+      },
       stop: async () => {
         await activeRunner.stop();
         await hub.webhooks.drained();

@@ -5,10 +5,14 @@
  *
  * Starts the GitHub stand-in with a demo repository, the real app and the local runner with scripted instant
  * agents (review and audit tasks ask one question and change nothing; other tasks write a file), posts the
- * comment as `maintainer` on issue #1, prints the status comment each time it changes, answers questions with a
- * quote reply as a person would, and lists the pull requests at the end.
+ * comment as `maintainer` on issue #1, prints the app's comments as GitHub shows them rendered each time what a person
+ * sees changes, answers questions with a quote reply as a person would, and lists the pull requests at the end.
+ * The Action runs from a bundle built from the sources now (never a stale action/dist).
  */
-import { missingParts, startHarness, type AgentScript } from "./harness.js";
+import { parseComment } from "../../src/core/grammar.js";
+import { buildActionBundle } from "./action-bundle.js";
+import { startHarness, type AgentScript } from "./harness.js";
+import { renderForTerminal } from "./terminal-markdown.js";
 
 const DEFAULT_COMMENT = `/dispatch three things:
 1. use opus to do a security review of the auth module
@@ -32,34 +36,39 @@ const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Ma
 
 async function main(): Promise<number> {
   const comment = process.argv.slice(2).join(" ").trim() || DEFAULT_COMMENT;
-  const missing = missingParts();
-  if (missing) {
-    console.error(`sandbox: cannot run yet: ${missing}.`);
-    return 1;
-  }
   const verbose = process.env["SANDBOX_VERBOSE"] === "1";
-  const harness = await startHarness({ agents: AGENTS, verbose });
+  const ansi = process.stdout.isTTY === true && !process.env["NO_COLOR"];
+  const show = (markdown: string) => console.log(renderForTerminal(markdown, { ansi }));
+  const bundle = await buildActionBundle();
+  const harness = await startHarness({ agents: AGENTS, verbose, runner: { actionPath: bundle.path } }).catch(async (error: unknown) => {
+    await bundle.remove();
+    throw error;
+  });
   const issue = 1;
   const stopping = async () => {
     await harness.stop();
+    await bundle.remove();
   };
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {
     console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})`);
     harness.hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
     rule("maintainer comments on #1");
-    console.log(comment);
+    show(comment);
 
+    /** What was last printed per comment, as rendered: an edit that changes nothing a person sees prints nothing. */
     const printed = new Map<number, string>();
     const answered = new Set<number>();
     const watch = setInterval(() => {
       for (const c of harness.hub.comments(issue)) {
-        if (c.user === "maintainer" || printed.get(c.id) === c.body) continue;
+        if (c.user === "maintainer") continue;
+        const rendered = renderForTerminal(c.body, { ansi });
+        if (printed.get(c.id) === rendered) continue;
         const edited = printed.has(c.id);
-        printed.set(c.id, c.body);
+        printed.set(c.id, rendered);
         const kind = c.body.startsWith("<!-- dispatch:status") ? "status comment" : c.body.startsWith("<!-- dispatch:question") ? "question" : "reply";
         rule(`${c.user}: ${kind}${edited ? " (edited)" : ""}`);
-        console.log(c.body.replace(/^<!--.*-->\n?/gm, "").trimEnd());
+        console.log(rendered);
         if (kind === "question" && !answered.has(c.id)) {
           answered.add(c.id);
           void harness.quoteReply({ to: c, answer: "No, only WARN and above." }).then(() => {
@@ -74,6 +83,14 @@ async function main(): Promise<number> {
     await harness.comment({ body: comment, issue });
     await harness.waitForQuiet({ settleMs: 3000, timeoutMs: 180_000 });
     clearInterval(watch);
+    if (printed.size === 0 && harness.runner.runs.length === 0) {
+      rule("no reply");
+      console.log(
+        parseComment(comment).kind === "none"
+          ? "The app ignored the comment: it has no /dispatch command (try: /dispatch use opus to review the auth module)."
+          : "The app did not answer the comment (run with SANDBOX_VERBOSE=1 to see its log).",
+      );
+    }
 
     rule(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const pulls = harness.pulls();

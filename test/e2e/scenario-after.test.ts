@@ -4,7 +4,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseStatus } from "../../src/core/status-read.js";
-import { missingParts } from "./harness.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, itemLinesByTask, startScenario, subjects, visibleLines, type Scenario } from "./scenario-kit.js";
 
 const COMMENT = `/dispatch two tasks:
@@ -15,7 +14,7 @@ const API = "dispatch/3/orders-api";
 
 let scenario: Scenario;
 
-describe.skipIf(missingParts() !== null)("scenario 3: task 2 runs after task 1, from task 1's branch", () => {
+describe("scenario 3: task 2 runs after task 1, from task 1's branch", () => {
   beforeEach(async () => {
     scenario = await startScenario({
       agents: {

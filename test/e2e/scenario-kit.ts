@@ -78,7 +78,7 @@ export async function startScenario(options: Omit<HarnessOptions, "agentCommand"
 }
 
 /** Poll until `probe` returns a value (not undefined/null/false), or fail naming `what`. */
-export async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -4,7 +4,6 @@
  * "Redeliver", same delivery id and body) still makes one status comment and one workflow dispatch.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { missingParts } from "./harness.js";
 import { dispatchedTasks, startScenario, type Scenario } from "./scenario-kit.js";
 
 const STATUS = "<!-- dispatch:status";
@@ -12,7 +11,7 @@ const DISPATCH_ROUTE = "/repos/{owner}/{repo}/actions/workflows/{workflow}/dispa
 
 let scenario: Scenario;
 
-describe.skipIf(missingParts() !== null)("scenario 4: an unauthorized commenter, a bot, and a redelivered webhook", () => {
+describe("scenario 4: an unauthorized commenter, a bot, and a redelivered webhook", () => {
   beforeEach(async () => {
     scenario = await startScenario({ agents: { "*": { edits: { "docs/{task}.md": "# {task}\n" } } } });
   });

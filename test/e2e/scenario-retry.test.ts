@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseStatus } from "../../src/core/status-read.js";
-import { missingParts } from "./harness.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, itemLinesByTask, startScenario, subjects, visibleLines, type Scenario } from "./scenario-kit.js";
 
 const TASK = "fix-login-check";
@@ -19,7 +18,7 @@ const FIXED = "import { verify } from './hash.js';\nexport function login(user, 
 let scenario: Scenario;
 let markers: string;
 
-describe.skipIf(missingParts() !== null)("scenario 2: a failed task, retried on its branch", () => {
+describe("scenario 2: a failed task, retried on its branch", () => {
   beforeEach(async () => {
     markers = await mkdtemp(join(tmpdir(), "scenario-retry-"));
     scenario = await startScenario({

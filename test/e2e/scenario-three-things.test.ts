@@ -5,7 +5,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseStatus } from "../../src/core/status-read.js";
-import { missingParts } from "./harness.js";
 import {
   dispatchedTasks,
   everythingInGit,
@@ -29,7 +28,7 @@ const TASKS = ["security-review", "unit-tests", "update-readme"];
 
 let scenario: Scenario;
 
-describe.skipIf(missingParts() !== null)("scenario 1: three things, one question answered by a quote reply", () => {
+describe("scenario 1: three things, one question answered by a quote reply", () => {
   beforeEach(async () => {
     scenario = await startScenario({
       runner: { secrets: { ANTHROPIC_API_KEY: "sk-ant-scenario-key-0123456789" } },

@@ -130,8 +130,14 @@ export function agent(name: string): string {
   return `'${process.execPath}' '${path}'`;
 }
 
-/** dispatch-ask from the TypeScript sources (the bundle is tested separately). */
-export const ASK_COMMAND = [process.execPath, "--import", import.meta.resolve("tsx"), join(ROOT, "action/main.ts"), "ask"];
+/**
+ * dispatch-ask from the sources: the Action bundled fresh by the test project's global setup (test/setup/), which starts
+ * in a fraction of tsx's time on a busy machine; else (a benchmark) action/main.ts through tsx.
+ */
+const FRESH_BUNDLE = process.env["DISPATCH_ACTION_BUNDLE"];
+export const ASK_COMMAND = FRESH_BUNDLE
+  ? [process.execPath, FRESH_BUNDLE, "ask"]
+  : [process.execPath, "--import", import.meta.resolve("tsx"), join(ROOT, "action/main.ts"), "ask"];
 
 export type FastOptions = Omit<WorkerOptions, "spec" | "issue" | "base" | "workspace"> & {
   spec?: TaskSpec;
@@ -139,7 +145,10 @@ export type FastOptions = Omit<WorkerOptions, "spec" | "issue" | "base" | "works
   base?: string;
 };
 
-/** Run the worker with test-sized intervals. */
+/**
+ * Run the worker with test-sized intervals: tests wait for what the worker pushes, so the shorter its push and fetch
+ * intervals, the sooner a condition holds (the defaults are seconds; a busy machine only makes each step later).
+ */
 export function work(workspace: string, opts: FastOptions): Promise<WorkerResult> {
   const { spec: s, issue, base, ...rest } = opts;
   return runWorker({
@@ -148,10 +157,10 @@ export function work(workspace: string, opts: FastOptions): Promise<WorkerResult
     base: base ?? "main",
     workspace,
     askCommand: ASK_COMMAND,
-    pushIntervalMs: 300,
-    fetchIntervalMs: 200,
-    idleFetchIntervalMs: 500,
-    stopGraceMs: 1000,
+    pushIntervalMs: 200,
+    fetchIntervalMs: 100,
+    idleFetchIntervalMs: 250,
+    stopGraceMs: 500,
     questionTimeoutMs: 20_000,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },
     ...rest,

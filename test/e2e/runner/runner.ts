@@ -9,19 +9,16 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { ActionsBackend, WorkflowDispatch } from "../github/actions.js";
 import type { JobView } from "../github/events.js";
 import type { StandIn } from "../github/server.js";
 import { asText, condition, interpolate, type Contexts } from "./expressions.js";
 import { planRun, type JobInstance, type Step } from "./workflow.js";
-
-/** This checkout's bundled Action (the test repositories do not contain it). */
-export const DEFAULT_ACTION = resolve(dirname(fileURLToPath(import.meta.url)), "../../../action/dist/index.js");
+import { actionBundle } from "../action-bundle.js";
 
 export interface RunnerOptions {
-  /** The script run for `uses: ./action`; default this checkout's `action/dist/index.js`. */
+  /** The script run for `uses: ./action`; default the bundle built fresh from the sources (see ../action-bundle.ts). */
   actionPath?: string;
   /** Repository secrets (`secrets.X`); missing ones evaluate to an empty string, as on GitHub. */
   secrets?: Record<string, string>;
@@ -87,7 +84,7 @@ export class LocalRunner implements ActionsBackend {
   }
 
   get actionPath(): string {
-    return this.options.actionPath ?? DEFAULT_ACTION;
+    return actionBundle(this.options.actionPath);
   }
 
   jobs(): JobRecord[] {

@@ -1,0 +1,56 @@
+/**
+ * The Action as the e2e scenarios and the sandbox run it: bundled fresh from the sources by scripts/build-action.mjs
+ * (the same build as the committed action/dist/index.js, which test/action checks byte for byte) into a temporary
+ * folder laid out like `action/`: `action.yml` beside `dist/index.js`, so the local runner reads the inputs' defaults.
+ */
+import { execa } from "execa";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The variable through which the e2e project's setup hands the fresh bundle's path to the harness. */
+export const BUNDLE_VARIABLE = "DISPATCH_ACTION_BUNDLE";
+
+export const HOW_TO_BUILD =
+  `run the e2e tests through vitest's e2e project (npm test, or npx vitest run --project e2e), whose global setup builds ` +
+  `the Action from the sources; or build one yourself (node scripts/build-action.mjs /tmp/dispatch-action/dist/index.js, ` +
+  `then copy action/action.yml to /tmp/dispatch-action/) and set ${BUNDLE_VARIABLE}=/tmp/dispatch-action/dist/index.js`;
+
+export interface FreshBundle {
+  /** `<folder>/dist/index.js`. */
+  path: string;
+  remove(): Promise<void>;
+}
+
+/** Bundle action/main.ts now; throws with esbuild's message when the sources do not build. */
+export async function buildActionBundle(): Promise<FreshBundle> {
+  const folder = await mkdtemp(join(tmpdir(), "dispatch-action-"));
+  const path = join(folder, "dist", "index.js");
+  try {
+    await mkdir(join(folder, "dist"));
+    const result = await execa(process.execPath, [join(ROOT, "scripts/build-action.mjs"), path], { cwd: ROOT, reject: false, all: true });
+    if (result.exitCode !== 0) throw new Error(`the Action does not build from the sources (node scripts/build-action.mjs):\n${result.all}`);
+    await copyFile(join(ROOT, "action/action.yml"), join(folder, "action.yml"));
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+  return { path, remove: () => rm(folder, { recursive: true, force: true }) };
+}
+
+/**
+ * The Action bundle to run: `actionPath` when given (a test's own fake Action), else the one the e2e project's global
+ * setup (or the sandbox) built from the sources now — never the committed action/dist, which may be stale. Throws
+ * saying how to build one.
+ */
+export function actionBundle(actionPath?: string): string {
+  if (actionPath !== undefined) return actionPath;
+  const path = process.env[BUNDLE_VARIABLE];
+  if (!path) throw new Error(`no Action bundle to run: ${HOW_TO_BUILD}`);
+  if (!existsSync(path)) throw new Error(`the Action bundle ${path} does not exist: ${HOW_TO_BUILD}`);
+  return path;
+}
