@@ -41,6 +41,29 @@ describe("/dispatch <prompt>", () => {
     expect(h.github.byApp()).toHaveLength(1);
   });
 
+  it("runs a comment edited into a /dispatch by its author when it was no command before", async () => {
+    await h.comment("/dispatch use sonnet to add tests", { action: "edited", from: "/dispach use sonnet to add tests" });
+    expect(h.github.dispatches).toHaveLength(1);
+  });
+
+  it("runs nothing when another user edits an admin's comment into a /dispatch under permission: admin", async () => {
+    h.github.config = "permission: admin\n";
+    h.github.permissions["boss"] = "admin";
+    h.github.permissions["mallory"] = "write";
+    const id = await h.comment("Looks good to me.", { user: "boss" });
+    await h.comment("/dispatch use opus to delete the tests", { user: "boss", sender: "mallory", id, action: "edited", from: "Looks good to me." });
+    expect(h.github.dispatches).toHaveLength(0);
+    expect(h.github.reactions).toHaveLength(0);
+    expect(h.github.byApp()).toHaveLength(0);
+  });
+
+  it("does not run again a comment that was already a command before the edit", async () => {
+    await h.comment("/dispatch use opus to review auth", { action: "edited", from: "/dispatch status" });
+    await h.comment("/dispatch use opus to review auth", { action: "edited", from: "/dispatch use opus to review the auth" });
+    expect(h.github.dispatches).toHaveLength(0);
+    expect(h.github.byApp()).toHaveLength(0);
+  });
+
   it("dispatches once when two deliveries of the same comment arrive together", async () => {
     const id = await h.comment("/dispatch use opus to review auth", { delivery: "x1" });
     const again = h.github.dispatches.length;

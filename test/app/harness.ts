@@ -29,7 +29,7 @@ export interface Harness {
   github: FakeGitHub;
   probot: Probot;
   app: DispatchApp;
-  comment(body: string, options?: { user?: string; type?: string; issue?: number; pr?: boolean; action?: "created" | "edited"; id?: number; delivery?: string }): Promise<number>;
+  comment(body: string, options?: { user?: string; type?: string; issue?: number; pr?: boolean; action?: "created" | "edited"; id?: number; delivery?: string; sender?: string; from?: string }): Promise<number>;
   push(branch: string, options?: { deleted?: boolean; delivery?: string }): Promise<void>;
   job(name: string, conclusion: string, options?: { issue?: number; runId?: number }): Promise<void>;
   close(): void;
@@ -69,7 +69,8 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       payload.issue = { ...payload.issue, number: opts.issue ?? 42 };
       if (opts.pr) payload.issue.pull_request = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${opts.issue ?? 42}` };
       else delete payload.issue.pull_request;
-      if (opts.action === "edited") payload.changes = { body: { from: "before" } };
+      payload.sender = { ...payload.sender, login: opts.sender ?? opts.user ?? "maintainer", type: "User" };
+      if (opts.action === "edited") payload.changes = { body: { from: opts.from ?? "before" } };
       await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload } as any);
       return id;
     },

@@ -1,7 +1,8 @@
 /**
  * `issue_comment.created` / `.edited`: is it a command (or a quote reply of a question), may its author command,
- * then run it. An edit only re-runs a `/dispatch <prompt>` (dispatched once whatever happens); the other commands
- * act when they are posted.
+ * then run it. An edit runs a `/dispatch <prompt>` only when its author made it (the `sender`) and the comment was no
+ * command before the edit (`changes.body.from`): a typo fixed in a plain comment dispatches, nothing is run twice and
+ * nobody runs a command in another person's name. The other commands act when they are posted.
  */
 import type { Context } from "probot";
 import { parseComment } from "../../core/grammar.js";
@@ -25,8 +26,18 @@ export async function onIssueComment(
   const quote = parseQuoteReply(body);
   const shape = parseComment(body);
   if (shape.kind === "none" && !quote) return void context.log.debug(`comment ${payload.comment.id}: not a command`);
-  if (payload.action === "edited" && shape.kind !== "dispatch") {
-    return void context.log.info(`comment ${payload.comment.id} edited: only a /dispatch <prompt> runs again on an edit`);
+  if (payload.action === "edited") {
+    if (shape.kind !== "dispatch") {
+      return void context.log.info(`comment ${payload.comment.id} edited: only a /dispatch <prompt> runs again on an edit`);
+    }
+    const editor = payload.sender?.login;
+    if (editor !== author.login) {
+      return void context.log.info(`comment ${payload.comment.id} edited by ${editor ?? "nobody"}, not its author ${author.login}: ignored`);
+    }
+    const before = "changes" in payload ? payload.changes?.body?.from : undefined;
+    if (before !== undefined && parseComment(before).kind !== "none") {
+      return void context.log.info(`comment ${payload.comment.id} edited: it was a command before the edit, not run again`);
+    }
   }
   if (isBot(author)) return void context.log.info(`comment ${payload.comment.id}: ${author.login} is a bot, ignored`);
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
