@@ -31,6 +31,8 @@ const schema = z.strictObject({
     .default("dispatch/"),
   permission: z.enum(PERMISSIONS).default("write"),
   question_timeout_minutes: z.number().int().min(1).max(360).default(30),
+  /** Characters of the thread (title, description, comments, diff summary) a task's prompt gets. */
+  thread_budget: z.number().int().min(0).max(100_000).default(30_000),
 });
 
 export type DispatchConfig = z.output<typeof schema>;
