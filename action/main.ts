@@ -6,8 +6,10 @@ import * as core from "@actions/core";
 import { parseActionInputs, runUrl } from "../src/core/inputs.js";
 import { secretValues } from "../src/core/secret.js";
 import { askMain, runWorker } from "../src/worker/index.js";
+import { readThreadSection } from "../src/worker/thread.js";
+import { workspaceConfig } from "./config.js";
 
-const INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-command"];
+const INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-command"];
 
 async function action(): Promise<void> {
   const raw: Record<string, string> = {};
@@ -33,12 +35,14 @@ async function action(): Promise<void> {
 
   const server = process.env["GITHUB_SERVER_URL"];
   const run = runUrl(process.env);
+  const workspace = process.env["GITHUB_WORKSPACE"] || process.cwd();
+  const thread = await threadOf(inputs.comment, { token, workspace, issue: inputs.issue });
   const result = await runWorker({
     spec: inputs.spec,
     issue: inputs.issue,
     base: inputs.base,
     branchPrefix: inputs.branchPrefix,
-    workspace: process.env["GITHUB_WORKSPACE"] || process.cwd(),
+    workspace,
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
     signal: controller.signal,
@@ -47,6 +51,7 @@ async function action(): Promise<void> {
     ...(token ? { token } : {}),
     ...(server ? { server } : {}),
     ...(run ? { runUrl: run } : {}),
+    ...(thread ? { thread } : {}),
     ...(inputs.agentCommand ? { agentCommand: inputs.agentCommand } : {}),
   });
 
@@ -58,6 +63,15 @@ async function action(): Promise<void> {
   await writeSummary(result.status, result.branch, result.plan, result.output);
   if (result.error && result.status === "failed") core.setFailed(result.error);
   else if (!result.pushed) core.setFailed(result.error ?? "the final commits could not be pushed");
+}
+
+/** The prompt's thread section, read with the job's token up to the /dispatch comment; none without that comment. */
+async function threadOf(comment: number | undefined, { token, workspace, issue }: { token: string; workspace: string; issue: number }): Promise<string | undefined> {
+  const graphqlUrl = process.env["GITHUB_GRAPHQL_URL"];
+  const repository = process.env["GITHUB_REPOSITORY"];
+  if (!comment || !graphqlUrl || !repository || !token) return void core.info("thread: no /dispatch comment, GraphQL URL, repository or token; the prompt goes without it");
+  const config = await workspaceConfig(workspace, (line) => core.info(line));
+  return readThreadSection({ graphqlUrl, token, repository, issue, command: comment, permission: config.permission, budget: config.thread_budget, log: (line) => core.info(line) });
 }
 
 async function writeSummary(status: string, branch: string, plan: string, output: string | null): Promise<void> {

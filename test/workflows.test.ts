@@ -85,7 +85,7 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
   });
 
   it("asks for the least permissions and never persists the token in the checkout", () => {
-    expect(job.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    expect(job.permissions).toEqual({ contents: "write", "pull-requests": "write", issues: "read" });
     expect((workflow as unknown as Record<string, unknown>)["permissions"]).toBeUndefined();
     const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });

@@ -13,6 +13,8 @@ export interface ActionInputs {
   questionTimeoutMs: number;
   pushIntervalMs: number;
   agentCommand?: string;
+  /** Id of the /dispatch comment, when the workflow passes it: the thread is read up to it. */
+  comment?: number;
 }
 
 export type InputsResult = { ok: true; inputs: ActionInputs } | { ok: false; error: string };
@@ -74,6 +76,11 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     questionTimeoutMs: Math.round(minutes * 60_000),
     pushIntervalMs: Math.round(seconds * 1000),
   };
+  if (text("comment")) {
+    const comment = Number(text("comment"));
+    if (!Number.isSafeInteger(comment) || comment <= 0) return { ok: false, error: `input \`comment\`: "${text("comment")}" is not a comment id` };
+    inputs.comment = comment;
+  }
   const command = text("agent-command");
   if (command) inputs.agentCommand = command;
   else if (task.data.agent === "custom") return { ok: false, error: "input `agent-command`: required for a task on a custom agent" };

@@ -1,5 +1,5 @@
 /**
- * The agent's prompt: the task, its checklist, and the rules of working under dispatch.
+ * The agent's prompt: the task, the thread it was dispatched from, its checklist, and the rules of working under dispatch.
  * A resumed task gets what the previous run left behind (context.md, the answers, the maintainer's notes).
  */
 import type { TaskSpec } from "./task.js";
@@ -26,6 +26,8 @@ export interface PromptOptions {
   answers?: AnsweredQuestion[];
   /** Maintainer notes from plan.md. */
   notes?: string[];
+  /** The `## The thread` section (`core/thread-context.ts`): budgeted and cleaned already, so never cut here. */
+  thread?: string;
 }
 
 /** Larger pieces are cut so the prompt always fits on a command line. */
@@ -41,6 +43,7 @@ export function buildPrompt(opts: PromptOptions): string {
 
   parts.push(`You are working one task for dispatch, unattended, in a git worktree of the repository.`);
   parts.push(`# Task: ${spec.title}\n\n${cut(spec.prompt.trim() || spec.title)}`);
+  if (opts.thread?.trim()) parts.push(opts.thread.trim());
 
   if (resumed) {
     parts.push(

@@ -86,11 +86,14 @@ export function threadSection({ thread, command, permitted, budget }: ThreadSect
   const body = clean(thread.body).trim();
   if (edited) notes.push("the description was edited after the /dispatch comment, so it is not shown");
   else if (body) {
-    const room = Math.max(0, Math.min(left, Math.floor(budget * BODY_SHARE)));
+    // Quoting adds "> " to each line: the room is for the quoted text.
+    const lines = body.split("\n").length;
+    const room = Math.max(0, Math.min(left, Math.floor(budget * BODY_SHARE)) - 2 * lines);
     const shown = body.length <= room ? body : body.slice(0, room);
     if (shown.length < body.length) cuts.push(`${count(body.length - shown.length, "character")} of the description`);
-    if (shown) parts.push(shown);
-    left -= shown.length + 2;
+    const quoted = quote(shown);
+    if (shown) parts.push(quoted);
+    left -= quoted.length + 2;
   }
 
   if (thread.kind === "pull" && thread.files) {
@@ -154,7 +157,12 @@ function render(post: ThreadPost, review: boolean): string {
   const who = post.author ?? "a deleted account";
   const where = review && post.path ? ` on \`${oneLine(clean(post.path))}\`${post.line ? ` line ${post.line}` : ""}` : "";
   const body = clean(post.body).trim() || "(empty)";
-  return `**${who}**${where} (${post.createdAt.slice(0, 10)}):\n${body.split("\n").map((line) => `> ${line}`).join("\n")}`;
+  return `**${who}**${where} (${post.createdAt.slice(0, 10)}):\n${quote(body)}`;
+}
+
+/** As a markdown quote: nothing a person wrote reads as a heading of the prompt. */
+function quote(text: string): string {
+  return text.split("\n").map((line) => `> ${line}`).join("\n");
 }
 
 /** When the /dispatch comment was made (ms), null when it is not among the comments read. */

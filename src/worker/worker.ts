@@ -39,6 +39,8 @@ export interface WorkerOptions {
   server?: string;
   /** The Actions run working the task, recorded in plan.md. */
   runUrl?: string;
+  /** The prompt's `## The thread` section, read before the run (`readThreadSection`). */
+  thread?: string;
   /** `agent-command`: replaces the agent CLI (run by `sh -c`, the prompt as `$1`). */
   agentCommand?: string;
   /** How long dispatch-ask waits for an answer; default 30 minutes. */
@@ -146,6 +148,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       answers,
       notes: parsePlan(start.plan)?.notes ?? [],
       ...(context ? { context } : {}),
+      ...(opts.thread ? { thread: opts.thread } : {}),
     });
     const promptFile = join(runtime, "prompt.md");
     await writeFile(promptFile, prompt);

@@ -38,6 +38,8 @@ export interface AgentScript {
   failOnce?: string;
   output?: string;
   delayMs?: number;
+  /** Copy the prompt's thread section into output.md. */
+  echoThread?: boolean;
 }
 
 export interface HarnessOptions {

@@ -12,7 +12,8 @@
 //     "failAt": 1, "reason": "…",          mark that item [!] with the reason and exit 1
 //     "failOnce": "<marker file>",         fail only while this file does not exist (it is created on failing): a retry succeeds
 //     "output": "summary text",            ("{task}" is the task id here too)
-//     "delayMs": 0 }                       pause after each tick (lets progress pushes be seen)
+//     "delayMs": 0,                        pause after each tick (lets progress pushes be seen)
+//     "echoThread": true }                 copy the prompt's `## The thread` section (from $DISPATCH_PROMPT_FILE) into output.md
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -81,5 +82,12 @@ for (let i = 0; i < lines.length; i++) {
 
 const fill = (text) => text.replaceAll("{task}", task);
 for (const [path, content] of Object.entries(spec.edits ?? {})) writeAtomically(join(process.cwd(), fill(path)), fill(content));
-const output = [fill(spec.output ?? `Finished ${task}.`), ...answers.map((answer) => `Answer received: ${answer}`)].join("\n\n");
+const thread = () => {
+  const prompt = readFileSync(process.env.DISPATCH_PROMPT_FILE ?? "", "utf8");
+  const start = prompt.indexOf("## The thread");
+  if (start < 0) return "(the prompt has no thread section)";
+  const end = prompt.indexOf("\n## ", start + 1);
+  return prompt.slice(start, end < 0 ? undefined : end).trim().replace(/^## /, "### What I was given: ");
+};
+const output = [fill(spec.output ?? `Finished ${task}.`), ...(spec.echoThread ? [thread()] : []), ...answers.map((answer) => `Answer received: ${answer}`)].join("\n\n");
 writeAtomically(join(folder, "output.md"), `${output}\n`);

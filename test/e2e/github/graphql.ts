@@ -1,9 +1,10 @@
 /**
  * `POST /graphql`, executed by the real `graphql` package against a small subset of GitHub's schema (same type and
- * field names): `Repository.object(expression:)` over the bare repository and issue comments as a connection.
+ * field names): `Repository.object(expression:)` over the bare repository, issue comments as a connection, an issue's
+ * or pull request's title and body, a pull request's changed files and review threads, and a collaborator's permission.
  */
 import { buildSchema, graphql, GraphQLError } from "graphql";
-import { listTree, objectType, readBlob, readCommit, revParse } from "./git.js";
+import { diffFiles, listTree, mergeBase, objectType, readBlob, readCommit, revParse } from "./git.js";
 import type { Route } from "./http.js";
 import type { StandIn } from "./server.js";
 import type { Comment, Repo } from "./store.js";
@@ -27,6 +28,21 @@ const SCHEMA = buildSchema(/* GraphQL */ `
     issue(number: Int!): Issue
     pullRequest(number: Int!): PullRequest
     issueOrPullRequest(number: Int!): IssueOrPullRequest
+    collaborators(affiliation: String, login: String, query: String, first: Int, after: String, last: Int, before: String): RepositoryCollaboratorConnection
+  }
+
+  enum RepositoryPermission { ADMIN MAINTAIN WRITE TRIAGE READ }
+
+  type RepositoryCollaboratorConnection {
+    edges: [RepositoryCollaboratorEdge]
+    nodes: [User]
+    totalCount: Int!
+  }
+
+  type RepositoryCollaboratorEdge {
+    cursor: String!
+    node: User!
+    permission: RepositoryPermission!
   }
 
   type Ref {
@@ -100,6 +116,10 @@ const SCHEMA = buildSchema(/* GraphQL */ `
     id: ID!
     number: Int!
     title: String!
+    body: String!
+    createdAt: DateTime!
+    lastEditedAt: DateTime
+    author: Actor
     url: URI!
     comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
   }
@@ -108,11 +128,57 @@ const SCHEMA = buildSchema(/* GraphQL */ `
     id: ID!
     number: Int!
     title: String!
+    body: String!
+    createdAt: DateTime!
+    lastEditedAt: DateTime
+    author: Actor
     url: URI!
+    files(first: Int, after: String, last: Int, before: String): PullRequestChangedFileConnection
+    reviewThreads(first: Int, after: String, last: Int, before: String): PullRequestReviewThreadConnection!
     headRefName: String!
     baseRefName: String!
     isCrossRepository: Boolean!
     comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
+  }
+
+  type PullRequestChangedFileConnection {
+    nodes: [PullRequestChangedFile]
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+
+  type PullRequestChangedFile {
+    path: String!
+    additions: Int!
+    deletions: Int!
+  }
+
+  type PullRequestReviewThreadConnection {
+    nodes: [PullRequestReviewThread]
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+
+  type PullRequestReviewThread {
+    id: ID!
+    path: String!
+    line: Int
+    comments(first: Int, after: String, last: Int, before: String): PullRequestReviewCommentConnection!
+  }
+
+  type PullRequestReviewCommentConnection {
+    nodes: [PullRequestReviewComment]
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+
+  type PullRequestReviewComment {
+    id: ID!
+    databaseId: Int
+    body: String!
+    author: Actor
+    createdAt: DateTime!
+    lastEditedAt: DateTime
   }
 
   type IssueCommentConnection {
@@ -134,6 +200,7 @@ const SCHEMA = buildSchema(/* GraphQL */ `
     author: Actor
     createdAt: DateTime!
     updatedAt: DateTime!
+    lastEditedAt: DateTime
     url: URI!
   }
 
@@ -248,9 +315,21 @@ function gitObject(hub: StandIn, repo: Repo, oid: string, path?: string): Promis
 
 function repository(hub: StandIn, repo: Repo) {
   const full = `${repo.owner}/${repo.name}`;
+  const actor = (login: string) => {
+    const user = hub.store.users.get(login);
+    return user
+      ? {
+          __typename: user.type === "Bot" ? "Bot" : "User",
+          login: user.type === "Bot" ? user.login.replace(/\[bot\]$/, "") : user.login,
+          url: hub.shapes.web(`/${user.login}`),
+          avatarUrl: hub.shapes.web(`/avatars/${user.id}`),
+        }
+      : null;
+  };
   const commentNode = (comment: Comment) => {
     const user = hub.store.users.get(comment.user);
     return {
+      lastEditedAt: comment.updatedAt.getTime() > comment.createdAt.getTime() ? comment.updatedAt.toISOString() : null,
       id: hub.shapes.nodeId("IssueComment", comment.id),
       databaseId: comment.id,
       body: comment.body,
@@ -279,6 +358,19 @@ function repository(hub: StandIn, repo: Repo) {
       id: hub.shapes.nodeId(isPull ? "PullRequest" : "Issue", number),
       number,
       title: issue.title,
+      body: issue.body,
+      createdAt: issue.createdAt.toISOString(),
+      lastEditedAt: null,
+      author: actor(issue.user),
+      files: async (args: PageArgs) => {
+        if (!issue.pull) return null;
+        const base = await revParse(repo.dir, `refs/heads/${issue.pull.base}`);
+        const head = await revParse(repo.dir, `refs/heads/${issue.pull.head}`);
+        const from = base && head ? await mergeBase(repo.dir, base, head) : null;
+        const files = from && head ? await diffFiles(repo.dir, from, head) : [];
+        return connection(files, args, "files", (file) => ({ path: file.filename, additions: file.additions, deletions: file.deletions }));
+      },
+      reviewThreads: (args: PageArgs) => connection([], args, "reviewThreads", (thread) => thread),
       url: hub.shapes.web(`/${full}/${isPull ? "pull" : "issues"}/${number}`),
       headRefName: issue.pull?.head,
       baseRefName: issue.pull?.base,
@@ -306,6 +398,16 @@ function repository(hub: StandIn, repo: Repo) {
     issue: ({ number }: { number: number }) => thread(number, "issue"),
     pullRequest: ({ number }: { number: number }) => thread(number, "pull"),
     issueOrPullRequest: ({ number }: { number: number }) => thread(number, "either"),
+    collaborators: (args: PageArgs & { login?: string | null }) => {
+      const people = [...hub.store.users.values()].filter(
+        (user) => user.type !== "Bot" && user.permission !== "none" && user.permission !== "read" && (!args.login || user.login === args.login),
+      );
+      return {
+        totalCount: people.length,
+        nodes: people.map((user) => actor(user.login)),
+        edges: people.map((user) => ({ cursor: cursorOf(0), node: actor(user.login), permission: user.permission.toUpperCase() })),
+      };
+    },
   };
 }
 
