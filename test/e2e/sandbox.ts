@@ -2,16 +2,21 @@
  * Watch the whole flow on your machine, without a GitHub App:
  *
  *   npm run sandbox -- "/dispatch use opus to review the auth module and use gemini to update the README"
+ *   npm run sandbox -- --issue-body bug.md ["/dispatch fix this"]
  *
  * Starts the GitHub stand-in with a demo repository, the real app and the local runner with scripted instant
  * agents (review and audit tasks ask one question and change nothing; other tasks write a file), posts the
  * comment as `maintainer` on issue #1, prints the app's comments as GitHub shows them rendered each time what a person
  * sees changes, answers questions with a quote reply as a person would, and lists the pull requests at the end.
  * The Action runs from a bundle built from the sources now (never a stale action/dist).
+ * `--issue-body FILE` puts that file's text in the body of issue #1; the scripted agents copy the `## The thread`
+ * section of their prompt into output.md, which is printed at the end: what the agent was given from the thread.
  */
+import { readFile } from "node:fs/promises";
 import { parseComment } from "../../src/core/grammar.js";
 import { buildActionBundle } from "./action-bundle.js";
 import { startHarness, type AgentScript } from "./harness.js";
+import { taskDir, OUTPUT_FILE } from "../../src/core/ipc.js";
 import { renderForTerminal } from "./terminal-markdown.js";
 
 const DEFAULT_COMMENT = `/dispatch three things:
@@ -24,18 +29,26 @@ const AGENTS: Record<string, AgentScript> = {
     items: ["Scan for hardcoded secrets", "Review authentication logic", "Check dependency vulnerabilities", "Write findings report to output.md"],
     ask: "Should INFO-level log lines count as findings?",
     output: "Reviewed {task}: no hardcoded secrets; the login check compares plain-text passwords (see src/auth.js).",
+    echoThread: true,
   },
   "*": {
     items: ["Read the code the task is about", "Make the change", "Write a summary to output.md"],
     edits: { "docs/{task}.md": "# {task}\n\nDone by a scripted agent in the dispatch sandbox.\n" },
     output: "Wrote docs/{task}.md.",
+    echoThread: true,
   },
 };
 
 const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}`);
 
 async function main(): Promise<number> {
-  const comment = process.argv.slice(2).join(" ").trim() || DEFAULT_COMMENT;
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--issue-body");
+  const bodyFile = at >= 0 ? args[at + 1] : undefined;
+  if (at >= 0 && !bodyFile) throw new Error("--issue-body needs a file");
+  if (at >= 0) args.splice(at, 2);
+  const issueBody = bodyFile ? await readFile(bodyFile, "utf8") : undefined;
+  const comment = args.join(" ").trim() || (issueBody !== undefined ? "/dispatch use sonnet to fix this" : DEFAULT_COMMENT);
   const verbose = process.env["SANDBOX_VERBOSE"] === "1";
   const ansi = process.stdout.isTTY === true && !process.env["NO_COLOR"];
   const show = (markdown: string) => console.log(renderForTerminal(markdown, { ansi }));
@@ -52,7 +65,15 @@ async function main(): Promise<number> {
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {
     console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})`);
-    harness.hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
+    harness.hub.openIssue({
+      title: issueBody !== undefined ? "Bug report" : "Pre-launch sweep",
+      user: "outsider",
+      ...(issueBody !== undefined ? { body: issueBody } : {}),
+    });
+    if (issueBody !== undefined) {
+      rule("outsider opened #1 with this body");
+      console.log(issueBody);
+    }
     rule("maintainer comments on #1");
     show(comment);
 
@@ -98,7 +119,16 @@ async function main(): Promise<number> {
     for (const pull of pulls) {
       console.log(`PR #${pull.number} ${pull.title}  (${pull.pull!.head} → ${pull.pull!.base})  ${harness.hub.url}/${pull.repo}/pull/${pull.number}`);
     }
-    console.log(`Branches: ${(await harness.hub.branches()).join(", ")}`);
+    const branches = await harness.hub.branches();
+    console.log(`Branches: ${branches.join(", ")}`);
+    if (issueBody !== undefined) {
+      for (const branch of branches.filter((b) => b.startsWith(`dispatch/${issue}/`))) {
+        const task = branch.slice(`dispatch/${issue}/`.length);
+        const output = await harness.hub.readFile(`${branch}~1`, `${taskDir(task)}/${OUTPUT_FILE}`);
+        rule(`${task}: output.md (what the agent was given from the thread)`);
+        console.log(output ?? "(no output.md)");
+      }
+    }
     const unknown = harness.hub.unknownRequests();
     if (unknown.length > 0) console.log(`Calls the stand-in does not implement: ${unknown.map((r) => `${r.method} ${r.path}`).join(", ")}`);
     for (const job of harness.runner.jobs()) {
