@@ -52,6 +52,7 @@ async function action(): Promise<void> {
     ...(server ? { server } : {}),
     ...(run ? { runUrl: run } : {}),
     ...(thread ? { thread } : {}),
+    ...(inputs.comment ? { command: inputs.comment } : {}),
     ...(inputs.agentCommand ? { agentCommand: inputs.agentCommand } : {}),
   });
 

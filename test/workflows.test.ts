@@ -79,7 +79,7 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
     expect(job.strategy["max-parallel"]).toBe("${{ fromJSON(inputs.max_parallel) }}");
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
     expect(job.concurrency).toEqual({
-      group: "dispatch-${{ github.repository }}-${{ inputs.issue }}-${{ matrix.task.id }}",
+      group: "dispatch-${{ github.repository }}-${{ inputs.issue }}-${{ matrix.task.id }}-${{ inputs.comment }}",
       "cancel-in-progress": false,
     });
   });
@@ -105,6 +105,7 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
       task: "${{ toJSON(matrix.task) }}",
       issue: "${{ inputs.issue }}",
       base: "${{ inputs.base }}",
+      comment: "${{ inputs.comment }}",
       "github-token": "${{ github.token }}",
     });
     expect(step.env).toEqual({

@@ -51651,8 +51651,11 @@ function isRecord(value) {
 }
 
 // src/core/branch.ts
-function taskBranch(prefix, issue3, task) {
-  return `${prefix}${issue3}/${task}`;
+function taskBranch(prefix, issue3, task, command) {
+  return `${prefix}${issue3}/${task}${command ? `-${dispatchSuffix(command)}` : ""}`;
+}
+function dispatchSuffix(command) {
+  return command.toString(36);
 }
 
 // src/core/ipc.ts
@@ -63032,7 +63035,7 @@ async function runWorker(opts) {
   const env = opts.env ?? process.env;
   const now = () => (opts.now ? opts.now() : /* @__PURE__ */ new Date()).toISOString();
   const spec = opts.spec;
-  const branch = taskBranch(opts.branchPrefix ?? "dispatch/", opts.issue, isTaskId(spec.id) ? spec.id : "invalid");
+  const branch = taskBranch(opts.branchPrefix ?? "dispatch/", opts.issue, isTaskId(spec.id) ? spec.id : "invalid", opts.command);
   const refuse = (error63) => {
     log(`refusing the task: ${error63}`);
     return { status: "failed", branch, plan: "", output: null, pushed: false, error: error63 };
@@ -63666,6 +63669,7 @@ async function action() {
     ...server ? { server } : {},
     ...run ? { runUrl: run } : {},
     ...thread ? { thread } : {},
+    ...inputs.comment ? { command: inputs.comment } : {},
     ...inputs.agentCommand ? { agentCommand: inputs.agentCommand } : {}
   });
   setOutput("status", result.status);

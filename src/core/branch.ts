@@ -1,5 +1,7 @@
 /**
- * Branch naming: one branch per task, `<branch_prefix><issue>/<task-id>`.
+ * Branch naming: one branch per task of a dispatch, `<branch_prefix><issue>/<task-id>-<dispatch>`, where `<dispatch>`
+ * is the /dispatch comment's id in base 36: two dispatches on one thread whose tasks get the same id never share a
+ * branch, and a retry (same comment) continues its own. Without a comment id (a worker run by hand): no suffix.
  */
 import { isTaskId } from "./task.js";
 
@@ -8,11 +10,19 @@ export interface TaskBranch {
   task: string;
 }
 
-export function taskBranch(prefix: string, issue: number, task: string): string {
-  return `${prefix}${issue}/${task}`;
+export function taskBranch(prefix: string, issue: number, task: string, command?: number): string {
+  return `${prefix}${issue}/${task}${command ? `-${dispatchSuffix(command)}` : ""}`;
 }
 
-/** Read a branch or ref (`refs/heads/dispatch/42/api-tests`) back into its issue and task; null when it is not a task branch. */
+/** The short, unique mark of a dispatch in its branches: its /dispatch comment's id in base 36 (`2512345678` → `15jsaby`). */
+export function dispatchSuffix(command: number): string {
+  return command.toString(36);
+}
+
+/**
+ * Read a branch or ref (`refs/heads/dispatch/42/api-tests`) back into its issue and task; null when it is not a task
+ * branch. A dispatch's suffix reads as part of the task (`api-tests-15jlwjq`): callers compare whole branch names.
+ */
 export function parseTaskBranch(prefix: string, ref: string): TaskBranch | null {
   const name = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
   if (!name.startsWith(prefix)) return null;

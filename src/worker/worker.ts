@@ -31,8 +31,10 @@ export interface WorkerOptions {
   base: string;
   /** The checkout with remote `origin` (GITHUB_WORKSPACE). */
   workspace: string;
-  /** Task branches are `<branchPrefix><issue>/<id>`; default `dispatch/`. */
+  /** Task branches are `<branchPrefix><issue>/<id>-<dispatch>`; default `dispatch/`. */
   branchPrefix?: string;
+  /** Id of the /dispatch comment: its base-36 suffix makes the branch this dispatch's own (none: no suffix). */
+  command?: number;
   /** Token for fetch and push; never reaches the agent. None for file:// remotes. */
   token?: string;
   /** Server the token is for; default https://github.com. */
@@ -99,7 +101,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const env = opts.env ?? process.env;
   const now = () => (opts.now ? opts.now() : new Date()).toISOString();
   const spec = opts.spec;
-  const branch = taskBranch(opts.branchPrefix ?? "dispatch/", opts.issue, isTaskId(spec.id) ? spec.id : "invalid");
+  const branch = taskBranch(opts.branchPrefix ?? "dispatch/", opts.issue, isTaskId(spec.id) ? spec.id : "invalid", opts.command);
   const refuse = (error: string): WorkerResult => {
     log(`refusing the task: ${error}`);
     return { status: "failed", branch, plan: "", output: null, pushed: false, error };

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
 import { findStatusCommand } from "../../src/core/status-view.js";
 import { parseStatus } from "../../src/core/status-read.js";
 import { harness, type Harness } from "./harness.js";
@@ -24,7 +25,7 @@ describe("/dispatch <prompt>", () => {
     expect(findStatusCommand(status!.body)).toBe(id);
     const view = parseStatus(status!.body)!;
     expect(view.tasks.map((t) => t.model)).toEqual(["opus", "sonnet", "gemini"]);
-    expect(view.tasks.every((t) => t.status === "queued" && t.branch === `dispatch/42/${t.id}`)).toBe(true);
+    expect(view.tasks.every((t) => t.status === "queued" && t.branch === taskBranch("dispatch/", 42, t.id, id))).toBe(true);
     expect(view.tasks[0]!.id).toMatch(/security-review/);
     expect(h.github.dispatches).toHaveLength(1);
     const [dispatch] = h.github.dispatches;
@@ -70,6 +71,18 @@ describe("/dispatch <prompt>", () => {
     await Promise.all([h.comment("/dispatch use opus to review auth", { id }), h.comment("/dispatch use opus to review auth", { id })]);
     expect(again).toBe(1);
     expect(h.github.dispatches).toHaveLength(1);
+  });
+
+  it("gives two dispatches on one thread whose tasks get the same id two branches", async () => {
+    const first = await h.comment("/dispatch use sonnet to fix the login bug");
+    const second = await h.comment("/dispatch use sonnet to fix the login bug");
+    const views = h.github.byApp().map((c) => parseStatus(c.body)!);
+    expect(views.map((v) => v.command)).toEqual([first, second]);
+    const [a, b] = views.map((v) => v.tasks[0]!);
+    expect(a!.id).toBe(b!.id);
+    expect(a!.branch).toBe(`dispatch/42/${a!.id}-${first.toString(36)}`);
+    expect(b!.branch).toBe(`dispatch/42/${b!.id}-${second.toString(36)}`);
+    expect(h.github.dispatches.map((d) => d.inputs.comment)).toEqual([String(first), String(second)]);
   });
 
   it("starts only the tasks that wait for nothing", async () => {

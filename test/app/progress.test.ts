@@ -16,7 +16,8 @@ function status(h: Harness): StatusView {
   return parseStatus(found!.body)!;
 }
 const ids = (h: Harness) => status(h).tasks.map((t) => t.id) as [string, string];
-const branch = (task: string) => `dispatch/42/${task}`;
+/** The task's branch as the status comment names it (`dispatch/42/<task>-<dispatch>`). */
+const branch = (task: string) => status(h).tasks.find((t) => t.id === task)!.branch;
 const questions = (h: Harness) => h.github.byApp().flatMap((c) => (parseQuestionComment(c.body) ? [parseQuestionComment(c.body)!] : []));
 
 describe("progress", () => {

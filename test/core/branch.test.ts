@@ -7,6 +7,12 @@ describe("taskBranch / parseTaskBranch", () => {
     expect(taskBranch("bots/d/", 7, "api-tests")).toBe("bots/d/7/api-tests");
   });
 
+  it("makes a task's branch its dispatch's own: two dispatches with the same task id get two branches", () => {
+    expect(taskBranch("dispatch/", 42, "fix", 2512345678)).toBe("dispatch/42/fix-15jsaby");
+    expect(taskBranch("dispatch/", 42, "fix", 2512345678)).not.toBe(taskBranch("dispatch/", 42, "fix", 2512345679));
+    expect(taskBranch("dispatch/", 42, "fix", 2512345678)).toBe(taskBranch("dispatch/", 42, "fix", 2512345678));
+  });
+
   it("reads a branch or a ref back", () => {
     expect(parseTaskBranch("dispatch/", "dispatch/42/security-review")).toEqual({ issue: 42, task: "security-review" });
     expect(parseTaskBranch("dispatch/", "refs/heads/dispatch/42/api-tests")).toEqual({ issue: 42, task: "api-tests" });

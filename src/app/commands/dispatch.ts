@@ -25,7 +25,7 @@ export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSp
     issue: thread.issue,
     base: cc.base,
     repoUrl: repoUrl(gh.repo, gh.web),
-    tasks: tasks.map((spec) => queuedView({ spec, branch: taskBranch(config.branch_prefix, thread.issue, spec.id) })),
+    tasks: tasks.map((spec) => queuedView({ spec, branch: taskBranch(config.branch_prefix, thread.issue, spec.id, cc.comment.id) })),
   };
   await cc.request({
     kind: "dispatch",
