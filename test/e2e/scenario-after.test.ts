@@ -3,14 +3,16 @@
  * starts from task 1's finished branch (task 1's commits are ancestors of task 2's), its PR based on that branch.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
 import { parseStatus } from "../../src/core/status-read.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, itemLinesByTask, startScenario, subjects, visibleLines, type Scenario } from "./scenario-kit.js";
 
 const COMMENT = `/dispatch two tasks:
 1. add the orders table
 2. (after 1) add the orders API`;
-const TABLE = "dispatch/3/orders-table";
-const API = "dispatch/3/orders-api";
+/** The tasks' branches, named after the /dispatch comment once it is made. */
+let TABLE = "";
+let API = "";
 
 let scenario: Scenario;
 
@@ -39,6 +41,8 @@ describe("scenario 3: task 2 runs after task 1, from task 1's branch", () => {
     const { hub, runner } = harness;
     for (let i = 0; i < 3; i++) hub.openIssue({ title: `Orders ${i + 1}`, user: "maintainer" });
     const { comment: command } = await harness.comment({ body: COMMENT, issue: 3 });
+    TABLE = taskBranch("dispatch/", 3, "orders-table", command.id);
+    API = taskBranch("dispatch/", 3, "orders-api", command.id);
     await harness.waitForQuiet();
 
     // Two dispatches: task 1 alone from main, then task 2 alone from task 1's branch.

@@ -3,6 +3,7 @@
  * and nothing is dispatched; a bot's /dispatch is ignored without a word; a /dispatch webhook redelivered (GitHub's
  * "Redeliver", same delivery id and body) still makes one status comment and one workflow dispatch.
  */
+import { taskBranch } from "../../src/core/branch.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dispatchedTasks, startScenario, type Scenario } from "./scenario-kit.js";
 
@@ -76,7 +77,7 @@ describe("scenario 4: an unauthorized commenter, a bot, and a redelivered webhoo
     expect(statuses).toHaveLength(1);
     expect(statuses[0]!.body.startsWith(`${STATUS} comment=${command.id} -->`)).toBe(true);
     expect(statuses[0]!.body).toContain("✅ **dispatch** · the task is complete");
-    expect(harness.pulls().map((p) => p.pull!.head)).toEqual(["dispatch/1/onboarding-guide"]);
+    expect(harness.pulls().map((p) => p.pull!.head)).toEqual([taskBranch("dispatch/", 1, "onboarding-guide", command.id)]);
     // Nothing else was said on the thread: the redeliveries got no reply.
     expect(hub.comments(1).filter((c) => c.user === hub.appBot)).toHaveLength(1);
     expect(hub.unknownRequests()).toEqual([]);

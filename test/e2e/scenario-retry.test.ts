@@ -7,11 +7,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
 import { parseStatus } from "../../src/core/status-read.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, itemLinesByTask, startScenario, subjects, visibleLines, type Scenario } from "./scenario-kit.js";
 
 const TASK = "fix-login-check";
-const BRANCH = `dispatch/7/${TASK}`;
+/** The task's branch, named after the /dispatch comment once it is made. */
+let BRANCH = "";
 const REASON = "npm test: 2 failing, login rejects every hashed password";
 const FIXED = "import { verify } from './hash.js';\nexport function login(user, password) {\n  return verify(user, password);\n}\n";
 
@@ -46,6 +48,7 @@ describe("scenario 2: a failed task, retried on its branch", () => {
     hub.openIssue({ title: "Login compares plain-text passwords", user: "maintainer" });
     for (let i = 0; i < 6; i++) hub.openIssue({ title: `Older issue ${i}`, user: "maintainer" });
     const { comment: command } = await harness.comment({ body: "/dispatch fix the login check so it hashes passwords", issue: 7 });
+    BRANCH = taskBranch("dispatch/", 7, TASK, command.id);
     await harness.waitForQuiet();
 
     // The first run failed: the agent marked the item and exited 1; the job failed; no PR.

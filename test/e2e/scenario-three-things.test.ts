@@ -3,6 +3,7 @@
  * Action and real git. One task asks a question, answered by a quote reply; two change code and get PRs; the
  * review-only one gets its output as a reply. Asserts the final state in the stand-in.
  */
+import { taskBranch } from "../../src/core/branch.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseStatus } from "../../src/core/status-read.js";
 import {
@@ -61,6 +62,7 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
     const { hub, runner } = harness;
     hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
     const { comment: command } = await harness.comment({ body: COMMENT, issue: 1 });
+    const br = (task: string) => taskBranch("dispatch/", 1, task, command.id);
 
     // The question arrives on the thread; the maintainer answers it with GitHub's "Quote reply".
     const question = await until("the question comment", () => harness.questionComments(1)[0]);
@@ -78,30 +80,30 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
     // The answer was taken once: a 👍 on the quote reply, and the answer file on the task's branch.
     expect(hub.store.comments.get(reply.id)!.reactions.map((r) => `${r.user} ${r.content}`)).toEqual([`${hub.appBot} +1`]);
     expect(harness.questionComments(1)).toHaveLength(1);
-    expect(await hub.readFile("dispatch/1/security-review~1", ".dispatch/tasks/security-review/ipc/001.answer")).toContain(ANSWER);
+    expect(await hub.readFile(`${br("security-review")}~1`, ".dispatch/tasks/security-review/ipc/001.answer")).toContain(ANSWER);
 
     // Branches: one per task, each ending with the bookkeeping removed.
-    expect(await hub.branches()).toEqual(["dispatch/1/security-review", "dispatch/1/unit-tests", "dispatch/1/update-readme", "main"]);
+    expect(await hub.branches()).toEqual([br("security-review"), br("unit-tests"), br("update-readme"), "main"]);
     for (const task of TASKS) {
-      const log = await subjects(harness, `dispatch/1/${task}`);
+      const log = await subjects(harness, br(task));
       expect(log.slice(0, 2)).toEqual([`dispatch(${task}): remove bookkeeping`, `dispatch(${task}): done`]);
       expect(log).toContain(`dispatch(${task}): plan`);
     }
-    expect(await subjects(harness, "dispatch/1/security-review")).toContain("dispatch(security-review): answer 001");
+    expect(await subjects(harness, br("security-review"))).toContain("dispatch(security-review): answer 001");
 
     // The two tasks that changed code have PRs: head = their branch, base = main, body linking the issue.
     const pulls = harness.pulls();
     expect(pulls.map((p) => [p.pull!.head, p.pull!.base, p.pull!.state, p.user]).sort()).toEqual([
-      ["dispatch/1/unit-tests", "main", "open", hub.appBot],
-      ["dispatch/1/update-readme", "main", "open", hub.appBot],
+      [br("unit-tests"), "main", "open", hub.appBot],
+      [br("update-readme"), "main", "open", hub.appBot],
     ]);
     for (const pull of pulls) {
       expect(pull.body).toMatch(/#1\b/);
       expect(pull.body).toContain(`<!-- dispatch:pr task=${pull.pull!.head.split("/").at(-1)} -->`);
     }
-    expect(await hub.readFile("dispatch/1/unit-tests", "test/api.test.js")).toContain("one test per route");
-    expect(await hub.readFile("dispatch/1/update-readme", "README.md")).toContain("## Recent changes");
-    expect(await hub.readFile("dispatch/1/unit-tests", ".dispatch/tasks/unit-tests/plan.md")).toBeNull();
+    expect(await hub.readFile(br("unit-tests"), "test/api.test.js")).toContain("one test per route");
+    expect(await hub.readFile(br("update-readme"), "README.md")).toContain("## Recent changes");
+    expect(await hub.readFile(br("unit-tests"), ".dispatch/tasks/unit-tests/plan.md")).toBeNull();
 
     // The review-only task changed nothing: no PR, its output.md posted once as a reply (with the answer it got).
     const outputs = hub.comments(1).filter((c) => c.body.startsWith("<!-- dispatch:output task=security-review -->"));
@@ -134,8 +136,8 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
     const parsed = parseStatus(status.body)!;
     expect(parsed.tasks.map((t) => [t.id, t.status, t.pr?.number ?? null])).toEqual([
       ["security-review", "done", null],
-      ["unit-tests", "done", pulls.find((p) => p.pull!.head === "dispatch/1/unit-tests")!.number],
-      ["update-readme", "done", pulls.find((p) => p.pull!.head === "dispatch/1/update-readme")!.number],
+      ["unit-tests", "done", pulls.find((p) => p.pull!.head === br("unit-tests"))!.number],
+      ["update-readme", "done", pulls.find((p) => p.pull!.head === br("update-readme"))!.number],
     ]);
 
     // The agent never saw the token: not in its environment, not in its git config, not in anything pushed.
