@@ -29,6 +29,7 @@ const viewSchema = z.object({
   base: z.string().catch(""),
   repoUrl: z.string().catch(""),
   branches: z.string().catch(""),
+  suffix: z.string().catch(""),
 });
 
 const taskSchema = z.object({
@@ -48,6 +49,10 @@ const taskSchema = z.object({
   answeredBy: z.array(z.number().int()).catch([]).optional(),
   question: z.object({ seq: z.number().int(), comment: z.number().int() }).optional().catch(undefined),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
+  spec: z
+    .object({ prompt: z.string(), steps: z.array(z.string()).catch([]).optional(), worktree: z.boolean().catch(true).optional() })
+    .optional()
+    .catch(undefined),
 });
 
 /**
@@ -60,7 +65,7 @@ export function parseStatus(body: string): StatusView | null {
   const lines = body.replace(/\r\n?/g, "\n").split("\n");
   const viewLine = lines.find((l) => l.startsWith(VIEW_PREFIX));
   const head = viewSchema.safeParse(viewLine ? hiddenData(viewLine, VIEW_PREFIX) : {});
-  const meta = head.success ? head.data : { issue: 0, base: "", repoUrl: "", branches: "" };
+  const meta = head.success ? head.data : { issue: 0, base: "", repoUrl: "", branches: "", suffix: "" };
   const view: StatusView = { command, issue: meta.issue, base: meta.base, repoUrl: meta.repoUrl, tasks: [] };
   let task: TaskView | null = null;
   let reasons: Record<string, string> = {};
@@ -96,7 +101,7 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
     agent: stored.agent ?? routeModel(stored.model)?.agent ?? "custom",
     status: stored.status,
     items: [],
-    branch: stored.branch ?? meta.branches + stored.id,
+    branch: stored.branch ?? meta.branches + stored.id + meta.suffix,
     after: stored.after ?? [],
     asked: stored.asked ?? [],
   };
@@ -106,6 +111,7 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
   if (stored.error !== undefined) task.error = stored.error;
   if (stored.cost_usd !== undefined) task.cost_usd = stored.cost_usd;
+  if (stored.spec) task.spec = { prompt: stored.spec.prompt, steps: stored.spec.steps ?? [], worktree: stored.spec.worktree ?? true };
   if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
   if (stored.question !== undefined) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;

@@ -90,8 +90,8 @@ function truncated(head: string, blocks: readonly string[]): string {
   return `${text}\n\n${notice(blocks.length - shown)}\n`.slice(0, COMMENT_LIMIT);
 }
 
-function renderHead(view: StatusView, prefix: string): string {
-  const hidden = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix };
+function renderHead(view: StatusView, prefix: BranchNaming): string {
+  const hidden = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix.prefix, ...(prefix.suffix ? { suffix: prefix.suffix } : {}) };
   return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks)].join("\n");
 }
 
@@ -115,16 +115,29 @@ function headline(tasks: readonly TaskView[]): string {
   return `⏳ **dispatch** · ${done} of ${n} ${noun(n)} complete${extras}`;
 }
 
-/** The branch prefix most tasks share (`dispatch/42/`), so hidden lines need not repeat each branch. */
-function branchPrefix(view: StatusView): string {
-  const first = view.tasks.find((t) => t.branch.endsWith(`/${t.id}`));
-  return first ? first.branch.slice(0, first.branch.length - first.id.length) : "";
+/**
+ * The branch prefix most tasks share (`dispatch/42/`) and the dispatch's suffix (`-15jsaby`), so hidden lines need not
+ * repeat each branch: a task's branch is `<prefix><id><suffix>` unless its line says otherwise.
+ */
+interface BranchNaming {
+  prefix: string;
+  suffix: string;
+}
+
+function branchPrefix(view: StatusView): BranchNaming {
+  for (const task of view.tasks) {
+    const at = task.branch.lastIndexOf(`/${task.id}`);
+    if (at < 0) continue;
+    const suffix = task.branch.slice(at + 1 + task.id.length);
+    if (suffix === "" || /^-[a-z0-9]+$/.test(suffix)) return { prefix: task.branch.slice(0, at + 1), suffix };
+  }
+  return { prefix: "", suffix: "" };
 }
 
 interface RenderContext {
   view: StatusView;
-  /** The branch prefix most tasks share. */
-  prefix: string;
+  /** The branch prefix and suffix most tasks share. */
+  prefix: BranchNaming;
   layout: Layout;
 }
 
@@ -212,7 +225,7 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   stored.model = task.model;
   if (routeModel(task.model)?.agent !== task.agent) stored.agent = task.agent;
   stored.status = task.status;
-  if (task.branch !== prefix + task.id) stored.branch = task.branch;
+  if (task.branch !== prefix.prefix + task.id + prefix.suffix) stored.branch = task.branch;
   if (task.after.length > 0) stored.after = task.after;
   if (opts.full && task.run !== undefined) {
     if (view.repoUrl && task.run.startsWith(`${view.repoUrl}/`)) stored.runPath = task.run.slice(view.repoUrl.length);
@@ -224,6 +237,12 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
   if (task.question) stored.question = task.question;
+  if (opts.full && task.spec) {
+    const spec: Record<string, unknown> = { prompt: task.spec.prompt };
+    if (task.spec.steps.length > 0) spec.steps = task.spec.steps;
+    if (!task.spec.worktree) spec.worktree = false;
+    stored.spec = spec;
+  }
   if (opts.items) {
     const reasons: Record<string, string> = {};
     task.items.forEach((item, index) => {

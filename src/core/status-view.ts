@@ -29,6 +29,19 @@ export interface TaskView {
   question?: { seq: number; comment: number };
   /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
   answeredBy?: number[];
+  /**
+   * What the task was dispatched with, beyond the fields above: later starts (dependents, retries, answered waiting
+   * tasks) use it, never the current text of the editable /dispatch comment. Left out of the comment only when
+   * it does not fit GitHub's size limit.
+   */
+  spec?: RecordedSpec;
+}
+
+/** The part of a TaskSpec the view does not hold already. */
+export interface RecordedSpec {
+  prompt: string;
+  steps: string[];
+  worktree: boolean;
 }
 
 export interface StatusView {
@@ -81,6 +94,22 @@ export function queuedView(opts: { spec: TaskSpec; branch: string }): TaskView {
     branch: opts.branch,
     after: [...spec.after],
     asked: [],
+    spec: { prompt: spec.prompt, steps: [...spec.steps], worktree: spec.worktree },
+  };
+}
+
+/** The TaskSpec to start a task with again: as recorded at the dispatch (the title as prompt when nothing was). */
+export function specOfView(task: TaskView): TaskSpec {
+  const recorded = task.spec ?? { prompt: task.title, steps: [], worktree: true };
+  return {
+    id: task.id,
+    title: task.title,
+    prompt: recorded.prompt,
+    model: task.model,
+    agent: task.agent,
+    worktree: recorded.worktree,
+    steps: [...recorded.steps],
+    after: [...task.after],
   };
 }
 
@@ -99,6 +128,7 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): Task
     asked: [...previous.asked],
     ...(previous.answeredBy ? { answeredBy: [...previous.answeredBy] } : {}),
     ...(previous.question ? { question: { ...previous.question } } : {}),
+    ...(previous.spec ? { spec: { ...previous.spec, steps: [...previous.spec.steps] } } : {}),
   };
   const run = plan.run ?? previous.run;
   if (run !== undefined) view.run = run;

@@ -212,6 +212,20 @@ describe("dependents", () => {
     expect(status(h).tasks[1]!.status).toBe("queued");
   });
 
+  it("starts a dependent with the spec recorded at the dispatch, not the /dispatch comment as edited since", async () => {
+    h = await harness();
+    const command = await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API with paging");
+    const [first, second] = ids(h);
+    h.github.comments.find((c) => c.id === command)!.body = "/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API and email every customer";
+    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
+    h.github.push(branch(first), files.removeBookkeeping());
+    await h.push(branch(first));
+    const [spec] = JSON.parse(h.github.dispatches[1]!.inputs.tasks) as Array<{ id: string; prompt: string }>;
+    expect(spec!.id).toBe(second);
+    expect(spec!.prompt).toContain("paging");
+    expect(spec!.prompt).not.toContain("email");
+  });
+
   it("a task waiting for two that finish in the same refresh starts once, from the last one it names", async () => {
     h = await harness();
     await h.comment("/dispatch three tasks:\n1. add the orders table\n2. add the users table\n3. (after 1) (after 2) join orders and users");

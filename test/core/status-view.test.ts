@@ -6,6 +6,7 @@ import {
   isFinished,
   isStalePlan,
   queuedView,
+  specOfView,
   statusMarker,
   taskViewFromPlan,
   type StatusView,
@@ -54,7 +55,9 @@ describe("task views", () => {
       branch: "dispatch/42/db-migration",
       after: ["schema"],
       asked: [],
+      spec: { prompt: "database migration: …", steps: ["refactor schema to use UUIDs", "update all queries\n  to use UUIDs"], worktree: false },
     });
+    expect(specOfView(queuedView({ spec, branch: "b" }))).toEqual(spec);
   });
 
   const plan: Plan = {
@@ -91,6 +94,7 @@ describe("task views", () => {
       pr: { number: 3, url: `${REPO}/pull/3` },
       cost_usd: 0.1,
       asked: [1],
+      spec: { prompt: "database migration: …", steps: ["refactor schema to use UUIDs", "update all queries\n  to use UUIDs"], worktree: false },
     });
   });
 

@@ -337,10 +337,16 @@ const task: fc.Arbitrary<TaskView> = fc
       asked: fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { maxLength: 5 }).map((a) => a.sort((x, y) => x - y)),
       answeredBy: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 40 }), { minLength: 1, maxLength: 4 }),
       question: fc.record({ seq: fc.integer({ min: 1, max: 999 }), comment: fc.integer({ min: 1, max: 2 ** 40 }) }),
+      spec: fc.record({
+        prompt: fc.oneof(phrase, fc.string({ unit: "binary", maxLength: 300 })),
+        steps: fc.array(phrase, { maxLength: 3 }),
+        worktree: fc.boolean(),
+      }),
+      suffix: fc.constantFrom("", "-15jsaby", "-a1"),
     },
-    { requiredKeys: ["id", "title", "model", "agent", "status", "items", "after", "asked"] },
+    { requiredKeys: ["id", "title", "model", "agent", "status", "items", "after", "asked", "suffix"] },
   )
-  .map(({ otherBranch, ...rest }) => ({ ...rest, branch: otherBranch ?? `dispatch/42/${rest.id}` }) as TaskView)
+  .map(({ otherBranch, suffix, ...rest }) => ({ ...rest, branch: otherBranch ?? `dispatch/42/${rest.id}${suffix}` }) as TaskView)
   .filter((t) => !Object.is(t.cost_usd, -0));
 const view: fc.Arbitrary<StatusView> = fc.record({
   command: fc.integer({ min: 1, max: 2 ** 40 }),

@@ -3,12 +3,9 @@
  * waiting tasks. Used by the refresh and by commands; it depends on neither.
  */
 import type { DispatchConfig } from "../../core/config.js";
-import { parseComment } from "../../core/grammar.js";
-import type { StatusView, TaskView } from "../../core/status-view.js";
-import type { TaskSpec } from "../../core/task.js";
+import { specOfView, type StatusView, type TaskView } from "../../core/status-view.js";
 import { workflowInputs } from "../../core/workflow.js";
 import { reason } from "../github/client.js";
-import { readComments } from "../github/queries.js";
 import { createDispatch } from "../github/actions.js";
 import type { RunContext, StatusTarget } from "./run-context.js";
 
@@ -18,14 +15,10 @@ export function baseOf(view: StatusView, task: TaskView): string {
   return view.tasks.find((t) => t.id === dependency)?.branch ?? view.base;
 }
 
-/** A TaskSpec from what the status comment remembers, when the command comment no longer holds the task. */
-function specFromView(task: TaskView): TaskSpec {
-  return { id: task.id, title: task.title, prompt: task.title, model: task.model, agent: task.agent, worktree: false, steps: [], after: task.after };
-}
-
 /**
- * Start some tasks of a dispatch with one workflow_dispatch. Their specs come from re-parsing the /dispatch comment
- * (its id is in the status marker); a task it no longer holds is rebuilt from the status. Returns an error or null.
+ * Start some tasks of a dispatch with one workflow_dispatch. Their specs are those recorded in the status comment at
+ * the dispatch (`specOfView`), never the /dispatch comment's current text, which its author may have edited since.
+ * Returns an error or null.
  */
 export async function startTasks(
   ctx: RunContext,
@@ -35,16 +28,9 @@ export async function startTasks(
   if (!loaded.ok) return `\`.github/dispatch.yml\` is invalid: ${loaded.error}`;
   const config: DispatchConfig = loaded.config;
   const command = target.view.command;
-  let source = ctx.comments.find((c) => c.id === command);
-  if (!source) {
-    const older = await readComments(ctx.gh, ctx.thread.issue, { enough: (cs) => cs.some((c) => c.id === command) });
-    source = older.find((c) => c.id === command);
-  }
-  const parsed = source ? parseComment(source.body, config) : null;
-  const specs = new Map(parsed?.kind === "dispatch" ? parsed.tasks.map((spec) => [spec.id, spec]) : []);
   const tasks = ids.flatMap((id) => {
     const view = target.view.tasks.find((t) => t.id === id);
-    return view ? [specs.get(id) ?? specFromView(view)] : [];
+    return view ? [specOfView(view)] : [];
   });
   const inputs = workflowInputs({ issue: ctx.thread.issue, base, comment: command, tasks, maxParallel: config.max_parallel });
   if (!inputs.ok) return inputs.error;
