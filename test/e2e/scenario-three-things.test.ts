@@ -99,7 +99,8 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
     ]);
     for (const pull of pulls) {
       expect(pull.body).toMatch(/#1\b/);
-      expect(pull.body).toContain(`<!-- dispatch:pr task=${pull.pull!.head.split("/").at(-1)} -->`);
+      const task = ["unit-tests", "update-readme"].find((id) => pull.pull!.head === br(id));
+      expect(pull.body).toContain(`<!-- dispatch:pr task=${task} -->`);
     }
     expect(await hub.readFile(br("unit-tests"), "test/api.test.js")).toContain("one test per route");
     expect(await hub.readFile(br("update-readme"), "README.md")).toContain("## Recent changes");
