@@ -3,6 +3,8 @@
  * never run a command in another person's name.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { startScenario, until, type Scenario } from "./scenario-kit.js";
 
 const STATUS = "<!-- dispatch:status";
@@ -39,8 +41,8 @@ describe("scenario: the thread in the prompt", () => {
       hub.comments(1).find((c) => c.body.startsWith(`${STATUS} comment=${command.id} -->`) && c.body.includes("complete")),
     );
     expect(status.body).toContain("✅");
-    const branch = (await hub.branches()).find((b) => b.startsWith("dispatch/1/"))!;
-    const task = branch.split("/").pop()!;
+    const { id: task, branch } = parseStatus(status.body)!.tasks[0]!;
+    expect(branch).toBe(taskBranch("dispatch/", 1, task, command.id));
     const output = (await hub.readFile(`${branch}~1`, `.dispatch/tasks/${task}/output.md`))!;
     expect(output).toContain("Issue #1: Checkout crashes on an empty cart");
     expect(output).toContain(VISIBLE);

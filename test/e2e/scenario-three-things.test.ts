@@ -130,7 +130,7 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
     }
     expect(status.body).not.toMatch(/&emsp;[⋯○?✗]/);
     for (const pull of pulls) {
-      const task = pull.pull!.head.split("/").at(-1)!;
+      const task = ["unit-tests", "update-readme"].find((id) => pull.pull!.head === br(id))!;
       expect(headline(status.body, task)).toContain(`[PR #${pull.number}](${hub.url}/acme/shop/pull/${pull.number})`);
     }
     expect(headline(status.body, "security-review")).not.toContain("[PR #");
