@@ -24,6 +24,7 @@ describe("parseConfig", () => {
       branch_prefix: "dispatch/",
       permission: "write",
       question_timeout_minutes: 30,
+      thread_budget: 30_000,
     };
     expect(ok(null)).toEqual(expected);
     expect(ok(undefined)).toEqual(expected);
@@ -44,6 +45,7 @@ workflow: agents.yaml
 branch_prefix: bots/dispatch/
 permission: maintain
 question_timeout_minutes: 360
+thread_budget: 0
 `;
     expect(ok(parseYaml(yaml))).toEqual({
       default_model: "fast",
@@ -54,7 +56,10 @@ question_timeout_minutes: 360
       branch_prefix: "bots/dispatch/",
       permission: "maintain",
       question_timeout_minutes: 360,
+      thread_budget: 0,
     });
+    expect(error({ thread_budget: 100_001 })).toContain("`thread_budget`");
+    expect(error({ thread_budget: "lots" })).toContain("`thread_budget`");
   });
 
   it("refuses unknown keys by name", () => {
