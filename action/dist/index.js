@@ -63207,8 +63207,11 @@ var schema = external_exports.strictObject({
   branch_prefix: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/, "a branch prefix ending in '/', such as dispatch/").refine((p2) => !p2.includes("..") && !p2.includes("//"), "a branch prefix without '..' or '//'").default("dispatch/"),
   permission: external_exports.enum(PERMISSIONS).default("write"),
   question_timeout_minutes: external_exports.number().int().min(1).max(360).default(30),
-  /** Characters of the thread (title, description, comments, diff summary) a task's prompt gets. */
-  thread_budget: external_exports.number().int().min(0).max(1e5).default(3e4)
+  /**
+   * Characters of the thread (title, description, comments, diff summary) a task's prompt gets. At most 50,000: the
+   * prompt is one command-line argument, which Linux caps at 128 KiB.
+   */
+  thread_budget: external_exports.number().int().min(0).max(5e4).default(3e4)
 });
 var DEFAULT_CONFIG = Object.freeze(schema.parse({}));
 function parseConfig(raw) {

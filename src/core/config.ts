@@ -31,8 +31,11 @@ const schema = z.strictObject({
     .default("dispatch/"),
   permission: z.enum(PERMISSIONS).default("write"),
   question_timeout_minutes: z.number().int().min(1).max(360).default(30),
-  /** Characters of the thread (title, description, comments, diff summary) a task's prompt gets. */
-  thread_budget: z.number().int().min(0).max(100_000).default(30_000),
+  /**
+   * Characters of the thread (title, description, comments, diff summary) a task's prompt gets. At most 50,000: the
+   * prompt is one command-line argument, which Linux caps at 128 KiB.
+   */
+  thread_budget: z.number().int().min(0).max(50_000).default(30_000),
 });
 
 export type DispatchConfig = z.output<typeof schema>;

@@ -58,7 +58,7 @@ thread_budget: 0
       question_timeout_minutes: 360,
       thread_budget: 0,
     });
-    expect(error({ thread_budget: 100_001 })).toContain("`thread_budget`");
+    expect(error({ thread_budget: 50_001 })).toContain("`thread_budget`");
     expect(error({ thread_budget: "lots" })).toContain("`thread_budget`");
   });
 

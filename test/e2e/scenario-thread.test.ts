@@ -56,6 +56,9 @@ describe("scenario: the thread in the prompt", () => {
     expect(output).toContain("1 comment by others not shown");
     expect(output).toContain("1 comment edited after the /dispatch comment not shown");
     // The worker read it with the job's token: two GraphQL queries (the thread, the authors' permissions).
+    const jobQueries = hub.requests.filter((r) => r.route === "/graphql" && r.caller === "job");
+    expect(jobQueries).toHaveLength(2);
+    expect(jobQueries.every((r) => r.status === 200)).toBe(true);
     expect(hub.unknownRequests()).toEqual([]);
   });
 
