@@ -197,7 +197,7 @@ export class FakeGitHub {
       const end = variables.before ? Number(variables.before) : thread.length;
       const start = Math.max(0, end - 100);
       const nodes = thread.slice(start, end).map((c) => ({ databaseId: c.id, body: c.body, author: { login: c.author } }));
-      return { repository: { issue: { comments: { nodes, pageInfo: { hasPreviousPage: start > 0, startCursor: String(start) } } } } };
+      return { repository: { issueOrPullRequest: { comments: { nodes, pageInfo: { hasPreviousPage: start > 0, startCursor: String(start) } } } } };
     }
     const repository: Record<string, unknown> = {};
     for (const match of query.matchAll(/(\w+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
