@@ -17,6 +17,7 @@ import { parseComment } from "../../src/core/grammar.js";
 import { buildActionBundle } from "./action-bundle.js";
 import { startHarness, type AgentScript } from "./harness.js";
 import { taskDir, OUTPUT_FILE } from "../../src/core/ipc.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { renderForTerminal } from "./terminal-markdown.js";
 
 const DEFAULT_COMMENT = `/dispatch three things:
@@ -122,8 +123,8 @@ async function main(): Promise<number> {
     const branches = await harness.hub.branches();
     console.log(`Branches: ${branches.join(", ")}`);
     if (issueBody !== undefined) {
-      for (const branch of branches.filter((b) => b.startsWith(`dispatch/${issue}/`))) {
-        const task = branch.slice(`dispatch/${issue}/`.length);
+      const tasks = harness.hub.comments(issue).flatMap((c) => (c.user === harness.hub.appBot ? (parseStatus(c.body)?.tasks ?? []) : []));
+      for (const { id: task, branch } of tasks) {
         const output = await harness.hub.readFile(`${branch}~1`, `${taskDir(task)}/${OUTPUT_FILE}`);
         rule(`${task}: output.md (what the agent was given from the thread)`);
         console.log(output ?? "(no output.md)");
