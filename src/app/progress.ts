@@ -82,14 +82,14 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
     }
     const plan = snapshot.plan !== null ? parsePlan(snapshot.plan) : null;
     if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
-    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
+    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan, repoUrl: target.view.repoUrl }) : previous;
     const asked = new Set(next.asked);
     if (!isFinished(next)) {
       for (const question of questionsOf(snapshot)) {
         if (asked.has(question.seq)) continue;
         asked.add(question.seq);
         if (question.answered || posted.has(`${next.id}/${question.seq}`)) continue;
-        const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
+        const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text, repoUrl: target.view.repoUrl });
         await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body });
       }
     }

@@ -30,13 +30,13 @@ export async function deliverResult(ctx: RunContext, { statusId, view, task, out
         return null;
       }
       gh.log.info(`${task.id}: no change against ${base}, posting its output`);
-      await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body: renderOutputReply({ task, output }) });
+      await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: ctx.thread.issue, body: renderOutputReply({ task, output, repoUrl: view.repoUrl }) });
       return null;
     }
     const { data: open } = await gh.octokit.rest.pulls.list({ ...gh.repo, head: `${gh.repo.owner}:${task.branch}`, state: "open" });
     const existing = open[0];
     if (existing) return { number: existing.number, url: existing.html_url };
-    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue });
+    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue, repoUrl: view.repoUrl });
     const { data: pull } = await gh.octokit.rest.pulls.create({ ...gh.repo, head: task.branch, base, title, body });
     gh.log.info(`${task.id}: opened #${pull.number}`);
     return { number: pull.number, url: pull.html_url };
