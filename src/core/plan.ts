@@ -15,6 +15,7 @@
  */
 import matter from "gray-matter";
 import { familyOf, FAMILY_DEFAULTS } from "./model.js";
+import { sanitizeText } from "./sanitize.js";
 import { AGENTS, type AgentName, type TaskSpec } from "./task.js";
 
 export const TASK_STATUSES = ["queued", "running", "waiting", "done", "failed", "cancelled"] as const;
@@ -358,10 +359,11 @@ export function markItem(text: string, opts: { index?: number; state: ItemState;
   return split.front + lines.join("\n");
 }
 
-/** Append a maintainer note: `> **Note:** <first line>`, further lines as `> <line>` (one note, several lines). */
+/** Append a maintainer note, cleaned (`sanitizeText`): `> **Note:** <first line>`, further lines as `> <line>` (one note, several lines). */
 export function appendNote(text: string, note: string): string {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean = sanitizeText(note);
+  const lines = noteLines(clean);
+  if (clean.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;
