@@ -20,15 +20,15 @@ const JOINER = "\u2060";
 const KEYWORD = String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b`;
 /** A closing keyword, what may stand between it and the reference, and the reference's `#` (or `GH-`) if any. */
 const CLOSING = new RegExp(
-  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]+\\/[\\w.-]+#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]+\\/[\\w.-]+#)(?=\\d))?`,
+  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]{1,100}\\/[\\w.-]{1,100}#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]{1,100}\\/[\\w.-]{1,100}#)(?=\\d))?`,
   "gi",
 );
 const MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
 const MARKER = /dispatch:/gi;
-const LINK = /(!?)\[([^\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
+const LINK = /(!?)\[([^[\]\n]{0,1000})\]\(\s*<?([^\s()<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
 const BARE_URL = /(?:https?:\/\/|www\.)[^\s<>`"'()[\]]+/gi;
 const DEFINITION = /^( {0,3})\[(?=[^\]\n]+\]:)/gm;
-const CROSS_REFERENCE = /\b([\w.-]+\/[\w.-]+)#(?=\d)/g;
+const CROSS_REFERENCE = /\b([\w.-]{1,100}\/[\w.-]{1,100})#(?=\d)/g;
 const TRAILING_PUNCTUATION = /[.,;:!?*_~]+$/;
 
 export interface DefuseOptions {
@@ -47,7 +47,11 @@ export function defuseMarkdown(markdown: string, opts: DefuseOptions = {}): stri
 
 /** One line of plain text (a pull request title): cleaned, on one line, no closing keyword, no mention. */
 export function defuseLine(text: string): string {
-  const line = sanitizeText(text).replace(/\s*[\r\n]+\s*/g, " ").trim();
+  const line = sanitizeText(text)
+    .split(/[\r\n]+/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .join(" ");
   return breakClosingKeywords(line, JOINER).replace(MENTION, `$1@${JOINER}`);
 }
 
@@ -146,15 +150,29 @@ function splitCode(text: string): Array<{ code: boolean; text: string }> {
   return parts;
 }
 
-/** Inline code spans (a run of backticks to the next run of the same length) apart from the prose around them. */
+/**
+ * Inline code spans (a run of backticks to the next run of the same length) apart from the prose around them.
+ * Linear: each run's partner is found from a table built from the end.
+ */
 function splitSpans(text: string): Array<{ code: boolean; text: string }> {
+  const runs = [...text.matchAll(/`+/g)].map((m) => ({ at: m.index, length: m[0].length }));
+  const partner: number[] = new Array(runs.length).fill(-1);
+  const nextOfLength = new Map<number, number>();
+  for (let i = runs.length - 1; i >= 0; i--) {
+    partner[i] = nextOfLength.get(runs[i]!.length) ?? -1;
+    nextOfLength.set(runs[i]!.length, i);
+  }
   const parts: Array<{ code: boolean; text: string }> = [];
-  const span = /(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
   let from = 0;
-  for (let match = span.exec(text); match; match = span.exec(text)) {
-    if (match.index > from) parts.push({ code: false, text: text.slice(from, match.index) });
-    parts.push({ code: true, text: match[0] });
-    from = match.index + match[0].length;
+  for (let i = 0; i < runs.length; i++) {
+    const j = partner[i]!;
+    if (j < 0) continue;
+    const start = runs[i]!.at;
+    const end = runs[j]!.at + runs[j]!.length;
+    if (start > from) parts.push({ code: false, text: text.slice(from, start) });
+    parts.push({ code: true, text: text.slice(start, end) });
+    from = end;
+    i = j;
   }
   if (from < text.length) parts.push({ code: false, text: text.slice(from) });
   return parts;

@@ -14,7 +14,7 @@ export const WORD_JOINER = "\u2060";
 /** Where GitHub would autolink a bare URL (`https://…`, `www.…`). */
 const AUTOLINK = /(https?(?=:\/\/)|www(?=\.))/gi;
 /** `owner/repo#1`: a reference that would add a cross-reference to another repository's issue. */
-const CROSS_REFERENCE = /\b([\w.-]+\/[\w.-]+)#(?=\d)/g;
+const CROSS_REFERENCE = /\b([\w.-]{1,100}\/[\w.-]{1,100})#(?=\d)/g;
 
 /**
  * One line of plain text as inline markdown that renders exactly as the text and reads back with `unescapeInline`.
@@ -33,8 +33,13 @@ export function unescapeInline(markdown: string): string {
   });
 }
 
+/** Line breaks and the whitespace around them become one space (linear: no pattern backtracks over long blanks). */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+  return text
+    .split(/[\r\n]+/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .join(" ");
 }
 
 /**

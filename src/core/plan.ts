@@ -14,6 +14,7 @@
  * - notes are `> **Note:** …` lines; following `>` lines continue the same note (multi-line notes).
  */
 import matter from "gray-matter";
+import { oneLine } from "./markdown-text.js";
 import { familyOf, FAMILY_DEFAULTS } from "./model.js";
 import { sanitizeText } from "./sanitize.js";
 import { AGENTS, type AgentName, type TaskSpec } from "./task.js";
@@ -267,10 +268,6 @@ function metaOf(plan: PlanMeta): Partial<PlanMeta> {
 function frontMatter(data: object): string {
   // stringify("") returns the block followed by one newline for the empty content: drop that newline.
   return matter.stringify("", data, MATTER_OPTIONS).slice(0, -1);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
 function itemLines(item: PlanItem, indent: string): string[] {

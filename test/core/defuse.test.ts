@@ -183,3 +183,13 @@ describe("an agent that writes mischief into its plan", () => {
     expect(body).toContain("`https://evil.example`");
   });
 });
+
+describe("defusing long adversarial input", () => {
+  it("handles it (every pattern is linear or bounded)", () => {
+    const inputs = [`fixes${" ".repeat(60_000)}#1`, "``a".repeat(20_000), "[".repeat(60_000), "a.".repeat(30_000), "fixes ".repeat(10_000), "![".repeat(30_000), "https://".repeat(8000)];
+    for (const input of inputs) {
+      expect(defuseMarkdown(input, { repoUrl: REPO })).not.toMatch(CLOSES);
+      expect(defuseLine(input).length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeInline, fitText, unescapeInline } from "../../src/core/markdown-text.js";
+import { escapeInline, fitText, oneLine, unescapeInline } from "../../src/core/markdown-text.js";
 
 describe("escapeInline", () => {
   it("reads back any one-line text exactly", () => {
@@ -47,5 +47,20 @@ describe("fitText", () => {
   it("does not split a surrogate pair", () => {
     const out = fitText("😀".repeat(50), 40, "…");
     expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe("oneLine", () => {
+  it("joins lines with one space, as the whitespace-around-breaks rule says", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("a", " ", "\t", "\n", "\r", "\u2028", "b") }), (text) => {
+        expect(oneLine(text)).toBe(text.replace(/\s*[\r\n]+\s*/g, " ").trim());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("handles a long blank run without a line break", () => {
+    expect(oneLine(`fixes${" ".repeat(60_000)}#1`)).toBe(`fixes${" ".repeat(60_000)}#1`);
   });
 });
