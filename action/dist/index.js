@@ -44367,24 +44367,6 @@ function temporaryName(finalName, unique) {
 // src/core/plan.ts
 var import_gray_matter = __toESM(require_gray_matter(), 1);
 
-// src/core/model.ts
-var FAMILIES = [
-  { agent: "claude", test: /opus|sonnet|haiku|claude/ },
-  { agent: "gemini", test: /^gemini/ },
-  { agent: "codex", test: /^(gpt|codex|o3|o4)/ }
-];
-var FAMILY_DEFAULTS = {
-  claude: "sonnet",
-  gemini: "gemini",
-  codex: "codex",
-  custom: "custom"
-};
-function familyOf(name) {
-  const lower = name.toLowerCase();
-  for (const family of FAMILIES) if (family.test.test(lower)) return family.agent;
-  return null;
-}
-
 // src/core/sanitize.ts
 var MAX_PASSES = 6;
 var INVISIBLE = /[\p{Cf}\p{Cs}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0D\u{E0100}-\u{E01EF}]/gu;
@@ -44441,7 +44423,7 @@ var COMMENT = /<!--(?:>|->|[\s\S]*?--!?>|[\s\S]*$)/g;
 var HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]{0,30})\b([^<>]{0,2000}?)(\/?)>/g;
 var HIDDEN_ATTRIBUTE = /(?:^|\s)(?:hidden|aria-hidden\s*=\s*["']?true)|display\s*:\s*none|visibility\s*:\s*hidden/i;
 var QUIET_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
-var IMAGE_ALT = /!\[[^\]\n]*\]\(/g;
+var IMAGE_ALT = /!\[[^\]\n]{0,1000}\]\(/g;
 var LINK_TITLE = /(\]\(\s*<?[^\s()<>]*>?)\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\))(\s*\))/g;
 var DEFINITION_TITLE = /^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$/gm;
 var TOKEN = new RegExp(
@@ -44515,6 +44497,36 @@ function decodeEntities(text) {
     }
     return char === void 0 || char === "&" ? whole : char;
   });
+}
+
+// src/core/defuse.ts
+var KEYWORD = String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b`;
+var CLOSING = new RegExp(
+  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]{1,100}\\/[\\w.-]{1,100}#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]{1,100}\\/[\\w.-]{1,100}#)(?=\\d))?`,
+  "gi"
+);
+
+// src/core/markdown-text.ts
+function oneLine(text) {
+  return text.split(/[\r\n]+/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+}
+
+// src/core/model.ts
+var FAMILIES = [
+  { agent: "claude", test: /opus|sonnet|haiku|claude/ },
+  { agent: "gemini", test: /^gemini/ },
+  { agent: "codex", test: /^(gpt|codex|o3|o4)/ }
+];
+var FAMILY_DEFAULTS = {
+  claude: "sonnet",
+  gemini: "gemini",
+  codex: "codex",
+  custom: "custom"
+};
+function familyOf(name) {
+  const lower = name.toLowerCase();
+  for (const family of FAMILIES) if (family.test.test(lower)) return family.agent;
+  return null;
 }
 
 // src/core/plan.ts
@@ -44687,9 +44699,6 @@ function metaOf(plan) {
 }
 function frontMatter(data) {
   return import_gray_matter.default.stringify("", data, MATTER_OPTIONS).slice(0, -1);
-}
-function oneLine(text) {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 function itemLines(item, indent) {
   let text = oneLine(item.text);
