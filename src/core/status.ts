@@ -135,7 +135,7 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan; repoUrl
   if (previous.pr) view.pr = { ...previous.pr };
   const cost = plan.cost_usd ?? previous.cost_usd;
   if (cost !== undefined) view.cost_usd = cost;
-  const failedItem = plan.items.find((item) => item.state === "error");
+  const failedItem = view.items.find((item) => item.state === "error");
   if (plan.status === "failed" || plan.status === "cancelled") {
     const error = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at “${failedItem.text}”` : undefined);
     if (error !== undefined) view.error = error;

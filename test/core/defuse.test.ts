@@ -175,6 +175,11 @@ describe("an agent that writes mischief into its plan", () => {
     expect(pr.title).toBe("fix the login");
   });
 
+  it("names a failed item cleaned in the task's error", () => {
+    const failed = { ...plan, status: "failed" as const, items: [{ text: "Run\u200B the <!-- x --> tests", state: "error" as const }] };
+    expect(taskViewFromPlan({ previous, plan: failed, repoUrl: REPO }).error).toBe("stopped at “Run the  tests”");
+  });
+
   it("asks no question that closes, pings or links elsewhere", () => {
     const body = renderQuestion({ task: "fix-login", seq: 1, model: "sonnet", question: "Fixes #1? @octocat <b>x</b> https://evil.example", repoUrl: REPO });
     expect(body).not.toMatch(CLOSES);
