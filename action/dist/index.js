@@ -44342,6 +44342,8 @@ function parseIpcName(name) {
   if (!match) return null;
   return { seq: Number(match[1]), kind: match[2] };
 }
+var MAX_QUESTIONS_PER_RUN = 10;
+var QUESTION_LIMIT_REASON = `the agent asked more than ${MAX_QUESTIONS_PER_RUN} questions in one run, the most a run may ask; answer what it asked, add a note, or retry with clearer instructions`;
 function nextQuestionSeq(names) {
   let count2 = 0;
   for (const name of names) if (parseIpcName(name)?.kind === "question") count2++;
@@ -44364,6 +44366,150 @@ function temporaryName(finalName, unique) {
 
 // src/core/plan.ts
 var import_gray_matter = __toESM(require_gray_matter(), 1);
+
+// src/core/sanitize.ts
+var MAX_PASSES = 6;
+var INVISIBLE = /[\p{Cf}\p{Cs}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0D\u{E0100}-\u{E01EF}]/gu;
+var REPEATED_SELECTOR = /(?<=[\uFE0E\uFE0F])[\uFE0E\uFE0F]+|(?<![^\uFE0E\uFE0F\s])[\uFE0E\uFE0F]+/gu;
+var LINE_SEPARATORS = /[\u2028\u2029\u0085]/g;
+var ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,6});?|#([0-9]{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g;
+var NAMED = {
+  lt: "<",
+  LT: "<",
+  gt: ">",
+  GT: ">",
+  quot: '"',
+  QUOT: '"',
+  apos: "'",
+  excl: "!",
+  dash: "\u2010",
+  hyphen: "\u2010",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  lbrack: "[",
+  rbrack: "]",
+  colon: ":",
+  sol: "/",
+  bsol: "\\",
+  num: "#",
+  commat: "@",
+  grave: "`",
+  equals: "=",
+  nbsp: "\xA0",
+  NonBreakingSpace: "\xA0",
+  Tab: "	",
+  NewLine: "\n",
+  shy: "\xAD",
+  zwj: "\u200D",
+  zwnj: "\u200C",
+  lrm: "\u200E",
+  rlm: "\u200F",
+  ZeroWidthSpace: "\u200B",
+  NegativeVeryThinSpace: "\u200B",
+  NegativeThinSpace: "\u200B",
+  NegativeMediumSpace: "\u200B",
+  NegativeThickSpace: "\u200B",
+  NoBreak: "\u2060",
+  af: "\u2061",
+  ApplyFunction: "\u2061",
+  it: "\u2062",
+  InvisibleTimes: "\u2062",
+  ic: "\u2063",
+  InvisibleComma: "\u2063"
+};
+var COMMENT = /<!--(?:>|->|[\s\S]*?--!?>|[\s\S]*$)/g;
+var HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]{0,30})\b([^<>]{0,2000}?)(\/?)>/g;
+var HIDDEN_ATTRIBUTE = /(?:^|\s)(?:hidden|aria-hidden\s*=\s*["']?true)|display\s*:\s*none|visibility\s*:\s*hidden/i;
+var QUIET_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
+var IMAGE_ALT = /!\[[^\]\n]{0,1000}\]\(/g;
+var LINK_TITLE = /(\]\(\s*<?[^\s()<>]*>?)\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\))(\s*\))/g;
+var DEFINITION_TITLE = /^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$/gm;
+var TOKEN = new RegExp(
+  [
+    String.raw`\bgh[opsur]_[A-Za-z0-9]{20,255}`,
+    String.raw`\bgithub_pat_[A-Za-z0-9_]{20,255}`,
+    String.raw`\bsk-(?:ant-|proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}`,
+    String.raw`\bAIza[0-9A-Za-z_-]{30,}`,
+    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`,
+    String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`,
+    String.raw`\bnpm_[A-Za-z0-9]{30,}`,
+    String.raw`-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)`
+  ].join("|"),
+  "g"
+);
+function sanitizeText(text) {
+  if (typeof text !== "string") return "";
+  return settle2(text) ?? settle2(lastResort(text)) ?? lastResort(text);
+}
+function settle2(text) {
+  let current = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = cleanOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return null;
+}
+function lastResort(text) {
+  return redactTokens(removeInvisible(text.replace(/[&<>]/g, "")));
+}
+function redactTokens(text) {
+  return text.replace(TOKEN, REDACTED);
+}
+function cleanOnce(text) {
+  const decoded = decodeEntities(text);
+  const visible = removeInvisible(decoded);
+  const shown = removeHidden(visible.replace(COMMENT, ""));
+  return redactTokens(shown);
+}
+function removeInvisible(text) {
+  return text.replace(INVISIBLE, "").replace(REPEATED_SELECTOR, "").replace(LINE_SEPARATORS, "\n");
+}
+function removeHidden(text) {
+  let out = "";
+  let from = 0;
+  HIDDEN_OPEN.lastIndex = 0;
+  for (let match = HIDDEN_OPEN.exec(text); match; match = HIDDEN_OPEN.exec(text)) {
+    if (match.index < from || !HIDDEN_ATTRIBUTE.test(match[2])) continue;
+    out += text.slice(from, match.index);
+    const after = match.index + match[0].length;
+    if (match[3] === "/" || /^(?:img|input|br|hr|source|meta|link)$/i.test(match[1])) {
+      from = after;
+    } else {
+      const close = new RegExp(`</${match[1]}\\s*>`, "i").exec(text.slice(after));
+      from = close ? after + close.index + close[0].length : text.length;
+    }
+    HIDDEN_OPEN.lastIndex = from;
+  }
+  out += text.slice(from);
+  return out.replace(HIDDEN_OPEN, (tag) => tag.replace(QUIET_ATTRIBUTE, "")).replace(IMAGE_ALT, "![](").replace(LINK_TITLE, "$1$2").replace(DEFINITION_TITLE, "$1");
+}
+function decodeEntities(text) {
+  if (!text.includes("&")) return text;
+  return text.replace(ENTITY, (whole, hex3, dec, name) => {
+    let char;
+    if (name !== void 0) char = NAMED[name];
+    else {
+      const code = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
+      char = code > 0 && code <= 1114111 ? String.fromCodePoint(code) : "";
+    }
+    return char === void 0 || char === "&" ? whole : char;
+  });
+}
+
+// src/core/defuse.ts
+var KEYWORD = String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b`;
+var CLOSING = new RegExp(
+  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]{1,100}\\/[\\w.-]{1,100}#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]{1,100}\\/[\\w.-]{1,100}#)(?=\\d))?`,
+  "gi"
+);
+
+// src/core/markdown-text.ts
+function oneLine(text) {
+  return text.split(/[\r\n]+/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+}
 
 // src/core/model.ts
 var FAMILIES = [
@@ -44554,9 +44700,6 @@ function metaOf(plan) {
 function frontMatter(data) {
   return import_gray_matter.default.stringify("", data, MATTER_OPTIONS).slice(0, -1);
 }
-function oneLine(text) {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
 function itemLines(item, indent) {
   let text = oneLine(item.text);
   if (item.state === "done" && item.note) text += NOTE_SEPARATOR + oneLine(item.note);
@@ -44617,8 +44760,9 @@ function markItem(text, opts) {
   return split.front + lines.join("\n");
 }
 function appendNote(text, note) {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean = sanitizeText(note);
+  const lines = noteLines(clean);
+  if (clean.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;
@@ -44771,11 +44915,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 var ASK_ANSWERED = 0;
 var ASK_USAGE = 2;
 var ASK_TIMED_OUT = 3;
+var ASK_LIMIT = 4;
 var TIMEOUT_ENV = "DISPATCH_QUESTION_TIMEOUT_SECONDS";
 var POLL_ENV = "DISPATCH_ASK_POLL_MS";
+var LAST_QUESTION_ENV = "DISPATCH_LAST_QUESTION";
+var LIMIT_FILE_ENV = "DISPATCH_QUESTION_LIMIT_FILE";
 async function ask(opts) {
   const ipc = join(opts.dir, IPC_DIR);
   await mkdir2(ipc, { recursive: true });
+  const next = nextQuestionSeq(await readdir2(ipc));
+  if (opts.lastSeq !== void 0 && next > opts.lastSeq) return { answered: false, seq: next, limited: true };
   const seq = await writeQuestion(ipc, opts.question);
   const answerFile = join(ipc, ipcFileName(seq, "answer"));
   const deadline = Date.now() + opts.timeoutMs;
@@ -44826,7 +44975,24 @@ async function askMain(args, env, io2) {
   const seconds = Number(env[TIMEOUT_ENV] ?? "1800");
   const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1e3 : 18e5;
   const poll = Number(env[POLL_ENV] ?? "500");
-  const result = await ask({ dir, question, timeoutMs, pollMs: Number.isFinite(poll) && poll > 0 ? poll : 500 });
+  const lastSeq = Number(env[LAST_QUESTION_ENV]);
+  const result = await ask({
+    dir,
+    question,
+    timeoutMs,
+    pollMs: Number.isFinite(poll) && poll > 0 ? poll : 500,
+    ...Number.isSafeInteger(lastSeq) && lastSeq >= 0 ? { lastSeq } : {}
+  });
+  if ("limited" in result) {
+    const file2 = env[LIMIT_FILE_ENV];
+    if (file2) await writeFile2(file2, `${question}
+`).catch(() => void 0);
+    io2.stderr(
+      `dispatch-ask: this run has asked ${MAX_QUESTIONS_PER_RUN} questions, the most a run may ask; this one was not asked. The task ends now: write where the work stands to context.md in the task folder and exit.
+`
+    );
+    return ASK_LIMIT;
+  }
   if (result.answered) {
     io2.stdout(result.answer.endsWith("\n") ? result.answer : `${result.answer}
 `);
@@ -55375,7 +55541,7 @@ function stringEnv() {
 
 // src/worker/monitor.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { readdir as readdir3 } from "node:fs/promises";
+import { readdir as readdir3, unlink as unlink3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var Monitor = class {
   opts;
@@ -55388,6 +55554,7 @@ var Monitor = class {
   pendingSince = null;
   cancelled = false;
   expired = false;
+  limited = false;
   constructor(opts) {
     this.opts = opts;
   }
@@ -55417,7 +55584,7 @@ var Monitor = class {
     }, this.opts.tickMs ?? 200);
   }
   async tick() {
-    const names = await this.ipcNames();
+    const names = await this.overLimit(await this.ipcNames());
     const now = Date.now();
     const fresh = newQuestions(names, this.questionsSeen);
     if (fresh.length > 0) {
@@ -55443,6 +55610,18 @@ var Monitor = class {
       this.opts.onCancel?.();
     }
   }
+  /** The names without questions past the limit (those are deleted); `onQuestionLimit` when the limit was hit. */
+  async overLimit(names) {
+    const limit = this.opts.questionLimit;
+    if (!limit) return names;
+    const over = await removeQuestionsPast({ ipc: join4(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
+    if (!this.limited && (over.length > 0 || existsSync5(limit.file))) {
+      this.limited = true;
+      this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
+      this.opts.onQuestionLimit?.();
+    }
+    return names.filter((name) => !over.includes(name));
+  }
   trackPending(pending, now) {
     if (pending === null) {
       this.pendingSince = null;
@@ -55464,6 +55643,14 @@ var Monitor = class {
     }
   }
 };
+async function removeQuestionsPast(opts) {
+  const over = opts.names.filter((name) => {
+    const parsed = parseIpcName(name);
+    return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
+  });
+  for (const name of over) await unlink3(join4(opts.ipc, name)).catch(() => void 0);
+  return over;
+}
 function newQuestions(names, seen) {
   const out = [];
   for (const name of names) {
@@ -55738,6 +55925,10 @@ async function runWorker(opts) {
     await writeAskProgram(join7(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    const questionLimit = {
+      lastSeq: nextQuestionSeq(await readdir5(join7(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join7(runtime, "question-limit")
+    };
     const agentEnv = {
       ...agentEnvironment(env, opts.token ? [opts.token] : []),
       DISPATCH_TASK: spec.id,
@@ -55746,11 +55937,14 @@ async function runWorker(opts) {
       DISPATCH_PROMPT_FILE: promptFile,
       [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
       [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+      [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
+      [LIMIT_FILE_ENV]: questionLimit.file,
       PATH: [join7(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
     };
     let cost;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
+    let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
     const agent = startAgent({
@@ -55786,19 +55980,26 @@ async function runWorker(opts) {
         cancelled = true;
         stopAgent("the task was cancelled from the thread");
       },
-      onQuestionExpired: () => stopAgent("it kept running after its question timed out")
+      onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
+      questionLimit,
+      onQuestionLimit: () => {
+        limited = true;
+        stopAgent(`it asked more than ${MAX_QUESTIONS_PER_RUN} questions in this run`);
+      }
     });
     await monitor.start();
     const exit = await agent.exited;
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
+    const ipcNames = await readdir5(join7(dir, IPC_DIR)).catch(() => []);
+    if ((await removeQuestionsPast({ ipc: join7(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
     const names = await readdir5(join7(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
     const planNow = await readIfExists2(join7(dir, PLAN_FILE)) ?? start.plan;
-    const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
+    const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable2 = agent.lines().map((l3) => readableLine(outputKind, l3)).filter((l3) => l3 !== null);
-    const reason = redact(failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} }), secrets);
+    const reason = limited ? QUESTION_LIMIT_REASON : redact(failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} }), secrets);
     log(`task ${spec.id}: ${status}`);
     const finished7 = await finishRun({
       publisher,

@@ -14,7 +14,9 @@
  * - notes are `> **Note:** …` lines; following `>` lines continue the same note (multi-line notes).
  */
 import matter from "gray-matter";
+import { oneLine } from "./markdown-text.js";
 import { familyOf, FAMILY_DEFAULTS } from "./model.js";
+import { sanitizeText } from "./sanitize.js";
 import { AGENTS, type AgentName, type TaskSpec } from "./task.js";
 
 export const TASK_STATUSES = ["queued", "running", "waiting", "done", "failed", "cancelled"] as const;
@@ -268,10 +270,6 @@ function frontMatter(data: object): string {
   return matter.stringify("", data, MATTER_OPTIONS).slice(0, -1);
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-
 function itemLines(item: PlanItem, indent: string): string[] {
   let text = oneLine(item.text);
   if (item.state === "done" && item.note) text += NOTE_SEPARATOR + oneLine(item.note);
@@ -358,10 +356,11 @@ export function markItem(text: string, opts: { index?: number; state: ItemState;
   return split.front + lines.join("\n");
 }
 
-/** Append a maintainer note: `> **Note:** <first line>`, further lines as `> <line>` (one note, several lines). */
+/** Append a maintainer note, cleaned (`sanitizeText`): `> **Note:** <first line>`, further lines as `> <line>` (one note, several lines). */
 export function appendNote(text: string, note: string): string {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean = sanitizeText(note);
+  const lines = noteLines(clean);
+  if (clean.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;

@@ -2,8 +2,10 @@
  * What a status comment shows and remembers: the task and dispatch views, the markers and glyphs its rendering
  * (`status-render.ts`) writes and its reading back (`status-read.ts`) parses, and how a task's view changes.
  */
+import { isRunUrl } from "./defuse.js";
 import { oneLine } from "./markdown-text.js";
 import { FINISHED_STATUSES, type ItemState, type Plan, type PlanItem, type TaskStatus } from "./plan.js";
+import { sanitizeText } from "./sanitize.js";
 import type { AgentName, TaskSpec } from "./task.js";
 
 export const COMMENT_LIMIT = 65_536;
@@ -84,33 +86,44 @@ export function queuedView(opts: { spec: TaskSpec; branch: string }): TaskView {
   };
 }
 
-/** The task as its plan now says, keeping what only the app knows (branch, after, PR, questions posted). */
-export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): TaskView {
+/**
+ * The task as its plan now says, keeping what only the app knows (branch, after, PR, questions posted) and what the
+ * agent may not change: title, model and agent stay the app's; the run link is taken only when it is an Actions run
+ * of `repoUrl`; item texts are cleaned (`sanitizeText`).
+ */
+export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan; repoUrl: string }): TaskView {
   const { previous, plan } = opts;
   const view: TaskView = {
     id: previous.id,
-    title: plan.title || previous.title,
-    model: plan.model || previous.model,
-    agent: plan.agent,
+    title: previous.title,
+    model: previous.model,
+    agent: previous.agent,
     status: plan.status,
-    items: plan.items.map((item) => ({ ...item })),
+    items: plan.items.map(sanitizeItem),
     branch: previous.branch,
     after: [...previous.after],
     asked: [...previous.asked],
     ...(previous.answeredBy ? { answeredBy: [...previous.answeredBy] } : {}),
     ...(previous.question ? { question: { ...previous.question } } : {}),
   };
-  const run = plan.run ?? previous.run;
+  const run = isRunUrl(plan.run, opts.repoUrl) ? plan.run : previous.run;
   if (run !== undefined) view.run = run;
   if (previous.pr) view.pr = { ...previous.pr };
   const cost = plan.cost_usd ?? previous.cost_usd;
   if (cost !== undefined) view.cost_usd = cost;
-  const failedItem = plan.items.find((item) => item.state === "error");
+  const failedItem = view.items.find((item) => item.state === "error");
   if (plan.status === "failed" || plan.status === "cancelled") {
     const error = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at “${failedItem.text}”` : undefined);
     if (error !== undefined) view.error = error;
   }
   return view;
+}
+
+function sanitizeItem(item: PlanItem): PlanItem {
+  const clean: PlanItem = { ...item, text: sanitizeText(item.text) };
+  if (item.note !== undefined) clean.note = sanitizeText(item.note);
+  if (item.reason !== undefined) clean.reason = sanitizeText(item.reason);
+  return clean;
 }
 
 /** A plan from a run that is over, read after the task was queued again (a retry): not the new run's state. */

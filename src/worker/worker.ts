@@ -9,17 +9,27 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
 import { taskBranch } from "../core/branch.js";
-import { CONTEXT_FILE, IPC_DIR, OUTPUT_FILE, pendingQuestionSeq, PLAN_FILE, taskDir as taskFolder } from "../core/ipc.js";
+import {
+  CONTEXT_FILE,
+  IPC_DIR,
+  MAX_QUESTIONS_PER_RUN,
+  nextQuestionSeq,
+  OUTPUT_FILE,
+  pendingQuestionSeq,
+  PLAN_FILE,
+  QUESTION_LIMIT_REASON,
+  taskDir as taskFolder,
+} from "../core/ipc.js";
 import { decideOutcome, failureReason, type RunOutcome } from "../core/outcome.js";
 import { parsePlan } from "../core/plan.js";
 import { buildPrompt } from "../core/prompt.js";
 import { agentEnvironment, redact, secretValues } from "../core/secret.js";
 import { isTaskId, type TaskSpec } from "../core/task.js";
-import { POLL_ENV, TIMEOUT_ENV } from "./ask.js";
+import { LAST_QUESTION_ENV, LIMIT_FILE_ENV, POLL_ENV, TIMEOUT_ENV } from "./ask.js";
 import { startAgent, type AgentProcess } from "./agent.js";
 import { finishRun } from "./finish.js";
 import { Git, type GitIdentity } from "./git.js";
-import { Monitor } from "./monitor.js";
+import { Monitor, removeQuestionsPast } from "./monitor.js";
 import { reopenTaskFolder, startingPlan, answeredQuestions } from "./resume.js";
 import { Publisher } from "./publish.js";
 import { prepareWorktree, removeWorktree } from "./worktree.js";
@@ -152,6 +162,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     await writeAskProgram(join(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    const questionLimit = {
+      lastSeq: nextQuestionSeq(await readdir(join(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join(runtime, "question-limit"),
+    };
     const agentEnv = {
       ...agentEnvironment(env, opts.token ? [opts.token] : []),
       DISPATCH_TASK: spec.id,
@@ -160,6 +174,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       DISPATCH_PROMPT_FILE: promptFile,
       [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
       [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+      [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
+      [LIMIT_FILE_ENV]: questionLimit.file,
       PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
     };
 
@@ -167,6 +183,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     let cost: number | undefined;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
+    let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
     const agent: AgentProcess = startAgent({
@@ -203,6 +220,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
         stopAgent("the task was cancelled from the thread");
       },
       onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
+      questionLimit,
+      onQuestionLimit: () => {
+        limited = true;
+        stopAgent(`it asked more than ${MAX_QUESTIONS_PER_RUN} questions in this run`);
+      },
     });
     await monitor.start();
     const exit = await agent.exited;
@@ -210,13 +232,15 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     await monitor.stop();
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
 
-    // Outcome and the closing commits.
+    // Outcome and the closing commits (a question written past the limit just before the agent exited goes too).
+    const ipcNames = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
+    if ((await removeQuestionsPast({ ipc: join(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
     const names = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
     const pendingQuestion = pendingQuestionSeq(names);
     const planNow = (await readIfExists(join(dir, PLAN_FILE))) ?? start.plan;
-    const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
+    const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
-    const reason = redact(failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) }), secrets);
+    const reason = limited ? QUESTION_LIMIT_REASON : redact(failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) }), secrets);
     log(`task ${spec.id}: ${status}`);
     const finished = await finishRun({
       publisher,

@@ -22,7 +22,7 @@ function example(name: string, action?: string): Record<string, any> {
 }
 
 function repository(base: Record<string, any>): Record<string, any> {
-  return { ...base, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: "main", owner: { ...base.owner, login: OWNER } };
+  return { ...base, name: REPO, full_name: `${OWNER}/${REPO}`, html_url: `https://github.com/${OWNER}/${REPO}`, default_branch: "main", owner: { ...base.owner, login: OWNER } };
 }
 
 export interface Harness {

@@ -31,12 +31,12 @@ export async function deliverResult(ctx: RunContext, { statusId, view, task, out
         return null;
       }
       gh.log.info(`${task.id}: no change against ${base}, posting its output`);
-      await postComment(gh, { issue: ctx.thread.issue, body: renderOutputReply({ task, output }) });
+      await postComment(gh, { issue: ctx.thread.issue, body: renderOutputReply({ task, output, repoUrl: view.repoUrl }) });
       return null;
     }
     const existing = await openPullRequestOf(gh, task.branch);
     if (existing) return existing;
-    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue });
+    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue, repoUrl: view.repoUrl });
     const pull = await createPullRequest(gh, { head: task.branch, base, title, body });
     gh.log.info(`${task.id}: opened #${pull.number}`);
     return pull;

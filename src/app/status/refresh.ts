@@ -50,14 +50,14 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
     }
     const plan = snapshot.plan !== null ? parsePlan(snapshot.plan) : null;
     if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
-    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
+    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan, repoUrl: target.view.repoUrl }) : previous;
     const asked = new Set(next.asked);
     let open: TaskView["question"];
     if (!isFinished(next)) {
       for (const question of questionsOf(snapshot)) {
         const key = `${next.id}/${question.seq}`;
         if (!asked.has(question.seq) && !question.answered && !posted.has(key)) {
-          const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
+          const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text, repoUrl: target.view.repoUrl });
           posted.set(key, await postComment(gh, { issue: ctx.thread.issue, body }));
         }
         asked.add(question.seq);
