@@ -89,6 +89,7 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
     },
     close() {
       nock.cleanAll();
+      if (github.violations.length > 0) throw new Error(`requests that break GitHub's contracts: ${github.violations.join(", ")}`);
       if (github.unanswered.length > 0) throw new Error(`requests outside the app's API list: ${github.unanswered.join(", ")}`);
       nock.enableNetConnect();
     },

@@ -78,11 +78,14 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  const violations = [...hub.contractViolations];
   await Promise.all(runners.map((runner) => runner.stop()));
   runners = [];
   await hub.stop();
   await hooks.close();
   await rm(scratch, { recursive: true, force: true });
+  // Tests that break a contract on purpose empty the list once they checked it.
+  expect(violations).toEqual([]);
 });
 
 const repo = { owner: "acme", repo: "shop" };
