@@ -276,6 +276,65 @@ describe("GraphQL", () => {
   });
 });
 
+describe("GitHub's published contracts", () => {
+  it("answers issue(number:) of a pull request with NOT_FOUND, as GitHub does; issueOrPullRequest and pullRequest resolve", async () => {
+    await hub.openPull({ title: "Checkout", user: "maintainer", head: "feature/checkout" });
+    await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "on the PR" });
+    const error = await octokit
+      .graphql(`{ repository(owner: "acme", name: "shop") { issue(number: 1) { comments(last: 1) { nodes { body } } } } }`)
+      .catch((e: { errors: unknown; data: unknown }) => e);
+    expect(error).toMatchObject({
+      errors: [{ type: "NOT_FOUND", path: ["repository", "issue"], message: "Could not resolve to an Issue with the number of 1." }],
+      data: { repository: { issue: null } },
+    });
+    const fields = "comments(last: 1) { nodes { body } }";
+    const both = await octokit.graphql<any>(`{ repository(owner: "acme", name: "shop") {
+      issueOrPullRequest(number: 1) { __typename ... on Issue { ${fields} } ... on PullRequest { headRefName ${fields} } }
+      pullRequest(number: 1) { number headRefName baseRefName isCrossRepository } } }`);
+    expect(both.repository.issueOrPullRequest).toEqual({ __typename: "PullRequest", headRefName: "feature/checkout", comments: { nodes: [{ body: "on the PR" }] } });
+    expect(both.repository.pullRequest).toEqual({ number: 1, headRefName: "feature/checkout", baseRefName: "main", isCrossRepository: false });
+    expect(hub.contractViolations).toEqual([]);
+  });
+
+  it("refuses a query GitHub's schema does not allow, and records it", async () => {
+    await expect(octokit.graphql(`{ repository(owner: "acme", name: "shop") { issue(number: 1) { headRefName } } }`)).rejects.toMatchObject({
+      errors: [{ message: 'Cannot query field "headRefName" on type "Issue".' }],
+    });
+    expect(hub.contractViolations).toEqual(['GraphQL: Cannot query field "headRefName" on type "Issue".']);
+    hub.contractViolations.length = 0;
+  });
+
+  it("refuses REST requests outside GitHub's description (path, query parameter, body field) with a clear reason, and records them", async () => {
+    hub.openIssue({ title: "t", user: "maintainer" });
+    const call = (route: string, options: Record<string, unknown>) => octokit.request(route, { ...repo, ...options }).catch((e: { status: number; message: string }) => e);
+    expect(await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: 1, body: "x", bodyy: "typo" })).toMatchObject({
+      status: 422,
+      message: expect.stringContaining("body must NOT have additional properties (bodyy)"),
+    });
+    expect(await call("GET /repos/{owner}/{repo}/pulls", { sort: "newest" })).toMatchObject({ status: 422, message: expect.stringContaining("query parameter sort must be equal to one of the allowed values") });
+    expect(await call("GET /repos/{owner}/{repo}/issues/comments/{id}/sideways", { id: 1 })).toMatchObject({
+      status: 404,
+      message: expect.stringContaining("no such operation in GitHub's REST API"),
+    });
+    expect(await call("GET /repos/{owner}/{repo}/pulls", { colour: "red" })).toMatchObject({ status: 422, message: expect.stringContaining("unknown query parameter colour") });
+    expect(hub.contractViolations).toHaveLength(4);
+    expect(hub.comments(1)).toEqual([]);
+    hub.contractViolations.length = 0;
+  });
+
+  it("models GitHub's limits: comment body, reaction already there", async () => {
+    hub.openIssue({ title: "t", user: "maintainer" });
+    const long = await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "x".repeat(65_537) }).catch((e: { status: number }) => e);
+    expect(long).toMatchObject({ status: 422 });
+    const { data: comment } = await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "x".repeat(65_536) });
+    const first = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" });
+    const again = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.data.id).toBe(first.data.id);
+    expect(hub.contractViolations).toEqual([]);
+  });
+});
+
 describe("workflow_dispatch and the local runner", () => {
   /** A fake Action: records what it was given, and overlaps, then reports an output. */
   async function fakeAction(script: string): Promise<string> {
