@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { actionsRoutes, type ActionsBackend, type WorkflowDispatch } from "./actions.js";
 import { contentRoutes } from "./contents.js";
 import { checkRequest, checkResponse } from "../../contracts/openapi.js";
+import { checkWebhook } from "../../contracts/webhooks.js";
 import { Payloads } from "./events.js";
 import { branchHead, createBareRepo, git, readBlob, revParse } from "./git.js";
 import { graphqlRoutes } from "./graphql.js";
@@ -411,6 +412,7 @@ export class StandIn {
   }
 
   announce(event: string, payload: Record<string, unknown>): void {
+    this.violate(checkWebhook(event, payload));
     void this.webhooks.send(event, payload);
   }
 

@@ -65,7 +65,6 @@ export class Shapes {
       events_url: `${api}/events{/privacy}`,
       received_events_url: `${api}/received_events`,
       type: user.type,
-      user_view_type: "public",
       site_admin: false,
     };
   }
