@@ -121,8 +121,16 @@ function describe(validate: ValidateFunction, where: string): string[] {
   return (validate.errors ?? []).slice(0, 40).map((e) => `${where}${e.instancePath} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params["additionalProperty"])})` : ""}`);
 }
 
-/** The documented operation for a method and path, with its path parameters. */
+const matched = new Map<string, { operation: Operation; params: Record<string, string> } | null>();
+
+/** The documented operation for a method and path, with its path parameters (remembered per path: tests repeat them). */
 export function operationFor(method: string, path: string): { operation: Operation; params: Record<string, string> } | null {
+  const key = `${method.toUpperCase()} ${path}`;
+  if (!matched.has(key)) matched.set(key, findOperation(method, path));
+  return matched.get(key)!;
+}
+
+function findOperation(method: string, path: string): { operation: Operation; params: Record<string, string> } | null {
   for (const operation of load().operations) {
     if (operation.method !== method.toUpperCase()) continue;
     const found = operation.regex.exec(path);
