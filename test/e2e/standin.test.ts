@@ -437,6 +437,19 @@ describe("workflow_dispatch and the local runner", () => {
     await expect(
       octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: { issue: "1", base: "main", comment: "1" } }),
     ).rejects.toMatchObject({ status: 422, response: { data: { message: "Required input 'tasks' not provided" } } });
+    // At most 25 inputs: GitHub's description says so, so the request is refused as a broken contract.
+    const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`input${i}`, "x"]));
+    await expect(octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: many })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: expect.stringContaining("body/inputs must NOT have more than 25 properties") } },
+    });
+    expect(hub.contractViolations).toEqual(["POST /repos/acme/shop/actions/workflows/dispatch.yml/dispatches: body/inputs must NOT have more than 25 properties"]);
+    hub.contractViolations.length = 0;
+    // 40,000 characters of value, over 65,535 once its quotes are escaped in the JSON payload.
+    const quoted = '"'.repeat(40_000);
+    await expect(
+      octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: { issue: "1", base: "main", comment: "1", tasks: quoted } }),
+    ).rejects.toMatchObject({ status: 422, response: { data: { message: "inputs are too large." } } });
     expect(hub.dispatches).toHaveLength(0);
   });
 
