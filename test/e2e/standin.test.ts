@@ -15,6 +15,7 @@ import { StandIn } from "./github/server.js";
 import { startHarness } from "./harness.js";
 import { condition, interpolate } from "./runner/expressions.js";
 import { LocalRunner } from "./runner/runner.js";
+import { planRun } from "./runner/workflow.js";
 
 const WORKFLOW = await readFile(new URL("../../.github/workflows/dispatch.yml", import.meta.url), "utf8");
 const SECRET = "webhook-secret";
@@ -451,6 +452,18 @@ describe("workflow_dispatch and the local runner", () => {
       octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: { issue: "1", base: "main", comment: "1", tasks: quoted } }),
     ).rejects.toMatchObject({ status: 422, response: { data: { message: "inputs are too large." } } });
     expect(hub.dispatches).toHaveLength(0);
+  });
+
+  it("plans at most 256 matrix jobs per run of the real workflow, as GitHub does", () => {
+    const contexts = (count: number) => ({
+      inputs: { issue: "7", base: "main", comment: "1", tasks: JSON.stringify(Array.from({ length: count }, (_, i) => ({ ...tasks[0]!, id: `task-${i}` }))) },
+      github: { repository: "acme/shop", run_id: "1", event_name: "workflow_dispatch" },
+      secrets: {},
+      env: {},
+      vars: {},
+    });
+    expect(planRun(WORKFLOW, contexts(256)).jobs).toHaveLength(256);
+    expect(() => planRun(WORKFLOW, contexts(257))).toThrow("Strategy produced more than 256 jobs (257)");
   });
 
   it("cancelling a run sends SIGTERM to its Action and reports the job cancelled", async () => {
