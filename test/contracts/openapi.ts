@@ -39,6 +39,11 @@ const DOCUMENT = "github";
 let loaded: { doc: Json; operations: Operation[]; ajv: Ajv } | null = null;
 const validators = new Map<string, ValidateFunction | null>();
 
+/** Read GitHub's description now (a second or two, once per process) rather than on the first request. */
+export function loadOpenApi(): void {
+  load();
+}
+
 function load() {
   if (loaded) return loaded;
   const doc = JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as Json;
@@ -69,7 +74,7 @@ function load() {
   // The most literal template wins (`/issues/comments/{id}` over `/issues/{number}/comments`-like overlaps).
   operations.sort((a, b) => b.literal - a.literal);
   // Only the components are needed for `$ref`s; the paths are read above.
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, discriminator: false });
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, discriminator: false, inlineRefs: false });
   ajv.addSchema({ components: doc["components"] }, DOCUMENT);
   loaded = { doc, operations, ajv };
   return loaded;
@@ -168,6 +173,28 @@ function strict(doc: Json, schema: Json, depth = 0): Json {
   }
   if (out["items"]) out["items"] = strict(doc, out["items"] as Json, depth + 1);
   return out;
+}
+
+/**
+ * Compile the validators of the operation a path reaches (its body, parameters and successful responses) now, e.g.
+ * when a stand-in starts, rather than on its first call.
+ */
+export function prepareOperation(method: string, path: string): void {
+  const found = operationFor(method, path);
+  if (!found) return;
+  const { doc } = load();
+  const { operation } = found;
+  const id = `${operation.method} ${operation.template}`;
+  for (const parameter of operation.spec["parameters"] as Json[]) {
+    if (parameter["in"] === "path" || parameter["in"] === "query") compiled(`${id} ${parameter["in"]} ${parameter["name"]}`, () => parameter["schema"] as Json);
+  }
+  const body = resolve(doc, operation.spec["requestBody"] ?? {})?.["content"]?.["application/json"]?.["schema"] as Json | undefined;
+  if (body) compiled(`${id} body`, () => strict(doc, body));
+  for (const [status, response] of Object.entries(operation.spec["responses"] as Json)) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const schema = resolve(doc, response as Json)?.["content"]?.["application/json"]?.["schema"] as Json | undefined;
+    if (schema) compiled(`${id} ${status}`, () => schema);
+  }
 }
 
 /** What is wrong with a request by GitHub's description; empty when it is a documented call. */

@@ -12,12 +12,17 @@ let ajv: Ajv | null = null;
 let definitions: Record<string, unknown> = {};
 const validators = new Map<string, ValidateFunction | null>();
 
+/** Read GitHub's webhook schemas now (once per process) rather than on the first payload. */
+export function loadWebhookSchemas(): void {
+  load();
+}
+
 function load(): Ajv {
   if (ajv) return ajv;
   const schema = JSON.parse(readFileSync(require.resolve("@octokit/webhooks-schemas/schema.json"), "utf8")) as { definitions: Record<string, unknown> };
   definitions = schema.definitions;
   withoutRequired(definitions);
-  ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+  ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, inlineRefs: false });
   ajv.addSchema({ definitions }, DOCUMENT);
   return ajv;
 }

@@ -13,8 +13,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { actionsRoutes, type ActionsBackend, type WorkflowDispatch } from "./actions.js";
 import { contentRoutes } from "./contents.js";
-import { checkRequest, checkResponse } from "../../contracts/openapi.js";
-import { checkWebhook } from "../../contracts/webhooks.js";
+import { githubSchema } from "../../contracts/graphql-schema.js";
+import { checkRequest, checkResponse, prepareOperation } from "../../contracts/openapi.js";
+import { checkWebhook, loadWebhookSchemas } from "../../contracts/webhooks.js";
 import { Payloads } from "./events.js";
 import { branchHead, createBareRepo, git, readBlob, revParse } from "./git.js";
 import { graphqlRoutes } from "./graphql.js";
@@ -142,6 +143,10 @@ export class StandIn {
   }
 
   async start(): Promise<this> {
+    // GitHub's published contracts are read and compiled once per process: here, before a scenario starts waiting.
+    for (const route of this.routes) prepareOperation(route.method, route.pattern.replace(/\{\+?[a-z_]+\}/g, "1"));
+    githubSchema();
+    loadWebhookSchemas();
     this.root = await mkdtemp(join(tmpdir(), "standin-"));
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = 1000;
