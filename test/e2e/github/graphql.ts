@@ -5,7 +5,7 @@
  * over the bare repository, and a thread's comments as a connection (`issue`, `pullRequest`, `issueOrPullRequest`
  * answer as GitHub does: `issue(number:)` of a pull request is NOT_FOUND).
  */
-import { graphql, GraphQLError, parse, validate, type DocumentNode } from "graphql";
+import { execute, GraphQLError, parse, validate, type DocumentNode } from "graphql";
 import { githubSchema } from "../../contracts/graphql-schema.js";
 import { listTree, objectType, readBlob, readCommit, revParse } from "./git.js";
 import type { Route } from "./http.js";
@@ -210,9 +210,10 @@ export function graphqlRoutes(hub: StandIn): Route[] {
           hub.violate(invalid.map((error) => `GraphQL: ${error.message}`));
           return { status: 200, body: { errors: invalid.map((error) => ({ path: error.path, locations: error.locations, message: error.message })) } };
         }
-        const result = await graphql({
+        // Validated above: executed without validating again.
+        const result = await execute({
           schema: githubSchema(),
-          source: query,
+          document,
           rootValue,
           variableValues: variables ?? null,
           operationName: operationName ?? null,
