@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import nock from "nock";
+import { checkQuery } from "../contracts/graphql-schema.js";
+import { checkRequest } from "../contracts/openapi.js";
 
 export interface FakeComment {
   id: number;
@@ -43,6 +45,8 @@ export class FakeGitHub {
   requests: RecordedRequest[] = [];
   /** Requests to APIs outside the app's list: a test fails when there is one. */
   unanswered: string[] = [];
+  /** Requests that break GitHub's published contracts (REST description, GraphQL schema): a test fails on one. */
+  violations: string[] = [];
   /** Added to every answer, to measure handler time against a slower GitHub. */
   latencyMs = 0;
   private failures: Array<{ method: string; path: RegExp; status: number; headers: Record<string, string>; message: string }> = [];
@@ -109,13 +113,21 @@ export class FakeGitHub {
     const url = new URL(uri, API);
     const path = decodeURIComponent(url.pathname);
     this.requests.push({ method, path, body });
+    const input = (body ?? {}) as Record<string, any>;
+    const broken =
+      url.pathname === "/graphql"
+        ? checkQuery(String(input.query ?? "")).map((problem) => `GraphQL: ${problem}`)
+        : checkRequest({ method, path: url.pathname, query: url.searchParams, body: body === "" ? null : body });
+    if (broken.length > 0) {
+      this.violations.push(...broken);
+      return [422, { message: `Not GitHub's contract: ${broken.join("; ")}` }];
+    }
     const failure = this.failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
       return [f!.status, { message: f!.message }, f!.headers];
     }
     const repo = `/repos/${OWNER}/${REPO}`;
-    const input = (body ?? {}) as Record<string, any>;
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/app") return [200, { id: 1, slug: APP_LOGIN, name: APP_LOGIN, owner: { login: OWNER } }];
     if (method === "POST" && path === "/graphql") return [200, { data: this.graphql(input.query, input.variables ?? {}) }];
@@ -197,7 +209,7 @@ export class FakeGitHub {
       const end = variables.before ? Number(variables.before) : thread.length;
       const start = Math.max(0, end - 100);
       const nodes = thread.slice(start, end).map((c) => ({ databaseId: c.id, body: c.body, author: { login: c.author } }));
-      return { repository: { issue: { comments: { nodes, pageInfo: { hasPreviousPage: start > 0, startCursor: String(start) } } } } };
+      return { repository: { issueOrPullRequest: { comments: { nodes, pageInfo: { hasPreviousPage: start > 0, startCursor: String(start) } } } } };
     }
     const repository: Record<string, unknown> = {};
     for (const match of query.matchAll(/(\w+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {

@@ -7,6 +7,7 @@ import Bottleneck from "bottleneck";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp, type AppOptions, type DispatchApp } from "../../src/app/index.js";
+import { checkWebhook } from "../contracts/webhooks.js";
 import { APP_LOGIN, FakeGitHub, OWNER, REPO } from "./fake-github.js";
 
 const require = createRequire(import.meta.url);
@@ -19,6 +20,13 @@ function example(name: string, action?: string): Record<string, any> {
   const found = examples.find((e) => e.name === name)?.examples.find((x) => action === undefined || x.action === action);
   if (!found) throw new Error(`no example for ${name}.${action}`);
   return structuredClone(found);
+}
+
+/** Hand the app a webhook, after checking it against GitHub's webhook schemas. */
+async function receive(probot: Probot, event: { id: string; name: string; payload: Record<string, any> }): Promise<void> {
+  const broken = checkWebhook(event.name, event.payload);
+  if (broken.length > 0) throw new Error(`a test webhook breaks GitHub's schema: ${broken.join("; ")}`);
+  await probot.receive(event as any);
 }
 
 function repository(base: Record<string, any>): Record<string, any> {
@@ -70,7 +78,7 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       if (opts.pr) payload.issue.pull_request = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${opts.issue ?? 42}` };
       else delete payload.issue.pull_request;
       if (opts.action === "edited") payload.changes = { body: { from: "before" } };
-      await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload } as any);
+      await receive(probot, { id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload });
       return id;
     },
     async push(branch, opts = {}) {
@@ -78,17 +86,18 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       payload.repository = { ...repository(payload.repository), master_branch: "main" };
       payload.ref = `refs/heads/${branch}`;
       payload.deleted = opts.deleted ?? false;
-      await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "push", payload } as any);
+      await receive(probot, { id: opts.delivery ?? `d${++delivery}`, name: "push", payload });
     },
     async job(name, conclusion, opts = {}) {
       const payload = example("workflow_job", "completed");
       payload.repository = repository(payload.repository);
       const runId = opts.runId ?? 555;
       payload.workflow_job = { ...payload.workflow_job, name, conclusion, run_id: runId, html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${runId}/job/777` };
-      await probot.receive({ id: `d${++delivery}`, name: "workflow_job", payload } as any);
+      await receive(probot, { id: `d${++delivery}`, name: "workflow_job", payload });
     },
     close() {
       nock.cleanAll();
+      if (github.violations.length > 0) throw new Error(`requests that break GitHub's contracts: ${github.violations.join(", ")}`);
       if (github.unanswered.length > 0) throw new Error(`requests outside the app's API list: ${github.unanswered.join(", ")}`);
       nock.enableNetConnect();
     },

@@ -174,6 +174,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         });
         await hub.stop();
         await rm(scratch, { recursive: true, force: true });
+        if (hub.contractViolations.length > 0) {
+          throw new Error(`GitHub's contracts broken during the scenario:\n${hub.contractViolations.join("\n")}`);
+        }
       },
     };
     return harness;

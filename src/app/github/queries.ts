@@ -14,8 +14,9 @@ export interface ThreadComment {
 
 interface CommentsPage {
   repository: {
-    issue: {
-      comments: {
+    /** `issue(number:)` is NOT_FOUND for a pull request's number: a thread is either. */
+    issueOrPullRequest: {
+      comments?: {
         nodes: Array<{ databaseId: number | null; body: string; author: { login: string } | null } | null>;
         pageInfo: { hasPreviousPage: boolean; startCursor: string | null };
       };
@@ -23,13 +24,16 @@ interface CommentsPage {
   } | null;
 }
 
-const COMMENTS_QUERY = `query($owner: String!, $name: String!, $issue: Int!, $before: String) {
-  repository(owner: $owner, name: $name) {
-    issue(number: $issue) {
-      comments(last: 100, before: $before) {
+const COMMENTS_FIELDS = `comments(last: 100, before: $before) {
         nodes { databaseId body author { login } }
         pageInfo { hasPreviousPage startCursor }
-      }
+      }`;
+
+const COMMENTS_QUERY = `query($owner: String!, $name: String!, $issue: Int!, $before: String) {
+  repository(owner: $owner, name: $name) {
+    issueOrPullRequest(number: $issue) {
+      ... on Issue { ${COMMENTS_FIELDS} }
+      ... on PullRequest { ${COMMENTS_FIELDS} }
     }
   }
 }`;
@@ -53,7 +57,7 @@ export async function readComments(gh: GitHub, issue: number, options: ReadComme
       issue,
       before,
     });
-    const connection = data.repository?.issue?.comments;
+    const connection = data.repository?.issueOrPullRequest?.comments;
     if (!connection) return comments;
     const read = connection.nodes.flatMap((node) =>
       node && node.databaseId !== null ? [{ id: node.databaseId, body: node.body, author: node.author?.login ?? null }] : [],
