@@ -3,12 +3,13 @@
  * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is rebased onto the remote and retried,
  * never forced. One operation at a time: every git command of the worker goes through `exclusive`.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
 import { PLAN_FILE } from "../core/ipc.js";
 import { containsSecret, redact } from "../core/secret.js";
 import { type Git, remoteRef } from "./git.js";
+import { readPlain, writePlain } from "./safe-file.js";
 
 export interface PublisherOptions {
   /** Git over the worktree. */
@@ -20,7 +21,12 @@ export interface PublisherOptions {
   log?: (line: string) => void;
   /** Push attempts before giving up for now (the next push tries again). */
   attempts?: number;
+  /** Called after the worker wrote into the worktree (a rebase, a redaction): hands the files back to the agent. */
+  afterWrite?: () => Promise<void>;
 }
+
+/** An answer file in a task folder: only the app writes these. */
+const ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
 
 /** Files larger than this are not scanned for secrets. */
 const MAX_SCAN_BYTES = 20 * 1024 * 1024;
@@ -80,7 +86,8 @@ export class Publisher {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
-    await this.redactChanged();
+    const wrote = (await this.dropForgedAnswers()) + (await this.redactChanged());
+    if (wrote > 0) await this.opts.afterWrite?.();
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
     this.own = await git.head();
     return made;
@@ -113,24 +120,45 @@ export class Publisher {
     });
     if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
     this.own = await this.opts.git.head();
+    await this.opts.afterWrite?.();
     return ok;
   }
 
-  /** Replace secret values in every changed file before it is staged. */
-  private async redactChanged(): Promise<void> {
-    if (this.opts.secrets.length === 0) return;
+  /**
+   * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
+   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   */
+  private async dropForgedAnswers(): Promise<number> {
+    const git = this.opts.git;
+    let touched = 0;
+    for (const file of await git.changedFiles()) {
+      if (!ANSWER_PATH.test(file)) continue;
+      if ((await git.show("HEAD", file)) !== null) await git.raw(["checkout", "HEAD", "--", file]);
+      else await rm(join(git.dir, file), { force: true });
+      this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
+      touched++;
+    }
+    return touched;
+  }
+
+  /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
+  private async redactChanged(): Promise<number> {
+    if (this.opts.secrets.length === 0) return 0;
+    let rewritten = 0;
     for (const file of await this.opts.git.changedFiles()) {
       const path = join(this.opts.git.dir, file);
       try {
-        const info = await stat(path);
+        const info = await lstat(path);
         if (!info.isFile() || info.size > MAX_SCAN_BYTES) continue;
-        const text = await readFile(path, "utf8");
-        if (!containsSecret(text, this.opts.secrets)) continue;
-        await writeFile(path, redact(text, this.opts.secrets));
+        const text = await readPlain(path);
+        if (text === null || !containsSecret(text, this.opts.secrets)) continue;
+        await writePlain(path, redact(text, this.opts.secrets));
+        rewritten++;
         this.opts.log?.(`redacted a secret value in ${file}`);
       } catch {
         // deleted meanwhile, or unreadable: nothing to redact
       }
     }
+    return rewritten;
   }
 }
