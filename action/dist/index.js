@@ -55376,7 +55376,19 @@ var Git = class _Git {
     const base = {
       baseDir: opts.dir,
       config: config2,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true }
+      // simple-git guards these settings against untrusted callers; here they are the worker's own, pinned safe.
+      unsafe: {
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeEditor: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeCredentialHelper: true,
+        allowUnsafeProtocolOverride: true,
+        allowUnsafeGitProxy: true
+      }
     };
     this.local = wo({ ...base, allowEnvironment: Object.keys(localEnv).filter((k2) => /^GIT_/.test(k2)) }).env(localEnv);
     this.network = wo({ ...base, allowEnvironment: Object.keys(networkEnv).filter((k2) => /^GIT_/.test(k2)) }).env(networkEnv);
@@ -55459,9 +55471,14 @@ var Git = class _Git {
     }
     return files;
   }
-  /** Stage everything and commit; false when there was nothing to commit. */
-  async commitAll(message) {
+  /** Stage everything, but no addition or change of an `excluded` path, and commit; false when there was nothing to commit. */
+  async commitAll(message, excluded) {
     await this.local.raw(["add", "--all"]);
+    if (excluded) {
+      const names = (await this.local.raw(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT"])).split("\0").filter(Boolean);
+      const left = names.filter(excluded);
+      if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    }
     const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
     if (staged.trim().length === 0) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
@@ -55776,7 +55793,7 @@ var Publisher = class {
     }
     const wrote = await this.dropForgedAnswers() + await this.redactChanged();
     if (wrote > 0) await this.opts.afterWrite?.();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6) => ANSWER_PATH.test(path6));
     this.own = await git.head();
     return made;
   }

@@ -101,7 +101,19 @@ export class Git {
     const base = {
       baseDir: opts.dir,
       config,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true },
+      // simple-git guards these settings against untrusted callers; here they are the worker's own, pinned safe.
+      unsafe: {
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeEditor: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeCredentialHelper: true,
+        allowUnsafeProtocolOverride: true,
+        allowUnsafeGitProxy: true,
+      },
     };
     this.local = simpleGit({ ...base, allowEnvironment: Object.keys(localEnv).filter((k) => /^GIT_/.test(k)) }).env(localEnv);
     this.network = simpleGit({ ...base, allowEnvironment: Object.keys(networkEnv).filter((k) => /^GIT_/.test(k)) }).env(networkEnv);
@@ -199,9 +211,14 @@ export class Git {
     return files;
   }
 
-  /** Stage everything and commit; false when there was nothing to commit. */
-  async commitAll(message: string): Promise<boolean> {
+  /** Stage everything, but no addition or change of an `excluded` path, and commit; false when there was nothing to commit. */
+  async commitAll(message: string, excluded?: (path: string) => boolean): Promise<boolean> {
     await this.local.raw(["add", "--all"]);
+    if (excluded) {
+      const names = (await this.local.raw(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT"])).split("\0").filter(Boolean);
+      const left = names.filter(excluded);
+      if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    }
     const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
     if (staged.trim().length === 0) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);

@@ -88,7 +88,8 @@ export class Publisher {
     }
     const wrote = (await this.dropForgedAnswers()) + (await this.redactChanged());
     if (wrote > 0) await this.opts.afterWrite?.();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    // (Checked again on what is staged: the agent may write an answer between the two.)
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path) => ANSWER_PATH.test(path));
     this.own = await git.head();
     return made;
   }

@@ -71,9 +71,10 @@ describe.runIf(isRoot)("a hostile agent run by the real worker (as root, like CI
       idRequest: `id-request-${canary}-0123456789`,
       gemini: `gemini-${canary}-0123456789`,
       openai: `sk-openai-${canary}-0123456789`,
-      oauth: `sk-ant-oat-${canary}-0123456789`,
     };
+    // A claude task's own keys: either of the two Claude Code reads.
     const ownKey = `sk-ant-api-${canary}-0123456789`;
+    const ownOauth = `sk-ant-oat-${canary}-0123456789`;
     const task = `hostile-${canary}`;
     const marker = `/tmp/dispatch-hostile-${task}`;
     const mainBefore = git(rig.origin, "rev-parse", "main").trim();
@@ -84,7 +85,7 @@ describe.runIf(isRoot)("a hostile agent run by the real worker (as root, like CI
         ACTIONS_RUNTIME_TOKEN: secrets.runtime,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: secrets.idRequest,
         ANTHROPIC_API_KEY: ownKey,
-        CLAUDE_CODE_OAUTH_TOKEN: secrets.oauth,
+        CLAUDE_CODE_OAUTH_TOKEN: ownOauth,
         GEMINI_API_KEY: secrets.gemini,
         OPENAI_API_KEY: secrets.openai,
       },
@@ -99,6 +100,7 @@ describe.runIf(isRoot)("a hostile agent run by the real worker (as root, like CI
     // The dump works: it holds the agent's own environment, its own key included.
     expect(dump).toContain(`DISPATCH_TASK=${task}`);
     expect(dump).toContain(ownKey);
+    expect(dump).toContain(ownOauth);
     expect(attempts).toMatch(/^uid [1-9]\d*$/m);
     expect(attempts).toMatch(/^readable environ files [1-9]/m);
     const forbidden = [...Object.values(secrets), authHeaderValue(secrets.token)];
@@ -123,7 +125,7 @@ describe.runIf(isRoot)("a hostile agent run by the real worker (as root, like CI
 
     // The forged answer was never committed, so no later run takes it for the maintainer's.
     expect(attempts).toMatch(/^ok forge an answer/m);
-    expect(git(rig.origin, "log", "--all", "--format=", "--name-only").split("\n").filter((p) => p.endsWith(".answer"))).toEqual([]);
+    expect(git(rig.origin, "log", "--all", "--format=%s", "--name-status").split("\n").filter((p) => p.endsWith(".answer")), git(rig.origin, "log", "--all", "--format=%s", "--name-status") + run.stdout).toEqual([]);
     expect(history).not.toContain("FORGED-ANSWER");
     await rm(marker, { force: true });
   });
