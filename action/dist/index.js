@@ -44785,7 +44785,8 @@ ${cut(opts.plan.trim())}`);
     `When you need a decision only the maintainer can make, run \`dispatch-ask "your question"\` in the shell. It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
     `On an error you cannot recover from, mark the item \`- [!]\` with the reason on the next line, indented by two spaces, and stop.`,
     `Write your summary for the maintainer (what you did, what you found, what is left) to ${paths.output}.`,
-    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work.`,
+    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work (the repository's .git is read-only for you).`,
+    `Files under .github/workflows/ are out of reach: the job's token cannot push changes to them, so dispatch leaves such changes out. Describe a needed workflow change in ${paths.output} instead.`,
     `Do not edit the front matter of ${paths.plan} or anything under ${paths.dir}/ipc/.`
   ];
   parts.push(`## How to work
@@ -51824,6 +51825,19 @@ import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
+// src/core/workflow-files.ts
+var WORKFLOWS_DIR = ".github/workflows/";
+function isWorkflowPath(path6) {
+  return path6.startsWith(WORKFLOWS_DIR);
+}
+function isWorkflowRefusal(message) {
+  return /refusing to allow an? [\w ]+ to (create or update|create|update|delete) workflow/i.test(message);
+}
+function workflowsLeftOutNote(paths) {
+  const list = [...new Set(paths)].sort().map((p2) => `\`${p2}\``).join(", ");
+  return `Changes to workflow files were left out of the push: GitHub does not let the job's token change .github/workflows/ (${list}). Make them yourself.`;
+}
+
 // src/worker/safe-file.ts
 import { constants as constants6 } from "node:fs";
 import { lstat as lstat2, open as open3, unlink as unlink3 } from "node:fs/promises";
@@ -51858,10 +51872,21 @@ async function finishRun(opts) {
   const finalOptions = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== void 0) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== void 0) finalOptions.cost_usd = opts.cost_usd;
-  const plan = redact(finalPlan(finalOptions), opts.secrets);
+  const leftOut = await opts.publisher.workflowChanges();
+  const note = leftOut.length > 0 ? workflowsLeftOutNote(leftOut) : null;
+  const planned = finalPlan(finalOptions);
+  const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
   await mkdir3(join2(opts.taskDir, IPC_DIR), { recursive: true });
   await writePlain(planFile, plan);
-  const outputText = await readText(join2(opts.taskDir, OUTPUT_FILE));
+  let outputText = await readText(join2(opts.taskDir, OUTPUT_FILE));
+  if (note) {
+    outputText = outputText === null ? `${note}
+` : `${outputText.replace(/\s*$/, "")}
+
+${note}
+`;
+    await writePlain(join2(opts.taskDir, OUTPUT_FILE), outputText);
+  }
   const output2 = outputText === null ? null : redact(outputText, opts.secrets);
   if (opts.status === "waiting") {
     const seq = opts.pendingQuestion ?? 0;
@@ -55425,11 +55450,13 @@ var Git = class _Git {
     }
     return this.revParse(remoteRef(branch));
   }
-  async push(branch) {
+  /** Push `commit` (default HEAD) to the branch. */
+  async push(branch, commit = "HEAD") {
     try {
-      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `HEAD:refs/heads/${branch}`]);
+      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `${commit}:refs/heads/${branch}`]);
       return "pushed";
     } catch (error63) {
+      if (isWorkflowRefusal(String(error63))) return "refused-workflows";
       if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|stale info/i.test(String(error63))) return "rejected";
       throw error63;
     }
@@ -55471,18 +55498,28 @@ var Git = class _Git {
     }
     return files;
   }
-  /** Stage everything, but no addition or change of an `excluded` path, and commit; false when there was nothing to commit. */
-  async commitAll(message, excluded) {
+  /**
+   * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   */
+  async commitAll(message, keepOut) {
     await this.local.raw(["add", "--all"]);
-    if (excluded) {
-      const names = (await this.local.raw(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT"])).split("\0").filter(Boolean);
-      const left = names.filter(excluded);
+    if (keepOut) {
+      const left = (await this.stagedChanges()).filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path);
       if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
     }
     const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
     if (staged.trim().length === 0) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
+  }
+  /** Staged changes against HEAD, renames as a deletion and an addition. */
+  async stagedChanges() {
+    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+    const fields = out.split("\0").filter((f3) => f3.length > 0);
+    const changes = [];
+    for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D") });
+    return changes;
   }
   /** A file's content at a ref; null when it does not exist there. */
   async show(ref, path6) {
@@ -55751,6 +55788,8 @@ var Publisher = class {
   pushed = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   own = null;
+  /** Workflow files whose changes were kept out of the commits. */
+  workflowsLeftOut = /* @__PURE__ */ new Set();
   constructor(opts) {
     this.opts = opts;
   }
@@ -55762,6 +55801,16 @@ var Publisher = class {
     const run = this.queue.then(fn2, fn2);
     this.queue = run.catch(() => void 0);
     return run;
+  }
+  /** Workflow files changed so far, committed or not (their changes are never pushed). */
+  workflowChanges() {
+    return this.exclusive(async () => {
+      const git = this.opts.git;
+      const head = await git.head();
+      const committed = this.own !== null && head !== this.own ? (await git.raw(["diff", "--name-only", this.own, head])).split("\n") : [];
+      for (const file2 of [...await git.changedFiles(), ...committed]) if (isWorkflowPath(file2)) this.workflowsLeftOut.add(file2);
+      return [...this.workflowsLeftOut];
+    });
   }
   /** Commit what changed (if anything) as `dispatch(<task>): <what>` and push. Whether the remote has the head now. */
   save(what) {
@@ -55793,7 +55842,14 @@ var Publisher = class {
     }
     const wrote = await this.dropForgedAnswers() + await this.redactChanged();
     if (wrote > 0) await this.opts.afterWrite?.();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6) => ANSWER_PATH.test(path6));
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
+      if (isWorkflowPath(path6)) {
+        if (!this.workflowsLeftOut.has(path6)) this.opts.log?.(`left ${path6} out: the job's token cannot push workflow files`);
+        this.workflowsLeftOut.add(path6);
+        return true;
+      }
+      return !deleted && ANSWER_PATH.test(path6);
+    });
     this.own = await git.head();
     return made;
   }
@@ -55801,12 +55857,16 @@ var Publisher = class {
     const git = this.opts.git;
     const attempts = this.opts.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const head = await git.head();
+      const head = this.own ?? await git.head();
       if (this.pushed === head) return true;
-      const result = await git.push(this.opts.branch);
+      const result = await git.push(this.opts.branch, head);
       if (result === "pushed") {
         this.pushed = head;
         return true;
+      }
+      if (result === "refused-workflows") {
+        this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
+        return false;
       }
       this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
       await git.fetchBranch(this.opts.branch);
@@ -55817,6 +55877,7 @@ var Publisher = class {
   }
   /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
   async integrate() {
+    if (this.own !== null && await this.opts.git.head() !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
     const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path6, local, remote) => {
       if (path6.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
       return local ?? remote;

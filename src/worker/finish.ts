@@ -10,7 +10,9 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CONTEXT_FILE, DISPATCH_ROOT, DONE_FILE, IPC_DIR, ipcFileName, OUTPUT_FILE, PLAN_FILE } from "../core/ipc.js";
 import { finalPlan, waitingContext, type RunOutcome } from "../core/outcome.js";
+import { appendNote } from "../core/plan.js";
 import { redact } from "../core/secret.js";
+import { workflowsLeftOutNote } from "../core/workflow-files.js";
 import type { Publisher } from "./publish.js";
 import { readPlain, writePlain } from "./safe-file.js";
 
@@ -46,10 +48,18 @@ export async function finishRun(opts: FinishOptions): Promise<FinishResult> {
   const finalOptions: Parameters<typeof finalPlan>[0] = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== undefined) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== undefined) finalOptions.cost_usd = opts.cost_usd;
-  const plan = redact(finalPlan(finalOptions), opts.secrets);
+  // Workflow files whose changes stay out of the push (GitHub refuses them): said in the plan and in output.md.
+  const leftOut = await opts.publisher.workflowChanges();
+  const note = leftOut.length > 0 ? workflowsLeftOutNote(leftOut) : null;
+  const planned = finalPlan(finalOptions);
+  const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
   await mkdir(join(opts.taskDir, IPC_DIR), { recursive: true });
   await writePlain(planFile, plan);
-  const outputText = await readText(join(opts.taskDir, OUTPUT_FILE));
+  let outputText = await readText(join(opts.taskDir, OUTPUT_FILE));
+  if (note) {
+    outputText = outputText === null ? `${note}\n` : `${outputText.replace(/\s*$/, "")}\n\n${note}\n`;
+    await writePlain(join(opts.taskDir, OUTPUT_FILE), outputText);
+  }
   const output = outputText === null ? null : redact(outputText, opts.secrets);
 
   if (opts.status === "waiting") {

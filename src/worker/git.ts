@@ -12,6 +12,7 @@
  */
 import { existsSync } from "node:fs";
 import { writePlain } from "./safe-file.js";
+import { isWorkflowRefusal } from "../core/workflow-files.js";
 import { isAbsolute, join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 
@@ -36,7 +37,8 @@ export interface GitOptions {
   remoteUrl?: string;
 }
 
-export type PushResult = "pushed" | "rejected";
+/** `refused-workflows`: GitHub refused the push because it changes .github/workflows/ (no retry helps). */
+export type PushResult = "pushed" | "rejected" | "refused-workflows";
 
 export const DEFAULT_AUTHOR: GitIdentity = {
   name: "github-actions[bot]",
@@ -157,11 +159,13 @@ export class Git {
     return this.revParse(remoteRef(branch));
   }
 
-  async push(branch: string): Promise<PushResult> {
+  /** Push `commit` (default HEAD) to the branch. */
+  async push(branch: string, commit = "HEAD"): Promise<PushResult> {
     try {
-      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `HEAD:refs/heads/${branch}`]);
+      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `${commit}:refs/heads/${branch}`]);
       return "pushed";
     } catch (error) {
+      if (isWorkflowRefusal(String(error))) return "refused-workflows";
       if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|stale info/i.test(String(error))) return "rejected";
       throw error;
     }
@@ -211,18 +215,29 @@ export class Git {
     return files;
   }
 
-  /** Stage everything, but no addition or change of an `excluded` path, and commit; false when there was nothing to commit. */
-  async commitAll(message: string, excluded?: (path: string) => boolean): Promise<boolean> {
+  /**
+   * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   */
+  async commitAll(message: string, keepOut?: (path: string, deleted: boolean) => boolean): Promise<boolean> {
     await this.local.raw(["add", "--all"]);
-    if (excluded) {
-      const names = (await this.local.raw(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT"])).split("\0").filter(Boolean);
-      const left = names.filter(excluded);
+    if (keepOut) {
+      const left = (await this.stagedChanges()).filter((c) => keepOut(c.path, c.deleted)).map((c) => c.path);
       if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
     }
     const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
     if (staged.trim().length === 0) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
+  }
+
+  /** Staged changes against HEAD, renames as a deletion and an addition. */
+  async stagedChanges(): Promise<Array<{ path: string; deleted: boolean }>> {
+    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+    const fields = out.split("\0").filter((f) => f.length > 0);
+    const changes: Array<{ path: string; deleted: boolean }> = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) changes.push({ path: fields[i + 1]!, deleted: fields[i]!.startsWith("D") });
+    return changes;
   }
 
   /** A file's content at a ref; null when it does not exist there. */

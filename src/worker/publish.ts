@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
 import { PLAN_FILE } from "../core/ipc.js";
 import { containsSecret, redact } from "../core/secret.js";
+import { isWorkflowPath } from "../core/workflow-files.js";
 import { type Git, remoteRef } from "./git.js";
 import { readPlain, writePlain } from "./safe-file.js";
 
@@ -38,6 +39,8 @@ export class Publisher {
   private pushed: string | null = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   private own: string | null = null;
+  /** Workflow files whose changes were kept out of the commits. */
+  readonly workflowsLeftOut = new Set<string>();
 
   constructor(opts: PublisherOptions) {
     this.opts = opts;
@@ -52,6 +55,17 @@ export class Publisher {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Workflow files changed so far, committed or not (their changes are never pushed). */
+  workflowChanges(): Promise<string[]> {
+    return this.exclusive(async () => {
+      const git = this.opts.git;
+      const head = await git.head();
+      const committed = this.own !== null && head !== this.own ? (await git.raw(["diff", "--name-only", this.own, head])).split("\n") : [];
+      for (const file of [...(await git.changedFiles()), ...committed]) if (isWorkflowPath(file)) this.workflowsLeftOut.add(file);
+      return [...this.workflowsLeftOut];
+    });
   }
 
   /** Commit what changed (if anything) as `dispatch(<task>): <what>` and push. Whether the remote has the head now. */
@@ -88,8 +102,15 @@ export class Publisher {
     }
     const wrote = (await this.dropForgedAnswers()) + (await this.redactChanged());
     if (wrote > 0) await this.opts.afterWrite?.();
-    // (Checked again on what is staged: the agent may write an answer between the two.)
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path) => ANSWER_PATH.test(path));
+    // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path, deleted) => {
+      if (isWorkflowPath(path)) {
+        if (!this.workflowsLeftOut.has(path)) this.opts.log?.(`left ${path} out: the job's token cannot push workflow files`);
+        this.workflowsLeftOut.add(path);
+        return true;
+      }
+      return !deleted && ANSWER_PATH.test(path);
+    });
     this.own = await git.head();
     return made;
   }
@@ -98,12 +119,17 @@ export class Publisher {
     const git = this.opts.git;
     const attempts = this.opts.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const head = await git.head();
+      // The worker's own commit, not HEAD: a commit the agent made meanwhile is folded in first, never pushed as is.
+      const head = this.own ?? (await git.head());
       if (this.pushed === head) return true;
-      const result = await git.push(this.opts.branch);
+      const result = await git.push(this.opts.branch, head);
       if (result === "pushed") {
         this.pushed = head;
         return true;
+      }
+      if (result === "refused-workflows") {
+        this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
+        return false;
       }
       this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
       await git.fetchBranch(this.opts.branch);
@@ -115,6 +141,7 @@ export class Publisher {
 
   /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
   private async integrate(): Promise<boolean> {
+    if (this.own !== null && (await this.opts.git.head()) !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
     const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path, local, remote) => {
       if (path.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
       return local ?? remote;

@@ -6,50 +6,15 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authHeaderValue } from "../../src/worker/git.js";
-import { agent, git, makeRig, ROOT, spec, type Rig } from "./helpers.js";
+import { runAction } from "./action-run.js";
+import { agent, git, makeRig, spec, type Rig } from "./helpers.js";
 
-const BUNDLE = join(ROOT, "action/dist/index.js");
 const isRoot = process.getuid?.() === 0;
-
-export interface ActionRun {
-  exitCode: number | undefined;
-  stdout: string;
-  stderr: string;
-  outputs: string;
-}
-
-/** The bundled Action in its own process, with a runner's environment; `env` and `inputs` on top. */
-export async function runAction(rig: Rig, opts: { ws: string; inputs: Record<string, string>; env?: Record<string, string> }): Promise<ActionRun> {
-  const files = await mkdtemp(join(rig.root, "runner-"));
-  const outputFile = join(files, "output");
-  await writeFile(outputFile, "");
-  const inputs: Record<string, string> = { ISSUE: "7", BASE: "main", "PUSH-INTERVAL-SECONDS": "0.2", "QUESTION-TIMEOUT-MINUTES": "1" };
-  for (const [name, value] of Object.entries(opts.inputs)) inputs[name.toUpperCase()] = value;
-  const result = await execa(process.execPath, [BUNDLE], {
-    cwd: opts.ws,
-    reject: false,
-    extendEnv: false,
-    env: {
-      PATH: process.env["PATH"] ?? "",
-      HOME: process.env["HOME"] ?? "/root",
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k}`, v])),
-      GITHUB_WORKSPACE: opts.ws,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_REPOSITORY: "acme/shop",
-      GITHUB_RUN_ID: "99",
-      RUNNER_TEMP: files,
-      ...opts.env,
-    },
-  });
-  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, outputs: await readFile(outputFile, "utf8") };
-}
 
 describe.runIf(isRoot)("a hostile agent run by the real worker (as root, like CI)", () => {
   let rig: Rig;
