@@ -5,6 +5,7 @@
  */
 import { cpus } from "node:os";
 import { measureApp, printTable } from "./app.js";
+import { measureIsolation } from "./isolation.js";
 import { measureWorker } from "./worker.js";
 import { startHarness, type AgentScript } from "../test/e2e/harness.js";
 
@@ -49,11 +50,15 @@ async function measureSeedRun(): Promise<{ ms: number; pulls: number; complete: 
 const app = await measureApp();
 const worker = await measureWorker(Number(process.argv[2] ?? "2"));
 const seed = await measureSeedRun();
+const isolation = await measureIsolation(3);
+const ms = (v: number | null) => (v === null ? "n/a (neither root nor sudo)" : `${v} ms`);
 
 const rows: string[][] = [["measure", "N", "reads", "writes", "other"], ...app.slice(1)];
 rows.push(["worker: start → plan on the remote", "", "", "", `${worker.firstPush} ms (target < 2000)`]);
 rows.push(["worker: tick → on the remote", "", "", "", `${worker.tickToPush} ms (target < 6000, push interval 5 s)`]);
 rows.push(["worker: answer → dispatch-ask returns", "", "", "", `${worker.answerPickup} ms (target < 5000)`]);
+rows.push(["worker: job setup, agent isolated / same user", "3", "", "", `${ms(isolation.setup.isolated)} / ${ms(isolation.setup.same)}`]);
+rows.push(["worker: first push, agent isolated / same user", "3", "", "", `${ms(isolation.firstPush.isolated)} / ${ms(isolation.firstPush.same)}`]);
 rows.push(["e2e: seed comment → all PRs open", "3", "", "", `${(seed.ms / 1000).toFixed(1)} s, ${seed.pulls} PRs, complete: ${seed.complete}`]);
 console.log(`dispatch benchmarks · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}\n`);
 printTable(rows);
