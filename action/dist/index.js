@@ -44233,7 +44233,7 @@ function containsSecret(text, secrets) {
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir4, readdir as readdir5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir4, readdir as readdir5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join as join7 } from "node:path";
 
@@ -56021,7 +56021,8 @@ async function runWorker(opts) {
     });
     const promptFile = join7(runtime, "prompt.md");
     await writeFile3(promptFile, prompt);
-    await writeAskProgram(join7(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
+    await writeAskProgram(join7(runtime, "bin"), askCommand);
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const environment = agentEnv({
@@ -56124,6 +56125,18 @@ async function runWorker(opts) {
 }
 function defaultAskCommand() {
   return [process.execPath, process.argv[1] ?? "", "ask"];
+}
+async function reachableAskCommand(runtime) {
+  const [node2, bundle] = [process.execPath, process.argv[1] ?? ""];
+  const place = async (from, to2, mode) => {
+    const linked = await link2(from, to2).then(() => true, () => false);
+    if (linked) return;
+    await copyFile2(from, to2);
+    await chmod2(to2, mode);
+  };
+  await place(node2, join7(runtime, "node"), 493);
+  await place(bundle, join7(runtime, "dispatch.js"), 420);
+  return [join7(runtime, "node"), join7(runtime, "dispatch.js"), "ask"];
 }
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");

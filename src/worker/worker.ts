@@ -4,7 +4,7 @@
  *   worktree → plan.md pushed → agent started (no GitHub token) under the monitor → outcome → closing commits
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
@@ -173,7 +173,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     });
     const promptFile = join(runtime, "prompt.md");
     await writeFile(promptFile, prompt);
-    await writeAskProgram(join(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
+    await writeAskProgram(join(runtime, "bin"), askCommand);
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const environment = agentEnv({
@@ -283,6 +284,24 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
 /** This program run as `… ask`: the bundle when running as the Action. */
 function defaultAskCommand(): string[] {
   return [process.execPath, process.argv[1] ?? "", "ask"];
+}
+
+/**
+ * The ask command an isolated agent can run: Node and the bundle may sit in folders only the worker may enter (the
+ * runner's home, npx's cache), so both are linked (or copied) into the run's own folder.
+ */
+async function reachableAskCommand(runtime: string): Promise<string[]> {
+  const [node, bundle] = [process.execPath, process.argv[1] ?? ""];
+  // A hard link keeps the file's own mode (node 755, the bundle 644); a copy gets it set.
+  const place = async (from: string, to: string, mode: number) => {
+    const linked = await link(from, to).then(() => true, () => false);
+    if (linked) return;
+    await copyFile(from, to);
+    await chmod(to, mode);
+  };
+  await place(node, join(runtime, "node"), 0o755);
+  await place(bundle, join(runtime, "dispatch.js"), 0o644);
+  return [join(runtime, "node"), join(runtime, "dispatch.js"), "ask"];
 }
 
 /** `dispatch-ask` on the agent's PATH: a tiny script that runs the ask command with the agent's arguments. */
