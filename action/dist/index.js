@@ -55504,12 +55504,10 @@ var Git = class _Git {
    */
   async commitAll(message, keepOut) {
     await this.local.raw(["add", "--all"]);
-    if (keepOut) {
-      const left = (await this.stagedChanges()).filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path);
-      if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
-    }
-    const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
-    if (staged.trim().length === 0) return false;
+    const staged = await this.stagedChanges();
+    const left = keepOut ? staged.filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path) : [];
+    if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    if (staged.length === left.length) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
   }
@@ -55840,7 +55838,8 @@ var Publisher = class {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
-    const wrote = await this.dropForgedAnswers() + await this.redactChanged();
+    const changed = await git.changedFiles();
+    const wrote = await this.dropForgedAnswers(changed) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
       if (isWorkflowPath(path6)) {
@@ -55891,10 +55890,10 @@ var Publisher = class {
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
    * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
    */
-  async dropForgedAnswers() {
+  async dropForgedAnswers(changed) {
     const git = this.opts.git;
     let touched = 0;
-    for (const file2 of await git.changedFiles()) {
+    for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
       if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
       else await rm4(join6(git.dir, file2), { force: true });
@@ -55904,10 +55903,10 @@ var Publisher = class {
     return touched;
   }
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
-  async redactChanged() {
+  async redactChanged(changed) {
     if (this.opts.secrets.length === 0) return 0;
     let rewritten = 0;
-    for (const file2 of await this.opts.git.changedFiles()) {
+    for (const file2 of changed) {
       const path6 = join6(this.opts.git.dir, file2);
       try {
         const info2 = await lstat3(path6);

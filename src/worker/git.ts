@@ -221,12 +221,10 @@ export class Git {
    */
   async commitAll(message: string, keepOut?: (path: string, deleted: boolean) => boolean): Promise<boolean> {
     await this.local.raw(["add", "--all"]);
-    if (keepOut) {
-      const left = (await this.stagedChanges()).filter((c) => keepOut(c.path, c.deleted)).map((c) => c.path);
-      if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
-    }
-    const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
-    if (staged.trim().length === 0) return false;
+    const staged = await this.stagedChanges();
+    const left = keepOut ? staged.filter((c) => keepOut(c.path, c.deleted)).map((c) => c.path) : [];
+    if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    if (staged.length === left.length) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
   }

@@ -100,7 +100,8 @@ export class Publisher {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
-    const wrote = (await this.dropForgedAnswers()) + (await this.redactChanged());
+    const changed = await git.changedFiles();
+    const wrote = (await this.dropForgedAnswers(changed)) + (await this.redactChanged(changed));
     if (wrote > 0) await this.opts.afterWrite?.();
     // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path, deleted) => {
@@ -156,10 +157,10 @@ export class Publisher {
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
    * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
    */
-  private async dropForgedAnswers(): Promise<number> {
+  private async dropForgedAnswers(changed: readonly string[]): Promise<number> {
     const git = this.opts.git;
     let touched = 0;
-    for (const file of await git.changedFiles()) {
+    for (const file of changed) {
       if (!ANSWER_PATH.test(file)) continue;
       if ((await git.show("HEAD", file)) !== null) await git.raw(["checkout", "HEAD", "--", file]);
       else await rm(join(git.dir, file), { force: true });
@@ -170,10 +171,10 @@ export class Publisher {
   }
 
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
-  private async redactChanged(): Promise<number> {
+  private async redactChanged(changed: readonly string[]): Promise<number> {
     if (this.opts.secrets.length === 0) return 0;
     let rewritten = 0;
-    for (const file of await this.opts.git.changedFiles()) {
+    for (const file of changed) {
       const path = join(this.opts.git.dir, file);
       try {
         const info = await lstat(path);
