@@ -85,11 +85,29 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
   });
 
   it("asks for the least permissions and never persists the token in the checkout", () => {
-    expect(job.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    expect(job.permissions).toEqual({ contents: "write" });
     expect((workflow as unknown as Record<string, unknown>)["permissions"]).toBeUndefined();
     const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
-    expect(job.steps.indexOf(checkout!)).toBe(0);
+    expect(job.steps.indexOf(checkout!)).toBe(1);
+  });
+
+  it("pins every action by a full commit SHA, with its version in a comment", () => {
+    const text = read(".github/workflows/dispatch.yml");
+    const uses = [...text.matchAll(/^\s*-?\s*uses:\s*(\S+)(.*)$/gm)].filter((m) => !m[1]!.startsWith("./"));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, rest] of uses) {
+      expect(ref).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+      expect(rest).toMatch(/^ # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("checks the task's own agent key first, before installing anything, naming the secret", () => {
+    const first = job.steps[0]!;
+    expect(first.run).toContain("ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN");
+    expect(first.run).toContain("add the secret GEMINI_API_KEY");
+    expect(first.run).toContain("add the secret OPENAI_API_KEY");
+    expect(first.run).not.toContain("${{");
   });
 
   it("installs the agent CLI a task needs, never with task text in the script", () => {
@@ -107,12 +125,16 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
       base: "${{ inputs.base }}",
       "github-token": "${{ github.token }}",
     });
-    expect(step.env).toEqual({
-      ANTHROPIC_API_KEY: "${{ secrets.ANTHROPIC_API_KEY }}",
-      CLAUDE_CODE_OAUTH_TOKEN: "${{ secrets.CLAUDE_CODE_OAUTH_TOKEN }}",
-      GEMINI_API_KEY: "${{ secrets.GEMINI_API_KEY }}",
-      OPENAI_API_KEY: "${{ secrets.OPENAI_API_KEY }}",
-    });
+    // Each job gets only its own agent's key.
+    const only = (agent: string, secret: string) => `\${{ matrix.task.agent == '${agent}' && secrets.${secret} || '' }}`;
+    const keys = {
+      ANTHROPIC_API_KEY: only("claude", "ANTHROPIC_API_KEY"),
+      CLAUDE_CODE_OAUTH_TOKEN: only("claude", "CLAUDE_CODE_OAUTH_TOKEN"),
+      GEMINI_API_KEY: only("gemini", "GEMINI_API_KEY"),
+      OPENAI_API_KEY: only("codex", "OPENAI_API_KEY"),
+    };
+    expect(step.env).toEqual(keys);
+    expect(job.steps[0]!.env).toEqual({ AGENT: "${{ matrix.task.agent }}", ...keys });
     const action = parse(read("action/action.yml")) as { inputs: Record<string, { required?: boolean }> };
     for (const name of Object.keys(step.with!)) expect(Object.keys(action.inputs)).toContain(name);
     for (const [name, input] of Object.entries(action.inputs)) if (input.required) expect(Object.keys(step.with!)).toContain(name);

@@ -7,6 +7,7 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import type { AgentCommand } from "../core/agent.js";
+import type { RunAs } from "./agent-user.js";
 
 export interface AgentExit {
   /** null when the process was killed by a signal or never started. */
@@ -24,6 +25,8 @@ export interface AgentProcessOptions {
   onLine?: (line: string) => void;
   /** Lines kept for the tail; default 200 (the failure report shows the last 20 readable ones). */
   keepLines?: number;
+  /** Run as the agent's own user (agent-user.ts); default the worker's user. */
+  runAs?: RunAs;
 }
 
 export interface AgentProcess {
@@ -38,8 +41,12 @@ export interface AgentProcess {
 export function startAgent(opts: AgentProcessOptions): AgentProcess {
   const keep = opts.keepLines ?? 200;
   const kept: string[] = [];
-  const child = execa(opts.command.file, opts.command.args, {
+  const prefix = opts.runAs?.prefix ?? [];
+  const [file, ...args] = [...prefix, opts.command.file, ...opts.command.args];
+  const child = execa(file!, args, {
     cwd: opts.cwd,
+    ...(opts.runAs?.uid !== undefined ? { uid: opts.runAs.uid } : {}),
+    ...(opts.runAs?.gid !== undefined ? { gid: opts.runAs.gid } : {}),
     env: opts.env,
     extendEnv: false,
     stdin: "ignore",
@@ -72,7 +79,8 @@ export function startAgent(opts: AgentProcessOptions): AgentProcess {
   const signalGroup = (signal: NodeJS.Signals) => {
     if (done || child.pid === undefined) return;
     try {
-      process.kill(-child.pid, signal);
+      if (opts.runAs) opts.runAs.kill(child.pid, signal);
+      else process.kill(-child.pid, signal);
     } catch {
       child.kill(signal);
     }

@@ -4,10 +4,11 @@
  *   worktree → plan.md pushed → agent started (no GitHub token) under the monitor → outcome → closing commits
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
+import { agentEnv, missingKeyError } from "../core/agent-env.js";
 import { taskBranch } from "../core/branch.js";
 import {
   CONTEXT_FILE,
@@ -23,15 +24,17 @@ import {
 import { decideOutcome, failureReason, type RunOutcome } from "../core/outcome.js";
 import { parsePlan } from "../core/plan.js";
 import { buildPrompt } from "../core/prompt.js";
-import { agentEnvironment, redact, secretValues } from "../core/secret.js";
+import { isSecretName, redact, secretValues } from "../core/secret.js";
 import { isTaskId, type TaskSpec } from "../core/task.js";
 import { LAST_QUESTION_ENV, LIMIT_FILE_ENV, POLL_ENV, TIMEOUT_ENV } from "./ask.js";
 import { startAgent, type AgentProcess } from "./agent.js";
+import { handOver, runAs, takeBack, type AgentUser } from "./agent-user.js";
 import { finishRun } from "./finish.js";
 import { Git, type GitIdentity } from "./git.js";
 import { Monitor, removeQuestionsPast } from "./monitor.js";
 import { reopenTaskFolder, startingPlan, answeredQuestions } from "./resume.js";
 import { Publisher } from "./publish.js";
+import { readPlain, writePlain } from "./safe-file.js";
 import { prepareWorktree, removeWorktree } from "./worktree.js";
 
 export interface WorkerOptions {
@@ -78,6 +81,13 @@ export interface WorkerOptions {
   /** Each line of the agent's output, readable and redacted. */
   onAgentLine?: (line: string) => void;
   now?: () => Date;
+  /**
+   * The agent's own OS user (resolveAgentUser): it owns the worktree and its own home, and cannot read the worker's
+   * environment nor write its git directory. Default: the worker's user (unsafe outside tests and local mode).
+   */
+  agentUser?: AgentUser;
+  /** Names of further variables of `env` the agent may have (local mode, tests); never a secret's. */
+  agentVariables?: string[];
 }
 
 export interface WorkerResult {
@@ -115,17 +125,29 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   if (!isTaskId(spec.id)) return refuse(`"${spec.id}" is not a task id (lowercase letters, digits and '-')`);
   if (!Number.isSafeInteger(opts.issue) || opts.issue <= 0) return refuse(`"${opts.issue}" is not an issue number`);
   if (spec.agent === "custom" && !opts.agentCommand?.trim()) return refuse(`task ${spec.id} names a custom agent but no agent-command was given`);
+  const missingKey = opts.agentCommand?.trim() ? null : missingKeyError(spec.agent, env);
+  if (missingKey) return refuse(missingKey);
 
+  const user = opts.agentUser;
+  const isolated = user !== undefined && user.mode !== "same";
   const secrets = secretValues(env, [...(opts.secrets ?? []), ...(opts.token ? [opts.token] : [])]);
-  const workDir = opts.workDir ?? join(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
+  // An isolated agent must reach its folders: under the system's temp folder, not RUNNER_TEMP (maybe private).
+  const tempBase = isolated ? tmpdir() : env["RUNNER_TEMP"] || tmpdir();
+  const workDir = opts.workDir ?? join(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
   const worktreePath = join(workDir, "worktree");
   const runtime = join(workDir, "runtime");
+  const agentHome = join(workDir, "home");
   await mkdir(join(runtime, "bin"), { recursive: true });
+  if (isolated) {
+    await mkdir(agentHome, { recursive: true, mode: 0o700 });
+    await chmod(workDir, 0o755);
+  }
 
   const gitOptions = { dir: opts.workspace, log, ...(opts.token ? { token: opts.token } : {}), ...(opts.server ? { server: opts.server } : {}), ...(opts.author ? { author: opts.author } : {}) };
-  const git = new Git(gitOptions);
+  let git = new Git(gitOptions);
   let worktree: Awaited<ReturnType<typeof prepareWorktree>>;
   try {
+    git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error) {
     await rm(workDir, { recursive: true, force: true });
@@ -133,14 +155,16 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   }
   const dirRel = taskFolder(spec.id);
   const dir = join(worktree.path, dirRel);
-  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
+  // The agent owns the worktree's files (not its git directory) and its home; handed back after the worker writes.
+  const handBack = isolated ? () => handOver(user, [worktree.path]) : undefined;
+  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log, ...(handBack ? { afterWrite: handBack } : {}) });
 
   try {
     // Plan: continue the branch's plan (resume, retry) or write a fresh one, and push it at once.
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...(opts.runUrl ? { run: opts.runUrl } : {}) });
     await mkdir(join(dir, IPC_DIR), { recursive: true });
-    await writeFile(join(dir, PLAN_FILE), start.plan);
+    await writePlain(join(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
 
@@ -159,25 +183,38 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     });
     const promptFile = join(runtime, "prompt.md");
     await writeFile(promptFile, prompt);
-    await writeAskProgram(join(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
+    await writeAskProgram(join(runtime, "bin"), askCommand);
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    // dispatch-ask writes the limit file when it refuses a question: somewhere the agent's user may write.
     const questionLimit = {
       lastSeq: nextQuestionSeq(await readdir(join(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
-      file: join(runtime, "question-limit"),
+      file: join(isolated ? agentHome : runtime, "question-limit"),
     };
-    const agentEnv = {
-      ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      DISPATCH_TASK: spec.id,
-      DISPATCH_DIR: dir,
-      DISPATCH_PLAN: join(dir, PLAN_FILE),
-      DISPATCH_PROMPT_FILE: promptFile,
-      [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
-      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
-      [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
-      [LIMIT_FILE_ENV]: questionLimit.file,
-      PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
-    };
+    const environment = agentEnv({
+      env,
+      agent: spec.agent,
+      home: isolated ? agentHome : (env["HOME"] ?? agentHome),
+      ...(isolated && user.name ? { user: user.name } : {}),
+      set: {
+        ...pick(env, opts.agentVariables ?? []),
+        DISPATCH_TASK: spec.id,
+        DISPATCH_DIR: dir,
+        DISPATCH_PLAN: join(dir, PLAN_FILE),
+        DISPATCH_PROMPT_FILE: promptFile,
+        [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
+        [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+        [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
+        [LIMIT_FILE_ENV]: questionLimit.file,
+        PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
+      },
+    });
+    if (isolated) {
+      // Its own git reads the worker's repository (owned by another user): let it, and give it a name to commit with.
+      await writeFile(join(agentHome, ".gitconfig"), "[safe]\n\tdirectory = *\n[user]\n\tname = dispatch agent\n\temail = agent@dispatch.invalid\n");
+      await handOver(user, [worktree.path, agentHome]);
+    }
 
     // Run the agent under the monitor until it exits or the task is cancelled.
     let cost: number | undefined;
@@ -189,7 +226,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const agent: AgentProcess = startAgent({
       command,
       cwd: worktree.path,
-      env: agentEnv,
+      env: environment,
+      ...(isolated ? { runAs: runAs(user, environment) } : {}),
       onLine: (line) => {
         const c = spec.agent === "claude" ? claudeCost(line) : null;
         if (c !== null) cost = c;
@@ -230,6 +268,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const exit = await agent.exited;
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
+    if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
 
     // Outcome and the closing commits (a question written past the limit just before the agent exited goes too).
@@ -272,6 +311,24 @@ function defaultAskCommand(): string[] {
   return [process.execPath, process.argv[1] ?? "", "ask"];
 }
 
+/**
+ * The ask command an isolated agent can run: Node and the bundle may sit in folders only the worker may enter (the
+ * runner's home, npx's cache), so both are linked (or copied) into the run's own folder.
+ */
+async function reachableAskCommand(runtime: string): Promise<string[]> {
+  const [node, bundle] = [process.execPath, process.argv[1] ?? ""];
+  // A hard link keeps the file's own mode (node 755, the bundle 644); a copy gets it set.
+  const place = async (from: string, to: string, mode: number) => {
+    const linked = await link(from, to).then(() => true, () => false);
+    if (linked) return;
+    await copyFile(from, to);
+    await chmod(to, mode);
+  };
+  await place(node, join(runtime, "node"), 0o755);
+  await place(bundle, join(runtime, "dispatch.js"), 0o644);
+  return [join(runtime, "node"), join(runtime, "dispatch.js"), "ask"];
+}
+
 /** `dispatch-ask` on the agent's PATH: a tiny script that runs the ask command with the agent's arguments. */
 async function writeAskProgram(binDir: string, command: readonly string[]): Promise<void> {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
@@ -280,10 +337,15 @@ async function writeAskProgram(binDir: string, command: readonly string[]): Prom
   await chmod(path, 0o755);
 }
 
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return null;
+function pick(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && !isSecretName(name)) out[name] = value;
   }
+  return out;
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  return readPlain(path);
 }

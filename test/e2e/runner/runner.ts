@@ -6,7 +6,7 @@
  */
 import { execa, type ResultPromise } from "execa";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
@@ -239,6 +239,7 @@ export class LocalRunner implements ActionsBackend {
 
   private async execute(job: JobRecord): Promise<void> {
     const folder = await mkdtemp(join(tmpdir(), `runner-job-${job.id}-`));
+    await chmod(folder, 0o755); // as on a runner, the agent's own user may read the checkout
     this.folders.push(folder);
     const workspace = join(folder, "work");
     const temp = join(folder, "temp");
