@@ -7,7 +7,10 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
+import { agentCommand, readableLine } from "../core/agent.js";
+import { agentSettings } from "../core/agent-env.js";
+import { apiFailure } from "../core/agent-failure.js";
+import { addUsage, type AgentUsage } from "../core/agent-usage.js";
 import { taskBranch } from "../core/branch.js";
 import { CONTEXT_FILE, IPC_DIR, OUTPUT_FILE, pendingQuestionSeq, PLAN_FILE, taskDir as taskFolder } from "../core/ipc.js";
 import { decideOutcome, failureReason, type RunOutcome } from "../core/outcome.js";
@@ -17,6 +20,7 @@ import { agentEnvironment, redact, secretValues } from "../core/secret.js";
 import { isTaskId, type TaskSpec } from "../core/task.js";
 import { POLL_ENV, TIMEOUT_ENV } from "./ask.js";
 import { startAgent, type AgentProcess } from "./agent.js";
+import { prepareAgentHome } from "./agent-home.js";
 import { finishRun } from "./finish.js";
 import { Git, type GitIdentity } from "./git.js";
 import { Monitor } from "./monitor.js";
@@ -49,6 +53,11 @@ export interface WorkerOptions {
   fetchIntervalMs?: number;
   /** Fetch interval otherwise (to see `.cancel` and notes); default 15 s. */
   idleFetchIntervalMs?: number;
+  /**
+   * The agent is stopped (task `failed`) after this long without a line of output while no question is pending: a
+   * model server that never answers, a CLI retrying in silence. Default 10 minutes.
+   */
+  inactivityMs?: number;
   /** SIGTERM → SIGKILL delay when stopping the agent; default 5 s. */
   stopGraceMs?: number;
   /** Where the worktree and the worker's own files go; default a new folder under RUNNER_TEMP or the OS temp dir. */
@@ -80,6 +89,8 @@ export interface WorkerResult {
   /** The remote has the final commits. */
   pushed: boolean;
   cost_usd?: number;
+  /** Tokens (and dollars where the CLI gives them) as the agent CLI reported them. */
+  usage?: AgentUsage;
   /** Why the run could not start or finish normally. */
   error?: string;
 }
@@ -90,6 +101,7 @@ const DEFAULTS = {
   fetchIntervalMs: 3_000,
   idleFetchIntervalMs: 15_000,
   stopGraceMs: 5_000,
+  inactivityMs: 10 * 60_000,
 };
 
 export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
@@ -150,10 +162,16 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const promptFile = join(runtime, "prompt.md");
     await writeFile(promptFile, prompt);
     await writeAskProgram(join(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const askPath = join(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    // A real CLI gets its own HOME with its per-run configuration and its settings (base URL, bounded retries …).
+    const real = !opts.agentCommand && spec.agent !== "custom";
     const agentEnv = {
       ...agentEnvironment(env, opts.token ? [opts.token] : []),
+      ...(real ? agentSettings(spec.agent, env) : {}),
+      ...(real ? await prepareAgentHome({ home: join(runtime, "home"), agent: spec.agent, env }) : {}),
+      DISPATCH_ASK: askPath,
       DISPATCH_TASK: spec.id,
       DISPATCH_DIR: dir,
       DISPATCH_PLAN: join(dir, PLAN_FILE),
@@ -164,7 +182,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     };
 
     // Run the agent under the monitor until it exits or the task is cancelled.
-    let cost: number | undefined;
+    let usage: AgentUsage | undefined;
+    let lastLineAt = Date.now();
+    let silentFor: number | null = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
@@ -174,8 +194,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       cwd: worktree.path,
       env: agentEnv,
       onLine: (line) => {
-        const c = spec.agent === "claude" ? claudeCost(line) : null;
-        if (c !== null) cost = c;
+        lastLineAt = Date.now();
+        usage = addUsage(spec.agent, usage, line);
         const readable = readableLine(outputKind, line);
         if (readable !== null) opts.onAgentLine?.(redact(readable, secrets));
       },
@@ -205,7 +225,19 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
     });
     await monitor.start();
+    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
+    const watchdog = setInterval(() => {
+      void (async () => {
+        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
+        // Waiting for an answer is silent by design.
+        const pending = pendingQuestionSeq(await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]));
+        if (pending !== null) return void (lastLineAt = Date.now());
+        silentFor = Date.now() - lastLineAt;
+        stopAgent(`no output for ${Math.round(silentFor / 1000)} s`);
+      })();
+    }, Math.min(1000, inactivityMs));
     const exit = await agent.exited;
+    clearInterval(watchdog);
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
@@ -216,7 +248,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const planNow = (await readIfExists(join(dir, PLAN_FILE))) ?? start.plan;
     const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
-    const reason = redact(failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) }), secrets);
+    const why = apiFailure(spec.agent, agent.lines()) ?? (silentFor !== null ? `the agent produced no output for ${Math.round(silentFor / 1000)} s` : null);
+    const general = failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) });
+    const reason = redact(why ? `${why}; ${general}` : general, secrets);
+    const cost = usage?.cost_usd;
     log(`task ${spec.id}: ${status}`);
     const finished = await finishRun({
       publisher,
@@ -232,6 +267,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     });
     const result: WorkerResult = { status, branch, plan: finished.plan, output: finished.output, pushed: finished.pushed };
     if (cost !== undefined) result.cost_usd = cost;
+    if (usage) result.usage = usage;
     if (!finished.pushed) result.error = "the final commits could not be pushed";
     if (status === "failed") result.error ??= reason.split("\n")[0]?.replace(/; last output:$/, "");
     return result;

@@ -4,7 +4,7 @@
  *
  *   1. rewrite and tick every checklist item with the CLI's own shell tool
  *   2. ask the maintainer with dispatch-ask (its path in $DISPATCH_ASK)
- *   3. write output.md with the answer the tool result carried
+ *   3. write the work (notes/logging.md) and output.md with the answer the tool result carried
  *   4. a final text
  */
 
@@ -14,6 +14,8 @@ export const QUESTION = "Should I flag INFO level logs?";
 /** Printed around dispatch-ask's answer; the command spells them in two pieces so its echo never matches. */
 const BEGIN = "BEGIN-ANSWER";
 const END = "END-ANSWER";
+/** The project file the script writes: the work that must reach the task branch. */
+export const WORK_FILE = "notes/logging.md";
 export const FINAL_TEXT = "All items are done; the summary is in output.md.";
 
 export function nextMove(toolResults: readonly string[]): Move {
@@ -27,7 +29,12 @@ export function nextMove(toolResults: readonly string[]): Move {
       };
     case 2: {
       const answer = answerIn(toolResults[1] ?? "") ?? "(no answer reached the model)";
-      return { kind: "shell", command: `printf '%s\\n' ${shellQuote(`The maintainer answered: ${answer}`)} > "$DISPATCH_DIR/output.md"` };
+      return {
+        kind: "shell",
+        command:
+          `mkdir -p notes && printf '%s\\n' ${shellQuote(`Log levels to flag: ${answer}`)} > ${WORK_FILE} && ` +
+          `printf '%s\\n' ${shellQuote(`The maintainer answered: ${answer}`)} > "$DISPATCH_DIR/output.md"`,
+      };
     }
     default:
       return { kind: "text", text: FINAL_TEXT };

@@ -1,0 +1,65 @@
+/**
+ * The agent's own HOME for one run: a new folder the worker writes the CLI's per-run configuration into, so nothing
+ * of the runner's home (credentials, other config) reaches the agent and every run starts the same.
+ *
+ * - gemini: `~/.gemini/settings.json` selects API-key auth (without it gemini exits 41) and switches off
+ *   telemetry, usage statistics, update checks and the ripgrep download.
+ * - codex: `$CODEX_HOME/config.toml`; when `OPENAI_BASE_URL` is set (codex itself ignores it) a provider that
+ *   speaks the Responses API there with the key in `OPENAI_API_KEY`; update checks off.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AgentName } from "../core/task.js";
+
+export interface AgentHomeOptions {
+  home: string;
+  agent: AgentName;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Writes the configuration; returns the variables that point the agent at it. */
+export async function prepareAgentHome(opts: AgentHomeOptions): Promise<Record<string, string>> {
+  await mkdir(opts.home, { recursive: true, mode: 0o700 });
+  const vars: Record<string, string> = { HOME: opts.home };
+  if (opts.agent === "gemini") {
+    await mkdir(join(opts.home, ".gemini"), { recursive: true });
+    await writeFile(join(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(), null, 2)}\n`);
+  }
+  if (opts.agent === "codex") {
+    const codexHome = join(opts.home, ".codex");
+    await mkdir(codexHome, { recursive: true });
+    await writeFile(join(codexHome, "config.toml"), codexConfig(opts.env["OPENAI_BASE_URL"]));
+    vars["CODEX_HOME"] = codexHome;
+  }
+  return vars;
+}
+
+export function geminiSettings(): Record<string, unknown> {
+  return {
+    security: { auth: { selectedType: "gemini-api-key" } },
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    tools: { useRipgrep: false },
+  };
+}
+
+export function codexConfig(baseUrl: string | undefined): string {
+  const lines = ["check_for_update_on_startup = false", ""];
+  const url = baseUrl?.trim();
+  if (url) {
+    lines.unshift(`model_provider = "dispatch"`);
+    lines.push(
+      "[model_providers.dispatch]",
+      `name = "dispatch"`,
+      `base_url = ${JSON.stringify(url.replace(/\/+$/, ""))}`,
+      `wire_api = "responses"`,
+      `env_key = "OPENAI_API_KEY"`,
+      "request_max_retries = 1",
+      "stream_max_retries = 1",
+      "stream_idle_timeout_ms = 60000",
+      "",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
