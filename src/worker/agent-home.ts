@@ -5,7 +5,8 @@
  * - gemini: `~/.gemini/settings.json` selects API-key auth (without it gemini exits 41) and switches off
  *   telemetry, usage statistics, update checks and the ripgrep download.
  * - codex: `$CODEX_HOME/config.toml`; when `OPENAI_BASE_URL` is set (codex itself ignores it) a provider that
- *   speaks the Responses API there with the key in `OPENAI_API_KEY`; update checks off.
+ *   speaks the Responses API there with the key in `OPENAI_API_KEY`; update checks, analytics, feedback, plugin and
+ *   app sync off (they reach github.com and chatgpt.com at start), retries bounded.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -37,7 +38,8 @@ export async function prepareAgentHome(opts: AgentHomeOptions): Promise<Record<s
 export function geminiSettings(): Record<string, unknown> {
   return {
     security: { auth: { selectedType: "gemini-api-key" } },
-    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+    // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
     privacy: { usageStatisticsEnabled: false },
     telemetry: { enabled: false },
     tools: { useRipgrep: false },
@@ -45,7 +47,24 @@ export function geminiSettings(): Record<string, unknown> {
 }
 
 export function codexConfig(baseUrl: string | undefined): string {
-  const lines = ["check_for_update_on_startup = false", ""];
+  const lines = [
+    "check_for_update_on_startup = false",
+    "",
+    "[analytics]",
+    "enabled = false",
+    "",
+    "[feedback]",
+    "enabled = false",
+    "",
+    // Plugin and app sync reach github.com and chatgpt.com at start; retries must end.
+    "[features]",
+    "plugins = false",
+    "remote_plugin = false",
+    "apps = false",
+    "in_app_updates = false",
+    "unbounded_connection_retries = false",
+    "",
+  ];
   const url = baseUrl?.trim();
   if (url) {
     lines.unshift(`model_provider = "dispatch"`);

@@ -58,6 +58,8 @@ export interface WorkerOptions {
    * model server that never answers, a CLI retrying in silence. Default 10 minutes.
    */
   inactivityMs?: number;
+  /** The agent is stopped (task `failed`) once it has printed this much; default 512 MiB. */
+  maxOutputBytes?: number;
   /** SIGTERM → SIGKILL delay when stopping the agent; default 5 s. */
   stopGraceMs?: number;
   /** Where the worktree and the worker's own files go; default a new folder under RUNNER_TEMP or the OS temp dir. */
@@ -102,6 +104,7 @@ const DEFAULTS = {
   idleFetchIntervalMs: 15_000,
   stopGraceMs: 5_000,
   inactivityMs: 10 * 60_000,
+  maxOutputBytes: 512 * 1024 * 1024,
 };
 
 export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
@@ -185,6 +188,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     let usage: AgentUsage | undefined;
     let lastLineAt = Date.now();
     let silentFor: number | null = null;
+    let tooLoud: number | null = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
@@ -193,6 +197,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       command,
       cwd: worktree.path,
       env: agentEnv,
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      onTooMuchOutput: (bytes) => {
+        tooLoud = bytes;
+        stopAgent(`it printed more than ${bytes} bytes`);
+      },
       onLine: (line) => {
         lastLineAt = Date.now();
         usage = addUsage(spec.agent, usage, line);
@@ -245,10 +254,15 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     // Outcome and the closing commits.
     const names = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planNow = (await readIfExists(join(dir, PLAN_FILE))) ?? start.plan;
+    const planLeft = await readIfExists(join(dir, PLAN_FILE));
+    const planNow = planLeft ?? start.plan;
+    const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
-    const why = apiFailure(spec.agent, agent.lines()) ?? (silentFor !== null ? `the agent produced no output for ${Math.round(silentFor / 1000)} s` : null);
+    const stoppedWhy = silentFor !== null
+      ? `the agent produced no output for ${Math.round(silentFor / 1000)} s`
+      : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
+    const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
     const general = failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) });
     const reason = redact(why ? `${why}; ${general}` : general, secrets);
     const cost = usage?.cost_usd;

@@ -41,6 +41,8 @@ export interface RealRunOptions {
   /** Answer the question when it reaches the remote (default true in `script` mode). */
   answer?: string | null;
   inactivityMs?: number;
+  /** The server is closed before the run: its port refuses connections. */
+  down?: boolean;
   spec?: Partial<TaskSpec>;
 }
 
@@ -48,6 +50,7 @@ export async function realRun(opts: RealRunOptions): Promise<RealRun> {
   const rig = await makeRig();
   const server = await startModelServer({ mode: opts.mode ?? "script" });
   const proxy = await startProxyRecorder();
+  if (opts.down) await server.close();
   const s = spec({ id: `real-${opts.agent}`, agent: opts.agent, model: MODELS[opts.agent], ...opts.spec });
   const branch = `dispatch/42/${s.id}`;
   const dir = `.dispatch/tasks/${s.id}`;
@@ -84,7 +87,7 @@ export async function realRun(opts: RealRunOptions): Promise<RealRun> {
   return {
     rig, server, proxy, branch, dir, started, result,
     async close() {
-      await server.close();
+      if (!opts.down) await server.close();
       await proxy.close();
       await rig.cleanup();
     },
