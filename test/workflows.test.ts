@@ -92,11 +92,20 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
     expect(job.steps.indexOf(checkout!)).toBe(0);
   });
 
-  it("installs the agent CLI a task needs, never with task text in the script", () => {
-    const install = job.steps.find((s) => s.run?.includes("npm install --global"));
+  it("installs the agent CLI a task needs at the version the tests ran, cached, never with task text in the script", () => {
+    const install = job.steps.find((s) => s.run?.includes("npm install"));
     expect(install?.if).toBe("matrix.task.agent != 'custom'");
-    for (const pkg of ["@anthropic-ai/claude-code", "@google/gemini-cli", "@openai/codex"]) expect(install?.run).toContain(pkg);
+    expect(install?.run).toContain("./action/agent-clis.json");
+    expect(install?.run).toContain("--ignore-scripts");
     expect(install?.run).not.toContain("${{");
+    const cache = job.steps.find((s) => s.uses?.startsWith("actions/cache@"));
+    expect(cache?.with?.["key"]).toContain("hashFiles('action/agent-clis.json')");
+    expect(job.steps.indexOf(cache!)).toBeLessThan(job.steps.indexOf(install!));
+    // One source of truth: action/agent-clis.json holds exactly the versions in package-lock.json.
+    const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version: string }> };
+    const clis = JSON.parse(read("action/agent-clis.json")) as Record<string, { package: string; version: string; scripts: boolean }>;
+    expect(Object.keys(clis).sort()).toEqual(["claude", "codex", "gemini"]);
+    for (const cli of Object.values(clis)) expect(cli.version).toBe(lock.packages[`node_modules/${cli.package}`]?.version);
   });
 
   it("hands the Action only inputs its action.yml declares, all required ones included, and the agent keys", () => {

@@ -21,6 +21,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   protocol: Protocol;
+  /** The request body (its first 200 kB). */
+  body: string;
 }
 
 export interface ModelServer {
@@ -53,8 +55,10 @@ export async function startModelServer(opts: { mode?: ServerMode } = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const protocol = protocolOf(req.method ?? "GET", url.pathname);
-    requests.push({ at: Date.now(), method: req.method ?? "GET", path: url.pathname + url.search, protocol });
+    const record: RecordedRequest = { at: Date.now(), method: req.method ?? "GET", path: url.pathname + url.search, protocol, body: "" };
+    requests.push(record);
     const raw = await readBody(req);
+    record.body = raw.slice(0, 200_000);
     if (protocol === "other") {
       // claude probes `HEAD /` before its first request.
       if (req.method === "HEAD" || url.pathname === "/") return void res.writeHead(200).end();

@@ -171,7 +171,7 @@ describe("parseActionInputs", () => {
   it("reads the inputs with their defaults", () => {
     expect(parseActionInputs({ task, issue: "42", base: "main" })).toEqual({
       ok: true,
-      inputs: { spec: spec(), issue: 42, base: "main", branchPrefix: "dispatch/", questionTimeoutMs: 1_800_000, pushIntervalMs: 5000 },
+      inputs: { spec: spec(), issue: 42, base: "main", branchPrefix: "dispatch/", questionTimeoutMs: 1_800_000, pushIntervalMs: 5000, inactivityMs: 600_000 },
     });
     const custom = parseActionInputs({ task, issue: "7", base: "feature/x", "branch-prefix": "bots/", "question-timeout-minutes": "0.5", "push-interval-seconds": "1", "agent-command": "node agent.mjs" });
     expect(custom).toMatchObject({ ok: true, inputs: { branchPrefix: "bots/", questionTimeoutMs: 30_000, pushIntervalMs: 1000, agentCommand: "node agent.mjs" } });
