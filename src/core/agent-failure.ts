@@ -10,6 +10,8 @@ const API: Record<AgentName, string> = { claude: "the Anthropic API", gemini: "t
 
 const UNREACHABLE = /ECONNREFUSED|ConnectionRefused|Unable to connect|ENOTFOUND|EAI_AGAIN|fetch failed|error sending request|Connection (refused|error)|connect ETIMEDOUT|stream disconnected/i;
 
+const SERVER_TROUBLE = /experiencing high demand|Internal server error|server had an error/i;
+
 /** The reason, such as "the Anthropic API refused the key (401)", or null. Newest lines are read first. */
 export function apiFailure(agent: AgentName, lines: readonly string[]): string | null {
   const api = API[agent];
@@ -18,6 +20,8 @@ export function apiFailure(agent: AgentName, lines: readonly string[]): string |
     const status = typeof event?.["api_error_status"] === "number" ? (event["api_error_status"] as number) : statusIn(line);
     if (status !== null) return describe(api, status);
     if (UNREACHABLE.test(line)) return `${api} could not be reached`;
+    // codex words a 5xx as an apology without the status.
+    if (SERVER_TROUBLE.test(line)) return `${api} failed (server error)`;
   }
   return null;
 }

@@ -14,7 +14,8 @@ describe.each(["claude", "gemini", "codex"] as const)("real %s failing", (agent)
     const run = await realRun({ agent, mode: "fail", inactivityMs: 60_000 });
     try {
       expect(run.result.status).toBe("failed");
-      expect(run.result.error).toContain(`${API[agent]} failed (500)`);
+      // claude and gemini name the status; codex only words it ("high demand").
+      expect(run.result.error).toMatch(new RegExp(`^${API[agent]} failed \\((500|server error)\\)`));
       expect(run.proxy.attempts).toEqual([]);
     } finally {
       await run.close();
@@ -34,7 +35,7 @@ describe.each(["claude", "gemini", "codex"] as const)("real %s failing", (agent)
 
 describe("real agents whose server says nothing", () => {
   it("a server that never answers: the worker's inactivity limit stops the agent", LIMIT, async () => {
-    const run = await realRun({ agent: "claude", mode: "hang", inactivityMs: 4_000 });
+    const run = await realRun({ agent: "claude", mode: "hang", inactivityMs: 20_000 });
     try {
       expect(run.result.status).toBe("failed");
       expect(run.result.error).toMatch(/^the agent produced no output for \d+ s/);
