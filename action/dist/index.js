@@ -11240,11 +11240,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count2) {
-        const one = count2 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -11798,16 +11798,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -18663,15 +18663,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count2) {
-        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count2 < remaining) {
-            this.linePos += count2;
-            count2 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count2 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19448,9 +19448,9 @@ var require_common = __commonJS({
       }
       return target;
     }
-    function repeat(string4, count2) {
+    function repeat(string4, count3) {
       var result = "", cycle;
-      for (cycle = 0; cycle < count2; cycle += 1) {
+      for (cycle = 0; cycle < count3; cycle += 1) {
         result += string4;
       }
       return result;
@@ -20845,11 +20845,11 @@ var require_loader = __commonJS({
       }
       return false;
     }
-    function writeFoldedLines(state, count2) {
-      if (count2 === 1) {
+    function writeFoldedLines(state, count3) {
+      if (count3 === 1) {
         state.result += " ";
-      } else if (count2 > 1) {
-        state.result += common2.repeat("\n", count2 - 1);
+      } else if (count3 > 1) {
+        state.result += common2.repeat("\n", count3 - 1);
       }
     }
     function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -25627,14 +25627,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str2.charCodeAt(i2) & 64512) === 55296 && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i2++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -30017,8 +30017,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -32665,8 +32665,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -35404,8 +35404,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -41053,8 +41053,8 @@ function rewriteKeyNames(ctx) {
       bySchema.set(entry.schema, entry);
   }
   const rewrites = /* @__PURE__ */ new Map();
-  for (const record2 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record2);
+  for (const record3 of pendingRecords.get(ctx) ?? []) {
+    const seen = ctx.seen.get(record3);
     const names = (seen?.def ?? seen?.schema)?.propertyNames;
     if (!names || names === true || rewrites.has(names))
       continue;
@@ -44165,13 +44165,18 @@ function parseActionInputs(raw) {
   if (seconds === null || seconds < 0.1 || seconds > 600) {
     return { ok: false, error: "input `push-interval-seconds`: a number of seconds from 0.1 to 600" };
   }
+  const inactivity = number4(text("agent-inactivity-seconds"), 600);
+  if (inactivity === null || inactivity < 1 || inactivity > 6 * 3600) {
+    return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
+  }
   const inputs = {
     spec: task.data,
     issue: issue3,
     base,
     branchPrefix,
     questionTimeoutMs: Math.round(minutes * 6e4),
-    pushIntervalMs: Math.round(seconds * 1e3)
+    pushIntervalMs: Math.round(seconds * 1e3),
+    inactivityMs: Math.round(inactivity * 1e3)
   };
   const command = text("agent-command");
   if (command) inputs.agentCommand = command;
@@ -44246,9 +44251,64 @@ function agentEnvironment(env, withheld) {
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, rm as rm5, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir5, readdir as readdir5, readFile as readFile5, rm as rm5, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join as join7 } from "node:path";
+import { delimiter, join as join8 } from "node:path";
+
+// src/core/agent-usage.ts
+function usageInLine(agent, line) {
+  const event = parseJsonLine(line);
+  if (!event) return null;
+  if (agent === "claude" && event["type"] === "result") {
+    const u3 = record2(event["usage"]);
+    const usage = {
+      input_tokens: count(u3["input_tokens"]) + count(u3["cache_creation_input_tokens"]) + count(u3["cache_read_input_tokens"]),
+      output_tokens: count(u3["output_tokens"])
+    };
+    const cost = event["total_cost_usd"];
+    if (typeof cost === "number" && Number.isFinite(cost) && cost >= 0) usage.cost_usd = cost;
+    return { usage, total: true };
+  }
+  if (agent === "gemini" && event["type"] === "result" && event["stats"] !== void 0) {
+    const s = record2(event["stats"]);
+    return { usage: { input_tokens: count(s["input_tokens"]), output_tokens: count(s["output_tokens"]) }, total: true };
+  }
+  if (agent === "codex" && event["type"] === "turn.completed") {
+    const u3 = record2(event["usage"]);
+    return { usage: { input_tokens: count(u3["input_tokens"]), output_tokens: count(u3["output_tokens"]) }, total: false };
+  }
+  return null;
+}
+function addUsage(agent, so_far, line) {
+  const found = usageInLine(agent, line);
+  if (!found) return so_far;
+  if (found.total || !so_far) return found.usage;
+  const sum = {
+    input_tokens: so_far.input_tokens + found.usage.input_tokens,
+    output_tokens: so_far.output_tokens + found.usage.output_tokens
+  };
+  if (so_far.cost_usd !== void 0 || found.usage.cost_usd !== void 0) sum.cost_usd = (so_far.cost_usd ?? 0) + (found.usage.cost_usd ?? 0);
+  return sum;
+}
+function parseJsonLine(line) {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith("{")) return null;
+  try {
+    const value = JSON.parse(trimmed);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function record2(value) {
+  return isRecord(value) ? value : {};
+}
+function count(value) {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : 0;
+}
 
 // src/core/agent.ts
 function agentCommand(opts) {
@@ -44267,52 +44327,154 @@ function agentCommand(opts) {
           "stream-json",
           "--verbose",
           "--dangerously-skip-permissions",
+          "--",
           opts.prompt
         ]
       };
     case "gemini":
-      return { file: "gemini", args: [...named ? ["--model", model] : [], "--yolo", "--skip-trust", "--prompt", opts.prompt] };
+      return {
+        file: "gemini",
+        args: [...named ? ["--model", model] : [], "--yolo", "--skip-trust", "--output-format", "stream-json", `--prompt=${opts.prompt}`]
+      };
     case "codex":
-      return { file: "codex", args: ["exec", "--sandbox", "workspace-write", ...named ? ["--model", model] : [], opts.prompt] };
+      return { file: "codex", args: ["exec", "--json", "--sandbox", "workspace-write", ...named ? ["--model", model] : [], "--", opts.prompt] };
     case "custom":
       return { file: "sh", args: ["-c", 'echo "dispatch: no agent-command given for a custom agent" >&2; exit 2'] };
   }
 }
-function claudeCost(line) {
-  const event = parseJsonLine(line);
-  if (!event || event["type"] !== "result") return null;
-  const cost = event["total_cost_usd"];
-  return typeof cost === "number" && Number.isFinite(cost) && cost >= 0 ? cost : null;
-}
 function readableLine(agent, line) {
-  if (agent !== "claude") return line;
+  if (agent === "custom") return line;
   const event = parseJsonLine(line);
   if (!event) return line;
+  if (agent === "claude") return claudeLine(event);
+  if (agent === "gemini") return geminiLine(event);
+  return codexLine(event);
+}
+function claudeLine(event) {
   if (event["type"] === "result") {
     const text = typeof event["result"] === "string" ? event["result"] : "";
     const subtype = typeof event["subtype"] === "string" ? event["subtype"] : "result";
-    return `[${subtype}] ${text}`.trim();
+    const status = typeof event["api_error_status"] === "number" ? ` (API status ${event["api_error_status"]})` : "";
+    return `[${event["is_error"] === true && subtype === "success" ? "error" : subtype}] ${text}${status}`.trim();
   }
   if (event["type"] === "assistant") {
     const message = event["message"];
     const content = Array.isArray(message?.content) ? message.content : [];
-    const texts = content.map((part) => isRecord(part) && part["type"] === "text" && typeof part["text"] === "string" ? part["text"] : "").filter((t2) => t2.length > 0);
+    const texts = content.map((part) => {
+      if (!isRecord(part)) return "";
+      if (part["type"] === "text" && typeof part["text"] === "string") return part["text"];
+      const input2 = isRecord(part["input"]) ? part["input"] : {};
+      if (part["type"] === "tool_use" && typeof input2["command"] === "string") return `$ ${input2["command"]}`;
+      return "";
+    }).filter((t2) => t2.length > 0);
     return texts.length > 0 ? texts.join("\n") : null;
   }
   return null;
 }
-function parseJsonLine(line) {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith("{")) return null;
-  try {
-    const value = JSON.parse(trimmed);
-    return isRecord(value) ? value : null;
-  } catch {
-    return null;
+function geminiLine(event) {
+  const type = event["type"];
+  if (type === "message" && event["role"] === "assistant" && typeof event["content"] === "string") return event["content"] || null;
+  if (type === "tool_use") {
+    const params = isRecord(event["parameters"]) ? event["parameters"] : {};
+    return typeof params["command"] === "string" ? `$ ${params["command"]}` : null;
   }
+  if (type === "error") return `[error] ${stringOf(event["message"])}`;
+  if (type === "result") {
+    const error63 = isRecord(event["error"]) ? ` ${stringOf(event["error"]["message"])}` : "";
+    return `[${stringOf(event["status"]) || "result"}]${error63}`;
+  }
+  return null;
 }
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function codexLine(event) {
+  const type = event["type"];
+  const item = isRecord(event["item"]) ? event["item"] : {};
+  if (type === "item.completed" && item["type"] === "agent_message") return stringOf(item["text"]) || null;
+  if (type === "item.started" && item["type"] === "command_execution") return `$ ${stringOf(item["command"])}`;
+  if (type === "item.completed" && item["type"] === "error") return `[error] ${stringOf(item["message"])}`;
+  if (type === "error") return `[error] ${stringOf(event["message"])}`;
+  if (type === "turn.failed") return `[failed] ${stringOf(isRecord(event["error"]) ? event["error"]["message"] : "")}`;
+  return null;
+}
+function stringOf(value) {
+  return typeof value === "string" ? value : "";
+}
+
+// src/core/agent-env.ts
+var AGENT_SETTINGS_ENV = {
+  claude: [
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_MODEL",
+    "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+    "CLAUDE_CODE_MAX_RETRIES",
+    "API_TIMEOUT_MS",
+    "DISABLE_AUTOUPDATER",
+    "DISABLE_TELEMETRY",
+    "DISABLE_ERROR_REPORTING",
+    "IS_SANDBOX"
+  ],
+  gemini: ["GOOGLE_GEMINI_BASE_URL", "GEMINI_MODEL", "GEMINI_CLI_NO_RELAUNCH", "GEMINI_TELEMETRY_ENABLED"],
+  // codex ignores OPENAI_BASE_URL: the worker turns it into a provider in $CODEX_HOME/config.toml.
+  codex: ["OPENAI_BASE_URL", "CODEX_HOME"],
+  custom: []
+};
+var AGENT_SETTINGS_DEFAULTS = {
+  claude: {
+    // No side calls (telemetry, update checks, error reports): only the model server is contacted.
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    // A refused key or a failing server ends the run in seconds instead of minutes of retries.
+    CLAUDE_CODE_MAX_RETRIES: "2",
+    API_TIMEOUT_MS: "60000",
+    // Root is normal in container jobs; without this claude refuses --dangerously-skip-permissions as root.
+    IS_SANDBOX: "1"
+  },
+  gemini: { GEMINI_CLI_NO_RELAUNCH: "true", GEMINI_TELEMETRY_ENABLED: "false" },
+  codex: {},
+  custom: {}
+};
+function agentSettings(agent, env) {
+  const out = { ...AGENT_SETTINGS_DEFAULTS[agent] };
+  for (const name of AGENT_SETTINGS_ENV[agent]) {
+    const value = env[name];
+    if (value !== void 0 && value !== "") out[name] = value;
+  }
+  return out;
+}
+
+// src/core/agent-failure.ts
+var API = { claude: "the Anthropic API", gemini: "the Gemini API", codex: "the OpenAI API", custom: "the model API" };
+var UNREACHABLE = /ECONNREFUSED|ConnectionRefused|Unable to connect|ENOTFOUND|EAI_AGAIN|fetch failed|error sending request|Connection (refused|error)|connect ETIMEDOUT|stream disconnected/i;
+var SERVER_TROUBLE = /experiencing high demand|Internal server error|server had an error/i;
+function apiFailure(agent, lines) {
+  const api = API[agent];
+  for (const line of [...lines].reverse()) {
+    const event = parseJsonLine(line);
+    const status = typeof event?.["api_error_status"] === "number" ? event["api_error_status"] : statusIn(line);
+    if (status !== null) return describe3(api, status);
+    if (UNREACHABLE.test(line)) return `${api} could not be reached`;
+    if (SERVER_TROUBLE.test(line)) return `${api} failed (server error)`;
+  }
+  return null;
+}
+function describe3(api, status) {
+  if (status === 401 || status === 403) return `${api} refused the key (${status})`;
+  if (status === 429) return `${api} refused the request: quota or rate limit (${status})`;
+  if (status >= 500) return `${api} failed (${status})`;
+  return `${api} rejected the request (${status})`;
+}
+function statusIn(line) {
+  const patterns = [
+    /\b(?:status(?: code)?|code|API Error)["'\\:= ]+(4\d\d|5\d\d)\b/i,
+    /\b(4\d\d|5\d\d) (?:Unauthorized|Forbidden|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i,
+    /\b(401|403|429|500|502|503|504)\b.{0,40}\b(?:error|unauthorized|forbidden|api key|quota)/i
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(line);
+    if (match?.[1]) return Number(match[1]);
+  }
+  return null;
 }
 
 // src/core/branch.ts
@@ -44343,9 +44505,9 @@ function parseIpcName(name) {
   return { seq: Number(match[1]), kind: match[2] };
 }
 function nextQuestionSeq(names) {
-  let count2 = 0;
-  for (const name of names) if (parseIpcName(name)?.kind === "question") count2++;
-  return count2 + 1;
+  let count3 = 0;
+  for (const name of names) if (parseIpcName(name)?.kind === "question") count3++;
+  return count3 + 1;
 }
 function pendingQuestionSeq(names) {
   const questions = /* @__PURE__ */ new Set();
@@ -44740,7 +44902,7 @@ ${cut(opts.plan.trim())}`);
     `Work the checklist in ${paths.plan} from top to bottom. The first item that is not ticked is the one in progress.`,
     `Tick each item as soon as it is done by changing \`- [ ]\` to \`- [x]\` in ${paths.plan}; you may add a short note after " \u2014 ". Save the file after each tick: the maintainer watches it live.`,
     opts.starter ? `This checklist is only a starting point: first replace its items with the concrete steps this task needs (one item for a small edit, five to eight for an investigation), keeping "Write a summary to output.md" last, then work them.` : `These items were given by the maintainer or an earlier run: keep them and their order. You may add items but do not drop any.`,
-    `When you need a decision only the maintainer can make, run \`dispatch-ask "your question"\` in the shell. It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
+    `When you need a decision only the maintainer can make, run \`"$DISPATCH_ASK" "your question"\` in the shell ($DISPATCH_ASK is the absolute path of dispatch-ask, which is also on PATH). It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
     `On an error you cannot recover from, mark the item \`- [!]\` with the reason on the next line, indented by two spaces, and stop.`,
     `Write your summary for the maintainer (what you did, what you found, what is left) to ${paths.output}.`,
     `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work.`,
@@ -44840,7 +45002,6 @@ async function askMain(args, env, io2) {
 }
 
 // src/worker/agent.ts
-import { createInterface } from "node:readline";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // node_modules/is-plain-obj/index.js
@@ -46638,13 +46799,13 @@ var handleSendStrict = ({ anyProcess, channel, isSubprocess, message, strict }) 
   const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
   const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
   return {
-    id: count++,
+    id: count2++,
     type: REQUEST_TYPE,
     message,
     hasListeners
   };
 };
-var count = 0n;
+var count2 = 0n;
 var validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
   if (wrappedMessage?.type !== REQUEST_TYPE || wrappedMessage.hasListeners) {
     return;
@@ -47942,7 +48103,7 @@ function parseMilliseconds(milliseconds) {
 
 // node_modules/pretty-ms/index.js
 var isZero = (value) => value === 0 || value === 0n;
-var pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
+var pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
 var SECOND_ROUNDING_EPSILON = 1e-7;
 var ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
 function prettyMilliseconds(milliseconds, options2) {
@@ -50179,12 +50340,12 @@ var SignalExit = class extends SignalExitBase {
     for (const sig of signals) {
       this.#sigListeners[sig] = () => {
         const listeners = this.#process.listeners(sig);
-        let { count: count2 } = this.#emitter;
+        let { count: count3 } = this.#emitter;
         const p2 = process10;
         if (typeof p2.__signal_exit_emitter__ === "object" && typeof p2.__signal_exit_emitter__.count === "number") {
-          count2 += p2.__signal_exit_emitter__.count;
+          count3 += p2.__signal_exit_emitter__.count;
         }
-        if (listeners.length === count2) {
+        if (listeners.length === count3) {
           this.unload();
           const ret = this.#emitter.emit("exit", null, sig);
           const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -51645,6 +51806,7 @@ var {
 } = getIpcExport();
 
 // src/worker/agent.ts
+var MAX_LINE_CHARS = 16384;
 function startAgent(opts) {
   const keep = opts.keepLines ?? 200;
   const kept = [];
@@ -51659,7 +51821,16 @@ function startAgent(opts) {
     cleanup: false,
     windowsHide: true
   });
-  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, (line) => {
+  let bytes = 0;
+  let tooMuch = false;
+  const counted = (n2) => {
+    bytes += n2;
+    if (!tooMuch && opts.maxOutputBytes !== void 0 && bytes > opts.maxOutputBytes) {
+      tooMuch = true;
+      opts.onTooMuchOutput?.(bytes);
+    }
+  };
+  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, counted, (line) => {
     kept.push(line);
     if (kept.length > keep) kept.shift();
     opts.onLine?.(line);
@@ -51697,39 +51868,124 @@ function startAgent(opts) {
     }
   };
 }
-async function pump(stream, onLine) {
+async function pump(stream, counted, onLine) {
   if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) onLine(line);
+  stream.setEncoding("utf8");
+  let partial2 = "";
+  let cut2 = false;
+  for await (const chunk of stream) {
+    counted(Buffer.byteLength(chunk));
+    const pieces = chunk.split("\n");
+    for (let i2 = 0; i2 < pieces.length; i2++) {
+      const last = i2 === pieces.length - 1;
+      if (!cut2) partial2 += pieces[i2];
+      if (partial2.length > MAX_LINE_CHARS && !cut2) {
+        partial2 = `${partial2.slice(0, MAX_LINE_CHARS)} \u2026 (line cut)`;
+        cut2 = true;
+      }
+      if (last) break;
+      onLine(partial2.endsWith("\r") ? partial2.slice(0, -1) : partial2);
+      partial2 = "";
+      cut2 = false;
+    }
+  }
+  if (partial2.length > 0) onLine(partial2);
+}
+
+// src/worker/agent-home.ts
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+async function prepareAgentHome(opts) {
+  await mkdir3(opts.home, { recursive: true, mode: 448 });
+  const vars = { HOME: opts.home };
+  if (opts.agent === "gemini") {
+    await mkdir3(join2(opts.home, ".gemini"), { recursive: true });
+    await writeFile3(join2(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(), null, 2)}
+`);
+  }
+  if (opts.agent === "codex") {
+    const codexHome = join2(opts.home, ".codex");
+    await mkdir3(codexHome, { recursive: true });
+    await writeFile3(join2(codexHome, "config.toml"), codexConfig(opts.env["OPENAI_BASE_URL"]));
+    vars["CODEX_HOME"] = codexHome;
+  }
+  return vars;
+}
+function geminiSettings() {
+  return {
+    security: { auth: { selectedType: "gemini-api-key" } },
+    // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    tools: { useRipgrep: false }
+  };
+}
+function codexConfig(baseUrl) {
+  const lines = [
+    "check_for_update_on_startup = false",
+    "",
+    "[analytics]",
+    "enabled = false",
+    "",
+    "[feedback]",
+    "enabled = false",
+    "",
+    // Plugin and app sync reach github.com and chatgpt.com at start; retries must end.
+    "[features]",
+    "plugins = false",
+    "remote_plugin = false",
+    "apps = false",
+    "in_app_updates = false",
+    "unbounded_connection_retries = false",
+    ""
+  ];
+  const url2 = baseUrl?.trim();
+  if (url2) {
+    lines.unshift(`model_provider = "dispatch"`);
+    lines.push(
+      "[model_providers.dispatch]",
+      `name = "dispatch"`,
+      `base_url = ${JSON.stringify(url2.replace(/\/+$/, ""))}`,
+      `wire_api = "responses"`,
+      `env_key = "OPENAI_API_KEY"`,
+      "request_max_retries = 1",
+      "stream_max_retries = 1",
+      "stream_idle_timeout_ms = 60000",
+      ""
+    );
+  }
+  return `${lines.join("\n")}
+`;
 }
 
 // src/worker/finish.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { mkdir as mkdir4, readFile as readFile2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 async function finishRun(opts) {
-  const planFile = join2(opts.taskDir, PLAN_FILE);
+  const planFile = join3(opts.taskDir, PLAN_FILE);
   const current = await readText(planFile) ?? opts.fallbackPlan;
   const finalOptions = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== void 0) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== void 0) finalOptions.cost_usd = opts.cost_usd;
   const plan = redact(finalPlan(finalOptions), opts.secrets);
-  await mkdir3(join2(opts.taskDir, IPC_DIR), { recursive: true });
-  await writeFile3(planFile, plan);
-  const outputText = await readText(join2(opts.taskDir, OUTPUT_FILE));
+  await mkdir4(join3(opts.taskDir, IPC_DIR), { recursive: true });
+  await writeFile4(planFile, plan);
+  const outputText = await readText(join3(opts.taskDir, OUTPUT_FILE));
   const output2 = outputText === null ? null : redact(outputText, opts.secrets);
   if (opts.status === "waiting") {
     const seq = opts.pendingQuestion ?? 0;
-    const question = await readText(join2(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
-    const contextFile = join2(opts.taskDir, CONTEXT_FILE);
-    await writeFile3(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
+    const question = await readText(join3(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
+    const contextFile = join3(opts.taskDir, CONTEXT_FILE);
+    await writeFile4(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
     return { plan, output: output2, pushed: await opts.publisher.save("waiting") };
   }
   if (opts.status === "cancelled") return { plan, output: output2, pushed: await opts.publisher.save("cancelled") };
-  await writeFile3(join2(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
+  await writeFile4(join3(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
 `);
   await opts.publisher.commitOnly("done");
-  await rm2(join2(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
+  await rm2(join3(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
   const pushed = await opts.publisher.save("remove bookkeeping");
   return { plan, output: output2, pushed };
 }
@@ -51744,8 +52000,8 @@ async function readText(path6) {
 
 // src/worker/git.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { writeFile as writeFile4 } from "node:fs/promises";
-import { isAbsolute, join as join3 } from "node:path";
+import { writeFile as writeFile5 } from "node:fs/promises";
+import { isAbsolute, join as join4 } from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -55323,7 +55579,7 @@ var Git = class _Git {
         const merged = resolve(path6, local, remote) ?? local;
         if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path6]);
         else {
-          await writeFile4(join3(this.dir, path6), merged);
+          await writeFile5(join4(this.dir, path6), merged);
           await this.local.raw(["add", "--", path6]);
         }
       }
@@ -55350,7 +55606,7 @@ var Git = class _Git {
   }
   async rebaseInProgress() {
     const gitDir = (await this.local.raw(["rev-parse", "--git-dir"])).trim();
-    const abs = isAbsolute(gitDir) ? gitDir : join3(this.dir, gitDir);
+    const abs = isAbsolute(gitDir) ? gitDir : join4(this.dir, gitDir);
     return existsSync4(`${abs}/rebase-merge`) || existsSync4(`${abs}/rebase-apply`);
   }
 };
@@ -55376,7 +55632,7 @@ function stringEnv() {
 // src/worker/monitor.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { readdir as readdir3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var Monitor = class {
   opts;
   timer = null;
@@ -55437,7 +55693,7 @@ var Monitor = class {
       this.lastFetch = Date.now();
       if (await this.opts.publisher.pull()) this.opts.log?.("brought the remote's new commits in");
     }
-    if (!this.cancelled && existsSync5(join4(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
+    if (!this.cancelled && existsSync5(join5(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
       this.cancelled = true;
       this.opts.log?.("the task was cancelled (ipc/.cancel)");
       this.opts.onCancel?.();
@@ -55458,7 +55714,7 @@ var Monitor = class {
   }
   async ipcNames() {
     try {
-      return await readdir3(join4(this.opts.taskDir, IPC_DIR));
+      return await readdir3(join5(this.opts.taskDir, IPC_DIR));
     } catch {
       return [];
     }
@@ -55475,18 +55731,18 @@ function newQuestions(names, seen) {
 
 // src/worker/resume.ts
 import { readdir as readdir4, readFile as readFile3, rm as rm3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
   const message = await opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
   if (BOOKKEEPING_REMOVED.test(message) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await rm3(join5(opts.dir, IPC_DIR, DONE_FILE), { force: true });
-  await rm3(join5(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+  await rm3(join6(opts.dir, IPC_DIR, DONE_FILE), { force: true });
+  await rm3(join6(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
 }
 async function startingPlan(opts) {
-  const earlier = await readIfExists(join5(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
+  const earlier = await readIfExists(join6(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
   const parsed = earlier !== null ? parsePlan(earlier) : null;
   if (earlier === null || !parsed || parsed.status === "done" || parsed.items.length === 0) {
     const fresh = newPlan({ spec: opts.spec, issue: opts.issue, now: opts.now, ...opts.run ? { run: opts.run } : {} });
@@ -55511,14 +55767,14 @@ async function finishedRunPlan(opts) {
   return opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`);
 }
 async function answeredQuestions(dir) {
-  const ipc = join5(dir, IPC_DIR);
+  const ipc = join6(dir, IPC_DIR);
   const names = await readdir4(ipc).catch(() => []);
   const answered = [];
   const seqs = names.map(parseIpcName).filter((p2) => p2?.kind === "question").map((p2) => p2.seq).sort((a2, b3) => a2 - b3);
   for (const seq of seqs) {
-    const answer = await readIfExists(join5(ipc, ipcFileName(seq, "answer")));
+    const answer = await readIfExists(join6(ipc, ipcFileName(seq, "answer")));
     if (answer === null) continue;
-    const question = await readIfExists(join5(ipc, ipcFileName(seq, "question"))) ?? "";
+    const question = await readIfExists(join6(ipc, ipcFileName(seq, "question"))) ?? "";
     answered.push({ seq, question: question.trim(), answer: answer.trim() });
   }
   return answered;
@@ -55532,8 +55788,8 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { readFile as readFile4, stat as stat2, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { readFile as readFile4, stat as stat2, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/core/plan-merge.ts
 function mergePlanNotes(local, remote) {
@@ -55636,13 +55892,13 @@ var Publisher = class {
   async redactChanged() {
     if (this.opts.secrets.length === 0) return;
     for (const file2 of await this.opts.git.changedFiles()) {
-      const path6 = join6(this.opts.git.dir, file2);
+      const path6 = join7(this.opts.git.dir, file2);
       try {
         const info2 = await stat2(path6);
         if (!info2.isFile() || info2.size > MAX_SCAN_BYTES) continue;
         const text = await readFile4(path6, "utf8");
         if (!containsSecret(text, this.opts.secrets)) continue;
-        await writeFile5(path6, redact(text, this.opts.secrets));
+        await writeFile6(path6, redact(text, this.opts.secrets));
         this.opts.log?.(`redacted a secret value in ${file2}`);
       } catch {
       }
@@ -55682,7 +55938,9 @@ var DEFAULTS = {
   pushIntervalMs: 5e3,
   fetchIntervalMs: 3e3,
   idleFetchIntervalMs: 15e3,
-  stopGraceMs: 5e3
+  stopGraceMs: 5e3,
+  inactivityMs: 10 * 6e4,
+  maxOutputBytes: 512 * 1024 * 1024
 };
 async function runWorker(opts) {
   const log = opts.log ?? (() => void 0);
@@ -55698,10 +55956,10 @@ async function runWorker(opts) {
   if (!Number.isSafeInteger(opts.issue) || opts.issue <= 0) return refuse(`"${opts.issue}" is not an issue number`);
   if (spec.agent === "custom" && !opts.agentCommand?.trim()) return refuse(`task ${spec.id} names a custom agent but no agent-command was given`);
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const workDir = opts.workDir ?? join7(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
-  const worktreePath = join7(workDir, "worktree");
-  const runtime = join7(workDir, "runtime");
-  await mkdir4(join7(runtime, "bin"), { recursive: true });
+  const workDir = opts.workDir ?? join8(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
+  const worktreePath = join8(workDir, "worktree");
+  const runtime = join8(workDir, "runtime");
+  await mkdir5(join8(runtime, "bin"), { recursive: true });
   const gitOptions = { dir: opts.workspace, log, ...opts.token ? { token: opts.token } : {}, ...opts.server ? { server: opts.server } : {}, ...opts.author ? { author: opts.author } : {} };
   const git = new Git(gitOptions);
   let worktree;
@@ -55712,17 +55970,17 @@ async function runWorker(opts) {
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
-  const dir = join7(worktree.path, dirRel);
+  const dir = join8(worktree.path, dirRel);
   const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
   try {
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
-    await mkdir4(join7(dir, IPC_DIR), { recursive: true });
-    await writeFile6(join7(dir, PLAN_FILE), start.plan);
+    await mkdir5(join8(dir, IPC_DIR), { recursive: true });
+    await writeFile7(join8(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
     const answers = await answeredQuestions(dir);
-    const context = await readIfExists2(join7(dir, CONTEXT_FILE));
+    const context = await readIfExists2(join8(dir, CONTEXT_FILE));
     const prompt = buildPrompt({
       spec,
       plan: start.plan,
@@ -55733,22 +55991,30 @@ async function runWorker(opts) {
       notes: parsePlan(start.plan)?.notes ?? [],
       ...context ? { context } : {}
     });
-    const promptFile = join7(runtime, "prompt.md");
-    await writeFile6(promptFile, prompt);
-    await writeAskProgram(join7(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const promptFile = join8(runtime, "prompt.md");
+    await writeFile7(promptFile, prompt);
+    await writeAskProgram(join8(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const askPath = join8(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    const real = !opts.agentCommand && spec.agent !== "custom";
     const agentEnv = {
       ...agentEnvironment(env, opts.token ? [opts.token] : []),
+      ...real ? agentSettings(spec.agent, env) : {},
+      ...real ? await prepareAgentHome({ home: join8(runtime, "home"), agent: spec.agent, env }) : {},
+      DISPATCH_ASK: askPath,
       DISPATCH_TASK: spec.id,
       DISPATCH_DIR: dir,
-      DISPATCH_PLAN: join7(dir, PLAN_FILE),
+      DISPATCH_PLAN: join8(dir, PLAN_FILE),
       DISPATCH_PROMPT_FILE: promptFile,
       [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
       [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
-      PATH: [join7(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+      PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
     };
-    let cost;
+    let usage;
+    let lastLineAt = Date.now();
+    let silentFor = null;
+    let tooLoud = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
@@ -55757,15 +56023,20 @@ async function runWorker(opts) {
       command,
       cwd: worktree.path,
       env: agentEnv,
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      onTooMuchOutput: (bytes) => {
+        tooLoud = bytes;
+        stopAgent(`it printed more than ${bytes} bytes`);
+      },
       onLine: (line) => {
-        const c5 = spec.agent === "claude" ? claudeCost(line) : null;
-        if (c5 !== null) cost = c5;
+        lastLineAt = Date.now();
+        usage = addUsage(spec.agent, usage, line);
         const readable3 = readableLine(outputKind, line);
         if (readable3 !== null) opts.onAgentLine?.(redact(readable3, secrets));
       }
     });
-    const stopAgent = (why) => {
-      log(`stopping the agent: ${why}`);
+    const stopAgent = (why2) => {
+      log(`stopping the agent: ${why2}`);
       void agent.stop(graceMs);
     };
     const onAbort = () => {
@@ -55789,16 +56060,33 @@ async function runWorker(opts) {
       onQuestionExpired: () => stopAgent("it kept running after its question timed out")
     });
     await monitor.start();
+    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
+    const watchdog = setInterval(() => {
+      void (async () => {
+        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
+        const pending = pendingQuestionSeq(await readdir5(join8(dir, IPC_DIR)).catch(() => []));
+        if (pending !== null) return void (lastLineAt = Date.now());
+        silentFor = Date.now() - lastLineAt;
+        stopAgent(`no output for ${Math.round(silentFor / 1e3)} s`);
+      })();
+    }, Math.min(1e3, inactivityMs));
     const exit = await agent.exited;
+    clearInterval(watchdog);
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
-    const names = await readdir5(join7(dir, IPC_DIR)).catch(() => []);
+    const names = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planNow = await readIfExists2(join7(dir, PLAN_FILE)) ?? start.plan;
+    const planLeft = await readIfExists2(join8(dir, PLAN_FILE));
+    const planNow = planLeft ?? start.plan;
+    const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable2 = agent.lines().map((l3) => readableLine(outputKind, l3)).filter((l3) => l3 !== null);
-    const reason = redact(failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} }), secrets);
+    const stoppedWhy = silentFor !== null ? `the agent produced no output for ${Math.round(silentFor / 1e3)} s` : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
+    const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
+    const general = failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} });
+    const reason = redact(why ? `${why}; ${general}` : general, secrets);
+    const cost = usage?.cost_usd;
     log(`task ${spec.id}: ${status}`);
     const finished7 = await finishRun({
       publisher,
@@ -55814,6 +56102,7 @@ async function runWorker(opts) {
     });
     const result = { status, branch, plan: finished7.plan, output: finished7.output, pushed: finished7.pushed };
     if (cost !== void 0) result.cost_usd = cost;
+    if (usage) result.usage = usage;
     if (!finished7.pushed) result.error = "the final commits could not be pushed";
     if (status === "failed") result.error ??= reason.split("\n")[0]?.replace(/; last output:$/, "");
     return result;
@@ -55829,8 +56118,8 @@ function defaultAskCommand() {
 }
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
-  const path6 = join7(binDir, "dispatch-ask");
-  await writeFile6(path6, `#!/bin/sh
+  const path6 = join8(binDir, "dispatch-ask");
+  await writeFile7(path6, `#!/bin/sh
 exec ${quoted} "$@"
 `);
   await chmod2(path6, 493);
@@ -55844,7 +56133,7 @@ async function readIfExists2(path6) {
 }
 
 // action/main.ts
-var INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-command"];
+var INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command"];
 async function action() {
   const raw = {};
   for (const name of INPUTS) raw[name] = getInput(name);
@@ -55875,6 +56164,7 @@ async function action() {
     workspace: process.env["GITHUB_WORKSPACE"] || process.cwd(),
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
+    inactivityMs: inputs.inactivityMs,
     signal: controller.signal,
     log: (line) => info(line),
     onAgentLine: (line) => info(`\u2502 ${line}`),
