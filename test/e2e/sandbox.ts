@@ -7,8 +7,15 @@
  * agents (review and audit tasks ask one question and change nothing; other tasks write a file), posts the
  * comment as `maintainer` on issue #1, prints the status comment each time it changes, answers questions with a
  * quote reply as a person would, and lists the pull requests at the end.
+ *
+ *   npm run sandbox -- --real-agents ["/dispatch …"]
+ *
+ * runs the real claude, gemini and codex CLIs (from node_modules) instead, against the scripted model server
+ * (test/model-server): each ticks its checklist with its own shell tool, asks one question, writes the answer.
  */
+import { startModelServer } from "../model-server/server.js";
 import { missingParts, startHarness, type AgentScript } from "./harness.js";
+import { realAgentOptions } from "./real-agents.js";
 
 const DEFAULT_COMMENT = `/dispatch three things:
 1. use opus to do a security review of the auth module
@@ -31,17 +38,21 @@ const AGENTS: Record<string, AgentScript> = {
 const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}`);
 
 async function main(): Promise<number> {
-  const comment = process.argv.slice(2).join(" ").trim() || DEFAULT_COMMENT;
+  const args = process.argv.slice(2);
+  const real = args.includes("--real-agents");
+  const comment = args.filter((a) => a !== "--real-agents").join(" ").trim() || DEFAULT_COMMENT;
   const missing = missingParts();
   if (missing) {
     console.error(`sandbox: cannot run yet: ${missing}.`);
     return 1;
   }
   const verbose = process.env["SANDBOX_VERBOSE"] === "1";
-  const harness = await startHarness({ agents: AGENTS, verbose });
+  const models = real ? await startModelServer() : null;
+  const harness = await startHarness(models ? { ...realAgentOptions(models.url), verbose } : { agents: AGENTS, verbose });
   const issue = 1;
   const stopping = async () => {
     await harness.stop();
+    await models?.close();
   };
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {

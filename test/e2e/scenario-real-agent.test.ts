@@ -1,0 +1,60 @@
+/**
+ * Scenario (issue 11): the real claude CLI end to end. A maintainer's /dispatch goes through the real app, the
+ * workflow's matrix and the bundled Action; the Action starts claude from node_modules (no agent-command) against the
+ * scripted model server. claude ticks its checklist with its own Bash tool, asks its question with dispatch-ask, the
+ * maintainer answers on the thread, the answer reaches claude and comes back in its output and its work, and the
+ * task ends complete with a PR. Nothing but 127.0.0.1 is contacted.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startModelServer, type ModelServer } from "../model-server/server.js";
+import { startProxyRecorder, type ProxyRecorder } from "../model-server/proxy-recorder.js";
+import { QUESTION, WORK_FILE } from "../model-server/script.js";
+import { missingParts, startHarness, type Harness } from "./harness.js";
+import { realAgentOptions } from "./real-agents.js";
+import { headline, until } from "./scenario-kit.js";
+
+const ANSWER = "Yes, flag INFO logs too";
+const TASK = "review-logging";
+
+let harness: Harness | undefined;
+let server: ModelServer | undefined;
+let proxy: ProxyRecorder | undefined;
+
+afterEach(async () => {
+  await harness?.stop();
+  await server?.close();
+  await proxy?.close();
+});
+
+describe.skipIf(missingParts() !== null)("scenario: the real claude CLI end to end", () => {
+  it("ticks, asks, takes the answer from the thread, finishes with a PR, and reports its cost", { timeout: 240_000 }, async () => {
+    server = await startModelServer();
+    proxy = await startProxyRecorder();
+    harness = await startHarness(realAgentOptions(server.url, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1,localhost" }));
+    const { hub } = harness;
+    hub.openIssue({ title: "Logging review", user: "maintainer" });
+    await harness.comment({ body: `/dispatch use opus to review logging`, issue: 1 });
+
+    const question = await until("the question comment", () => harness!.questionComments(1)[0], 180_000);
+    expect(question.body).toContain(QUESTION);
+    await harness.quoteReply({ to: question, answer: ANSWER });
+    await until("the task complete", () => {
+      const status = harness!.statusComment(1);
+      return status && headline(status.body, TASK).includes("COMPLETE") ? status : null;
+    }, 180_000);
+    await harness.waitForQuiet();
+
+    // The work claude wrote with the answer it received is on the branch and in a PR.
+    expect(await hub.readFile(`dispatch/1/${TASK}`, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
+    expect(harness.pulls().map((p) => p.pull!.head)).toEqual([`dispatch/1/${TASK}`]);
+    // Every item ticked by claude itself, and its cost recorded, in the final plan.
+    const plan = (await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/plan.md`)) ?? "";
+    expect(plan).toMatch(/^cost_usd: 0\.\d+/m);
+    expect(plan).not.toMatch(/^- \[[ ?!]\]/m);
+    expect(plan.match(/^- \[x\] .* — checked by the scripted model$/gm)?.length).toBeGreaterThan(0);
+    expect(await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/output.md`)).toBe(`The maintainer answered: ${ANSWER}\n`);
+    // Only the model server and the stand-in were contacted.
+    expect(proxy.attempts).toEqual([]);
+    expect(server.modelRequests().length).toBeGreaterThanOrEqual(4);
+  });
+});
