@@ -25,6 +25,8 @@ export interface FinishOptions {
   /** For `waiting`: the unanswered question. */
   pendingQuestion?: number | null;
   cost_usd?: number;
+  /** Tokens this run used, as the agent CLI reported them. */
+  tokens?: { input: number; output: number };
   /** ISO time. */
   now: string;
   /** plan.md to fall back on when the agent deleted it. */
@@ -45,6 +47,7 @@ export async function finishRun(opts: FinishOptions): Promise<FinishResult> {
   const finalOptions: Parameters<typeof finalPlan>[0] = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== undefined) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== undefined) finalOptions.cost_usd = opts.cost_usd;
+  if (opts.tokens) finalOptions.tokens = opts.tokens;
   const plan = redact(finalPlan(finalOptions), opts.secrets);
   await mkdir(join(opts.taskDir, IPC_DIR), { recursive: true });
   await writeFile(planFile, plan);

@@ -278,6 +278,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       fallbackPlan: start.plan,
       secrets,
       ...(cost !== undefined ? { cost_usd: cost } : {}),
+      ...(usage ? { tokens: { input: usage.input_tokens, output: usage.output_tokens } } : {}),
     });
     const result: WorkerResult = { status, branch, plan: finished.plan, output: finished.output, pushed: finished.pushed };
     if (cost !== undefined) result.cost_usd = cost;
