@@ -31,6 +31,7 @@ import {
   type TaskStatus,
 } from "./plan.js";
 import { AGENTS, type AgentName, type TaskSpec } from "./task.js";
+import { dispatchUsageText, usageText } from "./usage-text.js";
 
 export const COMMENT_LIMIT = 65_536;
 
@@ -49,6 +50,8 @@ export interface TaskView {
   /** Why the task failed or was cancelled, one line. */
   error?: string;
   cost_usd?: number;
+  tokens_in?: number;
+  tokens_out?: number;
   /** Question numbers already posted to the thread (never post one twice). */
   asked: number[];
   /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
@@ -129,6 +132,10 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): Task
   if (previous.pr) view.pr = { ...previous.pr };
   const cost = plan.cost_usd ?? previous.cost_usd;
   if (cost !== undefined) view.cost_usd = cost;
+  for (const key of ["tokens_in", "tokens_out"] as const) {
+    const tokens = plan[key] ?? previous[key];
+    if (tokens !== undefined) view[key] = tokens;
+  }
   const failedItem = plan.items.find((item) => item.state === "error");
   if (plan.status === "failed" || plan.status === "cancelled") {
     const error = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at “${failedItem.text}”` : undefined);
@@ -195,7 +202,8 @@ function truncated(head: string, blocks: readonly string[]): string {
 
 function renderHead(view: StatusView, prefix: string): string {
   const hidden = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix };
-  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks)].join("\n");
+  const usage = dispatchUsageText(view.tasks);
+  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks), ...(usage ? [usage] : [])].join("\n");
 }
 
 /** The first line a reader sees: how many tasks are complete, and plainly when the dispatch is finished. */
@@ -249,7 +257,8 @@ function taskHeadline(view: StatusView, task: TaskView, links: boolean): string 
     if (task.run) parts.push(`[run](${markdownUrl(task.run)})`);
     if (task.branch && view.repoUrl) parts.push(`[branch](${markdownUrl(`${view.repoUrl}/tree/${task.branch}`)})`);
     if (task.pr) parts.push(`[PR #${task.pr.number}](${markdownUrl(task.pr.url)})`);
-    if (task.cost_usd !== undefined) parts.push(`\\$${task.cost_usd.toFixed(2)}`);
+    const usage = usageText(task);
+    if (usage) parts.push(usage);
   }
   return parts.join(" · ");
 }
@@ -310,6 +319,8 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (task.pr) stored.pr = task.pr.url === `${view.repoUrl}/pull/${task.pr.number}` ? task.pr.number : task.pr;
   if (task.error !== undefined) stored.error = task.error;
   if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
+  if (opts.full && task.tokens_in !== undefined) stored.tokens_in = task.tokens_in;
+  if (opts.full && task.tokens_out !== undefined) stored.tokens_out = task.tokens_out;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
   if (opts.items) {
@@ -347,6 +358,8 @@ const taskSchema = z.object({
   pr: z.union([z.number().int(), z.object({ number: z.number().int(), url: z.string() })]).optional(),
   error: z.string().optional(),
   cost_usd: z.number().optional(),
+  tokens_in: z.number().int().nonnegative().optional().catch(undefined),
+  tokens_out: z.number().int().nonnegative().optional().catch(undefined),
   asked: z.array(z.number().int()).catch([]).optional(),
   answeredBy: z.array(z.number().int()).catch([]).optional(),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
@@ -408,6 +421,8 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
   if (stored.error !== undefined) task.error = stored.error;
   if (stored.cost_usd !== undefined) task.cost_usd = stored.cost_usd;
+  if (stored.tokens_in !== undefined) task.tokens_in = stored.tokens_in;
+  if (stored.tokens_out !== undefined) task.tokens_out = stored.tokens_out;
   if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
   return task;
 }
