@@ -44556,7 +44556,7 @@ var STARTER_ITEMS = [
 var EPOCH = (/* @__PURE__ */ new Date(0)).toISOString();
 var NOTE_SEPARATOR = " \u2014 ";
 var MARKERS = { pending: " ", done: "x", question: "?", error: "!" };
-var META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd"];
+var META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd", "tokens_in", "tokens_out"];
 var MATTER_OPTIONS = { lineWidth: -1 };
 var ITEM_LINE = /^([ \t]*)[-*+][ \t]+\[([ xX?!])\](?:[ \t]+(.*?))?[ \t]*$/;
 var NOTE_LINE = /^[ \t]*>[ \t]?\*\*Note:\*\*[ \t]?(.*?)[ \t]*$/;
@@ -44588,6 +44588,10 @@ function parsePlan(text) {
   if (run) plan.run = run;
   const cost = costOf(data.cost_usd);
   if (cost !== void 0) plan.cost_usd = cost;
+  const tokensIn = costOf(data.tokens_in);
+  if (tokensIn !== void 0) plan.tokens_in = Math.round(tokensIn);
+  const tokensOut = costOf(data.tokens_out);
+  if (tokensOut !== void 0) plan.tokens_out = Math.round(tokensOut);
   return plan;
 }
 function splitFrontMatter(text) {
@@ -44812,6 +44816,10 @@ function finalPlan(opts) {
   }
   const meta3 = { status: opts.status, updated: opts.now };
   if (opts.cost_usd !== void 0) meta3.cost_usd = opts.cost_usd;
+  if (opts.tokens) {
+    meta3.tokens_in = (plan?.tokens_in ?? 0) + opts.tokens.input;
+    meta3.tokens_out = (plan?.tokens_out ?? 0) + opts.tokens.output;
+  }
   return setPlanMeta(text, meta3);
 }
 function markFailure(text, plan, reason) {
@@ -51969,6 +51977,7 @@ async function finishRun(opts) {
   const finalOptions = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== void 0) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== void 0) finalOptions.cost_usd = opts.cost_usd;
+  if (opts.tokens) finalOptions.tokens = opts.tokens;
   const plan = redact(finalPlan(finalOptions), opts.secrets);
   await mkdir4(join3(opts.taskDir, IPC_DIR), { recursive: true });
   await writeFile4(planFile, plan);
@@ -56098,7 +56107,8 @@ async function runWorker(opts) {
       now: now(),
       fallbackPlan: start.plan,
       secrets,
-      ...cost !== void 0 ? { cost_usd: cost } : {}
+      ...cost !== void 0 ? { cost_usd: cost } : {},
+      ...usage ? { tokens: { input: usage.input_tokens, output: usage.output_tokens } } : {}
     });
     const result = { status, branch, plan: finished7.plan, output: finished7.output, pushed: finished7.pushed };
     if (cost !== void 0) result.cost_usd = cost;
