@@ -43,6 +43,10 @@ describe.skipIf(missingParts() !== null)("scenario: the real claude CLI end to e
       return status && headline(status.body, TASK).includes("COMPLETE") ? status : null;
     }, 180_000);
     await harness.waitForQuiet();
+    // The status comment shows what claude reported: its cost and tokens for the task and for the dispatch.
+    const status = harness.statusComment(1)!.body;
+    expect(headline(status, TASK)).toMatch(/\\\$0\.\d\d · [\d.]+k? tokens in, \d+ out/);
+    expect(status).toMatch(/^Usage: \\\$0\.\d\d · [\d.]+k? tokens in, \d+ out$/m);
 
     // The work claude wrote with the answer it received is on the branch and in a PR.
     expect(await hub.readFile(`dispatch/1/${TASK}`, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
@@ -50,6 +54,7 @@ describe.skipIf(missingParts() !== null)("scenario: the real claude CLI end to e
     // Every item ticked by claude itself, and its cost recorded, in the final plan.
     const plan = (await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/plan.md`)) ?? "";
     expect(plan).toMatch(/^cost_usd: 0\.\d+/m);
+    expect(plan).toMatch(/^tokens_in: \d+$/m);
     expect(plan).not.toMatch(/^- \[[ ?!]\]/m);
     expect(plan.match(/^- \[x\] .* — checked by the scripted model$/gm)?.length).toBeGreaterThan(0);
     expect(await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/output.md`)).toBe(`The maintainer answered: ${ANSWER}\n`);
