@@ -19,6 +19,7 @@ import { ROOT } from "../test/worker/helpers.js";
 import { printTable } from "./app.js";
 
 const AGENTS: RealAgent[] = ["claude", "gemini", "codex"];
+const PACKAGES: Record<RealAgent, string> = { claude: "@anthropic-ai/claude-code", gemini: "@google/gemini-cli", codex: "@openai/codex" };
 const RUNS = Math.max(1, Number(process.env["BENCH_RUNS"] ?? 3));
 
 async function firstRequestMs(agent: RealAgent): Promise<number> {
@@ -51,8 +52,9 @@ async function wholeTaskMs(agent: RealAgent): Promise<{ ms: number; ok: boolean 
 }
 
 async function setupMs(agent: RealAgent): Promise<{ cold: number; cached: number }> {
-  const clis = JSON.parse(await readFile(join(ROOT, "action/agent-clis.json"), "utf8")) as Record<string, { package: string; version: string; scripts: boolean }>;
-  const cli = clis[agent]!;
+  const lock = JSON.parse(await readFile(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+  const name = PACKAGES[agent];
+  const cli = { package: name, version: lock.packages[`node_modules/${name}`]!.version, scripts: agent === "claude" };
   const cache = await mkdtemp(join(tmpdir(), "bench-npm-cache-"));
   const once = async () => {
     const prefix = await mkdtemp(join(tmpdir(), "bench-cli-"));

@@ -1,39 +1,32 @@
 #!/usr/bin/env node
-// One source of truth for the agent CLI versions: package-lock.json (what the tests ran). Writes
-// action/agent-clis.json, which the workflow installs from; `--check` fails when the two disagree.
+// One source of truth for the agent CLI versions: package-lock.json (what the tests ran). Writes those exact
+// versions into the install step of .github/workflows/dispatch.yml (which repositories copy, so it must carry them);
+// `--check` fails when the two disagree (a test runs the same comparison).
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-// `scripts`: whether the package needs its install script (claude's postinstall puts its native binary in place;
-// gemini is plain JavaScript, codex takes its binary from an optional dependency).
-const AGENTS = {
-  claude: { package: "@anthropic-ai/claude-code", scripts: true },
-  gemini: { package: "@google/gemini-cli", scripts: false },
-  codex: { package: "@openai/codex", scripts: false },
-};
-
-export function agentClis(lock) {
-  const out = {};
-  for (const [agent, { package: name, scripts }] of Object.entries(AGENTS)) {
-    const version = lock.packages?.[`node_modules/${name}`]?.version;
-    if (!version) throw new Error(`package-lock.json has no ${name}`);
-    out[agent] = { package: name, version, scripts };
-  }
-  return out;
-}
+export const PACKAGES = ["@anthropic-ai/claude-code", "@google/gemini-cli", "@openai/codex"];
+const WORKFLOW = join(root, ".github/workflows/dispatch.yml");
 
 const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
-const text = `${JSON.stringify(agentClis(lock), null, 2)}\n`;
-const target = join(root, "action/agent-clis.json");
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+let text = readFileSync(WORKFLOW, "utf8");
+const before = text;
+for (const name of PACKAGES) {
+  const version = lock.packages?.[`node_modules/${name}`]?.version;
+  if (!version) throw new Error(`package-lock.json has no ${name}`);
+  const pattern = new RegExp(`${escape(name)}@[0-9][^\\s"']*`, "g");
+  if (!pattern.test(text)) throw new Error(`${WORKFLOW} does not install ${name}@<version>`);
+  text = text.replace(pattern, `${name}@${version}`);
+}
 if (process.argv.includes("--check")) {
-  const current = readFileSync(target, "utf8");
-  if (current !== text) {
-    console.error("action/agent-clis.json differs from package-lock.json: run npm run agent-clis");
+  if (text !== before) {
+    console.error("the agent CLI versions in dispatch.yml differ from package-lock.json: run npm run agent-clis");
     process.exit(1);
   }
 } else {
-  writeFileSync(target, text);
-  console.log(text.trim());
+  writeFileSync(WORKFLOW, text);
+  console.log(text === before ? "dispatch.yml already installs the locked versions" : "dispatch.yml updated to the locked versions");
 }
