@@ -61,3 +61,18 @@ describe("readableLine for gemini and codex", () => {
     expect(readableLine("codex", "plain text")).toBe("plain text");
   });
 });
+
+describe("agentSettings", () => {
+  it("gives each CLI its defaults, overridden by the worker's environment, and passes only its own names", async () => {
+    const { agentSettings, AGENT_SETTINGS_ENV } = await import("../../src/core/agent-env.js");
+    const env = { ANTHROPIC_BASE_URL: "http://127.0.0.1:1", CLAUDE_CODE_MAX_RETRIES: "5", GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:2", ANTHROPIC_API_KEY: "sk-secret-value" };
+    const claude = agentSettings("claude", env);
+    expect(claude).toMatchObject({ ANTHROPIC_BASE_URL: "http://127.0.0.1:1", CLAUDE_CODE_MAX_RETRIES: "5", IS_SANDBOX: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" });
+    expect(claude).not.toHaveProperty("GOOGLE_GEMINI_BASE_URL");
+    // Keys are secrets, never settings.
+    for (const agent of AGENTS) expect(agentSettings(agent, env)).not.toHaveProperty("ANTHROPIC_API_KEY");
+    expect(agentSettings("gemini", env)).toMatchObject({ GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:2" });
+    expect(agentSettings("custom", env)).toEqual({});
+    for (const names of Object.values(AGENT_SETTINGS_ENV)) for (const name of names) expect(name).not.toMatch(/KEY|TOKEN|SECRET/);
+  });
+});
