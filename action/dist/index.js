@@ -51908,7 +51908,7 @@ async function prepareAgentHome(opts) {
   const vars = { HOME: opts.home };
   if (opts.agent === "gemini") {
     await mkdir3(join2(opts.home, ".gemini"), { recursive: true });
-    await writeFile3(join2(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(), null, 2)}
+    await writeFile3(join2(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? []), null, 2)}
 `);
   }
   if (opts.agent === "codex") {
@@ -51919,9 +51919,9 @@ async function prepareAgentHome(opts) {
   }
   return vars;
 }
-function geminiSettings() {
+function geminiSettings(shellEnv) {
   return {
-    security: { auth: { selectedType: "gemini-api-key" } },
+    security: { auth: { selectedType: "gemini-api-key" }, environmentVariableRedaction: { allowed: [...shellEnv] } },
     // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
     general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
     privacy: { usageStatisticsEnabled: false },
@@ -56007,17 +56007,20 @@ async function runWorker(opts) {
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const real = !opts.agentCommand && spec.agent !== "custom";
-    const agentEnv = {
-      ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      ...real ? agentSettings(spec.agent, env) : {},
-      ...real ? await prepareAgentHome({ home: join8(runtime, "home"), agent: spec.agent, env }) : {},
+    const dispatchEnv = {
       DISPATCH_ASK: askPath,
       DISPATCH_TASK: spec.id,
       DISPATCH_DIR: dir,
       DISPATCH_PLAN: join8(dir, PLAN_FILE),
       DISPATCH_PROMPT_FILE: promptFile,
       [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
-      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs))
+    };
+    const agentEnv = {
+      ...agentEnvironment(env, opts.token ? [opts.token] : []),
+      ...real ? agentSettings(spec.agent, env) : {},
+      ...real ? await prepareAgentHome({ home: join8(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv) }) : {},
+      ...dispatchEnv,
       PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
     };
     let usage;

@@ -16,6 +16,11 @@ export interface AgentHomeOptions {
   home: string;
   agent: AgentName;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Variables the agent's shell commands must see (DISPATCH_*). gemini strips every variable not on its allowlist
+   * from its shell tool when GITHUB_SHA is set (as in every Actions job): these are added to that allowlist.
+   */
+  shellEnv?: readonly string[];
 }
 
 /** Writes the configuration; returns the variables that point the agent at it. */
@@ -24,7 +29,7 @@ export async function prepareAgentHome(opts: AgentHomeOptions): Promise<Record<s
   const vars: Record<string, string> = { HOME: opts.home };
   if (opts.agent === "gemini") {
     await mkdir(join(opts.home, ".gemini"), { recursive: true });
-    await writeFile(join(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(), null, 2)}\n`);
+    await writeFile(join(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? []), null, 2)}\n`);
   }
   if (opts.agent === "codex") {
     const codexHome = join(opts.home, ".codex");
@@ -35,9 +40,9 @@ export async function prepareAgentHome(opts: AgentHomeOptions): Promise<Record<s
   return vars;
 }
 
-export function geminiSettings(): Record<string, unknown> {
+export function geminiSettings(shellEnv: readonly string[]): Record<string, unknown> {
   return {
-    security: { auth: { selectedType: "gemini-api-key" } },
+    security: { auth: { selectedType: "gemini-api-key" }, environmentVariableRedaction: { allowed: [...shellEnv] } },
     // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
     general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
     privacy: { usageStatisticsEnabled: false },

@@ -170,10 +170,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     // A real CLI gets its own HOME with its per-run configuration and its settings (base URL, bounded retries …).
     const real = !opts.agentCommand && spec.agent !== "custom";
-    const agentEnv = {
-      ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      ...(real ? agentSettings(spec.agent, env) : {}),
-      ...(real ? await prepareAgentHome({ home: join(runtime, "home"), agent: spec.agent, env }) : {}),
+    const dispatchEnv: Record<string, string> = {
       DISPATCH_ASK: askPath,
       DISPATCH_TASK: spec.id,
       DISPATCH_DIR: dir,
@@ -181,6 +178,12 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       DISPATCH_PROMPT_FILE: promptFile,
       [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
       [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+    };
+    const agentEnv = {
+      ...agentEnvironment(env, opts.token ? [opts.token] : []),
+      ...(real ? agentSettings(spec.agent, env) : {}),
+      ...(real ? await prepareAgentHome({ home: join(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv) }) : {}),
+      ...dispatchEnv,
       PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
     };
 

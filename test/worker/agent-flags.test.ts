@@ -24,7 +24,7 @@ describe("agent command lines, run for real", () => {
     try {
       const command = agentCommand({ agent, model: MODELS[agent], prompt: PROMPT });
       const env = { ...serverEnv(agent, server.url), PATH: process.env["PATH"] ?? "" };
-      const home = await prepareAgentHome({ home: join(dir, "home"), agent, env });
+      const home = await prepareAgentHome({ home: join(dir, "home"), agent, env, shellEnv: [] });
       await execa("git", ["init", "-q", join(dir, "wt")]);
       const result = await execa(join(ROOT, "node_modules/.bin", command.file), command.args, {
         cwd: join(dir, "wt"),

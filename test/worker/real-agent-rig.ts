@@ -69,6 +69,10 @@ export async function realRun(opts: RealRunOptions): Promise<RealRun> {
       https_proxy: proxy.url,
       NO_PROXY: "127.0.0.1,localhost",
       no_proxy: "127.0.0.1,localhost",
+      // As in every Actions job (gemini hides variables from its shell tool when GITHUB_SHA is set).
+      CI: "true",
+      GITHUB_ACTIONS: "true",
+      GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
       TERM: "dumb",
       NO_COLOR: "1",
       ...serverEnv(opts.agent, server.url),
