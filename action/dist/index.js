@@ -44410,7 +44410,9 @@ var AGENT_SETTINGS_ENV = {
     "DISABLE_AUTOUPDATER",
     "DISABLE_TELEMETRY",
     "DISABLE_ERROR_REPORTING",
-    "IS_SANDBOX"
+    "IS_SANDBOX",
+    "BASH_DEFAULT_TIMEOUT_MS",
+    "BASH_MAX_TIMEOUT_MS"
   ],
   gemini: ["GOOGLE_GEMINI_BASE_URL", "GEMINI_MODEL", "GEMINI_CLI_NO_RELAUNCH", "GEMINI_TELEMETRY_ENABLED"],
   // codex ignores OPENAI_BASE_URL: the worker turns it into a provider in $CODEX_HOME/config.toml.
@@ -44434,8 +44436,12 @@ var AGENT_SETTINGS_DEFAULTS = {
   codex: {},
   custom: {}
 };
-function agentSettings(agent, env) {
+function agentSettings(agent, env, commandMs) {
   const out = { ...AGENT_SETTINGS_DEFAULTS[agent] };
+  if (agent === "claude" && commandMs !== void 0) {
+    out["BASH_DEFAULT_TIMEOUT_MS"] = String(Math.ceil(commandMs));
+    out["BASH_MAX_TIMEOUT_MS"] = String(Math.ceil(commandMs));
+  }
   for (const name of AGENT_SETTINGS_ENV[agent]) {
     const value = env[name];
     if (value !== void 0 && value !== "") out[name] = value;
@@ -51908,7 +51914,7 @@ async function prepareAgentHome(opts) {
   const vars = { HOME: opts.home };
   if (opts.agent === "gemini") {
     await mkdir3(join2(opts.home, ".gemini"), { recursive: true });
-    await writeFile3(join2(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? []), null, 2)}
+    await writeFile3(join2(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? [], opts.commandMs), null, 2)}
 `);
   }
   if (opts.agent === "codex") {
@@ -51919,14 +51925,14 @@ async function prepareAgentHome(opts) {
   }
   return vars;
 }
-function geminiSettings(shellEnv) {
+function geminiSettings(shellEnv, commandMs) {
   return {
     security: { auth: { selectedType: "gemini-api-key" }, environmentVariableRedaction: { allowed: [...shellEnv] } },
     // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
     general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
     privacy: { usageStatisticsEnabled: false },
     telemetry: { enabled: false },
-    tools: { useRipgrep: false }
+    tools: { useRipgrep: false, ...commandMs !== void 0 ? { shell: { inactivityTimeout: Math.ceil(commandMs / 1e3) } } : {} }
   };
 }
 function codexConfig(baseUrl) {
@@ -56018,8 +56024,8 @@ async function runWorker(opts) {
     };
     const agentEnv = {
       ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      ...real ? agentSettings(spec.agent, env) : {},
-      ...real ? await prepareAgentHome({ home: join8(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv) }) : {},
+      ...real ? agentSettings(spec.agent, env, questionTimeoutMs + 6e4) : {},
+      ...real ? await prepareAgentHome({ home: join8(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv), commandMs: questionTimeoutMs + 6e4 }) : {},
       ...dispatchEnv,
       PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
     };

@@ -17,6 +17,8 @@ export const AGENT_SETTINGS_ENV: Record<AgentName, string[]> = {
     "DISABLE_TELEMETRY",
     "DISABLE_ERROR_REPORTING",
     "IS_SANDBOX",
+    "BASH_DEFAULT_TIMEOUT_MS",
+    "BASH_MAX_TIMEOUT_MS",
   ],
   gemini: ["GOOGLE_GEMINI_BASE_URL", "GEMINI_MODEL", "GEMINI_CLI_NO_RELAUNCH", "GEMINI_TELEMETRY_ENABLED"],
   // codex ignores OPENAI_BASE_URL: the worker turns it into a provider in $CODEX_HOME/config.toml.
@@ -43,9 +45,17 @@ export const AGENT_SETTINGS_DEFAULTS: Record<AgentName, Record<string, string>> 
   custom: {},
 };
 
-/** The settings variables for one agent: defaults, overridden by what the worker's environment sets. */
-export function agentSettings(agent: AgentName, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/**
+ * The settings variables for one agent: defaults, overridden by what the worker's environment sets. `commandMs`:
+ * how long one shell command may run (dispatch-ask waits for an answer that long); claude's Bash tool would
+ * otherwise kill it after 2 minutes.
+ */
+export function agentSettings(agent: AgentName, env: Readonly<Record<string, string | undefined>>, commandMs?: number): Record<string, string> {
   const out: Record<string, string> = { ...AGENT_SETTINGS_DEFAULTS[agent] };
+  if (agent === "claude" && commandMs !== undefined) {
+    out["BASH_DEFAULT_TIMEOUT_MS"] = String(Math.ceil(commandMs));
+    out["BASH_MAX_TIMEOUT_MS"] = String(Math.ceil(commandMs));
+  }
   for (const name of AGENT_SETTINGS_ENV[agent]) {
     const value = env[name];
     if (value !== undefined && value !== "") out[name] = value;

@@ -21,6 +21,8 @@ export interface AgentHomeOptions {
    * from its shell tool when GITHUB_SHA is set (as in every Actions job): these are added to that allowlist.
    */
   shellEnv?: readonly string[];
+  /** How long one shell command may stay silent (dispatch-ask waiting for an answer); gemini's default is 5 minutes. */
+  commandMs?: number;
 }
 
 /** Writes the configuration; returns the variables that point the agent at it. */
@@ -29,7 +31,7 @@ export async function prepareAgentHome(opts: AgentHomeOptions): Promise<Record<s
   const vars: Record<string, string> = { HOME: opts.home };
   if (opts.agent === "gemini") {
     await mkdir(join(opts.home, ".gemini"), { recursive: true });
-    await writeFile(join(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? []), null, 2)}\n`);
+    await writeFile(join(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? [], opts.commandMs), null, 2)}\n`);
   }
   if (opts.agent === "codex") {
     const codexHome = join(opts.home, ".codex");
@@ -40,14 +42,14 @@ export async function prepareAgentHome(opts: AgentHomeOptions): Promise<Record<s
   return vars;
 }
 
-export function geminiSettings(shellEnv: readonly string[]): Record<string, unknown> {
+export function geminiSettings(shellEnv: readonly string[], commandMs?: number): Record<string, unknown> {
   return {
     security: { auth: { selectedType: "gemini-api-key" }, environmentVariableRedaction: { allowed: [...shellEnv] } },
     // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
     general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
     privacy: { usageStatisticsEnabled: false },
     telemetry: { enabled: false },
-    tools: { useRipgrep: false },
+    tools: { useRipgrep: false, ...(commandMs !== undefined ? { shell: { inactivityTimeout: Math.ceil(commandMs / 1000) } } : {}) },
   };
 }
 

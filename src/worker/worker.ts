@@ -181,8 +181,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     };
     const agentEnv = {
       ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      ...(real ? agentSettings(spec.agent, env) : {}),
-      ...(real ? await prepareAgentHome({ home: join(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv) }) : {}),
+      ...(real ? agentSettings(spec.agent, env, questionTimeoutMs + 60_000) : {}),
+      ...(real ? await prepareAgentHome({ home: join(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv), commandMs: questionTimeoutMs + 60_000 }) : {}),
       ...dispatchEnv,
       PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
     };
