@@ -7,7 +7,7 @@ import { parseActionInputs, runUrl } from "../src/core/inputs.js";
 import { secretValues } from "../src/core/secret.js";
 import { AgentUserError, askMain, resolveAgentUser, runWorker, type AgentUser } from "../src/worker/index.js";
 
-const INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-command", "agent-user"];
+const INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command", "agent-user"];
 
 async function action(): Promise<void> {
   const raw: Record<string, string> = {};
@@ -51,6 +51,7 @@ async function action(): Promise<void> {
     workspace: process.env["GITHUB_WORKSPACE"] || process.cwd(),
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
+    inactivityMs: inputs.inactivityMs,
     signal: controller.signal,
     log: (line) => core.info(line),
     onAgentLine: (line) => core.info(`│ ${line}`),

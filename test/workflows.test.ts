@@ -110,11 +110,20 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
     expect(first.run).not.toContain("${{");
   });
 
-  it("installs the agent CLI a task needs, never with task text in the script", () => {
-    const install = job.steps.find((s) => s.run?.includes("npm install --global"));
+  it("installs the agent CLI a task needs at the version the tests ran, cached, never with task text in the script", () => {
+    const install = job.steps.find((s) => s.run?.includes("npm install"));
     expect(install?.if).toBe("matrix.task.agent != 'custom'");
-    for (const pkg of ["@anthropic-ai/claude-code", "@google/gemini-cli", "@openai/codex"]) expect(install?.run).toContain(pkg);
+    expect(install?.run).toContain("--ignore-scripts");
     expect(install?.run).not.toContain("${{");
+    const cache = job.steps.find((s) => s.uses?.startsWith("actions/cache@"));
+    expect(cache?.with?.["key"]).toContain("hashFiles('.github/workflows/dispatch.yml')");
+    expect(job.steps.indexOf(cache!)).toBeLessThan(job.steps.indexOf(install!));
+    // One source of truth: the workflow installs exactly the versions in package-lock.json (npm run agent-clis).
+    const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version: string }> };
+    for (const pkg of ["@anthropic-ai/claude-code", "@google/gemini-cli", "@openai/codex"]) {
+      const named = (install?.run ?? "").split(/[\s"]+/).filter((word) => word.startsWith(`${pkg}@`));
+      expect(named).toEqual([`${pkg}@${lock.packages[`node_modules/${pkg}`]?.version}`]);
+    }
   });
 
   it("hands the Action only inputs its action.yml declares, all required ones included, and the agent keys", () => {

@@ -12,6 +12,8 @@ export interface ActionInputs {
   branchPrefix: string;
   questionTimeoutMs: number;
   pushIntervalMs: number;
+  /** The agent's inactivity limit (input `agent-inactivity-seconds`, default 600). */
+  inactivityMs: number;
   agentCommand?: string;
 }
 
@@ -66,6 +68,11 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     return { ok: false, error: "input `push-interval-seconds`: a number of seconds from 0.1 to 600" };
   }
 
+  const inactivity = number(text("agent-inactivity-seconds"), 600);
+  if (inactivity === null || inactivity < 1 || inactivity > 6 * 3600) {
+    return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
+  }
+
   const inputs: ActionInputs = {
     spec: task.data,
     issue,
@@ -73,6 +80,7 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     branchPrefix,
     questionTimeoutMs: Math.round(minutes * 60_000),
     pushIntervalMs: Math.round(seconds * 1000),
+    inactivityMs: Math.round(inactivity * 1000),
   };
   const command = text("agent-command");
   if (command) inputs.agentCommand = command;

@@ -47,6 +47,9 @@ export interface PlanMeta {
   /** ISO time of the last change. */
   updated: string;
   cost_usd?: number;
+  /** Tokens the agent CLI reported for its runs (input, output). */
+  tokens_in?: number;
+  tokens_out?: number;
 }
 
 export interface Plan extends PlanMeta {
@@ -68,7 +71,7 @@ export const STARTER_ITEMS: readonly string[] = [
 const EPOCH = new Date(0).toISOString();
 const NOTE_SEPARATOR = " — ";
 const MARKERS: Record<ItemState, string> = { pending: " ", done: "x", question: "?", error: "!" };
-const META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd"] as const;
+const META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd", "tokens_in", "tokens_out"] as const;
 /** gray-matter caches every text it parses unless options are given: always give some. */
 const MATTER_OPTIONS = { lineWidth: -1 } as {};
 
@@ -109,6 +112,10 @@ export function parsePlan(text: string): Plan | null {
   if (run) plan.run = run;
   const cost = costOf(data.cost_usd);
   if (cost !== undefined) plan.cost_usd = cost;
+  const tokensIn = costOf(data.tokens_in);
+  if (tokensIn !== undefined) plan.tokens_in = Math.round(tokensIn);
+  const tokensOut = costOf(data.tokens_out);
+  if (tokensOut !== undefined) plan.tokens_out = Math.round(tokensOut);
   return plan;
 }
 

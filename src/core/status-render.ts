@@ -45,6 +45,7 @@ import {
   type StatusView,
   type TaskView,
 } from "./status-view.js";
+import { dispatchUsageText, usageText } from "./usage-text.js";
 
 /** Visible reasons are one line of at most this many characters; the hidden line keeps the rest. */
 const REASON_SHOWN = 160;
@@ -92,7 +93,8 @@ function truncated(head: string, blocks: readonly string[]): string {
 
 function renderHead(view: StatusView, prefix: string): string {
   const hidden = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix };
-  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks)].join("\n");
+  const usage = dispatchUsageText(view.tasks);
+  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks), ...(usage ? [usage] : [])].join("\n");
 }
 
 /** The first line a reader sees: how many tasks are complete, and plainly when the dispatch is finished. */
@@ -156,7 +158,8 @@ function taskHeadline(view: StatusView, task: TaskView, links: boolean): string 
     if (task.run) parts.push(`[run](${markdownUrl(task.run)})`);
     if (task.branch && view.repoUrl) parts.push(`[branch](${markdownUrl(`${view.repoUrl}/tree/${task.branch}`)})`);
     if (task.pr) parts.push(`[PR #${task.pr.number}](${markdownUrl(task.pr.url)})`);
-    if (task.cost_usd !== undefined) parts.push(`\\$${task.cost_usd.toFixed(2)}`);
+    const usage = usageText(task);
+    if (usage) parts.push(usage);
   }
   return parts.join(" · ");
 }
@@ -221,6 +224,8 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (task.pr) stored.pr = task.pr.url === `${view.repoUrl}/pull/${task.pr.number}` ? task.pr.number : task.pr;
   if (task.error !== undefined) stored.error = task.error;
   if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
+  if (opts.full && task.tokens_in !== undefined) stored.tokens_in = task.tokens_in;
+  if (opts.full && task.tokens_out !== undefined) stored.tokens_out = task.tokens_out;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
   if (task.question) stored.question = task.question;

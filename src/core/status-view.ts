@@ -25,6 +25,8 @@ export interface TaskView {
   /** Why the task failed or was cancelled, one line. */
   error?: string;
   cost_usd?: number;
+  tokens_in?: number;
+  tokens_out?: number;
   /** Question numbers already posted to the thread (never post one twice). */
   asked: number[];
   /** The unanswered question the task waits on: its number and the id of the comment that asked it on the thread. */
@@ -111,6 +113,10 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan; repoUrl
   if (previous.pr) view.pr = { ...previous.pr };
   const cost = plan.cost_usd ?? previous.cost_usd;
   if (cost !== undefined) view.cost_usd = cost;
+  for (const key of ["tokens_in", "tokens_out"] as const) {
+    const tokens = plan[key] ?? previous[key];
+    if (tokens !== undefined) view[key] = tokens;
+  }
   const failedItem = view.items.find((item) => item.state === "error");
   if (plan.status === "failed" || plan.status === "cancelled") {
     const error = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at “${failedItem.text}”` : undefined);

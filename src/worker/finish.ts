@@ -28,6 +28,8 @@ export interface FinishOptions {
   /** For `waiting`: the unanswered question. */
   pendingQuestion?: number | null;
   cost_usd?: number;
+  /** Tokens this run used, as the agent CLI reported them. */
+  tokens?: { input: number; output: number };
   /** ISO time. */
   now: string;
   /** plan.md to fall back on when the agent deleted it. */
@@ -51,6 +53,7 @@ export async function finishRun(opts: FinishOptions): Promise<FinishResult> {
   // Workflow files whose changes stay out of the push (GitHub refuses them): said in the plan and in output.md.
   const leftOut = await opts.publisher.workflowChanges();
   const note = leftOut.length > 0 ? workflowsLeftOutNote(leftOut) : null;
+  if (opts.tokens) finalOptions.tokens = opts.tokens;
   const planned = finalPlan(finalOptions);
   const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
   await mkdir(join(opts.taskDir, IPC_DIR), { recursive: true });

@@ -7,8 +7,10 @@ import { randomBytes } from "node:crypto";
 import { chmod, copyFile, link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
-import { agentEnv, missingKeyError } from "../core/agent-env.js";
+import { agentCommand, readableLine } from "../core/agent.js";
+import { agentEnv, agentSettings, missingKeyError } from "../core/agent-env.js";
+import { apiFailure } from "../core/agent-failure.js";
+import { addUsage, type AgentUsage } from "../core/agent-usage.js";
 import { taskBranch } from "../core/branch.js";
 import {
   CONTEXT_FILE,
@@ -29,6 +31,7 @@ import { isTaskId, type TaskSpec } from "../core/task.js";
 import { LAST_QUESTION_ENV, LIMIT_FILE_ENV, POLL_ENV, TIMEOUT_ENV } from "./ask.js";
 import { startAgent, type AgentProcess } from "./agent.js";
 import { handOver, runAs, takeBack, type AgentUser } from "./agent-user.js";
+import { prepareAgentHome } from "./agent-home.js";
 import { finishRun } from "./finish.js";
 import { Git, type GitIdentity } from "./git.js";
 import { Monitor, removeQuestionsPast } from "./monitor.js";
@@ -62,6 +65,13 @@ export interface WorkerOptions {
   fetchIntervalMs?: number;
   /** Fetch interval otherwise (to see `.cancel` and notes); default 15 s. */
   idleFetchIntervalMs?: number;
+  /**
+   * The agent is stopped (task `failed`) after this long without a line of output while no question is pending: a
+   * model server that never answers, a CLI retrying in silence. Default 10 minutes.
+   */
+  inactivityMs?: number;
+  /** The agent is stopped (task `failed`) once it has printed this much; default 512 MiB. */
+  maxOutputBytes?: number;
   /** SIGTERM → SIGKILL delay when stopping the agent; default 5 s. */
   stopGraceMs?: number;
   /** Where the worktree and the worker's own files go; default a new folder under RUNNER_TEMP or the OS temp dir. */
@@ -100,6 +110,8 @@ export interface WorkerResult {
   /** The remote has the final commits. */
   pushed: boolean;
   cost_usd?: number;
+  /** Tokens (and dollars where the CLI gives them) as the agent CLI reported them. */
+  usage?: AgentUsage;
   /** Why the run could not start or finish normally. */
   error?: string;
 }
@@ -110,6 +122,8 @@ const DEFAULTS = {
   fetchIntervalMs: 3_000,
   idleFetchIntervalMs: 15_000,
   stopGraceMs: 5_000,
+  inactivityMs: 10 * 60_000,
+  maxOutputBytes: 512 * 1024 * 1024,
 };
 
 export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
@@ -185,6 +199,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     await writeFile(promptFile, prompt);
     const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
     await writeAskProgram(join(runtime, "bin"), askCommand);
+    const askPath = join(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     // dispatch-ask writes the limit file when it refuses a question: somewhere the agent's user may write.
@@ -192,13 +207,21 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       lastSeq: nextQuestionSeq(await readdir(join(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
       file: join(isolated ? agentHome : runtime, "question-limit"),
     };
+    // A real CLI gets its own HOME with its per-run configuration and its settings (base URL, bounded retries …).
+    const real = !opts.agentCommand && spec.agent !== "custom";
+    const shellEnv = ["DISPATCH_ASK", "DISPATCH_TASK", "DISPATCH_DIR", "DISPATCH_PLAN", "DISPATCH_PROMPT_FILE", TIMEOUT_ENV, POLL_ENV, LAST_QUESTION_ENV, LIMIT_FILE_ENV];
+    const commandMs = questionTimeoutMs + 60_000;
+    const homeVars = real ? await prepareAgentHome({ home: agentHome, agent: spec.agent, env, shellEnv, commandMs }) : {};
     const environment = agentEnv({
       env,
       agent: spec.agent,
-      home: isolated ? agentHome : (env["HOME"] ?? agentHome),
+      home: isolated || real ? agentHome : (env["HOME"] ?? agentHome),
       ...(isolated && user.name ? { user: user.name } : {}),
       set: {
+        ...(real ? agentSettings(spec.agent, env, commandMs) : {}),
+        ...homeVars,
         ...pick(env, opts.agentVariables ?? []),
+        DISPATCH_ASK: askPath,
         DISPATCH_TASK: spec.id,
         DISPATCH_DIR: dir,
         DISPATCH_PLAN: join(dir, PLAN_FILE),
@@ -217,7 +240,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     }
 
     // Run the agent under the monitor until it exits or the task is cancelled.
-    let cost: number | undefined;
+    let usage: AgentUsage | undefined;
+    let lastLineAt = Date.now();
+    let silentFor: number | null = null;
+    let tooLoud: number | null = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
     let limited = false;
@@ -228,9 +254,14 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       cwd: worktree.path,
       env: environment,
       ...(isolated ? { runAs: runAs(user, environment) } : {}),
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      onTooMuchOutput: (bytes) => {
+        tooLoud = bytes;
+        stopAgent(`it printed more than ${bytes} bytes`);
+      },
       onLine: (line) => {
-        const c = spec.agent === "claude" ? claudeCost(line) : null;
-        if (c !== null) cost = c;
+        lastLineAt = Date.now();
+        usage = addUsage(spec.agent, usage, line);
         const readable = readableLine(outputKind, line);
         if (readable !== null) opts.onAgentLine?.(redact(readable, secrets));
       },
@@ -265,7 +296,19 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       },
     });
     await monitor.start();
+    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
+    const watchdog = setInterval(() => {
+      void (async () => {
+        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
+        // Waiting for an answer is silent by design.
+        const pending = pendingQuestionSeq(await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]));
+        if (pending !== null) return void (lastLineAt = Date.now());
+        silentFor = Date.now() - lastLineAt;
+        stopAgent(`no output for ${Math.round(silentFor / 1000)} s`);
+      })();
+    }, Math.min(1000, inactivityMs));
     const exit = await agent.exited;
+    clearInterval(watchdog);
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
     if (isolated) await takeBack(user, [worktree.path, agentHome]);
@@ -276,10 +319,18 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     if ((await removeQuestionsPast({ ipc: join(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
     const names = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planNow = (await readIfExists(join(dir, PLAN_FILE))) ?? start.plan;
+    const planLeft = await readIfExists(join(dir, PLAN_FILE));
+    const planNow = planLeft ?? start.plan;
+    const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
-    const reason = limited ? QUESTION_LIMIT_REASON : redact(failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) }), secrets);
+    const stoppedWhy = silentFor !== null
+      ? `the agent produced no output for ${Math.round(silentFor / 1000)} s`
+      : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
+    const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
+    const general = failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) });
+    const reason = limited ? QUESTION_LIMIT_REASON : redact(why ? `${why}; ${general}` : general, secrets);
+    const cost = usage?.cost_usd;
     log(`task ${spec.id}: ${status}`);
     const finished = await finishRun({
       publisher,
@@ -292,9 +343,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       fallbackPlan: start.plan,
       secrets,
       ...(cost !== undefined ? { cost_usd: cost } : {}),
+      ...(usage ? { tokens: { input: usage.input_tokens, output: usage.output_tokens } } : {}),
     });
     const result: WorkerResult = { status, branch, plan: finished.plan, output: finished.output, pushed: finished.pushed };
     if (cost !== undefined) result.cost_usd = cost;
+    if (usage) result.usage = usage;
     if (!finished.pushed) result.error = "the final commits could not be pushed";
     if (status === "failed") result.error ??= reason.split("\n")[0]?.replace(/; last output:$/, "");
     return result;

@@ -104,6 +104,7 @@ describe("renderStatus", () => {
       "<!-- dispatch:status comment=1234 -->
       <!-- dispatch:view {"issue":42,"base":"main","repoUrl":"https://github.com/acme/shop","branches":"dispatch/42/"} -->
       ⏳ **dispatch** · 1 of 5 tasks complete · 1 waiting for an answer · 1 failed
+      Usage: \\$0.42 (1 of 5 tasks report cost)
 
       <!-- dispatch:task {"id":"security-review","title":"do a security review of the auth module","model":"opus","status":"running","runPath":"/actions/runs/123","asked":[1]} -->
       ● **security-review** (opus) — 3/5 items complete · [run](https://github.com/acme/shop/actions/runs/123) · [branch](https://github.com/acme/shop/tree/dispatch/42/security-review)

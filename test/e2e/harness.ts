@@ -47,8 +47,8 @@ export interface HarnessOptions {
   config?: string;
   /** Scripted agents by task id ("*": any task). Ignored when `agentCommand` is given. */
   agents?: Record<string, AgentScript>;
-  /** Replaces the agent for every job (the Action's `agent-command`). */
-  agentCommand?: string;
+  /** Replaces the agent for every job (the Action's `agent-command`); null: none, the real agent CLIs run. */
+  agentCommand?: string | null;
   /** The app function; default the default export of src/app/index.ts. */
   app?: ApplicationFunction;
   /** Use Probot's production Octokit with throttling (writes spaced about a second apart). Default off. */
@@ -109,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2));
       agentCommand = `${JSON.stringify(process.execPath)} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
     }
-    runner = new LocalRunner(hub, { ...options.runner, actionPath, agentCommand, ...(log ? { log } : {}) });
+    runner = new LocalRunner(hub, { ...options.runner, actionPath, ...(agentCommand !== null ? { agentCommand } : {}), ...(log ? { log } : {}) });
 
     const app = options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default;
     const probot = new Probot({

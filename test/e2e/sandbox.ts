@@ -8,10 +8,17 @@
  * comment as `maintainer` on issue #1, prints the app's comments as GitHub shows them rendered each time what a person
  * sees changes, answers questions with a quote reply as a person would, and lists the pull requests at the end.
  * The Action runs from a bundle built from the sources now (never a stale action/dist).
+ *
+ *   npm run sandbox -- --real-agents ["/dispatch …"]
+ *
+ * runs the real claude, gemini and codex CLIs (from node_modules) instead, against the scripted model server
+ * (test/model-server): each ticks its checklist with its own shell tool, asks one question, writes the answer.
  */
 import { parseComment } from "../../src/core/grammar.js";
+import { startModelServer } from "../model-server/server.js";
 import { buildActionBundle } from "./action-bundle.js";
 import { startHarness, type AgentScript } from "./harness.js";
+import { realAgentOptions } from "./real-agents.js";
 import { renderForTerminal } from "./terminal-markdown.js";
 
 const DEFAULT_COMMENT = `/dispatch three things:
@@ -35,19 +42,26 @@ const AGENTS: Record<string, AgentScript> = {
 const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}`);
 
 async function main(): Promise<number> {
-  const comment = process.argv.slice(2).join(" ").trim() || DEFAULT_COMMENT;
+  const args = process.argv.slice(2);
+  const real = args.includes("--real-agents");
+  const comment = args.filter((a) => a !== "--real-agents").join(" ").trim() || DEFAULT_COMMENT;
   const verbose = process.env["SANDBOX_VERBOSE"] === "1";
   const ansi = process.stdout.isTTY === true && !process.env["NO_COLOR"];
   const show = (markdown: string) => console.log(renderForTerminal(markdown, { ansi }));
   const bundle = await buildActionBundle();
-  const harness = await startHarness({ agents: AGENTS, verbose, runner: { actionPath: bundle.path } }).catch(async (error: unknown) => {
+  const models = real ? await startModelServer() : null;
+  const options = models ? { ...realAgentOptions(models.url), verbose } : { agents: AGENTS, verbose };
+  const runner = "runner" in options ? options.runner : undefined;
+  const harness = await startHarness({ ...options, runner: { ...runner, actionPath: bundle.path } }).catch(async (error: unknown) => {
     await bundle.remove();
+    await models?.close();
     throw error;
   });
   const issue = 1;
   const stopping = async () => {
     await harness.stop();
     await bundle.remove();
+    await models?.close();
   };
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {
