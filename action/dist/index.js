@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -11645,7 +11645,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module2) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11735,7 +11735,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -22435,12 +22435,12 @@ var require_stringify = __commonJS({
         throw new TypeError('expected "' + language + '.stringify" to be a function');
       }
       data = Object.assign({}, file2.data, data);
-      const open3 = opts.delimiters[0];
+      const open4 = opts.delimiters[0];
       const close = opts.delimiters[1];
       const matter2 = engine.stringify(data, options2).trim();
       let buf = "";
       if (matter2 !== "{}") {
-        buf = newline(open3) + newline(matter2) + newline(close);
+        buf = newline(open4) + newline(matter2) + newline(close);
       }
       if (typeof file2.excerpt === "string" && file2.excerpt !== "") {
         if (str2.indexOf(file2.excerpt.trim()) === -1) {
@@ -22564,18 +22564,18 @@ var require_gray_matter = __commonJS({
     }
     function parseMatter(file2, options2) {
       const opts = defaults(options2);
-      const open3 = opts.delimiters[0];
+      const open4 = opts.delimiters[0];
       const close = "\n" + opts.delimiters[1];
       let str2 = file2.content;
       if (opts.language) {
         file2.language = opts.language;
       }
-      const openLen = open3.length;
-      if (!utils.startsWith(str2, open3, openLen)) {
+      const openLen = open4.length;
+      if (!utils.startsWith(str2, open4, openLen)) {
         excerpt(file2, opts);
         return file2;
       }
-      if (str2.charAt(openLen) === open3.slice(-1)) {
+      if (str2.charAt(openLen) === open4.slice(-1)) {
         return file2;
       }
       str2 = str2.slice(openLen);
@@ -22631,9 +22631,9 @@ var require_gray_matter = __commonJS({
     };
     matter2.language = function(str2, options2) {
       const opts = defaults(options2);
-      const open3 = opts.delimiters[0];
+      const open4 = opts.delimiters[0];
       if (matter2.test(str2)) {
-        str2 = str2.slice(open3.length);
+        str2 = str2.slice(open4.length);
       }
       const language = str2.slice(0, str2.search(/\r?\n/));
       return {
@@ -22672,15 +22672,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat3, path6, options2) {
-      if (!stat3.isSymbolicLink() && !stat3.isFile()) {
+    function checkStat(stat2, path6, options2) {
+      if (!stat2.isSymbolicLink() && !stat2.isFile()) {
         return false;
       }
       return checkPathExt(path6, options2);
     }
     function isexe(path6, options2, cb) {
-      fs4.stat(path6, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path6, options2));
+      fs4.stat(path6, function(er2, stat2) {
+        cb(er2, er2 ? false : checkStat(stat2, path6, options2));
       });
     }
     function sync(path6, options2) {
@@ -22696,20 +22696,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs4 = __require("fs");
     function isexe(path6, options2, cb) {
-      fs4.stat(path6, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, options2));
+      fs4.stat(path6, function(er2, stat2) {
+        cb(er2, er2 ? false : checkStat(stat2, options2));
       });
     }
     function sync(path6, options2) {
       return checkStat(fs4.statSync(path6), options2);
     }
-    function checkStat(stat3, options2) {
-      return stat3.isFile() && checkMode(stat3, options2);
+    function checkStat(stat2, options2) {
+      return stat2.isFile() && checkMode(stat2, options2);
     }
-    function checkMode(stat3, options2) {
-      var mod = stat3.mode;
-      var uid = stat3.uid;
-      var gid = stat3.gid;
+    function checkMode(stat2, options2) {
+      var mod = stat2.mode;
+      var uid = stat2.uid;
+      var gid = stat2.gid;
       var myUid = options2.uid !== void 0 ? options2.uid : process.getuid && process.getuid();
       var myGid = options2.gid !== void 0 ? options2.gid : process.getgid && process.getgid();
       var u3 = parseInt("100", 8);
@@ -23808,12 +23808,12 @@ var require_src2 = __commonJS({
     function check2(path6, isFile, isDirectory2) {
       log(`checking %s`, path6);
       try {
-        const stat3 = fs_1.statSync(path6);
-        if (stat3.isFile() && isFile) {
+        const stat2 = fs_1.statSync(path6);
+        if (stat2.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory2) {
+        if (stat2.isDirectory() && isDirectory2) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -44235,23 +44235,10 @@ function redact(text, secrets) {
 function containsSecret(text, secrets) {
   return secrets.some((s) => s.length >= MIN_SECRET_LENGTH && text.includes(s));
 }
-function isWorkerOnlyVariable(name) {
-  const upper = name.toUpperCase();
-  return upper === "GITHUB_TOKEN" || upper === "GH_TOKEN" || upper.startsWith("INPUT_") || upper.startsWith("ACTIONS_") || upper.startsWith("GIT_CONFIG_");
-}
-function agentEnvironment(env, withheld) {
-  const out = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === void 0 || isWorkerOnlyVariable(name)) continue;
-    if (containsSecret(value, withheld)) continue;
-    out[name] = value;
-  }
-  return out;
-}
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir5, readdir as readdir5, readFile as readFile5, rm as rm5, writeFile as writeFile7 } from "node:fs/promises";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir5, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join as join8 } from "node:path";
 
@@ -44400,6 +44387,12 @@ function stringOf(value) {
 }
 
 // src/core/agent-env.ts
+var AGENT_KEYS = {
+  claude: ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"],
+  gemini: ["GEMINI_API_KEY"],
+  codex: ["OPENAI_API_KEY"],
+  custom: []
+};
 var AGENT_SETTINGS_ENV = {
   claude: [
     "ANTHROPIC_BASE_URL",
@@ -44415,10 +44408,51 @@ var AGENT_SETTINGS_ENV = {
     "BASH_MAX_TIMEOUT_MS"
   ],
   gemini: ["GOOGLE_GEMINI_BASE_URL", "GEMINI_MODEL", "GEMINI_CLI_NO_RELAUNCH", "GEMINI_TELEMETRY_ENABLED"],
-  // codex ignores OPENAI_BASE_URL: the worker turns it into a provider in $CODEX_HOME/config.toml.
-  codex: ["OPENAI_BASE_URL", "CODEX_HOME"],
+  // codex ignores OPENAI_BASE_URL: the worker turns it into a provider in $CODEX_HOME/config.toml (agent-home.ts).
+  codex: ["OPENAI_BASE_URL"],
   custom: []
 };
+var BASE_ENV = [
+  "PATH",
+  "LANG",
+  "LANGUAGE",
+  "TERM",
+  "TZ",
+  "COLORTERM",
+  "NO_COLOR",
+  "CI",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy"
+];
+var BASE_PREFIXES = ["LC_"];
+function allowedAgentVariables(agent) {
+  return /* @__PURE__ */ new Set([...BASE_ENV, ...AGENT_KEYS[agent], ...AGENT_SETTINGS_ENV[agent]]);
+}
+function agentEnv(opts) {
+  const allowed = allowedAgentVariables(opts.agent);
+  const out = {};
+  for (const [name, value] of Object.entries(opts.env)) {
+    if (value === void 0) continue;
+    if (allowed.has(name) || BASE_PREFIXES.some((p2) => name.startsWith(p2))) out[name] = value;
+  }
+  out["HOME"] = opts.home;
+  if (opts.user) {
+    out["USER"] = opts.user;
+    out["LOGNAME"] = opts.user;
+  }
+  return { ...out, ...opts.set };
+}
+function missingKeyError(agent, env) {
+  const keys = AGENT_KEYS[agent];
+  if (keys.length === 0) return null;
+  if (keys.some((k2) => (env[k2] ?? "").trim().length > 0)) return null;
+  const names = keys.map((k2) => `\`${k2}\``).join(" or ");
+  return `the ${agent} agent needs its key: add the secret ${names} to the repository (Settings \u2192 Secrets and variables \u2192 Actions) and pass it to the job`;
+}
 var AGENT_SETTINGS_DEFAULTS = {
   claude: {
     // No side calls (telemetry, update checks, error reports): only the model server is contacted.
@@ -44510,6 +44544,8 @@ function parseIpcName(name) {
   if (!match) return null;
   return { seq: Number(match[1]), kind: match[2] };
 }
+var MAX_QUESTIONS_PER_RUN = 10;
+var QUESTION_LIMIT_REASON = `the agent asked more than ${MAX_QUESTIONS_PER_RUN} questions in one run, the most a run may ask; answer what it asked, add a note, or retry with clearer instructions`;
 function nextQuestionSeq(names) {
   let count3 = 0;
   for (const name of names) if (parseIpcName(name)?.kind === "question") count3++;
@@ -44523,8 +44559,8 @@ function pendingQuestionSeq(names) {
     if (parsed?.kind === "question") questions.add(parsed.seq);
     if (parsed?.kind === "answer") answers.add(parsed.seq);
   }
-  const open3 = [...questions].filter((q3) => !answers.has(q3)).sort((a2, b3) => a2 - b3);
-  return open3[0] ?? null;
+  const open4 = [...questions].filter((q3) => !answers.has(q3)).sort((a2, b3) => a2 - b3);
+  return open4[0] ?? null;
 }
 function temporaryName(finalName, unique) {
   return `.${finalName}.${unique}.tmp`;
@@ -44532,6 +44568,150 @@ function temporaryName(finalName, unique) {
 
 // src/core/plan.ts
 var import_gray_matter = __toESM(require_gray_matter(), 1);
+
+// src/core/sanitize.ts
+var MAX_PASSES = 6;
+var INVISIBLE = /[\p{Cf}\p{Cs}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0D\u{E0100}-\u{E01EF}]/gu;
+var REPEATED_SELECTOR = /(?<=[\uFE0E\uFE0F])[\uFE0E\uFE0F]+|(?<![^\uFE0E\uFE0F\s])[\uFE0E\uFE0F]+/gu;
+var LINE_SEPARATORS = /[\u2028\u2029\u0085]/g;
+var ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,6});?|#([0-9]{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g;
+var NAMED = {
+  lt: "<",
+  LT: "<",
+  gt: ">",
+  GT: ">",
+  quot: '"',
+  QUOT: '"',
+  apos: "'",
+  excl: "!",
+  dash: "\u2010",
+  hyphen: "\u2010",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  lbrack: "[",
+  rbrack: "]",
+  colon: ":",
+  sol: "/",
+  bsol: "\\",
+  num: "#",
+  commat: "@",
+  grave: "`",
+  equals: "=",
+  nbsp: "\xA0",
+  NonBreakingSpace: "\xA0",
+  Tab: "	",
+  NewLine: "\n",
+  shy: "\xAD",
+  zwj: "\u200D",
+  zwnj: "\u200C",
+  lrm: "\u200E",
+  rlm: "\u200F",
+  ZeroWidthSpace: "\u200B",
+  NegativeVeryThinSpace: "\u200B",
+  NegativeThinSpace: "\u200B",
+  NegativeMediumSpace: "\u200B",
+  NegativeThickSpace: "\u200B",
+  NoBreak: "\u2060",
+  af: "\u2061",
+  ApplyFunction: "\u2061",
+  it: "\u2062",
+  InvisibleTimes: "\u2062",
+  ic: "\u2063",
+  InvisibleComma: "\u2063"
+};
+var COMMENT = /<!--(?:>|->|[\s\S]*?--!?>|[\s\S]*$)/g;
+var HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]{0,30})\b([^<>]{0,2000}?)(\/?)>/g;
+var HIDDEN_ATTRIBUTE = /(?:^|\s)(?:hidden|aria-hidden\s*=\s*["']?true)|display\s*:\s*none|visibility\s*:\s*hidden/i;
+var QUIET_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
+var IMAGE_ALT = /!\[[^\]\n]{0,1000}\]\(/g;
+var LINK_TITLE = /(\]\(\s*<?[^\s()<>]*>?)\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\))(\s*\))/g;
+var DEFINITION_TITLE = /^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$/gm;
+var TOKEN = new RegExp(
+  [
+    String.raw`\bgh[opsur]_[A-Za-z0-9]{20,255}`,
+    String.raw`\bgithub_pat_[A-Za-z0-9_]{20,255}`,
+    String.raw`\bsk-(?:ant-|proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}`,
+    String.raw`\bAIza[0-9A-Za-z_-]{30,}`,
+    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`,
+    String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`,
+    String.raw`\bnpm_[A-Za-z0-9]{30,}`,
+    String.raw`-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)`
+  ].join("|"),
+  "g"
+);
+function sanitizeText(text) {
+  if (typeof text !== "string") return "";
+  return settle2(text) ?? settle2(lastResort(text)) ?? lastResort(text);
+}
+function settle2(text) {
+  let current = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = cleanOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return null;
+}
+function lastResort(text) {
+  return redactTokens(removeInvisible(text.replace(/[&<>]/g, "")));
+}
+function redactTokens(text) {
+  return text.replace(TOKEN, REDACTED);
+}
+function cleanOnce(text) {
+  const decoded = decodeEntities(text);
+  const visible = removeInvisible(decoded);
+  const shown = removeHidden(visible.replace(COMMENT, ""));
+  return redactTokens(shown);
+}
+function removeInvisible(text) {
+  return text.replace(INVISIBLE, "").replace(REPEATED_SELECTOR, "").replace(LINE_SEPARATORS, "\n");
+}
+function removeHidden(text) {
+  let out = "";
+  let from = 0;
+  HIDDEN_OPEN.lastIndex = 0;
+  for (let match = HIDDEN_OPEN.exec(text); match; match = HIDDEN_OPEN.exec(text)) {
+    if (match.index < from || !HIDDEN_ATTRIBUTE.test(match[2])) continue;
+    out += text.slice(from, match.index);
+    const after = match.index + match[0].length;
+    if (match[3] === "/" || /^(?:img|input|br|hr|source|meta|link)$/i.test(match[1])) {
+      from = after;
+    } else {
+      const close = new RegExp(`</${match[1]}\\s*>`, "i").exec(text.slice(after));
+      from = close ? after + close.index + close[0].length : text.length;
+    }
+    HIDDEN_OPEN.lastIndex = from;
+  }
+  out += text.slice(from);
+  return out.replace(HIDDEN_OPEN, (tag) => tag.replace(QUIET_ATTRIBUTE, "")).replace(IMAGE_ALT, "![](").replace(LINK_TITLE, "$1$2").replace(DEFINITION_TITLE, "$1");
+}
+function decodeEntities(text) {
+  if (!text.includes("&")) return text;
+  return text.replace(ENTITY, (whole, hex3, dec, name) => {
+    let char;
+    if (name !== void 0) char = NAMED[name];
+    else {
+      const code = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
+      char = code > 0 && code <= 1114111 ? String.fromCodePoint(code) : "";
+    }
+    return char === void 0 || char === "&" ? whole : char;
+  });
+}
+
+// src/core/defuse.ts
+var KEYWORD = String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b`;
+var CLOSING = new RegExp(
+  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]{1,100}\\/[\\w.-]{1,100}#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]{1,100}\\/[\\w.-]{1,100}#)(?=\\d))?`,
+  "gi"
+);
+
+// src/core/markdown-text.ts
+function oneLine(text) {
+  return text.split(/[\r\n]+/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+}
 
 // src/core/model.ts
 var FAMILIES = [
@@ -44726,9 +44906,6 @@ function metaOf(plan) {
 function frontMatter(data) {
   return import_gray_matter.default.stringify("", data, MATTER_OPTIONS).slice(0, -1);
 }
-function oneLine(text) {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
 function itemLines(item, indent) {
   let text = oneLine(item.text);
   if (item.state === "done" && item.note) text += NOTE_SEPARATOR + oneLine(item.note);
@@ -44789,8 +44966,9 @@ function markItem(text, opts) {
   return split.front + lines.join("\n");
 }
 function appendNote(text, note) {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean = sanitizeText(note);
+  const lines = noteLines(clean);
+  if (clean.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;
@@ -44835,8 +45013,8 @@ function markFailure(text, plan, reason) {
     return markItem(text, { index: errorIndex, state: "error", reason: own2 ? `${own2}
 ${reason}` : reason });
   }
-  const open3 = firstOpenItem(plan);
-  if (open3 !== null) return markItem(text, { index: open3, state: "error", reason });
+  const open4 = firstOpenItem(plan);
+  if (open4 !== null) return markItem(text, { index: open4, state: "error", reason });
   const items = [...plan.items, { text: "The agent exited with an error", state: "error", reason }];
   return renderPlan({ ...plan, items });
 }
@@ -44855,8 +45033,8 @@ function waitingContext(opts) {
   const lines = [];
   if (plan) {
     const done = plan.items.filter((i2) => i2.state === "done").map((i2) => `- [x] ${i2.text}`);
-    const open3 = firstOpenItem(plan);
-    const current = open3 !== null ? plan.items[open3]?.text : void 0;
+    const open4 = firstOpenItem(plan);
+    const current = open4 !== null ? plan.items[open4]?.text : void 0;
     if (done.length > 0) lines.push(`Done so far:
 ${done.join("\n")}`);
     if (current) lines.push(`Stopped at: ${current}`);
@@ -44919,7 +45097,8 @@ ${cut(opts.plan.trim())}`);
     `When you need a decision only the maintainer can make, run \`"$DISPATCH_ASK" "your question"\` in the shell ($DISPATCH_ASK is the absolute path of dispatch-ask, which is also on PATH). It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
     `On an error you cannot recover from, mark the item \`- [!]\` with the reason on the next line, indented by two spaces, and stop.`,
     `Write your summary for the maintainer (what you did, what you found, what is left) to ${paths.output}.`,
-    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work.`,
+    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work (the repository's .git is read-only for you).`,
+    `Files under .github/workflows/ are out of reach: the job's token cannot push changes to them, so dispatch leaves such changes out. Describe a needed workflow change in ${paths.output} instead.`,
     `Do not edit the front matter of ${paths.plan} or anything under ${paths.dir}/ipc/.`
   ];
   parts.push(`## How to work
@@ -44947,11 +45126,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 var ASK_ANSWERED = 0;
 var ASK_USAGE = 2;
 var ASK_TIMED_OUT = 3;
+var ASK_LIMIT = 4;
 var TIMEOUT_ENV = "DISPATCH_QUESTION_TIMEOUT_SECONDS";
 var POLL_ENV = "DISPATCH_ASK_POLL_MS";
+var LAST_QUESTION_ENV = "DISPATCH_LAST_QUESTION";
+var LIMIT_FILE_ENV = "DISPATCH_QUESTION_LIMIT_FILE";
 async function ask(opts) {
   const ipc = join(opts.dir, IPC_DIR);
   await mkdir2(ipc, { recursive: true });
+  const next = nextQuestionSeq(await readdir2(ipc));
+  if (opts.lastSeq !== void 0 && next > opts.lastSeq) return { answered: false, seq: next, limited: true };
   const seq = await writeQuestion(ipc, opts.question);
   const answerFile = join(ipc, ipcFileName(seq, "answer"));
   const deadline = Date.now() + opts.timeoutMs;
@@ -45002,7 +45186,24 @@ async function askMain(args, env, io2) {
   const seconds = Number(env[TIMEOUT_ENV] ?? "1800");
   const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1e3 : 18e5;
   const poll = Number(env[POLL_ENV] ?? "500");
-  const result = await ask({ dir, question, timeoutMs, pollMs: Number.isFinite(poll) && poll > 0 ? poll : 500 });
+  const lastSeq = Number(env[LAST_QUESTION_ENV]);
+  const result = await ask({
+    dir,
+    question,
+    timeoutMs,
+    pollMs: Number.isFinite(poll) && poll > 0 ? poll : 500,
+    ...Number.isSafeInteger(lastSeq) && lastSeq >= 0 ? { lastSeq } : {}
+  });
+  if ("limited" in result) {
+    const file2 = env[LIMIT_FILE_ENV];
+    if (file2) await writeFile2(file2, `${question}
+`).catch(() => void 0);
+    io2.stderr(
+      `dispatch-ask: this run has asked ${MAX_QUESTIONS_PER_RUN} questions, the most a run may ask; this one was not asked. The task ends now: write where the work stands to context.md in the task folder and exit.
+`
+    );
+    return ASK_LIMIT;
+  }
   if (result.answered) {
     io2.stdout(result.answer.endsWith("\n") ? result.answer : `${result.answer}
 `);
@@ -45644,11 +45845,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open3, close) => {
+var format = (open4, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open3}m`;
+  const openCode = `\x1B[${open4}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -51824,8 +52025,12 @@ var MAX_LINE_CHARS = 16384;
 function startAgent(opts) {
   const keep = opts.keepLines ?? 200;
   const kept = [];
-  const child = execa(opts.command.file, opts.command.args, {
+  const prefix = opts.runAs?.prefix ?? [];
+  const [file2, ...args] = [...prefix, opts.command.file, ...opts.command.args];
+  const child = execa(file2, args, {
     cwd: opts.cwd,
+    ...opts.runAs?.uid !== void 0 ? { uid: opts.runAs.uid } : {},
+    ...opts.runAs?.gid !== void 0 ? { gid: opts.runAs.gid } : {},
     env: opts.env,
     extendEnv: false,
     stdin: "ignore",
@@ -51864,7 +52069,8 @@ function startAgent(opts) {
   const signalGroup = (signal) => {
     if (done || child.pid === void 0) return;
     try {
-      process.kill(-child.pid, signal);
+      if (opts.runAs) opts.runAs.kill(child.pid, signal);
+      else process.kill(-child.pid, signal);
     } catch {
       child.kill(signal);
     }
@@ -51904,6 +52110,75 @@ async function pump(stream, counted, onLine) {
     }
   }
   if (partial2.length > 0) onLine(partial2);
+}
+
+// src/worker/agent-user.ts
+var DEFAULT_AGENT_USER = "dispatch-agent";
+var SAME_USER = "same";
+var AgentUserError = class extends Error {
+};
+async function resolveAgentUser(opts) {
+  const log = opts.log ?? (() => void 0);
+  const choice = opts.choice.trim() || DEFAULT_AGENT_USER;
+  const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  if (choice === SAME_USER) {
+    log("agent-user: same: the agent runs as the worker's own user and can read the GitHub token (unsafe)");
+    return { mode: "same", name: null, ...self };
+  }
+  if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(choice)) throw new AgentUserError(`agent-user "${choice}" is not a user name (or "same")`);
+  let mode;
+  if (self.uid === 0) mode = "root";
+  else if (await canSudo()) mode = "sudo";
+  else {
+    throw new AgentUserError(
+      `cannot run the agent as its own user "${choice}": the worker is neither root nor allowed passwordless sudo. Run the job as root (a container job) or on a runner with sudo, or set the Action input \`agent-user: same\` to run the agent as the worker's user (unsafe: the agent can then read the GitHub token).`
+    );
+  }
+  const ids = await lookup(choice) ?? await create(choice, mode, log);
+  if (ids.uid === 0) throw new AgentUserError(`agent-user "${choice}" is root`);
+  log(`the agent runs as ${choice} (uid ${ids.uid}${mode === "sudo" ? ", through sudo" : ""})`);
+  return { mode, name: choice, ...ids };
+}
+async function canSudo() {
+  const r2 = await execa("sudo", ["-n", "true"], { reject: false, stdin: "ignore" });
+  return r2.exitCode === 0;
+}
+async function lookup(name) {
+  const uid = await execa("id", ["-u", name], { reject: false });
+  const gid = await execa("id", ["-g", name], { reject: false });
+  if (uid.exitCode !== 0 || gid.exitCode !== 0) return null;
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+async function create(name, mode, log) {
+  log(`creating the user ${name} for the agent`);
+  const args = ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name];
+  const r2 = mode === "sudo" ? await execa("sudo", ["-n", "useradd", ...args], { reject: false }) : await execa("useradd", args, { reject: false });
+  const ids = await lookup(name);
+  if (!ids) throw new AgentUserError(`could not create the user ${name}: ${r2.stderr.trim() || `useradd exited ${r2.exitCode}`}`);
+  return ids;
+}
+async function handOver(user, paths) {
+  if (user.mode === "same" || paths.length === 0) return;
+  if (user.mode === "root") {
+    await execa("chown", ["-R", "-P", `${user.uid}:${user.gid}`, "--", ...paths]);
+    return;
+  }
+  const group = process.getgid?.() ?? user.gid;
+  await execa("sudo", ["-n", "chown", "-R", "-P", `${user.uid}:${group}`, "--", ...paths]);
+  await execa("sudo", ["-n", "chmod", "-R", "g+rwX", "--", ...paths]);
+}
+async function takeBack(user, paths) {
+  if (user.mode !== "sudo" || paths.length === 0) return;
+  await execa("sudo", ["-n", "chown", "-R", "-P", `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`, "--", ...paths], { reject: false });
+}
+function runAs(user, env) {
+  if (user.mode === "same") return void 0;
+  if (user.mode === "root") return { prefix: [], uid: user.uid, gid: user.gid, kill: (pgid, signal) => process.kill(-pgid, signal) };
+  const names = Object.keys(env).filter((n2) => n2 !== "PATH");
+  return {
+    prefix: ["sudo", "-n", `--preserve-env=${names.join(",")}`, "-u", user.name, "--", "env", `PATH=${env["PATH"] ?? ""}`],
+    kill: (pgid, signal) => void execa("sudo", ["-n", "kill", "-s", signal, "--", `-${pgid}`], { reject: false })
+  };
 }
 
 // src/worker/agent-home.ts
@@ -51975,29 +52250,82 @@ function codexConfig(baseUrl) {
 
 // src/worker/finish.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir4, readFile as readFile2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
+
+// src/core/workflow-files.ts
+var WORKFLOWS_DIR = ".github/workflows/";
+function isWorkflowPath(path6) {
+  return path6.startsWith(WORKFLOWS_DIR);
+}
+function isWorkflowRefusal(message) {
+  return /refusing to allow an? [\w ]+ to (create or update|create|update|delete) workflow/i.test(message);
+}
+function workflowsLeftOutNote(paths) {
+  const list = [...new Set(paths)].sort().map((p2) => `\`${p2}\``).join(", ");
+  return `Changes to workflow files were left out of the push: GitHub does not let the job's token change .github/workflows/ (${list}). Make them yourself.`;
+}
+
+// src/worker/safe-file.ts
+import { constants as constants6 } from "node:fs";
+import { lstat as lstat2, open as open3, unlink as unlink3 } from "node:fs/promises";
+async function readPlain(path6) {
+  try {
+    const handle = await open3(path6, constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) return null;
+      return await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+async function writePlain(path6, text) {
+  const info2 = await lstat2(path6).catch(() => null);
+  if (info2 && !info2.isFile()) await unlink3(path6);
+  const handle = await open3(path6, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_TRUNC | constants6.O_NOFOLLOW, 420);
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/worker/finish.ts
 async function finishRun(opts) {
   const planFile = join3(opts.taskDir, PLAN_FILE);
   const current = await readText(planFile) ?? opts.fallbackPlan;
   const finalOptions = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== void 0) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== void 0) finalOptions.cost_usd = opts.cost_usd;
+  const leftOut = await opts.publisher.workflowChanges();
+  const note = leftOut.length > 0 ? workflowsLeftOutNote(leftOut) : null;
   if (opts.tokens) finalOptions.tokens = opts.tokens;
-  const plan = redact(finalPlan(finalOptions), opts.secrets);
+  const planned = finalPlan(finalOptions);
+  const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
   await mkdir4(join3(opts.taskDir, IPC_DIR), { recursive: true });
-  await writeFile4(planFile, plan);
-  const outputText = await readText(join3(opts.taskDir, OUTPUT_FILE));
+  await writePlain(planFile, plan);
+  let outputText = await readText(join3(opts.taskDir, OUTPUT_FILE));
+  if (note) {
+    outputText = outputText === null ? `${note}
+` : `${outputText.replace(/\s*$/, "")}
+
+${note}
+`;
+    await writePlain(join3(opts.taskDir, OUTPUT_FILE), outputText);
+  }
   const output2 = outputText === null ? null : redact(outputText, opts.secrets);
   if (opts.status === "waiting") {
     const seq = opts.pendingQuestion ?? 0;
     const question = await readText(join3(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
     const contextFile = join3(opts.taskDir, CONTEXT_FILE);
-    await writeFile4(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
+    await writePlain(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
     return { plan, output: output2, pushed: await opts.publisher.save("waiting") };
   }
   if (opts.status === "cancelled") return { plan, output: output2, pushed: await opts.publisher.save("cancelled") };
-  await writeFile4(join3(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
+  await writePlain(join3(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
 `);
   await opts.publisher.commitOnly("done");
   await rm2(join3(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
@@ -52006,16 +52334,11 @@ async function finishRun(opts) {
 }
 async function readText(path6) {
   if (!existsSync3(path6)) return null;
-  try {
-    return await readFile2(path6, "utf8");
-  } catch {
-    return null;
-  }
+  return readPlain(path6);
 }
 
 // src/worker/git.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { writeFile as writeFile5 } from "node:fs/promises";
 import { isAbsolute, join as join4 } from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
@@ -55462,7 +55785,29 @@ var DEFAULT_AUTHOR = {
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 };
 var REMOTE = "origin";
-var ALLOWED_ENV = ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_TERMINAL_PROMPT", "GIT_EDITOR"];
+function hardenedConfig(env = process.env) {
+  return [
+    ["core.hooksPath", "/dev/null"],
+    ["core.fsmonitor", "false"],
+    ["core.sshCommand", "false"],
+    ["core.askPass", ""],
+    ["credential.helper", ""],
+    ["http.proxy", env["HTTPS_PROXY"] ?? env["https_proxy"] ?? ""],
+    ["protocol.allow", "never"],
+    ["protocol.https.allow", "always"],
+    ["protocol.http.allow", "always"],
+    ["protocol.file.allow", "always"],
+    ["safe.directory", "*"]
+  ];
+}
+function configEnv(entries) {
+  const out = { GIT_CONFIG_COUNT: String(entries.length) };
+  entries.forEach(([key, value], i2) => {
+    out[`GIT_CONFIG_KEY_${i2}`] = key;
+    out[`GIT_CONFIG_VALUE_${i2}`] = value;
+  });
+  return out;
+}
 var Git = class _Git {
   dir;
   opts;
@@ -55472,43 +55817,75 @@ var Git = class _Git {
     this.opts = opts;
     this.dir = opts.dir;
     const author = opts.author ?? DEFAULT_AUTHOR;
-    const config2 = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false", "core.hooksPath=/dev/null"];
+    const config2 = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false"];
+    const fixed = {
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      ...opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}
+    };
+    const hardened = hardenedConfig();
+    const localEnv = { ...stringEnv(), ...fixed, GIT_EDITOR: "true", ...configEnv(hardened) };
+    const networkEnv = { ...stringEnv(), ...fixed, ...configEnv([...hardened, ...authEntries(opts.token, opts.server)]) };
     const base = {
       baseDir: opts.dir,
       config: config2,
-      allowEnvironment: ALLOWED_ENV,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafeHooksPath: true }
+      // simple-git guards these settings against untrusted callers; here they are the worker's own, pinned safe.
+      unsafe: {
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeEditor: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeCredentialHelper: true,
+        allowUnsafeProtocolOverride: true,
+        allowUnsafeGitProxy: true
+      }
     };
-    this.local = wo(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true" });
-    this.network = wo(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", ...authEnv(opts.token, opts.server) });
+    this.local = wo({ ...base, allowEnvironment: Object.keys(localEnv).filter((k2) => /^GIT_/.test(k2)) }).env(localEnv);
+    this.network = wo({ ...base, allowEnvironment: Object.keys(networkEnv).filter((k2) => /^GIT_/.test(k2)) }).env(networkEnv);
   }
-  /** The same settings in another folder (a worktree). */
-  at(dir) {
-    return new _Git({ ...this.opts, dir });
+  /** The same settings in another folder (a worktree), with its git directory when given. */
+  at(dir, gitDir) {
+    const { gitDir: _ignored, ...rest } = this.opts;
+    return new _Git({ ...rest, dir, ...gitDir ? { gitDir } : {} });
+  }
+  /** Pin the git directory and the remote's URL from now on: read them while only the worker has written here. */
+  async pinned() {
+    const gitDir = this.opts.gitDir ?? (await this.local.raw(["rev-parse", "--absolute-git-dir"])).trim();
+    const remoteUrl = this.opts.remoteUrl ?? ((await this.local.raw(["config", "--get", `remote.${REMOTE}.url`]).catch(() => "")).trim() || void 0);
+    return new _Git({ ...this.opts, gitDir, ...remoteUrl ? { remoteUrl } : {} });
+  }
+  get remote() {
+    return this.opts.remoteUrl ?? REMOTE;
   }
   async raw(args) {
     return this.local.raw(args);
   }
   /** Whether the remote has this branch. */
   async remoteHasBranch(branch) {
-    const out = await this.network.raw(["ls-remote", "--heads", REMOTE, `refs/heads/${branch}`]);
+    const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
     return out.trim().length > 0;
   }
   /** Fetch one branch into `refs/remotes/origin/<branch>`; its commit, or null when the remote has no such branch. */
   async fetchBranch(branch) {
     try {
-      await this.network.raw(["fetch", "--quiet", "--no-tags", REMOTE, `+refs/heads/${branch}:${remoteRef(branch)}`]);
+      await this.network.raw(["fetch", "--quiet", "--no-tags", this.remote, `+refs/heads/${branch}:${remoteRef(branch)}`]);
     } catch (error63) {
       if (/couldn't find remote ref|no such ref/i.test(String(error63))) return null;
       throw error63;
     }
     return this.revParse(remoteRef(branch));
   }
-  async push(branch) {
+  /** Push `commit` (default HEAD) to the branch. */
+  async push(branch, commit = "HEAD") {
     try {
-      await this.network.raw(["push", "--quiet", "--no-verify", REMOTE, `HEAD:refs/heads/${branch}`]);
+      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `${commit}:refs/heads/${branch}`]);
       return "pushed";
     } catch (error63) {
+      if (isWorkflowRefusal(String(error63))) return "refused-workflows";
       if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|stale info/i.test(String(error63))) return "rejected";
       throw error63;
     }
@@ -55550,13 +55927,26 @@ var Git = class _Git {
     }
     return files;
   }
-  /** Stage everything and commit; false when there was nothing to commit. */
-  async commitAll(message) {
+  /**
+   * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   */
+  async commitAll(message, keepOut) {
     await this.local.raw(["add", "--all"]);
-    const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
-    if (staged.trim().length === 0) return false;
+    const staged = await this.stagedChanges();
+    const left = keepOut ? staged.filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path) : [];
+    if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    if (staged.length === left.length) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
+  }
+  /** Staged changes against HEAD, renames as a deletion and an addition. */
+  async stagedChanges() {
+    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+    const fields = out.split("\0").filter((f3) => f3.length > 0);
+    const changes = [];
+    for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D") });
+    return changes;
   }
   /** A file's content at a ref; null when it does not exist there. */
   async show(ref, path6) {
@@ -55594,7 +55984,7 @@ var Git = class _Git {
         const merged = resolve(path6, local, remote) ?? local;
         if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path6]);
         else {
-          await writeFile5(join4(this.dir, path6), merged);
+          await writePlain(join4(this.dir, path6), merged);
           await this.local.raw(["add", "--", path6]);
         }
       }
@@ -55628,14 +56018,12 @@ var Git = class _Git {
 function remoteRef(branch) {
   return `refs/remotes/${REMOTE}/${branch}`;
 }
-function authEnv(token, server = "https://github.com") {
-  if (!token) return {};
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: `http.${server.replace(/\/+$/, "")}/.extraheader`,
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
+function authEntries(token, server = "https://github.com") {
+  if (!token) return [];
+  return [[`http.${server.replace(/\/+$/, "")}/.extraheader`, `AUTHORIZATION: basic ${authHeaderValue(token)}`]];
+}
+function authHeaderValue(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
 }
 var GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS|INPUT_.*|ACTIONS_.*|GITHUB_TOKEN|GH_TOKEN)$/i;
 function stringEnv() {
@@ -55646,7 +56034,7 @@ function stringEnv() {
 
 // src/worker/monitor.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { readdir as readdir3 } from "node:fs/promises";
+import { readdir as readdir3, unlink as unlink4 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var Monitor = class {
   opts;
@@ -55659,6 +56047,7 @@ var Monitor = class {
   pendingSince = null;
   cancelled = false;
   expired = false;
+  limited = false;
   constructor(opts) {
     this.opts = opts;
   }
@@ -55688,7 +56077,7 @@ var Monitor = class {
     }, this.opts.tickMs ?? 200);
   }
   async tick() {
-    const names = await this.ipcNames();
+    const names = await this.overLimit(await this.ipcNames());
     const now = Date.now();
     const fresh = newQuestions(names, this.questionsSeen);
     if (fresh.length > 0) {
@@ -55714,6 +56103,18 @@ var Monitor = class {
       this.opts.onCancel?.();
     }
   }
+  /** The names without questions past the limit (those are deleted); `onQuestionLimit` when the limit was hit. */
+  async overLimit(names) {
+    const limit = this.opts.questionLimit;
+    if (!limit) return names;
+    const over = await removeQuestionsPast({ ipc: join5(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
+    if (!this.limited && (over.length > 0 || existsSync5(limit.file))) {
+      this.limited = true;
+      this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
+      this.opts.onQuestionLimit?.();
+    }
+    return names.filter((name) => !over.includes(name));
+  }
   trackPending(pending, now) {
     if (pending === null) {
       this.pendingSince = null;
@@ -55735,6 +56136,14 @@ var Monitor = class {
     }
   }
 };
+async function removeQuestionsPast(opts) {
+  const over = opts.names.filter((name) => {
+    const parsed = parseIpcName(name);
+    return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
+  });
+  for (const name of over) await unlink4(join5(opts.ipc, name)).catch(() => void 0);
+  return over;
+}
 function newQuestions(names, seen) {
   const out = [];
   for (const name of names) {
@@ -55745,7 +56154,7 @@ function newQuestions(names, seen) {
 }
 
 // src/worker/resume.ts
-import { readdir as readdir4, readFile as readFile3, rm as rm3 } from "node:fs/promises";
+import { readdir as readdir4, rm as rm3 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
@@ -55795,15 +56204,11 @@ async function answeredQuestions(dir) {
   return answered;
 }
 async function readIfExists(path6) {
-  try {
-    return await readFile3(path6, "utf8");
-  } catch {
-    return null;
-  }
+  return readPlain(path6);
 }
 
 // src/worker/publish.ts
-import { readFile as readFile4, stat as stat2, writeFile as writeFile6 } from "node:fs/promises";
+import { lstat as lstat3, rm as rm4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 
 // src/core/plan-merge.ts
@@ -55822,6 +56227,7 @@ function mergePlanNotes(local, remote) {
 }
 
 // src/worker/publish.ts
+var ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
 var MAX_SCAN_BYTES = 20 * 1024 * 1024;
 var Publisher = class {
   opts;
@@ -55830,6 +56236,8 @@ var Publisher = class {
   pushed = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   own = null;
+  /** Workflow files whose changes were kept out of the commits. */
+  workflowsLeftOut = /* @__PURE__ */ new Set();
   constructor(opts) {
     this.opts = opts;
   }
@@ -55841,6 +56249,16 @@ var Publisher = class {
     const run = this.queue.then(fn2, fn2);
     this.queue = run.catch(() => void 0);
     return run;
+  }
+  /** Workflow files changed so far, committed or not (their changes are never pushed). */
+  workflowChanges() {
+    return this.exclusive(async () => {
+      const git = this.opts.git;
+      const head = await git.head();
+      const committed = this.own !== null && head !== this.own ? (await git.raw(["diff", "--name-only", this.own, head])).split("\n") : [];
+      for (const file2 of [...await git.changedFiles(), ...committed]) if (isWorkflowPath(file2)) this.workflowsLeftOut.add(file2);
+      return [...this.workflowsLeftOut];
+    });
   }
   /** Commit what changed (if anything) as `dispatch(<task>): <what>` and push. Whether the remote has the head now. */
   save(what) {
@@ -55870,8 +56288,17 @@ var Publisher = class {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
-    await this.redactChanged();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    const changed = await git.changedFiles();
+    const wrote = await this.dropForgedAnswers(changed) + await this.redactChanged(changed);
+    if (wrote > 0) await this.opts.afterWrite?.();
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
+      if (isWorkflowPath(path6)) {
+        if (!this.workflowsLeftOut.has(path6)) this.opts.log?.(`left ${path6} out: the job's token cannot push workflow files`);
+        this.workflowsLeftOut.add(path6);
+        return true;
+      }
+      return !deleted && ANSWER_PATH.test(path6);
+    });
     this.own = await git.head();
     return made;
   }
@@ -55879,12 +56306,16 @@ var Publisher = class {
     const git = this.opts.git;
     const attempts = this.opts.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const head = await git.head();
+      const head = this.own ?? await git.head();
       if (this.pushed === head) return true;
-      const result = await git.push(this.opts.branch);
+      const result = await git.push(this.opts.branch, head);
       if (result === "pushed") {
         this.pushed = head;
         return true;
+      }
+      if (result === "refused-workflows") {
+        this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
+        return false;
       }
       this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
       await git.fetchBranch(this.opts.branch);
@@ -55895,55 +56326,76 @@ var Publisher = class {
   }
   /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
   async integrate() {
+    if (this.own !== null && await this.opts.git.head() !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
     const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path6, local, remote) => {
       if (path6.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
       return local ?? remote;
     });
     if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
     this.own = await this.opts.git.head();
+    await this.opts.afterWrite?.();
     return ok;
   }
-  /** Replace secret values in every changed file before it is staged. */
-  async redactChanged() {
-    if (this.opts.secrets.length === 0) return;
-    for (const file2 of await this.opts.git.changedFiles()) {
+  /**
+   * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
+   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   */
+  async dropForgedAnswers(changed) {
+    const git = this.opts.git;
+    let touched = 0;
+    for (const file2 of changed) {
+      if (!ANSWER_PATH.test(file2)) continue;
+      if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
+      else await rm4(join7(git.dir, file2), { force: true });
+      this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
+      touched++;
+    }
+    return touched;
+  }
+  /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
+  async redactChanged(changed) {
+    if (this.opts.secrets.length === 0) return 0;
+    let rewritten = 0;
+    for (const file2 of changed) {
       const path6 = join7(this.opts.git.dir, file2);
       try {
-        const info2 = await stat2(path6);
+        const info2 = await lstat3(path6);
         if (!info2.isFile() || info2.size > MAX_SCAN_BYTES) continue;
-        const text = await readFile4(path6, "utf8");
-        if (!containsSecret(text, this.opts.secrets)) continue;
-        await writeFile6(path6, redact(text, this.opts.secrets));
+        const text = await readPlain(path6);
+        if (text === null || !containsSecret(text, this.opts.secrets)) continue;
+        await writePlain(path6, redact(text, this.opts.secrets));
+        rewritten++;
         this.opts.log?.(`redacted a secret value in ${file2}`);
       } catch {
       }
     }
+    return rewritten;
   }
 };
 
 // src/worker/worktree.ts
-import { rm as rm4 } from "node:fs/promises";
+import { rm as rm5 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm4(opts.path, { recursive: true, force: true });
+  await rm5(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
     await opts.git.addWorktree(opts.path, opts.branch, remoteRef(opts.branch));
-    return { git: opts.git.at(opts.path), path: opts.path, continued: true };
+    return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: true };
   }
   const base = await opts.git.fetchBranch(opts.base);
   if (!base) throw new WorktreeError(`the base branch "${opts.base}" does not exist on the remote`);
   log(`creating ${opts.branch} from ${opts.base} (${base.slice(0, 7)})`);
   await opts.git.addWorktree(opts.path, opts.branch, remoteRef(opts.base));
-  return { git: opts.git.at(opts.path), path: opts.path, continued: false };
+  return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: false };
 }
 async function removeWorktree(git, path6) {
   await git.removeWorktree(path6).catch(() => void 0);
-  await rm4(path6, { recursive: true, force: true });
+  await rm5(path6, { recursive: true, force: true });
   await git.raw(["worktree", "prune"]).catch(() => void 0);
 }
 
@@ -55970,28 +56422,40 @@ async function runWorker(opts) {
   if (!isTaskId(spec.id)) return refuse(`"${spec.id}" is not a task id (lowercase letters, digits and '-')`);
   if (!Number.isSafeInteger(opts.issue) || opts.issue <= 0) return refuse(`"${opts.issue}" is not an issue number`);
   if (spec.agent === "custom" && !opts.agentCommand?.trim()) return refuse(`task ${spec.id} names a custom agent but no agent-command was given`);
+  const missingKey = opts.agentCommand?.trim() ? null : missingKeyError(spec.agent, env);
+  if (missingKey) return refuse(missingKey);
+  const user = opts.agentUser;
+  const isolated = user !== void 0 && user.mode !== "same";
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const workDir = opts.workDir ?? join8(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
+  const tempBase = isolated ? tmpdir() : env["RUNNER_TEMP"] || tmpdir();
+  const workDir = opts.workDir ?? join8(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
   const worktreePath = join8(workDir, "worktree");
   const runtime = join8(workDir, "runtime");
+  const agentHome = join8(workDir, "home");
   await mkdir5(join8(runtime, "bin"), { recursive: true });
+  if (isolated) {
+    await mkdir5(agentHome, { recursive: true, mode: 448 });
+    await chmod2(workDir, 493);
+  }
   const gitOptions = { dir: opts.workspace, log, ...opts.token ? { token: opts.token } : {}, ...opts.server ? { server: opts.server } : {}, ...opts.author ? { author: opts.author } : {} };
-  const git = new Git(gitOptions);
+  let git = new Git(gitOptions);
   let worktree;
   try {
+    git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm5(workDir, { recursive: true, force: true });
+    await rm6(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
   const dir = join8(worktree.path, dirRel);
-  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
+  const handBack = isolated ? () => handOver(user, [worktree.path]) : void 0;
+  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log, ...handBack ? { afterWrite: handBack } : {} });
   try {
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
     await mkdir5(join8(dir, IPC_DIR), { recursive: true });
-    await writeFile7(join8(dir, PLAN_FILE), start.plan);
+    await writePlain(join8(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
     const answers = await answeredQuestions(dir);
@@ -56007,40 +56471,59 @@ async function runWorker(opts) {
       ...context ? { context } : {}
     });
     const promptFile = join8(runtime, "prompt.md");
-    await writeFile7(promptFile, prompt);
-    await writeAskProgram(join8(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    await writeFile4(promptFile, prompt);
+    const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
+    await writeAskProgram(join8(runtime, "bin"), askCommand);
     const askPath = join8(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
+    const questionLimit = {
+      lastSeq: nextQuestionSeq(await readdir5(join8(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join8(isolated ? agentHome : runtime, "question-limit")
+    };
     const real = !opts.agentCommand && spec.agent !== "custom";
-    const dispatchEnv = {
-      DISPATCH_ASK: askPath,
-      DISPATCH_TASK: spec.id,
-      DISPATCH_DIR: dir,
-      DISPATCH_PLAN: join8(dir, PLAN_FILE),
-      DISPATCH_PROMPT_FILE: promptFile,
-      [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
-      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs))
-    };
-    const agentEnv = {
-      ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      ...real ? agentSettings(spec.agent, env, questionTimeoutMs + 6e4) : {},
-      ...real ? await prepareAgentHome({ home: join8(runtime, "home"), agent: spec.agent, env, shellEnv: Object.keys(dispatchEnv), commandMs: questionTimeoutMs + 6e4 }) : {},
-      ...dispatchEnv,
-      PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
-    };
+    const shellEnv = ["DISPATCH_ASK", "DISPATCH_TASK", "DISPATCH_DIR", "DISPATCH_PLAN", "DISPATCH_PROMPT_FILE", TIMEOUT_ENV, POLL_ENV, LAST_QUESTION_ENV, LIMIT_FILE_ENV];
+    const commandMs = questionTimeoutMs + 6e4;
+    const homeVars = real ? await prepareAgentHome({ home: agentHome, agent: spec.agent, env, shellEnv, commandMs }) : {};
+    const environment = agentEnv({
+      env,
+      agent: spec.agent,
+      home: isolated || real ? agentHome : env["HOME"] ?? agentHome,
+      ...isolated && user.name ? { user: user.name } : {},
+      set: {
+        ...real ? agentSettings(spec.agent, env, commandMs) : {},
+        ...homeVars,
+        ...pick2(env, opts.agentVariables ?? []),
+        DISPATCH_ASK: askPath,
+        DISPATCH_TASK: spec.id,
+        DISPATCH_DIR: dir,
+        DISPATCH_PLAN: join8(dir, PLAN_FILE),
+        DISPATCH_PROMPT_FILE: promptFile,
+        [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
+        [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+        [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
+        [LIMIT_FILE_ENV]: questionLimit.file,
+        PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+      }
+    });
+    if (isolated) {
+      await writeFile4(join8(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
+      await handOver(user, [worktree.path, agentHome]);
+    }
     let usage;
     let lastLineAt = Date.now();
     let silentFor = null;
     let tooLoud = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
+    let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
     const agent = startAgent({
       command,
       cwd: worktree.path,
-      env: agentEnv,
+      env: environment,
+      ...isolated ? { runAs: runAs(user, environment) } : {},
       maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
       onTooMuchOutput: (bytes) => {
         tooLoud = bytes;
@@ -56075,7 +56558,12 @@ async function runWorker(opts) {
         cancelled = true;
         stopAgent("the task was cancelled from the thread");
       },
-      onQuestionExpired: () => stopAgent("it kept running after its question timed out")
+      onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
+      questionLimit,
+      onQuestionLimit: () => {
+        limited = true;
+        stopAgent(`it asked more than ${MAX_QUESTIONS_PER_RUN} questions in this run`);
+      }
     });
     await monitor.start();
     const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
@@ -56092,18 +56580,21 @@ async function runWorker(opts) {
     clearInterval(watchdog);
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
+    if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
+    const ipcNames = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
+    if ((await removeQuestionsPast({ ipc: join8(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
     const names = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
     const planLeft = await readIfExists2(join8(dir, PLAN_FILE));
     const planNow = planLeft ?? start.plan;
     const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
-    const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
+    const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable2 = agent.lines().map((l3) => readableLine(outputKind, l3)).filter((l3) => l3 !== null);
     const stoppedWhy = silentFor !== null ? `the agent produced no output for ${Math.round(silentFor / 1e3)} s` : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
     const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
     const general = failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} });
-    const reason = redact(why ? `${why}; ${general}` : general, secrets);
+    const reason = limited ? QUESTION_LIMIT_REASON : redact(why ? `${why}; ${general}` : general, secrets);
     const cost = usage?.cost_usd;
     log(`task ${spec.id}: ${status}`);
     const finished7 = await finishRun({
@@ -56128,31 +56619,47 @@ async function runWorker(opts) {
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm5(workDir, { recursive: true, force: true });
+      await rm6(workDir, { recursive: true, force: true });
     }
   }
 }
 function defaultAskCommand() {
   return [process.execPath, process.argv[1] ?? "", "ask"];
 }
+async function reachableAskCommand(runtime) {
+  const [node2, bundle] = [process.execPath, process.argv[1] ?? ""];
+  const place = async (from, to2, mode) => {
+    const linked = await link2(from, to2).then(() => true, () => false);
+    if (linked) return;
+    await copyFile2(from, to2);
+    await chmod2(to2, mode);
+  };
+  await place(node2, join8(runtime, "node"), 493);
+  await place(bundle, join8(runtime, "dispatch.js"), 420);
+  return [join8(runtime, "node"), join8(runtime, "dispatch.js"), "ask"];
+}
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
   const path6 = join8(binDir, "dispatch-ask");
-  await writeFile7(path6, `#!/bin/sh
+  await writeFile4(path6, `#!/bin/sh
 exec ${quoted} "$@"
 `);
   await chmod2(path6, 493);
 }
-async function readIfExists2(path6) {
-  try {
-    return await readFile5(path6, "utf8");
-  } catch {
-    return null;
+function pick2(env, names) {
+  const out = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== void 0 && !isSecretName(name)) out[name] = value;
   }
+  return out;
+}
+async function readIfExists2(path6) {
+  return readPlain(path6);
 }
 
 // action/main.ts
-var INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command"];
+var INPUTS = ["task", "issue", "base", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command", "agent-user"];
 async function action() {
   const raw = {};
   for (const name of INPUTS) raw[name] = getInput(name);
@@ -56166,6 +56673,16 @@ async function action() {
     return;
   }
   const { inputs } = parsed;
+  let agentUser;
+  try {
+    agentUser = await resolveAgentUser({ choice: raw["agent-user"] ?? "", log: (line) => info(line) });
+  } catch (error63) {
+    if (!(error63 instanceof AgentUserError)) throw error63;
+    setOutput("status", "failed");
+    setFailed(error63.message);
+    return;
+  }
+  if (agentUser.mode === "same") warning("agent-user: same: the agent runs as the worker's user and can read the GitHub token");
   const controller = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.on(signal, () => {
@@ -56187,6 +56704,7 @@ async function action() {
     signal: controller.signal,
     log: (line) => info(line),
     onAgentLine: (line) => info(`\u2502 ${line}`),
+    agentUser,
     ...token ? { token } : {},
     ...server ? { server } : {},
     ...run ? { runUrl: run } : {},
