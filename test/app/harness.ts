@@ -71,6 +71,7 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       else delete payload.issue.pull_request;
       if (opts.action === "edited") payload.changes = { body: { from: "before" } };
       await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload } as any);
+      await app.idle();
       return id;
     },
     async push(branch, opts = {}) {
@@ -79,6 +80,7 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       payload.ref = `refs/heads/${branch}`;
       payload.deleted = opts.deleted ?? false;
       await probot.receive({ id: opts.delivery ?? `d${++delivery}`, name: "push", payload } as any);
+      await app.idle();
     },
     async job(name, conclusion, opts = {}) {
       const payload = example("workflow_job", "completed");
@@ -86,6 +88,7 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
       const runId = opts.runId ?? 555;
       payload.workflow_job = { ...payload.workflow_job, name, conclusion, run_id: runId, html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${runId}/job/777` };
       await probot.receive({ id: `d${++delivery}`, name: "workflow_job", payload } as any);
+      await app.idle();
     },
     close() {
       nock.cleanAll();

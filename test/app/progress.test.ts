@@ -394,7 +394,7 @@ describe("delivery is not repeated", () => {
     h.github.push(branch(a), files.done(a, "Nothing to change."));
     h.github.push(branch(a), files.removeBookkeeping());
     h.github.fail("PATCH", /\/issues\/comments\/\d+$/, 422, { message: "Validation Failed" });
-    await expect(h.push(branch(a))).rejects.toThrow();
+    await h.push(branch(a)); // answered at once; the run failed in the background
     expect(status(h).tasks[0]!.status).toBe("queued");
     await h.push(branch(a));
     expect(h.github.byApp().filter((c) => c.body.includes("Nothing to change."))).toHaveLength(1);
