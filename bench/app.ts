@@ -32,7 +32,7 @@ async function withHarness<T>(options: Parameters<typeof harness>[0], work: (h: 
   try {
     return await work(h);
   } finally {
-    h.close();
+    await h.close();
   }
 }
 
