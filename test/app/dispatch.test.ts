@@ -173,6 +173,16 @@ describe("/dispatch <prompt>", () => {
     expect(reply!.body).toContain("Bad Gateway");
   });
 
+  it("a command whose thread cannot be read gets a reply saying why", async () => {
+    await h.comment("/dispatch use sonnet to add tests");
+    h.github.fail("POST", /^\/graphql$/, 502, { message: "Bad Gateway", times: 10 });
+    await h.comment("/dispatch status");
+    const reply = h.github.byApp().at(-1)!;
+    expect(findStatusCommand(reply.body)).toBeNull();
+    expect(reply.body).toContain("could not finish this command");
+    expect(reply.body).toContain("Bad Gateway");
+  });
+
   it("the same /dispatch delivered twice at once (two deliveries) makes one status comment and one run", async () => {
     const id = h.github.addComment("/dispatch use sonnet to add tests", "maintainer").id;
     await Promise.all([h.comment("/dispatch use sonnet to add tests", { id }), h.comment("/dispatch use sonnet to add tests", { id })]);
