@@ -83,9 +83,11 @@ export class RedisQueue<Item> implements ThreadQueue<Item> {
   private async drain(key: string, { like, own, wait }: { like: Item; own: Item[]; wait: boolean }): Promise<void> {
     const k = this.keys(key);
     let mine = own;
+    /** The first failed run's error, thrown once nothing waits (a failed run must not strand the pushes after it). */
+    let failure: { error: unknown } | null = null;
     for (;;) {
       const token = await this.acquire(k.lock, wait);
-      if (token === null) return; // the holder runs what waits
+      if (token === null) break; // the holder runs what waits
       const renewal = setInterval(() => void this.redis.eval(RENEW, 1, k.lock, token, String(this.lockMs)).catch(() => {}), this.lockMs / 3);
       try {
         for (;;) {
@@ -94,21 +96,25 @@ export class RedisQueue<Item> implements ThreadQueue<Item> {
           if (ended > 0 && gap > 0) await this.sleep(gap);
           const [[, waiting]] = (await this.redis.multi().smembers(k.waiting).del(k.waiting).exec()) as [[unknown, string[]], unknown];
           const batch = [...mine, ...waiting.map((json) => this.options.unshare!(json, like))];
+          // A caller with its own items hears of their run's failure only; a caller of pushes alone, of any.
+          const concerned = mine.length > 0 || own.length === 0;
           mine = [];
           if (batch.length === 0) break;
           try {
             await this.options.run(key, batch);
-          } finally {
-            await this.redis.set(k.ended, String(this.now()), "PX", Math.max(this.options.minGapMs * 4, 1_000));
+          } catch (error) {
+            if (concerned) failure ??= { error };
           }
+          await this.redis.set(k.ended, String(this.now()), "PX", Math.max(this.options.minGapMs * 4, 1_000));
         }
       } finally {
         clearInterval(renewal);
         await this.redis.eval(RELEASE, 1, k.lock, token);
       }
-      if ((await this.redis.scard(k.waiting)) === 0) return;
+      if ((await this.redis.scard(k.waiting)) === 0) break;
       wait = false;
     }
+    if (failure) throw failure.error;
   }
 
   /** The lock's token once held; null when `wait` is false and another replica holds it. */
