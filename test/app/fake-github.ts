@@ -180,6 +180,10 @@ export class FakeGitHub {
       return [200, this.pulls.filter((p) => p.head === head).map((p) => ({ number: p.number, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}` }))];
     }
     if (method === "POST" && path === `${repo}/pulls`) {
+      // GitHub refuses a second open PR for one head and base.
+      if (this.pulls.some((p) => p.head === input.head && p.base === input.base)) {
+        return [422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${OWNER}:${input.head}.` }] }];
+      }
       const pull = { number: this.nextPull++, head: input.head, base: input.base, title: input.title, body: input.body };
       this.pulls.push(pull);
       return [201, { number: pull.number, html_url: `https://github.com/${OWNER}/${REPO}/pull/${pull.number}` }];
