@@ -51,6 +51,13 @@ export interface HarnessOptions {
   agentCommand?: string | null;
   /** The app function; default the default export of src/app/index.ts. */
   app?: ApplicationFunction;
+  /**
+   * Several app instances (replicas), each its own Probot and server, behind one webhook fan-out: each delivery goes
+   * to the next instance in turn; `duplicate` deliveries go to two instances at once. Replaces `app`.
+   */
+  apps?: ApplicationFunction[];
+  /** Which deliveries the fan-out sends to two instances at once (same delivery id and body). */
+  duplicate?: (delivery: { event: string; body: string }) => boolean;
   /** Use Probot's production Octokit with throttling (writes spaced about a second apart). Default off. */
   throttle?: boolean;
   users?: Array<{ login: string; permission: Permission; type?: "User" | "Bot" }>;
@@ -87,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const secret = randomBytes(16).toString("hex");
   const hub = await new StandIn({ appPublicKey: publicKey, ...(options.users ? { users: options.users } : {}), ...(log ? { log } : {}) }).start();
   const scratch = await mkdtemp(join(tmpdir(), "harness-"));
-  let server: Server | null = null;
+  const servers: Server[] = [];
   let runner: LocalRunner | null = null;
   try {
     const repo = await hub.createRepo({
@@ -111,30 +118,59 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
     runner = new LocalRunner(hub, { ...options.runner, actionPath, ...(agentCommand !== null ? { agentCommand } : {}), ...(log ? { log } : {}) });
 
-    const app = options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default;
-    const probot = new Probot({
-      appId: hub.appId,
-      privateKey,
-      secret,
-      baseUrl: hub.url,
-      logLevel: options.verbose ? "info" : "warn",
-      // An object default would be overwritten: Probot passes its own `throttle` options (without `enabled`) and
-      // ProbotOctokit then re-enables throttling. A function default runs last and keeps it off.
-      ...(options.throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o["throttle"] as object), enabled: false } })) }),
-    });
-    const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
-    server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const apps = options.apps ?? [options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default];
+    const probots: Probot[] = [];
+    const urls: string[] = [];
+    for (const app of apps) {
+      const probot = new Probot({
+        appId: hub.appId,
+        privateKey,
+        secret,
+        baseUrl: hub.url,
+        logLevel: options.verbose ? "info" : "warn",
+        // An object default would be overwritten: Probot passes its own `throttle` options (without `enabled`) and
+        // ProbotOctokit then re-enables throttling. A function default runs last and keeps it off.
+        ...(options.throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o["throttle"] as object), enabled: false } })) }),
+      });
+      const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
+      const instance = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+      await new Promise<void>((resolve) => instance.listen(0, "127.0.0.1", resolve));
+      servers.push(instance);
+      probots.push(probot);
+      urls.push(`http://127.0.0.1:${(instance.address() as AddressInfo).port}/api/github/webhooks`);
+    }
+    const probot = probots[0]!;
+    const app = apps[0]!;
+    let hookUrl = urls[0]!;
+    if (apps.length > 1) {
+      // The fan-out: one webhook URL in front of the instances, as a load balancer would be.
+      let turn = 0;
+      const front = createServer((req, res) => {
+        void (async () => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          const body = Buffer.concat(chunks).toString("utf8");
+          const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" && k !== "host" && k !== "content-length" ? [[k, v]] : [])));
+          const first = turn++ % urls.length;
+          const twice = options.duplicate?.({ event: String(req.headers["x-github-event"]), body }) ?? false;
+          const targets = twice ? [first, (first + 1) % urls.length] : [first];
+          const answers = await Promise.all(targets.map((i) => fetch(urls[i]!, { method: "POST", headers, body }).then(async (r) => (await r.arrayBuffer(), r.status))));
+          res.writeHead(answers[0]!).end();
+        })().catch(() => res.writeHead(502).end());
+      });
+      await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+      servers.push(front);
+      hookUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}/api/github/webhooks`;
+    }
     const manifestPath = join(ROOT, "app.yml");
     const manifest = existsSync(manifestPath) ? (parse(readFileSync(manifestPath, "utf8")) as { default_events?: string[] }) : {};
     hub.connectApp({
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+      url: hookUrl,
       secret,
       events: manifest.default_events ?? null,
     });
 
     const activeRunner = runner;
-    const activeServer = server;
     const harness: Harness = {
       hub,
       runner: activeRunner,
@@ -156,22 +192,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       waitForQuiet: async (quiet) => {
         // Quiet on the wire is not enough: the app may hold a status edit back (its gap between two edits). An app
         // with `idle()` (createApp's) is asked too, until neither has anything left to do.
-        const idle = (app as { idle?: () => Promise<void> }).idle;
+        const idles = apps.flatMap((a) => {
+          const idle = (a as { idle?: () => Promise<void> }).idle;
+          return idle ? [idle] : [];
+        });
         for (;;) {
           await hub.waitForQuiet({ timeoutMs: QUIET_TIMEOUT_MS, ...quiet });
-          if (!idle) return;
+          if (idles.length === 0) return;
           const before = hub.requests.length;
-          await idle();
+          await Promise.all(idles.map((idle) => idle()));
           if (hub.requests.length === before) return;
         }
       },
       stop: async () => {
         await activeRunner.stop();
         await hub.webhooks.drained();
-        await new Promise<void>((resolve) => {
-          activeServer.close(() => resolve());
-          activeServer.closeAllConnections();
-        });
+        for (const server of servers) {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+        }
+        for (const a of apps) await (a as { close?: () => Promise<void> }).close?.();
         await hub.stop();
         await rm(scratch, { recursive: true, force: true });
         if (hub.contractViolations.length > 0) {
@@ -182,7 +224,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return harness;
   } catch (error) {
     await runner?.stop();
-    server?.close();
+    for (const server of servers) server.close();
     await hub.stop();
     await rm(scratch, { recursive: true, force: true });
     throw error;

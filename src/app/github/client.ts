@@ -40,6 +40,19 @@ export function reason(error: unknown): string {
   return message.split("\n")[0]!.slice(0, 300);
 }
 
+/**
+ * Per-request options for a create (a comment, a PR, a workflow dispatch, a reaction): Probot's retry plugin retries
+ * 5xx answers, POSTs included, and GitHub may have applied a create it answered 502 to. A create is never retried
+ * blindly: the caller re-reads and looks for what it made first (see status/post-once.ts).
+ */
+export const NO_RETRY = { request: { retries: 0 } } as const;
+
+/** A 5xx answer or no answer at all: the write may or may not have been applied. */
+export function isUncertain(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500;
+}
+
 const SECONDARY = /secondary rate limit/i;
 const patientClients = new WeakSet<object>();
 

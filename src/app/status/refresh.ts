@@ -9,10 +9,11 @@ import { isFinished, isStalePlan, taskViewFromPlan, type TaskView } from "../../
 import { renderStatus } from "../../core/status-render.js";
 import { parseQuestionComment, renderQuestion } from "../../core/question.js";
 import { blockedForever, unblockedBy } from "../../core/workflow.js";
-import { editComment, postComment } from "../github/comments.js";
+import { editComment } from "../github/comments.js";
 import { readTasks, type TaskSnapshot } from "../github/queries.js";
 import type { RunContext, StatusTarget } from "./run-context.js";
 import { deliverResult } from "./deliver.js";
+import { postOnce } from "./post-once.js";
 import { baseOf, startTasks } from "./start-tasks.js";
 
 /** Questions on the branch, lowest first, with whether each is answered. */
@@ -58,7 +59,11 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
         const key = `${next.id}/${question.seq}`;
         if (!asked.has(question.seq) && !question.answered && !posted.has(key)) {
           const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text, repoUrl: target.view.repoUrl });
-          posted.set(key, await postComment(gh, { issue: ctx.thread.issue, body }));
+          const is = (comment: { body: string }) => {
+            const found = parseQuestionComment(comment.body);
+            return found?.task === next.id && found.seq === question.seq;
+          };
+          posted.set(key, await postOnce(ctx, { body, is }));
         }
         asked.add(question.seq);
         // The oldest unanswered question is the one the next answer goes to; its comment is linked from the status.

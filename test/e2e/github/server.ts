@@ -82,6 +82,12 @@ export class StandIn {
   appEvents: ReadonlySet<string> | null = null;
   actions: ActionsBackend | null = null;
 
+  /**
+   * Requests to apply and then answer with a failure anyway (GitHub made the comment, its front answered 502):
+   * the next request matching each entry is answered with its status once.
+   */
+  readonly failAfterApplying: Array<{ method: string; route: string; status: number }> = [];
+
   private server: Server | null = null;
   private root = "";
   private routes: CompiledRoute[];
@@ -468,7 +474,12 @@ export class StandIn {
       if (url.pathname.startsWith(INTERNAL)) return this.internal(url.pathname, raw, res);
       const record: RecordedRequest = { method, path: url.pathname, query: url.search, body: null, status: 0, route: null, caller: "anonymous" };
       this.requests.push(record);
-      const reply = (await this.breach({ url, method, raw })) ?? (await this.answer({ req, url, method, raw, record }));
+      let reply = (await this.breach({ url, method, raw })) ?? (await this.answer({ req, url, method, raw, record }));
+      const injected = this.failAfterApplying.findIndex((f) => f.method === method && f.route === record.route && reply.status < 300);
+      if (injected >= 0) {
+        const [failure] = this.failAfterApplying.splice(injected, 1);
+        reply = { status: failure!.status, headers: {}, body: { message: "Server Error" } };
+      }
       record.status = reply.status;
       // Error bodies are GitHub's generic `basic-error`; successes are checked against the operation's schema.
       if (url.pathname !== "/graphql" && reply.status < 400 && reply.body !== null && typeof reply.body === "object" && !Buffer.isBuffer(reply.body)) {
