@@ -2,6 +2,10 @@
  * One simulated GitHub for a scenario: the stand-in with a demo repository, the REAL app (src/app/index.ts, default
  * export) served by Probot's `createNodeMiddleware` and authenticated as an App with a generated key, and the local
  * runner executing the real Action bundle with scripted agents.
+ *
+ * `mode: "actions"` is dispatch without a server: no Probot server and no webhooks but `issue_comment`, which starts
+ * the repository's dispatch-app.yml on the runner (the app bundle, action/app, built fresh from the sources), and the
+ * dispatch run's monitor job polls the task branches. Push and workflow_job webhooks are never delivered.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -13,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import { parse } from "yaml";
-import { actionBundle } from "./action-bundle.js";
+import { actionBundle, buildActionBundle, type FreshBundle } from "./action-bundle.js";
 import { StandIn, type QuietOptions } from "./github/server.js";
 import type { Comment, Issue, Permission, Repo } from "./github/store.js";
 import { LocalRunner, type RunnerOptions } from "./runner/runner.js";
@@ -22,6 +26,9 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const APP_MODULE = join(ROOT, "src/app/index.ts");
 export const SCRIPTED_AGENT = join(ROOT, "test/e2e/agents/scripted-agent.mjs");
 export const WORKFLOW_FILE = join(ROOT, ".github/workflows/dispatch.yml");
+export const APP_WORKFLOW_FILE = join(ROOT, ".github/workflows/dispatch-app.yml");
+/** The events dispatch-app.yml's `on:` takes that are webhooks (a `schedule` is not one). */
+const ACTIONS_MODE_EVENTS = ["issue_comment"];
 const STATUS_MARKER = "<!-- dispatch:status";
 /** How long a scenario may stay busy before waitForQuiet gives up: several times the slowest run on a loaded machine. */
 const QUIET_TIMEOUT_MS = 150_000;
@@ -57,13 +64,19 @@ export interface HarnessOptions {
   runner?: Omit<RunnerOptions, "agentCommand">;
   /** Print stand-in, runner and app logs. */
   verbose?: boolean;
+  /** `app` (default): the hosted app answering webhooks. `actions`: no server, the app inside Actions jobs. */
+  mode?: "app" | "actions";
+  /** Actions mode: seconds between the monitor's polls (its `poll-seconds`; default 0.5 here). */
+  pollSeconds?: number;
 }
 
 export interface Harness {
   hub: StandIn;
   runner: LocalRunner;
   repo: Repo;
-  probot: Probot;
+  /** The hosted app's Probot; null in Actions mode. */
+  probot: Probot | null;
+  mode: "app" | "actions";
   /** A person comments (default `maintainer`); resolves when the app answered the webhook. */
   comment(options: { body: string; issue: number; user?: string; pr?: boolean }): ReturnType<StandIn["comment"]>;
   /** GitHub's "Quote reply" of a comment (its visible lines behind `> `), then the answer. */
@@ -89,6 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const scratch = await mkdtemp(join(tmpdir(), "harness-"));
   let server: Server | null = null;
   let runner: LocalRunner | null = null;
+  let appBundle: FreshBundle | null = null;
   try {
     const repo = await hub.createRepo({
       name: "shop",
@@ -98,6 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         "src/auth.js": "export function login(user, password) {\n  return user === 'admin' && password === 'admin';\n}\n",
         "src/api.js": "export const routes = ['/auth', '/users', '/orders'];\n",
         ".github/workflows/dispatch.yml": readFileSync(WORKFLOW_FILE, "utf8"),
+        ...(options.mode === "actions" ? { ".github/workflows/dispatch-app.yml": readFileSync(APP_WORKFLOW_FILE, "utf8") } : {}),
         ...(options.config ? { ".github/dispatch.yml": options.config } : {}),
         ...options.files,
       },
@@ -109,10 +124,38 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2));
       agentCommand = `${JSON.stringify(process.execPath)} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
     }
-    runner = new LocalRunner(hub, { ...options.runner, actionPath, agentCommand, ...(log ? { log } : {}) });
+    if (options.mode === "actions") {
+      appBundle = await buildActionBundle({ app: true });
+      const pollSeconds = String(options.pollSeconds ?? 0.5);
+      runner = new LocalRunner(hub, {
+        ...options.runner,
+        actionPath,
+        agentCommand,
+        vars: { DISPATCH_MODE: "actions", ...options.runner?.vars },
+        localActions: { "./action/app": { bundle: appBundle.path, inputs: { "poll-seconds": pollSeconds } }, ...options.runner?.localActions },
+        ...(log ? { log } : {}),
+      });
+      const activeRunner = runner;
+      // GitHub without a server: a repository event starts the workflows that take it; nothing else is delivered.
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          const event = String(req.headers["x-github-event"] ?? "");
+          const payload = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+          // An event a job's GITHUB_TOKEN caused (the app's own comments) starts no workflow on GitHub.
+          if ((payload["sender"] as { login?: string } | undefined)?.login === "github-actions[bot]") return void res.writeHead(204).end();
+          void activeRunner.trigger(event, payload).then(
+            () => res.writeHead(204).end(),
+            (error: unknown) => res.writeHead(500).end(String(error)),
+          );
+        });
+      });
+    }
+    if (!runner) runner = new LocalRunner(hub, { ...options.runner, actionPath, agentCommand, ...(log ? { log } : {}) });
 
     const app = options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default;
-    const probot = new Probot({
+    const probot = options.mode === "actions" ? null : new Probot({
       appId: hub.appId,
       privateKey,
       secret,
@@ -122,24 +165,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // ProbotOctokit then re-enables throttling. A function default runs last and keeps it off.
       ...(options.throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o["throttle"] as object), enabled: false } })) }),
     });
-    const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
-    server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    if (probot) {
+      const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
+      server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    }
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     const manifestPath = join(ROOT, "app.yml");
     const manifest = existsSync(manifestPath) ? (parse(readFileSync(manifestPath, "utf8")) as { default_events?: string[] }) : {};
     hub.connectApp({
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+      url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/api/github/webhooks`,
       secret,
-      events: manifest.default_events ?? null,
+      events: probot ? (manifest.default_events ?? null) : ACTIONS_MODE_EVENTS,
     });
 
     const activeRunner = runner;
-    const activeServer = server;
+    const activeServer = server!;
+    const activeBundle = appBundle;
     const harness: Harness = {
       hub,
       runner: activeRunner,
       repo,
       probot,
+      mode: options.mode ?? "app",
       comment: ({ body, issue, user, pr }) => hub.comment({ user: user ?? "maintainer", body, issue, ...(pr === undefined ? {} : { pr }) }),
       quoteReply: ({ to, answer, user }) => {
         const visible = to.body.trimEnd().split("\n").filter((line) => !/^\s*<!--.*-->\s*$/.test(line));
@@ -156,7 +203,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       waitForQuiet: async (quiet) => {
         // Quiet on the wire is not enough: the app may hold a status edit back (its gap between two edits). An app
         // with `idle()` (createApp's) is asked too, until neither has anything left to do.
-        const idle = (app as { idle?: () => Promise<void> }).idle;
+        const idle = probot ? (app as { idle?: () => Promise<void> }).idle : undefined;
         for (;;) {
           await hub.waitForQuiet({ timeoutMs: QUIET_TIMEOUT_MS, ...quiet });
           if (!idle) return;
@@ -173,6 +220,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           activeServer.closeAllConnections();
         });
         await hub.stop();
+        await activeBundle?.remove();
         await rm(scratch, { recursive: true, force: true });
       },
     };
@@ -181,6 +229,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await runner?.stop();
     server?.close();
     await hub.stop();
+    await appBundle?.remove();
     await rm(scratch, { recursive: true, force: true });
     throw error;
   }
