@@ -25,11 +25,8 @@ export interface JobEvent {
 export const APP_EVENTS = new Set(["issue_comment"]);
 
 export async function receiveEvent({ event, auth, appLogin }: { event: JobEvent; auth: JobAuth; appLogin: string }): Promise<"handled" | "ignored"> {
+  if (!APP_EVENTS.has(event.name)) return "ignored";
   const probot = jobProbot(auth);
-  if (!APP_EVENTS.has(event.name)) {
-    probot.log.info(`event ${event.name}: nothing for the app to do`);
-    return "ignored";
-  }
   const payload = JSON.parse(await readFile(event.path, "utf8")) as Record<string, unknown>;
   // No gap between two edits: this process handles one event and ends; the concurrency group serializes the thread.
   const app = createApp({ appLogin, minGapMs: 0 });
