@@ -19,10 +19,16 @@ const ANSWER = "No, only WARN and above.";
 const TASKS = ["security-review", "unit-tests", "update-readme"];
 const BOT = "github-actions[bot]";
 
-let scenario: Scenario;
+let scenario: Scenario | undefined;
 
 describe("Actions mode: the app inside Actions, progress from the monitor job", () => {
-  beforeEach(async () => {
+  afterEach(async () => {
+    await scenario?.stop();
+    scenario = undefined;
+  });
+
+  beforeEach(async ({ task }) => {
+    if (task.name.startsWith("the scheduled sweep")) return;
     scenario = await startScenario({
       mode: "actions",
       agents: {
@@ -45,12 +51,8 @@ describe("Actions mode: the app inside Actions, progress from the monitor job", 
     });
   });
 
-  afterEach(async () => {
-    await scenario?.stop();
-  });
-
   it("dispatches from a job, shows progress live, routes the answer, opens two PRs and ends 3/3 complete", async () => {
-    const { harness } = scenario;
+    const { harness } = scenario!;
     const { hub, runner } = harness;
     expect(harness.probot).toBeNull();
     hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
@@ -116,5 +118,40 @@ describe("Actions mode: the app inside Actions, progress from the monitor job", 
     expect(writes("POST", "/repos/{owner}/{repo}/pulls")).toBe(2);
     expect(hub.count({ caller: "installation" })).toBe(0);
     expect(hub.unknownRequests()).toEqual([]);
+  });
+
+  it("the scheduled sweep brings a dispatch whose monitor never ran to its end: PRs opened, status complete", async () => {
+    // No DISPATCH_MODE variable: dispatch.yml runs without its monitor job, as if the monitor had died.
+    scenario = await startScenario({
+      mode: "actions",
+      runner: { vars: { DISPATCH_MODE: "" } },
+      agents: { "*": { items: ["Make the change"], edits: { "docs/{task}.md": "# {task}\n" }, output: "Wrote docs/{task}.md." } },
+    });
+    const { harness } = scenario;
+    const { hub, runner } = harness;
+    hub.openIssue({ title: "Docs", user: "maintainer" });
+    const { comment: command } = await harness.comment({ body: "/dispatch two things:\n1. use opus to write the install guide\n2. use gemini to write the faq", issue: 1 });
+    await harness.waitForQuiet();
+    expect(runner.jobs().map((job) => job.name).sort()).toEqual(["#1 faq", "#1 install-guide", "app #1"].sort());
+    // The tasks finished on their branches, but nothing saw it: the status still shows them queued, no PR.
+    const before = parseStatus(harness.statusComment(1, command.id)!.body)!;
+    expect(before.tasks.every((t) => t.status === "queued")).toBe(true);
+    expect(hub.pulls()).toEqual([]);
+
+    const [sweep] = await runner.trigger("schedule", { schedule: "17 */6 * * *" });
+    expect(sweep!.jobs.map((job) => job.name)).toEqual(["app #"]);
+    await harness.waitForQuiet();
+    expect(sweep!.jobs[0]!.conclusion).toBe("success");
+    expect(sweep!.jobs[0]!.outputs["refreshed"]).toBe("1");
+    const after = harness.statusComment(1, command.id)!;
+    expect(visibleLines(after.body)[0]).toBe("✅ **dispatch** · all 2 tasks complete");
+    expect(hub.pulls().map((p) => p.pull!.head).sort()).toEqual(before.tasks.map((t) => t.branch).sort());
+
+    // A second sweep finds nothing unfinished and writes nothing.
+    const writes = hub.requests.filter((r) => r.method !== "GET" && r.route !== "/graphql").length;
+    const [again] = await runner.trigger("schedule", { schedule: "17 */6 * * *" });
+    await harness.waitForQuiet();
+    expect(again!.jobs[0]!.outputs["refreshed"]).toBe("0");
+    expect(hub.requests.filter((r) => r.method !== "GET" && r.route !== "/graphql").length).toBe(writes);
   });
 });
