@@ -8,6 +8,11 @@
  * comment as `maintainer` on issue #1, prints the app's comments as GitHub shows them rendered each time what a person
  * sees changes, answers questions with a quote reply as a person would, and lists the pull requests at the end.
  * The Action runs from a bundle built from the sources now (never a stale action/dist).
+ *
+ *   npm run sandbox -- --mode actions "/dispatch …"
+ *
+ * runs it without a server (Actions mode): the comment starts dispatch-app.yml on the local runner, and the dispatch's
+ * monitor job keeps the status comment; no push webhook is delivered.
  */
 import { parseComment } from "../../src/core/grammar.js";
 import { buildActionBundle } from "./action-bundle.js";
@@ -35,12 +40,16 @@ const AGENTS: Record<string, AgentScript> = {
 const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}`);
 
 async function main(): Promise<number> {
-  const comment = process.argv.slice(2).join(" ").trim() || DEFAULT_COMMENT;
+  const args = process.argv.slice(2);
+  const flag = args.indexOf("--mode");
+  const mode = flag >= 0 ? args.splice(flag, 2)[1] : "app";
+  if (mode !== "app" && mode !== "actions") throw new Error(`--mode is app (the hosted app, default) or actions (no server), not ${String(mode)}`);
+  const comment = args.join(" ").trim() || DEFAULT_COMMENT;
   const verbose = process.env["SANDBOX_VERBOSE"] === "1";
   const ansi = process.stdout.isTTY === true && !process.env["NO_COLOR"];
   const show = (markdown: string) => console.log(renderForTerminal(markdown, { ansi }));
   const bundle = await buildActionBundle();
-  const harness = await startHarness({ agents: AGENTS, verbose, runner: { actionPath: bundle.path } }).catch(async (error: unknown) => {
+  const harness = await startHarness({ agents: AGENTS, verbose, mode, runner: { actionPath: bundle.path } }).catch(async (error: unknown) => {
     await bundle.remove();
     throw error;
   });
@@ -51,7 +60,7 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {
-    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})`);
+    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})   mode: ${mode === "actions" ? "no server (Actions)" : "hosted app"}`);
     harness.hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
     rule("maintainer comments on #1");
     show(comment);
