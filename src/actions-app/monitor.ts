@@ -6,6 +6,7 @@
  * every task of the dispatch has finished.
  */
 import { execa } from "execa";
+import type { Probot } from "probot";
 import type { StatusView } from "../core/status-view.js";
 import { dispatchFinished, isFinished } from "../core/status-view.js";
 import type { GitHub } from "../app/github/client.js";
@@ -33,6 +34,10 @@ export interface MonitorOptions {
   /** Refresh even without a moved head this often (an edit by the app job, a lost poll). */
   refreshEveryMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Where the heads come from (default: `git ls-remote` of `remote`); benchmarks replace it. */
+  readHeads?: (branches: readonly string[]) => Promise<Map<string, string>>;
+  /** The Probot to act through (default: one on `auth`); benchmarks pass one with their own Octokit. */
+  probot?: Probot;
 }
 
 export interface MonitorResult {
@@ -61,7 +66,7 @@ const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.si
 
 export async function monitorDispatch(options: MonitorOptions): Promise<MonitorResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const probot = jobProbot(options.auth);
+  const probot = options.probot ?? jobProbot(options.auth);
   const octokit = await probot.auth();
   const gh: GitHub = { octokit, log: probot.log, repo: options.repo };
   const own = options.appLogin.toLowerCase().replace(/\[bot\]$/, "");
@@ -84,7 +89,9 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
   while (!view || !dispatchFinished(view)) {
     await sleep(options.pollMs);
     const branches = view ? view.tasks.filter((task) => !isFinished(task)).map((task) => task.branch) : [];
-    const heads = await remoteHeads({ remote: options.remote, cwd: options.cwd, branches, token: options.auth.token, ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}) });
+    const heads = options.readHeads
+      ? await options.readHeads(branches)
+      : await remoteHeads({ remote: options.remote, cwd: options.cwd, branches, token: options.auth.token, ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}) });
     polls++;
     const due = Date.now() - lastRefresh >= (options.refreshEveryMs ?? 60_000);
     if (view && same(heads, seen) && !due) continue;
