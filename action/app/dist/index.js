@@ -83227,7 +83227,7 @@ async function remoteHeads(options2) {
 var same = (a2, b2) => a2.size === b2.size && [...a2].every(([k, v2]) => b2.get(k) === v2);
 async function monitorDispatch(options2) {
   const sleep = options2.sleep ?? ((ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2)));
-  const probot = jobProbot(options2.auth);
+  const probot = options2.probot ?? jobProbot(options2.auth);
   const octokit = await probot.auth();
   const gh = { octokit, log: probot.log, repo: options2.repo };
   const own2 = options2.appLogin.toLowerCase().replace(/\[bot\]$/, "");
@@ -83249,7 +83249,7 @@ async function monitorDispatch(options2) {
   while (!view || !dispatchFinished(view)) {
     await sleep(options2.pollMs);
     const branches = view ? view.tasks.filter((task) => !isFinished(task)).map((task) => task.branch) : [];
-    const heads = await remoteHeads({ remote: options2.remote, cwd: options2.cwd, branches, token: options2.auth.token, ...options2.serverUrl ? { serverUrl: options2.serverUrl } : {} });
+    const heads = options2.readHeads ? await options2.readHeads(branches) : await remoteHeads({ remote: options2.remote, cwd: options2.cwd, branches, token: options2.auth.token, ...options2.serverUrl ? { serverUrl: options2.serverUrl } : {} });
     polls++;
     const due = Date.now() - lastRefresh >= (options2.refreshEveryMs ?? 6e4);
     if (view && same(heads, seen) && !due) continue;
