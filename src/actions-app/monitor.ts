@@ -9,7 +9,7 @@ import { execa } from "execa";
 import type { Probot } from "probot";
 import type { StatusView } from "../core/status-view.js";
 import { dispatchFinished, isFinished } from "../core/status-view.js";
-import type { GitHub } from "../app/github/client.js";
+import { reason, type GitHub } from "../app/github/client.js";
 import { loadConfig } from "../app/github/config.js";
 import { refreshDispatch } from "../app/status/progress.js";
 import { authEnv } from "../worker/git.js";
@@ -62,6 +62,9 @@ export async function remoteHeads(options: { remote: string; cwd: string; branch
   return heads;
 }
 
+/** Failed polls or refreshes in a row before the monitor gives up (the schedule's sweep takes over). */
+export const MAX_FAILURES_IN_A_ROW = 10;
+
 const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
 export async function monitorDispatch(options: MonitorOptions): Promise<MonitorResult> {
@@ -84,21 +87,31 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
   let view = await refresh();
   let refreshes = 1;
   let polls = 0;
+  let failures = 0;
   let seen = new Map<string, string>();
   let lastRefresh = Date.now();
   while (!view || !dispatchFinished(view)) {
     await sleep(options.pollMs);
     const branches = view ? view.tasks.filter((task) => !isFinished(task)).map((task) => task.branch) : [];
-    const heads = options.readHeads
-      ? await options.readHeads(branches)
-      : await remoteHeads({ remote: options.remote, cwd: options.cwd, branches, token: options.auth.token, ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}) });
-    polls++;
-    const due = Date.now() - lastRefresh >= (options.refreshEveryMs ?? 60_000);
-    if (view && same(heads, seen) && !due) continue;
-    seen = heads;
-    view = await refresh();
-    refreshes++;
-    lastRefresh = Date.now();
+    try {
+      const heads = options.readHeads
+        ? await options.readHeads(branches)
+        : await remoteHeads({ remote: options.remote, cwd: options.cwd, branches, token: options.auth.token, ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}) });
+      polls++;
+      const due = Date.now() - lastRefresh >= (options.refreshEveryMs ?? 60_000);
+      if (view && same(heads, seen) && !due) continue;
+      const next = await refresh();
+      refreshes++;
+      seen = heads;
+      view = next;
+      lastRefresh = Date.now();
+      failures = 0;
+    } catch (error) {
+      // A failed poll or refresh (GitHub answering 5xx, a network blip) is tried again at the next poll: the
+      // refresh re-reads everything and its creates are idempotent. Many in a row end the monitor with the error.
+      if (++failures >= MAX_FAILURES_IN_A_ROW) throw error;
+      gh.log.warn(`#${options.issue}: poll or refresh failed (${reason(error)}), trying again (${failures}/${MAX_FAILURES_IN_A_ROW})`);
+    }
   }
   gh.log.info(`#${options.issue}: every task of /dispatch comment ${options.command} finished after ${polls} polls and ${refreshes} refreshes`);
   return { refreshes, polls, view };

@@ -98,3 +98,29 @@ describe("the Actions mode's monitor", () => {
     expect([result.polls, result.refreshes]).toEqual([3, 4]);
   });
 });
+
+describe("the monitor when GitHub fails", () => {
+  it("a failed refresh is tried again at the next poll; the end is the same, each effect once", async () => {
+    const [a, b] = status().tasks.map((t) => t.id) as [string, string];
+    const { run } = monitor([
+      () => {
+        for (const id of [a, b]) {
+          h.github.push(branch(id), files.done(id, "Done.", [["Look", "done"]]));
+          h.github.push(branch(id), files.removeBookkeeping());
+        }
+        // More 502s than the client's own retries: the first refresh after the pushes fails as a whole.
+        h.github.fail("POST", /\/graphql$/, 502, { times: 8, message: "Bad Gateway" });
+      },
+    ]);
+    const result = await run;
+    expect(result.polls).toBeGreaterThanOrEqual(2); // without the failure, the first poll's refresh would end it
+    expect(result.view!.tasks.map((t) => t.status)).toEqual(["done", "done"]);
+    expect(status().tasks.map((t) => t.status)).toEqual(["done", "done"]);
+    expect(h.github.byApp().filter((c) => c.body.includes("<!-- dispatch:output"))).toHaveLength(2);
+  });
+
+  it("gives up with the error after MAX_FAILURES_IN_A_ROW failed polls", async () => {
+    const { run } = monitor([], { readHeads: async () => Promise.reject(new Error("git ls-remote: unable to access")) });
+    await expect(run).rejects.toThrow("unable to access");
+  });
+});

@@ -51738,6 +51738,42 @@ function dispatchFinished(view) {
   return view.tasks.every(isFinished);
 }
 
+// src/app/github/client.ts
+function repoUrl(repo, web) {
+  return web ?? `https://github.com/${repo.owner}/${repo.repo}`;
+}
+function runIdFromUrl(url2) {
+  const match = url2 ? /\/actions\/runs\/(\d+)/.exec(url2) : null;
+  return match ? Number(match[1]) : null;
+}
+function reason(error63) {
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return message.split("\n")[0].slice(0, 300);
+}
+var SECONDARY = /secondary rate limit/i;
+var patientClients = /* @__PURE__ */ new WeakSet();
+var SECONDARY_RETRY = { maxWaitSeconds: 120, fallbackSeconds: 60, retries: 3 };
+function patient(octokit, sleep = (ms2) => new Promise((r2) => setTimeout(r2, ms2))) {
+  if (patientClients.has(octokit)) return octokit;
+  patientClients.add(octokit);
+  octokit.hook.wrap("request", async (request2, options2) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request2(options2);
+      } catch (error63) {
+        const failure2 = error63;
+        const limited = (failure2.status === 403 || failure2.status === 429) && SECONDARY.test(failure2.message ?? "");
+        if (!limited || attempt >= SECONDARY_RETRY.retries) throw error63;
+        const header = Number(failure2.response?.headers?.["retry-after"]);
+        const seconds = Math.min(Number.isFinite(header) ? header : SECONDARY_RETRY.fallbackSeconds, SECONDARY_RETRY.maxWaitSeconds);
+        octokit.log.warn(`secondary rate limit on ${options2.method} ${options2.url}: retrying in ${seconds} s`);
+        await sleep(seconds * 1e3);
+      }
+    }
+  });
+  return octokit;
+}
+
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -71505,42 +71541,6 @@ function permits(have, need) {
   return rank(have) >= rank(need);
 }
 
-// src/app/github/client.ts
-function repoUrl(repo, web) {
-  return web ?? `https://github.com/${repo.owner}/${repo.repo}`;
-}
-function runIdFromUrl(url2) {
-  const match = url2 ? /\/actions\/runs\/(\d+)/.exec(url2) : null;
-  return match ? Number(match[1]) : null;
-}
-function reason(error63) {
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  return message.split("\n")[0].slice(0, 300);
-}
-var SECONDARY = /secondary rate limit/i;
-var patientClients = /* @__PURE__ */ new WeakSet();
-var SECONDARY_RETRY = { maxWaitSeconds: 120, fallbackSeconds: 60, retries: 3 };
-function patient(octokit, sleep = (ms2) => new Promise((r2) => setTimeout(r2, ms2))) {
-  if (patientClients.has(octokit)) return octokit;
-  patientClients.add(octokit);
-  octokit.hook.wrap("request", async (request2, options2) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request2(options2);
-      } catch (error63) {
-        const failure2 = error63;
-        const limited = (failure2.status === 403 || failure2.status === 429) && SECONDARY.test(failure2.message ?? "");
-        if (!limited || attempt >= SECONDARY_RETRY.retries) throw error63;
-        const header = Number(failure2.response?.headers?.["retry-after"]);
-        const seconds = Math.min(Number.isFinite(header) ? header : SECONDARY_RETRY.fallbackSeconds, SECONDARY_RETRY.maxWaitSeconds);
-        octokit.log.warn(`secondary rate limit on ${options2.method} ${options2.url}: retrying in ${seconds} s`);
-        await sleep(seconds * 1e3);
-      }
-    }
-  });
-  return octokit;
-}
-
 // src/app/github/config.ts
 var CONFIG_FILE = "dispatch.yml";
 async function loadConfig(context) {
@@ -83224,6 +83224,7 @@ async function remoteHeads(options2) {
   }
   return heads;
 }
+var MAX_FAILURES_IN_A_ROW = 10;
 var same = (a2, b2) => a2.size === b2.size && [...a2].every(([k, v2]) => b2.get(k) === v2);
 async function monitorDispatch(options2) {
   const sleep = options2.sleep ?? ((ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2)));
@@ -83244,19 +83245,27 @@ async function monitorDispatch(options2) {
   let view = await refresh();
   let refreshes = 1;
   let polls = 0;
+  let failures = 0;
   let seen = /* @__PURE__ */ new Map();
   let lastRefresh = Date.now();
   while (!view || !dispatchFinished(view)) {
     await sleep(options2.pollMs);
     const branches = view ? view.tasks.filter((task) => !isFinished(task)).map((task) => task.branch) : [];
-    const heads = options2.readHeads ? await options2.readHeads(branches) : await remoteHeads({ remote: options2.remote, cwd: options2.cwd, branches, token: options2.auth.token, ...options2.serverUrl ? { serverUrl: options2.serverUrl } : {} });
-    polls++;
-    const due = Date.now() - lastRefresh >= (options2.refreshEveryMs ?? 6e4);
-    if (view && same(heads, seen) && !due) continue;
-    seen = heads;
-    view = await refresh();
-    refreshes++;
-    lastRefresh = Date.now();
+    try {
+      const heads = options2.readHeads ? await options2.readHeads(branches) : await remoteHeads({ remote: options2.remote, cwd: options2.cwd, branches, token: options2.auth.token, ...options2.serverUrl ? { serverUrl: options2.serverUrl } : {} });
+      polls++;
+      const due = Date.now() - lastRefresh >= (options2.refreshEveryMs ?? 6e4);
+      if (view && same(heads, seen) && !due) continue;
+      const next = await refresh();
+      refreshes++;
+      seen = heads;
+      view = next;
+      lastRefresh = Date.now();
+      failures = 0;
+    } catch (error63) {
+      if (++failures >= MAX_FAILURES_IN_A_ROW) throw error63;
+      gh.log.warn(`#${options2.issue}: poll or refresh failed (${reason(error63)}), trying again (${failures}/${MAX_FAILURES_IN_A_ROW})`);
+    }
   }
   gh.log.info(`#${options2.issue}: every task of /dispatch comment ${options2.command} finished after ${polls} polls and ${refreshes} refreshes`);
   return { refreshes, polls, view };
