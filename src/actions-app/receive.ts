@@ -3,10 +3,12 @@
  * GITHUB_EVENT_PATH) is handed to the SAME app as a webhook (src/app/index.ts), and the job ends when the app's
  * work for it is done.
  *
- * Why not @probot/adapter-github-actions: its releases depend on probot 13 (we run 14, a second copy of Probot and
- * Octokit in the bundle), it reads the token only from GITHUB_TOKEN (an App's installation token could not be used)
- * and it resolves before the app's queued work is done (our handlers queue work on the thread's StatusWriter).
- * The part we need is Probot's own `githubToken` option and `probot.receive`, below.
+ * Why not @probot/adapter-github-actions (`run(app)`): its latest release (4.0.3) depends on probot ^13 (we run 14:
+ * a second Probot and Octokit in the bundle; its main branch moved to 14 unreleased); it catches and only logs the
+ * handler's error, so a failed event would end the job green; it does not wait for work our handlers queue on the
+ * thread's StatusWriter (`app.idle()`); and it does not read GITHUB_API_URL, so GitHub Enterprise (and the e2e
+ * stand-in) would need GHE_HOST set as well. What it does is ~30 lines over Probot's own `githubToken` option and
+ * `probot.receive`: the same, below, with those four differences.
  */
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app/index.js";
