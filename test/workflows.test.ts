@@ -15,7 +15,7 @@ const read = (path: string) => readFileSync(new URL(path, root), "utf8");
 const require = createRequire(import.meta.url);
 
 describe("workflow and action files against their schemas", () => {
-  it.each([".github/workflows/dispatch.yml", ".github/workflows/ci.yml"])("%s is a valid workflow", (path) => {
+  it.each([".github/workflows/dispatch.yml", ".github/workflows/ci.yml", ".github/workflows/dispatch-app.yml"])("%s is a valid workflow", (path) => {
     expect(validateWorkflow(read(path)).errors).toEqual([]);
   });
 
@@ -54,8 +54,8 @@ interface Workflow {
 
 describe("dispatch.yml keeps the protocol (§4–§5)", () => {
   const workflow = parse(read(".github/workflows/dispatch.yml")) as Workflow;
-  const jobs = Object.values(workflow.jobs);
-  const job = jobs[0]!;
+  const jobs = Object.values(workflow.jobs).filter((j) => j.strategy !== undefined);
+  const job = workflow.jobs["task"]!;
 
   it("takes exactly the dispatch inputs, as workflow_dispatch and as workflow_call", () => {
     const dispatchInputs = workflow.on["workflow_dispatch"]!.inputs!;
@@ -147,6 +147,61 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
     const action = parse(read("action/action.yml")) as { inputs: Record<string, { required?: boolean }> };
     for (const name of Object.keys(step.with!)) expect(Object.keys(action.inputs)).toContain(name);
     for (const [name, input] of Object.entries(action.inputs)) if (input.required) expect(Object.keys(step.with!)).toContain(name);
+  });
+});
+
+type Job = Workflow["jobs"][string] & { if?: string };
+/** Actions pinned to a full commit SHA with the version in a comment; local actions (./…) need no pin. */
+const PINNED = /^\s*-?\s*uses: (?:\.\/\S+|[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*)\s*$/;
+
+describe("Actions mode: dispatch-app.yml and dispatch.yml's monitor job", () => {
+  const text = read(".github/workflows/dispatch-app.yml");
+  const app = parse(text) as Workflow & { on: Record<string, unknown> };
+  const appJob = app.jobs["app"] as Job;
+  const monitor = (parse(read(".github/workflows/dispatch.yml")) as Workflow).jobs["monitor"] as Job;
+
+  it("runs on comments and a schedule (workflow_job is no workflow trigger: the schema refuses it)", () => {
+    expect(Object.keys(app.on).sort()).toEqual(["issue_comment", "schedule"]);
+    expect(app.on["issue_comment"]).toEqual({ types: ["created", "edited"] });
+    const withJob = text.replace("  schedule:", "  workflow_job:\n    types: [completed]\n  schedule:");
+    expect(validateWorkflow(withJob).errors).not.toEqual([]);
+  });
+
+  it("serializes the commands of one thread, skips bots, and hands the event to the app action", () => {
+    expect(appJob.concurrency).toEqual({ group: "dispatch-${{ github.event.issue.number }}", "cancel-in-progress": false });
+    expect(appJob.if).toContain("github.event.comment.user.type != 'Bot'");
+    const step = appJob.steps.find((s) => s.uses === "./action/app")!;
+    expect(step.with).toMatchObject({ mode: "${{ github.event_name == 'schedule' && 'sweep' || 'app' }}", "github-token": "${{ steps.app-token.outputs.token || github.token }}" });
+  });
+
+  it("the monitor runs only in Actions mode, one per dispatch, in monitor mode", () => {
+    expect(monitor.if).toBe("vars.DISPATCH_MODE == 'actions'");
+    expect(monitor.concurrency).toEqual({ group: "dispatch-monitor-${{ github.repository }}-${{ inputs.issue }}-${{ inputs.comment }}", "cancel-in-progress": false });
+    const step = monitor.steps.find((s) => s.uses === "./action/app")!;
+    expect(step.with).toMatchObject({ mode: "monitor", issue: "${{ inputs.issue }}", comment: "${{ inputs.comment }}" });
+  });
+
+  it("asks for the least permissions each job needs (the monitor writes no files)", () => {
+    expect(appJob.permissions).toEqual({ issues: "write", contents: "write", "pull-requests": "write", actions: "write" });
+    expect(monitor.permissions).toEqual({ issues: "write", contents: "read", "pull-requests": "write", actions: "write" });
+    expect((app as unknown as Record<string, unknown>)["permissions"]).toBeUndefined();
+    for (const job of [appJob, monitor]) {
+      const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
+      expect(checkout?.with).toMatchObject({ "persist-credentials": false });
+    }
+  });
+
+  it("pins every action by commit SHA with its version, and uses an App token only when one is configured", () => {
+    const uses = [text, read(".github/workflows/dispatch.yml").slice(read(".github/workflows/dispatch.yml").indexOf("  monitor:"))]
+      .flatMap((t) => t.split("\n"))
+      .filter((line) => /^\s*-?\s*uses:/.test(line));
+    expect(uses.length).toBeGreaterThanOrEqual(6);
+    for (const line of uses) expect(line).toMatch(PINNED);
+    for (const job of [appJob, monitor]) {
+      const token = job.steps.find((s) => s.uses?.startsWith("actions/create-github-app-token@"))!;
+      expect(token.if).toBe("vars.DISPATCH_APP_CLIENT_ID != ''");
+      expect(token.with).toEqual({ "client-id": "${{ vars.DISPATCH_APP_CLIENT_ID }}", "private-key": "${{ secrets.DISPATCH_APP_PRIVATE_KEY }}" });
+    }
   });
 });
 

@@ -13,6 +13,11 @@
  *
  * runs the real claude, gemini and codex CLIs (from node_modules) instead, against the scripted model server
  * (test/model-server): each ticks its checklist with its own shell tool, asks one question, writes the answer.
+ *
+ *   npm run sandbox -- --mode actions "/dispatch …"
+ *
+ * runs it without a server (Actions mode): the comment starts dispatch-app.yml on the local runner, and the dispatch's
+ * monitor job keeps the status comment; no push webhook is delivered.
  */
 import { parseComment } from "../../src/core/grammar.js";
 import { startModelServer } from "../model-server/server.js";
@@ -44,7 +49,11 @@ const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Ma
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const real = args.includes("--real-agents");
-  const comment = args.filter((a) => a !== "--real-agents").join(" ").trim() || DEFAULT_COMMENT;
+  if (real) args.splice(args.indexOf("--real-agents"), 1);
+  const flag = args.indexOf("--mode");
+  const mode = flag >= 0 ? args.splice(flag, 2)[1] : "app";
+  if (mode !== "app" && mode !== "actions") throw new Error(`--mode is app (the hosted app, default) or actions (no server), not ${String(mode)}`);
+  const comment = args.join(" ").trim() || DEFAULT_COMMENT;
   const verbose = process.env["SANDBOX_VERBOSE"] === "1";
   const ansi = process.stdout.isTTY === true && !process.env["NO_COLOR"];
   const show = (markdown: string) => console.log(renderForTerminal(markdown, { ansi }));
@@ -52,7 +61,7 @@ async function main(): Promise<number> {
   const models = real ? await startModelServer() : null;
   const options = models ? { ...realAgentOptions(models.url), verbose } : { agents: AGENTS, verbose };
   const runner = "runner" in options ? options.runner : undefined;
-  const harness = await startHarness({ ...options, runner: { ...runner, actionPath: bundle.path } }).catch(async (error: unknown) => {
+  const harness = await startHarness({ ...options, mode, runner: { ...runner, actionPath: bundle.path } }).catch(async (error: unknown) => {
     await bundle.remove();
     await models?.close();
     throw error;
@@ -65,7 +74,7 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {
-    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})`);
+    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})   mode: ${mode === "actions" ? "no server (Actions)" : "hosted app"}`);
     harness.hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
     rule("maintainer comments on #1");
     show(comment);

@@ -4,7 +4,7 @@
  * The workflow's text comes from the repository; nothing of it is restated here.
  */
 import { parse } from "yaml";
-import { interpolate, type Contexts } from "./expressions.js";
+import { condition, interpolate, type Contexts } from "./expressions.js";
 
 export const MAX_MATRIX_JOBS = 256;
 
@@ -49,6 +49,7 @@ interface JobSpec {
   steps?: Step[];
   env?: Record<string, unknown>;
   needs?: unknown;
+  if?: unknown;
 }
 
 /** Every combination of the matrix's vectors (include/exclude are not supported by the local runner). */
@@ -92,6 +93,8 @@ export function planRun(text: string, base: Contexts): RunPlan {
   const jobs: JobInstance[] = [];
   for (const [key, job] of Object.entries(workflow.jobs)) {
     if (job.needs !== undefined) throw new WorkflowError(`the local runner does not support needs (job ${key})`);
+    // A job's `if:` is evaluated before it is queued (with github, inputs and vars; no matrix): a false one never runs.
+    if (job.if !== undefined && !condition(job.if, base)) continue;
     const combinations = expandMatrix(job.strategy?.matrix, base);
     const parallel = interpolate(job.strategy?.["max-parallel"], base);
     const maxParallel = parallel === undefined || parallel === null ? Number.POSITIVE_INFINITY : Number(parallel);
