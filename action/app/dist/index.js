@@ -19982,10 +19982,10 @@ var require_exception = __commonJS({
     }
     YAMLException.prototype = Object.create(Error.prototype);
     YAMLException.prototype.constructor = YAMLException;
-    YAMLException.prototype.toString = function toString2(compact) {
+    YAMLException.prototype.toString = function toString2(compact2) {
       var result = this.name + ": ";
       result += this.reason || "(unknown reason)";
-      if (!compact && this.mark) {
+      if (!compact2 && this.mark) {
         result += " " + this.mark.toString();
       }
       return result;
@@ -20034,13 +20034,13 @@ var require_mark = __commonJS({
       snippet = this.buffer.slice(start, end);
       return common2.repeat(" ", indent) + head + snippet + tail + "\n" + common2.repeat(" ", indent + this.position - start + head.length) + "^";
     };
-    Mark.prototype.toString = function toString2(compact) {
+    Mark.prototype.toString = function toString2(compact2) {
       var snippet, where = "";
       if (this.name) {
         where += 'in "' + this.name + '" ';
       }
       where += "at line " + (this.line + 1) + ", column " + (this.column + 1);
-      if (!compact) {
+      if (!compact2) {
         snippet = this.getSnippet();
         if (snippet) {
           where += ":\n" + snippet;
@@ -22494,11 +22494,11 @@ var require_dumper = __commonJS({
       state.tag = _tag;
       state.dump = "[" + _result + "]";
     }
-    function writeBlockSequence(state, level, object2, compact) {
+    function writeBlockSequence(state, level, object2, compact2) {
       var _result = "", _tag = state.tag, index, length;
       for (index = 0, length = object2.length; index < length; index += 1) {
         if (writeNode(state, level + 1, object2[index], true, true)) {
-          if (!compact || index !== 0) {
+          if (!compact2 || index !== 0) {
             _result += generateNextLine(state, level);
           }
           if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
@@ -22534,7 +22534,7 @@ var require_dumper = __commonJS({
       state.tag = _tag;
       state.dump = "{" + _result + "}";
     }
-    function writeBlockMapping(state, level, object2, compact) {
+    function writeBlockMapping(state, level, object2, compact2) {
       var _result = "", _tag = state.tag, objectKeyList = Object.keys(object2), index, length, objectKey, objectValue, explicitPair, pairBuffer;
       if (state.sortKeys === true) {
         objectKeyList.sort();
@@ -22545,7 +22545,7 @@ var require_dumper = __commonJS({
       }
       for (index = 0, length = objectKeyList.length; index < length; index += 1) {
         pairBuffer = "";
-        if (!compact || index !== 0) {
+        if (!compact2 || index !== 0) {
           pairBuffer += generateNextLine(state, level);
         }
         objectKey = objectKeyList[index];
@@ -22602,7 +22602,7 @@ var require_dumper = __commonJS({
       }
       return false;
     }
-    function writeNode(state, level, object2, block, compact, iskey) {
+    function writeNode(state, level, object2, block, compact2, iskey) {
       state.tag = null;
       state.dump = object2;
       if (!detectType(state, object2, false)) {
@@ -22618,7 +22618,7 @@ var require_dumper = __commonJS({
         duplicate = duplicateIndex !== -1;
       }
       if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-        compact = false;
+        compact2 = false;
       }
       if (duplicate && state.usedDuplicates[duplicateIndex]) {
         state.dump = "*ref_" + duplicateIndex;
@@ -22628,7 +22628,7 @@ var require_dumper = __commonJS({
         }
         if (type === "[object Object]") {
           if (block && Object.keys(state.dump).length !== 0) {
-            writeBlockMapping(state, level, state.dump, compact);
+            writeBlockMapping(state, level, state.dump, compact2);
             if (duplicate) {
               state.dump = "&ref_" + duplicateIndex + state.dump;
             }
@@ -22641,7 +22641,7 @@ var require_dumper = __commonJS({
         } else if (type === "[object Array]") {
           var arrayLevel = state.noArrayIndent && level > 0 ? level - 1 : level;
           if (block && state.dump.length !== 0) {
-            writeBlockSequence(state, arrayLevel, state.dump, compact);
+            writeBlockSequence(state, arrayLevel, state.dump, compact2);
             if (duplicate) {
               state.dump = "&ref_" + duplicateIndex + state.dump;
             }
@@ -43988,6 +43988,10058 @@ var require_logger = __commonJS({
   }
 });
 
+// node_modules/@ioredis/commands/built/commands.json
+var require_commands = __commonJS({
+  "node_modules/@ioredis/commands/built/commands.json"(exports2, module2) {
+    module2.exports = {
+      vadd: {
+        arity: -5,
+        flags: [
+          "write",
+          "denyoom",
+          "module"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vcard: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vdim: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vemb: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vgetattr: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vinfo: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vismember: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "module"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vlinks: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vrandmember: {
+        arity: -2,
+        flags: [
+          "readonly",
+          "module"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vrange: {
+        arity: -4,
+        flags: [
+          "readonly",
+          "module"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vrem: {
+        arity: 3,
+        flags: [
+          "write",
+          "module"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vsetattr: {
+        arity: 4,
+        flags: [
+          "write",
+          "module",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      vsim: {
+        arity: -4,
+        flags: [
+          "readonly",
+          "module"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      acl: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      append: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arcount: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      ardel: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      ardelrange: {
+        arity: -4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arget: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      argetrange: {
+        arity: 4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      argrep: {
+        arity: -6,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arinfo: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arinsert: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arlastitems: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arlen: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      armget: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      armset: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arnext: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arop: {
+        arity: -5,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arring: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arscan: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arseek: {
+        arity: 3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      arset: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      asking: {
+        arity: 1,
+        flags: [
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      auth: {
+        arity: -2,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "no_auth",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      bgrewriteaof: {
+        arity: 1,
+        flags: [
+          "admin",
+          "noscript",
+          "no_async_loading"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      bgsave: {
+        arity: -1,
+        flags: [
+          "admin",
+          "noscript",
+          "no_async_loading"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      bitcount: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      bitfield: {
+        arity: -2,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      bitfield_ro: {
+        arity: -2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      bitop: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 2,
+        keyStop: -1,
+        step: 1
+      },
+      bitpos: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      blmove: {
+        arity: 6,
+        flags: [
+          "write",
+          "denyoom",
+          "noscript",
+          "blocking"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      blmpop: {
+        arity: -5,
+        flags: [
+          "write",
+          "blocking",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      blpop: {
+        arity: -3,
+        flags: [
+          "write",
+          "noscript",
+          "blocking"
+        ],
+        keyStart: 1,
+        keyStop: -2,
+        step: 1
+      },
+      brpop: {
+        arity: -3,
+        flags: [
+          "write",
+          "noscript",
+          "blocking"
+        ],
+        keyStart: 1,
+        keyStop: -2,
+        step: 1
+      },
+      brpoplpush: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom",
+          "noscript",
+          "blocking"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      bzmpop: {
+        arity: -5,
+        flags: [
+          "write",
+          "blocking",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      bzpopmax: {
+        arity: -3,
+        flags: [
+          "write",
+          "noscript",
+          "blocking",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: -2,
+        step: 1
+      },
+      bzpopmin: {
+        arity: -3,
+        flags: [
+          "write",
+          "noscript",
+          "blocking",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: -2,
+        step: 1
+      },
+      client: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      cluster: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      command: {
+        arity: -1,
+        flags: [
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      config: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      copy: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      dbsize: {
+        arity: 1,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      debug: {
+        arity: -2,
+        flags: [
+          "admin",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      decr: {
+        arity: 2,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      decrby: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      del: {
+        arity: -2,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      discard: {
+        arity: 1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      dump: {
+        arity: 2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      echo: {
+        arity: 2,
+        flags: [
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      eval: {
+        arity: -3,
+        flags: [
+          "noscript",
+          "stale",
+          "skip_monitor",
+          "no_mandatory_keys",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      eval_ro: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "noscript",
+          "stale",
+          "skip_monitor",
+          "no_mandatory_keys",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      evalsha: {
+        arity: -3,
+        flags: [
+          "noscript",
+          "stale",
+          "skip_monitor",
+          "no_mandatory_keys",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      evalsha_ro: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "noscript",
+          "stale",
+          "skip_monitor",
+          "no_mandatory_keys",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      exec: {
+        arity: 1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "skip_slowlog"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      exists: {
+        arity: -2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      expire: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      expireat: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      expiretime: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      failover: {
+        arity: -1,
+        flags: [
+          "admin",
+          "noscript",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      fcall: {
+        arity: -3,
+        flags: [
+          "noscript",
+          "stale",
+          "skip_monitor",
+          "no_mandatory_keys",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      fcall_ro: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "noscript",
+          "stale",
+          "skip_monitor",
+          "no_mandatory_keys",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      flushall: {
+        arity: -1,
+        flags: [
+          "write"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      flushdb: {
+        arity: -1,
+        flags: [
+          "write"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      function: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      geoadd: {
+        arity: -5,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      geodist: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      geohash: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      geopos: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      georadius: {
+        arity: -6,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      georadius_ro: {
+        arity: -6,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      georadiusbymember: {
+        arity: -5,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      georadiusbymember_ro: {
+        arity: -5,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      geosearch: {
+        arity: -7,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      geosearchstore: {
+        arity: -8,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      get: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      getbit: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      getdel: {
+        arity: 2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      getex: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      getrange: {
+        arity: 4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      getset: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hdel: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hello: {
+        arity: -1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "no_auth",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      hexists: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hexpire: {
+        arity: -6,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hexpireat: {
+        arity: -6,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hexpiretime: {
+        arity: -5,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hget: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hgetall: {
+        arity: 2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hgetdel: {
+        arity: -5,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hgetex: {
+        arity: -5,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hincrby: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hincrbyfloat: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hkeys: {
+        arity: 2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hlen: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hmget: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hmset: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hpersist: {
+        arity: -5,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hpexpire: {
+        arity: -6,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hpexpireat: {
+        arity: -6,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hpexpiretime: {
+        arity: -5,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hpttl: {
+        arity: -5,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hrandfield: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hscan: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hset: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hsetex: {
+        arity: -6,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hsetnx: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hstrlen: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      httl: {
+        arity: -5,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      hvals: {
+        arity: 2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      incr: {
+        arity: 2,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      incrby: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      incrbyfloat: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      increx: {
+        arity: -2,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      info: {
+        arity: -1,
+        flags: [
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      keys: {
+        arity: 2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      lastsave: {
+        arity: 1,
+        flags: [
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      latency: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      lcs: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      lindex: {
+        arity: 3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      linsert: {
+        arity: 5,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      llen: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lmove: {
+        arity: 5,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      lmpop: {
+        arity: -4,
+        flags: [
+          "write",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      lolwut: {
+        arity: -1,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      lpop: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lpos: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lpush: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lpushx: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lrange: {
+        arity: 4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lrem: {
+        arity: 4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      lset: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      ltrim: {
+        arity: 4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      memory: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      mget: {
+        arity: -2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      migrate: {
+        arity: -6,
+        flags: [
+          "write",
+          "movablekeys"
+        ],
+        keyStart: 3,
+        keyStop: 3,
+        step: 1
+      },
+      module: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      monitor: {
+        arity: 1,
+        flags: [
+          "admin",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      move: {
+        arity: 3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      mset: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 2
+      },
+      msetex: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      msetnx: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 2
+      },
+      multi: {
+        arity: 1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      object: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      persist: {
+        arity: 2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      pexpire: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      pexpireat: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      pexpiretime: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      pfadd: {
+        arity: -2,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      pfcount: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      pfdebug: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "admin"
+        ],
+        keyStart: 2,
+        keyStop: 2,
+        step: 1
+      },
+      pfmerge: {
+        arity: -2,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      pfselftest: {
+        arity: 1,
+        flags: [
+          "admin"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      ping: {
+        arity: -1,
+        flags: [
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      psetex: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      psubscribe: {
+        arity: -2,
+        flags: [
+          "pubsub",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      psync: {
+        arity: -3,
+        flags: [
+          "admin",
+          "noscript",
+          "no_async_loading",
+          "no_multi"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      pttl: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      publish: {
+        arity: 3,
+        flags: [
+          "pubsub",
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      pubsub: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      punsubscribe: {
+        arity: -1,
+        flags: [
+          "pubsub",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      quit: {
+        arity: -1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "no_auth",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      randomkey: {
+        arity: 1,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      readonly: {
+        arity: 1,
+        flags: [
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      readwrite: {
+        arity: 1,
+        flags: [
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      rename: {
+        arity: 3,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      renamenx: {
+        arity: 3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      replconf: {
+        arity: -1,
+        flags: [
+          "admin",
+          "noscript",
+          "loading",
+          "stale",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      replicaof: {
+        arity: 3,
+        flags: [
+          "admin",
+          "noscript",
+          "stale",
+          "no_async_loading"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      reset: {
+        arity: 1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "no_auth",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      restore: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      "restore-asking": {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "asking"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      role: {
+        arity: 1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      rpop: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      rpoplpush: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      rpush: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      rpushx: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      sadd: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      save: {
+        arity: 1,
+        flags: [
+          "admin",
+          "noscript",
+          "no_async_loading",
+          "no_multi"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      scan: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      scard: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      script: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      sdiff: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      sdiffstore: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      select: {
+        arity: 2,
+        flags: [
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      set: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      setbit: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      setex: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      setnx: {
+        arity: 3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      setrange: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      shutdown: {
+        arity: -1,
+        flags: [
+          "admin",
+          "noscript",
+          "loading",
+          "stale",
+          "no_multi",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      sinter: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      sintercard: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      sinterstore: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      sismember: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      slaveof: {
+        arity: 3,
+        flags: [
+          "admin",
+          "noscript",
+          "stale",
+          "no_async_loading"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      slowlog: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      smembers: {
+        arity: 2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      smismember: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      smove: {
+        arity: 4,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      sort: {
+        arity: -2,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      sort_ro: {
+        arity: -2,
+        flags: [
+          "readonly",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      spop: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      spublish: {
+        arity: 3,
+        flags: [
+          "pubsub",
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      srandmember: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      srem: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      sscan: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      ssubscribe: {
+        arity: -2,
+        flags: [
+          "pubsub",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      strlen: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      subscribe: {
+        arity: -2,
+        flags: [
+          "pubsub",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      substr: {
+        arity: 4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      sunion: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      sunionstore: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      sunsubscribe: {
+        arity: -1,
+        flags: [
+          "pubsub",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      swapdb: {
+        arity: 3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      sync: {
+        arity: 1,
+        flags: [
+          "admin",
+          "noscript",
+          "no_async_loading",
+          "no_multi"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      time: {
+        arity: 1,
+        flags: [
+          "loading",
+          "stale",
+          "fast"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      touch: {
+        arity: -2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      ttl: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      type: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      unlink: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      unsubscribe: {
+        arity: -1,
+        flags: [
+          "pubsub",
+          "noscript",
+          "loading",
+          "stale"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      unwatch: {
+        arity: 1,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "allow_busy"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      wait: {
+        arity: 3,
+        flags: [
+          "noscript"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      watch: {
+        arity: -2,
+        flags: [
+          "noscript",
+          "loading",
+          "stale",
+          "fast",
+          "allow_busy"
+        ],
+        keyStart: 1,
+        keyStop: -1,
+        step: 1
+      },
+      xack: {
+        arity: -4,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xadd: {
+        arity: -5,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xautoclaim: {
+        arity: -6,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xclaim: {
+        arity: -6,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xdel: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xdelex: {
+        arity: -5,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xgroup: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      xinfo: {
+        arity: -2,
+        flags: [],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      xlen: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xnack: {
+        arity: -7,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xpending: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xrange: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xread: {
+        arity: -4,
+        flags: [
+          "readonly",
+          "blocking",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      xreadgroup: {
+        arity: -7,
+        flags: [
+          "write",
+          "blocking",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      xrevrange: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xsetid: {
+        arity: -3,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      xtrim: {
+        arity: -4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zadd: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zcard: {
+        arity: 2,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zcount: {
+        arity: 4,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zdiff: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      zdiffstore: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zincrby: {
+        arity: 4,
+        flags: [
+          "write",
+          "denyoom",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zinter: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      zintercard: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      zinterstore: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zlexcount: {
+        arity: 4,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zmpop: {
+        arity: -4,
+        flags: [
+          "write",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      zmscore: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zpopmax: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zpopmin: {
+        arity: -2,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrandmember: {
+        arity: -2,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrange: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrangebylex: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrangebyscore: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrangestore: {
+        arity: -5,
+        flags: [
+          "write",
+          "denyoom"
+        ],
+        keyStart: 1,
+        keyStop: 2,
+        step: 1
+      },
+      zrank: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrem: {
+        arity: -3,
+        flags: [
+          "write",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zremrangebylex: {
+        arity: 4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zremrangebyrank: {
+        arity: 4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zremrangebyscore: {
+        arity: 4,
+        flags: [
+          "write"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrevrange: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrevrangebylex: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrevrangebyscore: {
+        arity: -4,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zrevrank: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zscan: {
+        arity: -3,
+        flags: [
+          "readonly"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zscore: {
+        arity: 3,
+        flags: [
+          "readonly",
+          "fast"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      },
+      zunion: {
+        arity: -3,
+        flags: [
+          "readonly",
+          "movablekeys"
+        ],
+        keyStart: 0,
+        keyStop: 0,
+        step: 0
+      },
+      zunionstore: {
+        arity: -4,
+        flags: [
+          "write",
+          "denyoom",
+          "movablekeys"
+        ],
+        keyStart: 1,
+        keyStop: 1,
+        step: 1
+      }
+    };
+  }
+});
+
+// node_modules/@ioredis/commands/built/index.js
+var require_built = __commonJS({
+  "node_modules/@ioredis/commands/built/index.js"(exports2) {
+    "use strict";
+    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.getKeyIndexes = exports2.hasFlag = exports2.exists = exports2.list = void 0;
+    var commands_json_1 = __importDefault(require_commands());
+    exports2.list = Object.keys(commands_json_1.default);
+    var flags = {};
+    exports2.list.forEach((commandName) => {
+      flags[commandName] = commands_json_1.default[commandName].flags.reduce(function(flags2, flag) {
+        flags2[flag] = true;
+        return flags2;
+      }, {});
+    });
+    function exists2(commandName, options2) {
+      commandName = (options2 === null || options2 === void 0 ? void 0 : options2.caseInsensitive) ? String(commandName).toLowerCase() : commandName;
+      return Boolean(commands_json_1.default[commandName]);
+    }
+    exports2.exists = exists2;
+    function hasFlag(commandName, flag, options2) {
+      commandName = (options2 === null || options2 === void 0 ? void 0 : options2.nameCaseInsensitive) ? String(commandName).toLowerCase() : commandName;
+      if (!flags[commandName]) {
+        throw new Error("Unknown command " + commandName);
+      }
+      return Boolean(flags[commandName][flag]);
+    }
+    exports2.hasFlag = hasFlag;
+    function getKeyIndexes(commandName, args, options2) {
+      commandName = (options2 === null || options2 === void 0 ? void 0 : options2.nameCaseInsensitive) ? String(commandName).toLowerCase() : commandName;
+      const command = commands_json_1.default[commandName];
+      if (!command) {
+        throw new Error("Unknown command " + commandName);
+      }
+      if (!Array.isArray(args)) {
+        throw new Error("Expect args to be an array");
+      }
+      const keys = [];
+      const parseExternalKey = Boolean(options2 && options2.parseExternalKey);
+      const takeDynamicKeys = (args2, startIndex) => {
+        const keys2 = [];
+        const keyStop = Number(args2[startIndex]);
+        for (let i2 = 0; i2 < keyStop; i2++) {
+          keys2.push(i2 + startIndex + 1);
+        }
+        return keys2;
+      };
+      const takeKeyAfterToken = (args2, startIndex, token) => {
+        for (let i2 = startIndex; i2 < args2.length - 1; i2 += 1) {
+          if (String(args2[i2]).toLowerCase() === token.toLowerCase()) {
+            return i2 + 1;
+          }
+        }
+        return null;
+      };
+      switch (commandName) {
+        case "zunionstore":
+        case "zinterstore":
+        case "zdiffstore":
+          keys.push(0, ...takeDynamicKeys(args, 1));
+          break;
+        case "eval":
+        case "evalsha":
+        case "eval_ro":
+        case "evalsha_ro":
+        case "fcall":
+        case "fcall_ro":
+        case "blmpop":
+        case "bzmpop":
+          keys.push(...takeDynamicKeys(args, 1));
+          break;
+        case "sintercard":
+        case "lmpop":
+        case "zunion":
+        case "zinter":
+        case "zmpop":
+        case "zintercard":
+        case "zdiff": {
+          keys.push(...takeDynamicKeys(args, 0));
+          break;
+        }
+        case "msetex": {
+          const numKeys2 = Number(args[0]);
+          for (let i2 = 0; i2 < numKeys2; i2++) {
+            keys.push(1 + i2 * 2);
+          }
+          break;
+        }
+        case "georadius": {
+          keys.push(0);
+          const storeKey = takeKeyAfterToken(args, 5, "STORE");
+          if (storeKey)
+            keys.push(storeKey);
+          const distKey = takeKeyAfterToken(args, 5, "STOREDIST");
+          if (distKey)
+            keys.push(distKey);
+          break;
+        }
+        case "georadiusbymember": {
+          keys.push(0);
+          const storeKey = takeKeyAfterToken(args, 4, "STORE");
+          if (storeKey)
+            keys.push(storeKey);
+          const distKey = takeKeyAfterToken(args, 4, "STOREDIST");
+          if (distKey)
+            keys.push(distKey);
+          break;
+        }
+        case "sort":
+        case "sort_ro":
+          keys.push(0);
+          for (let i2 = 1; i2 < args.length - 1; i2++) {
+            let arg = args[i2];
+            if (typeof arg !== "string") {
+              continue;
+            }
+            const directive = arg.toUpperCase();
+            if (directive === "GET") {
+              i2 += 1;
+              arg = args[i2];
+              if (arg !== "#") {
+                if (parseExternalKey) {
+                  keys.push([i2, getExternalKeyNameLength(arg)]);
+                } else {
+                  keys.push(i2);
+                }
+              }
+            } else if (directive === "BY") {
+              i2 += 1;
+              if (parseExternalKey) {
+                keys.push([i2, getExternalKeyNameLength(args[i2])]);
+              } else {
+                keys.push(i2);
+              }
+            } else if (directive === "STORE") {
+              i2 += 1;
+              keys.push(i2);
+            }
+          }
+          break;
+        case "migrate":
+          if (args[2] === "") {
+            for (let i2 = 5; i2 < args.length - 1; i2++) {
+              const arg = args[i2];
+              if (typeof arg === "string" && arg.toUpperCase() === "KEYS") {
+                for (let j2 = i2 + 1; j2 < args.length; j2++) {
+                  keys.push(j2);
+                }
+                break;
+              }
+            }
+          } else {
+            keys.push(2);
+          }
+          break;
+        case "xreadgroup":
+        case "xread":
+          for (let i2 = commandName === "xread" ? 0 : 3; i2 < args.length - 1; i2++) {
+            if (String(args[i2]).toUpperCase() === "STREAMS") {
+              for (let j2 = i2 + 1; j2 <= i2 + (args.length - 1 - i2) / 2; j2++) {
+                keys.push(j2);
+              }
+              break;
+            }
+          }
+          break;
+        default:
+          if (command.step > 0) {
+            const keyStart = command.keyStart - 1;
+            const keyStop = command.keyStop > 0 ? command.keyStop : args.length + command.keyStop + 1;
+            for (let i2 = keyStart; i2 < keyStop; i2 += command.step) {
+              keys.push(i2);
+            }
+          }
+          break;
+      }
+      return keys;
+    }
+    exports2.getKeyIndexes = getKeyIndexes;
+    function getExternalKeyNameLength(key) {
+      if (typeof key !== "string") {
+        key = String(key);
+      }
+      const hashPos = key.indexOf("->");
+      return hashPos === -1 ? key.length : hashPos;
+    }
+  }
+});
+
+// node_modules/standard-as-callback/built/utils.js
+var require_utils4 = __commonJS({
+  "node_modules/standard-as-callback/built/utils.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.tryCatch = exports2.errorObj = void 0;
+    exports2.errorObj = { e: {} };
+    var tryCatchTarget;
+    function tryCatcher(err, val) {
+      try {
+        const target = tryCatchTarget;
+        tryCatchTarget = null;
+        return target.apply(this, arguments);
+      } catch (e) {
+        exports2.errorObj.e = e;
+        return exports2.errorObj;
+      }
+    }
+    function tryCatch(fn2) {
+      tryCatchTarget = fn2;
+      return tryCatcher;
+    }
+    exports2.tryCatch = tryCatch;
+  }
+});
+
+// node_modules/standard-as-callback/built/index.js
+var require_built2 = __commonJS({
+  "node_modules/standard-as-callback/built/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var utils_1 = require_utils4();
+    function throwLater(e) {
+      setTimeout(function() {
+        throw e;
+      }, 0);
+    }
+    function asCallback(promise2, nodeback, options2) {
+      if (typeof nodeback === "function") {
+        promise2.then((val) => {
+          let ret;
+          if (options2 !== void 0 && Object(options2).spread && Array.isArray(val)) {
+            ret = utils_1.tryCatch(nodeback).apply(void 0, [null].concat(val));
+          } else {
+            ret = val === void 0 ? utils_1.tryCatch(nodeback)(null) : utils_1.tryCatch(nodeback)(null, val);
+          }
+          if (ret === utils_1.errorObj) {
+            throwLater(ret.e);
+          }
+        }, (cause) => {
+          if (!cause) {
+            const newReason = new Error(cause + "");
+            Object.assign(newReason, { cause });
+            cause = newReason;
+          }
+          const ret = utils_1.tryCatch(nodeback)(cause);
+          if (ret === utils_1.errorObj) {
+            throwLater(ret.e);
+          }
+        });
+      }
+      return promise2;
+    }
+    exports2.default = asCallback;
+  }
+});
+
+// node_modules/redis-errors/lib/old.js
+var require_old = __commonJS({
+  "node_modules/redis-errors/lib/old.js"(exports2, module2) {
+    "use strict";
+    var assert2 = __require("assert");
+    var util = __require("util");
+    function RedisError(message) {
+      Object.defineProperty(this, "message", {
+        value: message || "",
+        configurable: true,
+        writable: true
+      });
+      Error.captureStackTrace(this, this.constructor);
+    }
+    util.inherits(RedisError, Error);
+    Object.defineProperty(RedisError.prototype, "name", {
+      value: "RedisError",
+      configurable: true,
+      writable: true
+    });
+    function ParserError(message, buffer, offset) {
+      assert2(buffer);
+      assert2.strictEqual(typeof offset, "number");
+      Object.defineProperty(this, "message", {
+        value: message || "",
+        configurable: true,
+        writable: true
+      });
+      const tmp = Error.stackTraceLimit;
+      Error.stackTraceLimit = 2;
+      Error.captureStackTrace(this, this.constructor);
+      Error.stackTraceLimit = tmp;
+      this.offset = offset;
+      this.buffer = buffer;
+    }
+    util.inherits(ParserError, RedisError);
+    Object.defineProperty(ParserError.prototype, "name", {
+      value: "ParserError",
+      configurable: true,
+      writable: true
+    });
+    function ReplyError(message) {
+      Object.defineProperty(this, "message", {
+        value: message || "",
+        configurable: true,
+        writable: true
+      });
+      const tmp = Error.stackTraceLimit;
+      Error.stackTraceLimit = 2;
+      Error.captureStackTrace(this, this.constructor);
+      Error.stackTraceLimit = tmp;
+    }
+    util.inherits(ReplyError, RedisError);
+    Object.defineProperty(ReplyError.prototype, "name", {
+      value: "ReplyError",
+      configurable: true,
+      writable: true
+    });
+    function AbortError(message) {
+      Object.defineProperty(this, "message", {
+        value: message || "",
+        configurable: true,
+        writable: true
+      });
+      Error.captureStackTrace(this, this.constructor);
+    }
+    util.inherits(AbortError, RedisError);
+    Object.defineProperty(AbortError.prototype, "name", {
+      value: "AbortError",
+      configurable: true,
+      writable: true
+    });
+    function InterruptError(message) {
+      Object.defineProperty(this, "message", {
+        value: message || "",
+        configurable: true,
+        writable: true
+      });
+      Error.captureStackTrace(this, this.constructor);
+    }
+    util.inherits(InterruptError, AbortError);
+    Object.defineProperty(InterruptError.prototype, "name", {
+      value: "InterruptError",
+      configurable: true,
+      writable: true
+    });
+    module2.exports = {
+      RedisError,
+      ParserError,
+      ReplyError,
+      AbortError,
+      InterruptError
+    };
+  }
+});
+
+// node_modules/redis-errors/lib/modern.js
+var require_modern = __commonJS({
+  "node_modules/redis-errors/lib/modern.js"(exports2, module2) {
+    "use strict";
+    var assert2 = __require("assert");
+    var RedisError = class extends Error {
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    var ParserError = class extends RedisError {
+      constructor(message, buffer, offset) {
+        assert2(buffer);
+        assert2.strictEqual(typeof offset, "number");
+        const tmp = Error.stackTraceLimit;
+        Error.stackTraceLimit = 2;
+        super(message);
+        Error.stackTraceLimit = tmp;
+        this.offset = offset;
+        this.buffer = buffer;
+      }
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    var ReplyError = class extends RedisError {
+      constructor(message) {
+        const tmp = Error.stackTraceLimit;
+        Error.stackTraceLimit = 2;
+        super(message);
+        Error.stackTraceLimit = tmp;
+      }
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    var AbortError = class extends RedisError {
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    var InterruptError = class extends AbortError {
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    module2.exports = {
+      RedisError,
+      ParserError,
+      ReplyError,
+      AbortError,
+      InterruptError
+    };
+  }
+});
+
+// node_modules/redis-errors/index.js
+var require_redis_errors = __commonJS({
+  "node_modules/redis-errors/index.js"(exports2, module2) {
+    "use strict";
+    var Errors = process.version.charCodeAt(1) < 55 && process.version.charCodeAt(2) === 46 ? require_old() : require_modern();
+    module2.exports = Errors;
+  }
+});
+
+// node_modules/cluster-key-slot/lib/index.js
+var require_lib2 = __commonJS({
+  "node_modules/cluster-key-slot/lib/index.js"(exports2, module2) {
+    var lookup = [
+      0,
+      4129,
+      8258,
+      12387,
+      16516,
+      20645,
+      24774,
+      28903,
+      33032,
+      37161,
+      41290,
+      45419,
+      49548,
+      53677,
+      57806,
+      61935,
+      4657,
+      528,
+      12915,
+      8786,
+      21173,
+      17044,
+      29431,
+      25302,
+      37689,
+      33560,
+      45947,
+      41818,
+      54205,
+      50076,
+      62463,
+      58334,
+      9314,
+      13379,
+      1056,
+      5121,
+      25830,
+      29895,
+      17572,
+      21637,
+      42346,
+      46411,
+      34088,
+      38153,
+      58862,
+      62927,
+      50604,
+      54669,
+      13907,
+      9842,
+      5649,
+      1584,
+      30423,
+      26358,
+      22165,
+      18100,
+      46939,
+      42874,
+      38681,
+      34616,
+      63455,
+      59390,
+      55197,
+      51132,
+      18628,
+      22757,
+      26758,
+      30887,
+      2112,
+      6241,
+      10242,
+      14371,
+      51660,
+      55789,
+      59790,
+      63919,
+      35144,
+      39273,
+      43274,
+      47403,
+      23285,
+      19156,
+      31415,
+      27286,
+      6769,
+      2640,
+      14899,
+      10770,
+      56317,
+      52188,
+      64447,
+      60318,
+      39801,
+      35672,
+      47931,
+      43802,
+      27814,
+      31879,
+      19684,
+      23749,
+      11298,
+      15363,
+      3168,
+      7233,
+      60846,
+      64911,
+      52716,
+      56781,
+      44330,
+      48395,
+      36200,
+      40265,
+      32407,
+      28342,
+      24277,
+      20212,
+      15891,
+      11826,
+      7761,
+      3696,
+      65439,
+      61374,
+      57309,
+      53244,
+      48923,
+      44858,
+      40793,
+      36728,
+      37256,
+      33193,
+      45514,
+      41451,
+      53516,
+      49453,
+      61774,
+      57711,
+      4224,
+      161,
+      12482,
+      8419,
+      20484,
+      16421,
+      28742,
+      24679,
+      33721,
+      37784,
+      41979,
+      46042,
+      49981,
+      54044,
+      58239,
+      62302,
+      689,
+      4752,
+      8947,
+      13010,
+      16949,
+      21012,
+      25207,
+      29270,
+      46570,
+      42443,
+      38312,
+      34185,
+      62830,
+      58703,
+      54572,
+      50445,
+      13538,
+      9411,
+      5280,
+      1153,
+      29798,
+      25671,
+      21540,
+      17413,
+      42971,
+      47098,
+      34713,
+      38840,
+      59231,
+      63358,
+      50973,
+      55100,
+      9939,
+      14066,
+      1681,
+      5808,
+      26199,
+      30326,
+      17941,
+      22068,
+      55628,
+      51565,
+      63758,
+      59695,
+      39368,
+      35305,
+      47498,
+      43435,
+      22596,
+      18533,
+      30726,
+      26663,
+      6336,
+      2273,
+      14466,
+      10403,
+      52093,
+      56156,
+      60223,
+      64286,
+      35833,
+      39896,
+      43963,
+      48026,
+      19061,
+      23124,
+      27191,
+      31254,
+      2801,
+      6864,
+      10931,
+      14994,
+      64814,
+      60687,
+      56684,
+      52557,
+      48554,
+      44427,
+      40424,
+      36297,
+      31782,
+      27655,
+      23652,
+      19525,
+      15522,
+      11395,
+      7392,
+      3265,
+      61215,
+      65342,
+      53085,
+      57212,
+      44955,
+      49082,
+      36825,
+      40952,
+      28183,
+      32310,
+      20053,
+      24180,
+      11923,
+      16050,
+      3793,
+      7920
+    ];
+    var toUTF8Array = function toUTF8Array2(str2) {
+      var char;
+      var i2 = 0;
+      var p2 = 0;
+      var utf8 = [];
+      var len = str2.length;
+      for (; i2 < len; i2++) {
+        char = str2.charCodeAt(i2);
+        if (char < 128) {
+          utf8[p2++] = char;
+        } else if (char < 2048) {
+          utf8[p2++] = char >> 6 | 192;
+          utf8[p2++] = char & 63 | 128;
+        } else if ((char & 64512) === 55296 && i2 + 1 < str2.length && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
+          char = 65536 + ((char & 1023) << 10) + (str2.charCodeAt(++i2) & 1023);
+          utf8[p2++] = char >> 18 | 240;
+          utf8[p2++] = char >> 12 & 63 | 128;
+          utf8[p2++] = char >> 6 & 63 | 128;
+          utf8[p2++] = char & 63 | 128;
+        } else {
+          utf8[p2++] = char >> 12 | 224;
+          utf8[p2++] = char >> 6 & 63 | 128;
+          utf8[p2++] = char & 63 | 128;
+        }
+      }
+      return utf8;
+    };
+    var generate = module2.exports = function generate2(str2) {
+      var char;
+      var i2 = 0;
+      var start = -1;
+      var result = 0;
+      var resultHash = 0;
+      var utf8 = typeof str2 === "string" ? toUTF8Array(str2) : str2;
+      var len = utf8.length;
+      while (i2 < len) {
+        char = utf8[i2++];
+        if (start === -1) {
+          if (char === 123) {
+            start = i2;
+          }
+        } else if (char !== 125) {
+          resultHash = lookup[(char ^ resultHash >> 8) & 255] ^ resultHash << 8;
+        } else if (i2 - 1 !== start) {
+          return resultHash & 16383;
+        }
+        result = lookup[(char ^ result >> 8) & 255] ^ result << 8;
+      }
+      return result & 16383;
+    };
+    module2.exports.generateMulti = function generateMulti(keys) {
+      var i2 = 1;
+      var len = keys.length;
+      var base = generate(keys[0]);
+      while (i2 < len) {
+        if (generate(keys[i2++]) !== base) return -1;
+      }
+      return base;
+    };
+  }
+});
+
+// node_modules/ioredis/built/utils/defaults.js
+var require_defaults2 = __commonJS({
+  "node_modules/ioredis/built/utils/defaults.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.defaults = void 0;
+    var IS_UNSIGNED_INTEGER = /^(?:0|[1-9]\d*)$/;
+    function isNil(value) {
+      return value == null;
+    }
+    function eq(value, other) {
+      return value === other || Number.isNaN(value) && Number.isNaN(other);
+    }
+    function isLength(value) {
+      return Number.isSafeInteger(value) && value >= 0;
+    }
+    function isArrayLike(value) {
+      return value != null && typeof value !== "function" && isLength(value.length);
+    }
+    function isObject3(value) {
+      return value !== null && (typeof value === "object" || typeof value === "function");
+    }
+    function isIndex(value, length = Number.MAX_SAFE_INTEGER) {
+      switch (typeof value) {
+        case "number":
+          return Number.isInteger(value) && value >= 0 && value < length;
+        case "symbol":
+          return false;
+        case "string":
+          return IS_UNSIGNED_INTEGER.test(value);
+      }
+    }
+    function isIterateeCall(value, index, object2) {
+      if (!isObject3(object2)) {
+        return false;
+      }
+      if (typeof index === "number" && isArrayLike(object2) && isIndex(index) && index < object2.length || typeof index === "string" && index in object2) {
+        return eq(object2[index], value);
+      }
+      return false;
+    }
+    function defaults(object2, ...sources) {
+      object2 = Object(object2);
+      const objectProto = Object.prototype;
+      let length = sources.length;
+      const guard = length > 2 ? sources[2] : void 0;
+      if (guard && isIterateeCall(sources[0], sources[1], guard)) {
+        length = 1;
+      }
+      for (let i2 = 0; i2 < length; i2++) {
+        if (isNil(sources[i2])) {
+          continue;
+        }
+        const source = sources[i2];
+        for (const key in source) {
+          const value = object2[key];
+          if (value === void 0 || !objectProto.hasOwnProperty.call(object2, key) && eq(value, objectProto[key])) {
+            object2[key] = source[key];
+          }
+        }
+      }
+      return object2;
+    }
+    exports2.defaults = defaults;
+  }
+});
+
+// node_modules/ioredis/built/utils/isArguments.js
+var require_isArguments = __commonJS({
+  "node_modules/ioredis/built/utils/isArguments.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.isArguments = void 0;
+    function getTag(value) {
+      if (value == null) {
+        return value === void 0 ? "[object Undefined]" : "[object Null]";
+      }
+      return Object.prototype.toString.call(value);
+    }
+    function isArguments(value) {
+      return value !== null && typeof value === "object" && getTag(value) === "[object Arguments]";
+    }
+    exports2.isArguments = isArguments;
+  }
+});
+
+// node_modules/ioredis/built/utils/lodash.js
+var require_lodash = __commonJS({
+  "node_modules/ioredis/built/utils/lodash.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o3, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      Object.defineProperty(o3, k2, { enumerable: true, get: function() {
+        return m2[k];
+      } });
+    }) : (function(o3, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o3[k2] = m2[k];
+    }));
+    var __exportStar = exports2 && exports2.__exportStar || function(m2, exports3) {
+      for (var p2 in m2) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p2)) __createBinding(exports3, m2, p2);
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.noop = void 0;
+    function noop6() {
+    }
+    exports2.noop = noop6;
+    __exportStar(require_defaults2(), exports2);
+    __exportStar(require_isArguments(), exports2);
+  }
+});
+
+// node_modules/ioredis/built/utils/debug.js
+var require_debug = __commonJS({
+  "node_modules/ioredis/built/utils/debug.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.genRedactedString = exports2.getStringValue = exports2.MAX_ARGUMENT_LENGTH = void 0;
+    var debug_1 = require_src();
+    var MAX_ARGUMENT_LENGTH = 200;
+    exports2.MAX_ARGUMENT_LENGTH = MAX_ARGUMENT_LENGTH;
+    var NAMESPACE_PREFIX = "ioredis";
+    function getStringValue(v2) {
+      if (v2 === null) {
+        return;
+      }
+      switch (typeof v2) {
+        case "boolean":
+          return;
+        case "number":
+          return;
+        case "object":
+          if (Buffer.isBuffer(v2)) {
+            return v2.toString("hex");
+          }
+          if (Array.isArray(v2)) {
+            return v2.join(",");
+          }
+          try {
+            return JSON.stringify(v2);
+          } catch (e) {
+            return;
+          }
+        case "string":
+          return v2;
+      }
+    }
+    exports2.getStringValue = getStringValue;
+    function genRedactedString(str2, maxLen) {
+      const { length } = str2;
+      return length <= maxLen ? str2 : str2.slice(0, maxLen) + ' ... <REDACTED full-length="' + length + '">';
+    }
+    exports2.genRedactedString = genRedactedString;
+    function genDebugFunction(namespace) {
+      const fn2 = (0, debug_1.default)(`${NAMESPACE_PREFIX}:${namespace}`);
+      function wrappedDebug(...args) {
+        if (!fn2.enabled) {
+          return;
+        }
+        for (let i2 = 1; i2 < args.length; i2++) {
+          const str2 = getStringValue(args[i2]);
+          if (typeof str2 === "string" && str2.length > MAX_ARGUMENT_LENGTH) {
+            args[i2] = genRedactedString(str2, MAX_ARGUMENT_LENGTH);
+          }
+        }
+        return fn2.apply(null, args);
+      }
+      Object.defineProperties(wrappedDebug, {
+        namespace: {
+          get() {
+            return fn2.namespace;
+          }
+        },
+        enabled: {
+          get() {
+            return fn2.enabled;
+          }
+        },
+        destroy: {
+          get() {
+            return fn2.destroy;
+          }
+        },
+        log: {
+          get() {
+            return fn2.log;
+          },
+          set(l3) {
+            fn2.log = l3;
+          }
+        }
+      });
+      return wrappedDebug;
+    }
+    exports2.default = genDebugFunction;
+  }
+});
+
+// node_modules/ioredis/built/constants/TLSProfiles.js
+var require_TLSProfiles = __commonJS({
+  "node_modules/ioredis/built/constants/TLSProfiles.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var RedisCloudCA = `-----BEGIN CERTIFICATE-----
+MIIDTzCCAjegAwIBAgIJAKSVpiDswLcwMA0GCSqGSIb3DQEBBQUAMD4xFjAUBgNV
+BAoMDUdhcmFudGlhIERhdGExJDAiBgNVBAMMG1NTTCBDZXJ0aWZpY2F0aW9uIEF1
+dGhvcml0eTAeFw0xMzEwMDExMjE0NTVaFw0yMzA5MjkxMjE0NTVaMD4xFjAUBgNV
+BAoMDUdhcmFudGlhIERhdGExJDAiBgNVBAMMG1NTTCBDZXJ0aWZpY2F0aW9uIEF1
+dGhvcml0eTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBALZqkh/DczWP
+JnxnHLQ7QL0T4B4CDKWBKCcisriGbA6ZePWVNo4hfKQC6JrzfR+081NeD6VcWUiz
+rmd+jtPhIY4c+WVQYm5PKaN6DT1imYdxQw7aqO5j2KUCEh/cznpLxeSHoTxlR34E
+QwF28Wl3eg2vc5ct8LjU3eozWVk3gb7alx9mSA2SgmuX5lEQawl++rSjsBStemY2
+BDwOpAMXIrdEyP/cVn8mkvi/BDs5M5G+09j0gfhyCzRWMQ7Hn71u1eolRxwVxgi3
+TMn+/vTaFSqxKjgck6zuAYjBRPaHe7qLxHNr1So/Mc9nPy+3wHebFwbIcnUojwbp
+4nctkWbjb2cCAwEAAaNQME4wHQYDVR0OBBYEFP1whtcrydmW3ZJeuSoKZIKjze3w
+MB8GA1UdIwQYMBaAFP1whtcrydmW3ZJeuSoKZIKjze3wMAwGA1UdEwQFMAMBAf8w
+DQYJKoZIhvcNAQEFBQADggEBAG2erXhwRAa7+ZOBs0B6X57Hwyd1R4kfmXcs0rta
+lbPpvgULSiB+TCbf3EbhJnHGyvdCY1tvlffLjdA7HJ0PCOn+YYLBA0pTU/dyvrN6
+Su8NuS5yubnt9mb13nDGYo1rnt0YRfxN+8DM3fXIVr038A30UlPX2Ou1ExFJT0MZ
+uFKY6ZvLdI6/1cbgmguMlAhM+DhKyV6Sr5699LM3zqeI816pZmlREETYkGr91q7k
+BpXJu/dtHaGxg1ZGu6w/PCsYGUcECWENYD4VQPd8N32JjOfu6vEgoEAwfPP+3oGp
+Z4m3ewACcWOAenqflb+cQYC4PsF7qbXDmRaWrbKntOlZ3n0=
+-----END CERTIFICATE-----
+-----BEGIN CERTIFICATE-----
+MIIGMTCCBBmgAwIBAgICEAAwDQYJKoZIhvcNAQELBQAwajELMAkGA1UEBhMCVVMx
+CzAJBgNVBAgMAkNBMQswCQYDVQQHDAJDQTESMBAGA1UECgwJUmVkaXNMYWJzMS0w
+KwYDVQQDDCRSZWRpc0xhYnMgUm9vdCBDZXJ0aWZpY2F0ZSBBdXRob3JpdHkwHhcN
+MTgwMjI1MTUzNzM3WhcNMjgwMjIzMTUzNzM3WjBfMQswCQYDVQQGEwJVUzELMAkG
+A1UECAwCQ0ExEjAQBgNVBAoMCVJlZGlzTGFiczEvMC0GA1UEAwwmUkNQIEludGVy
+bWVkaWF0ZSBDZXJ0aWZpY2F0ZSBBdXRob3JpdHkwggIiMA0GCSqGSIb3DQEBAQUA
+A4ICDwAwggIKAoICAQDf9dqbxc8Bq7Ctq9rWcxrGNKKHivqLAFpPq02yLPx6fsOv
+Tq7GsDChAYBBc4v7Y2Ap9RD5Vs3dIhEANcnolf27QwrG9RMnnvzk8pCvp1o6zSU4
+VuOE1W66/O1/7e2rVxyrnTcP7UgK43zNIXu7+tiAqWsO92uSnuMoGPGpeaUm1jym
+hjWKtkAwDFSqvHY+XL5qDVBEjeUe+WHkYUg40cAXjusAqgm2hZt29c2wnVrxW25W
+P0meNlzHGFdA2AC5z54iRiqj57dTfBTkHoBczQxcyw6hhzxZQ4e5I5zOKjXXEhZN
+r0tA3YC14CTabKRus/JmZieyZzRgEy2oti64tmLYTqSlAD78pRL40VNoaSYetXLw
+hhNsXCHgWaY6d5bLOc/aIQMAV5oLvZQKvuXAF1IDmhPA+bZbpWipp0zagf1P1H3s
+UzsMdn2KM0ejzgotbtNlj5TcrVwpmvE3ktvUAuA+hi3FkVx1US+2Gsp5x4YOzJ7u
+P1WPk6ShF0JgnJH2ILdj6kttTWwFzH17keSFICWDfH/+kM+k7Y1v3EXMQXE7y0T9
+MjvJskz6d/nv+sQhY04xt64xFMGTnZjlJMzfQNi7zWFLTZnDD0lPowq7l3YiPoTT
+t5Xky83lu0KZsZBo0WlWaDG00gLVdtRgVbcuSWxpi5BdLb1kRab66JptWjxwXQID
+AQABo4HrMIHoMDoGA1UdHwQzMDEwL6AtoCuGKWh0dHBzOi8vcmwtY2Etc2VydmVy
+LnJlZGlzbGFicy5jb20vdjEvY3JsMEYGCCsGAQUFBwEBBDowODA2BggrBgEFBQcw
+AYYqaHR0cHM6Ly9ybC1jYS1zZXJ2ZXIucmVkaXNsYWJzLmNvbS92MS9vY3NwMB0G
+A1UdDgQWBBQHar5OKvQUpP2qWt6mckzToeCOHDAfBgNVHSMEGDAWgBQi42wH6hM4
+L2sujEvLM0/u8lRXTzASBgNVHRMBAf8ECDAGAQH/AgEAMA4GA1UdDwEB/wQEAwIB
+hjANBgkqhkiG9w0BAQsFAAOCAgEAirEn/iTsAKyhd+pu2W3Z5NjCko4NPU0EYUbr
+AP7+POK2rzjIrJO3nFYQ/LLuC7KCXG+2qwan2SAOGmqWst13Y+WHp44Kae0kaChW
+vcYLXXSoGQGC8QuFSNUdaeg3RbMDYFT04dOkqufeWVccoHVxyTSg9eD8LZuHn5jw
+7QDLiEECBmIJHk5Eeo2TAZrx4Yx6ufSUX5HeVjlAzqwtAqdt99uCJ/EL8bgpWbe+
+XoSpvUv0SEC1I1dCAhCKAvRlIOA6VBcmzg5Am12KzkqTul12/VEFIgzqu0Zy2Jbc
+AUPrYVu/+tOGXQaijy7YgwH8P8n3s7ZeUa1VABJHcxrxYduDDJBLZi+MjheUDaZ1
+jQRHYevI2tlqeSBqdPKG4zBY5lS0GiAlmuze5oENt0P3XboHoZPHiqcK3VECgTVh
+/BkJcuudETSJcZDmQ8YfoKfBzRQNg2sv/hwvUv73Ss51Sco8GEt2lD8uEdib1Q6z
+zDT5lXJowSzOD5ZA9OGDjnSRL+2riNtKWKEqvtEG3VBJoBzu9GoxbAc7wIZLxmli
+iF5a/Zf5X+UXD3s4TMmy6C4QZJpAA2egsSQCnraWO2ULhh7iXMysSkF/nzVfZn43
+iqpaB8++9a37hWq14ZmOv0TJIDz//b2+KC4VFXWQ5W5QC6whsjT+OlG4p5ZYG0jo
+616pxqo=
+-----END CERTIFICATE-----
+-----BEGIN CERTIFICATE-----
+MIIFujCCA6KgAwIBAgIJAJ1aTT1lu2ScMA0GCSqGSIb3DQEBCwUAMGoxCzAJBgNV
+BAYTAlVTMQswCQYDVQQIDAJDQTELMAkGA1UEBwwCQ0ExEjAQBgNVBAoMCVJlZGlz
+TGFiczEtMCsGA1UEAwwkUmVkaXNMYWJzIFJvb3QgQ2VydGlmaWNhdGUgQXV0aG9y
+aXR5MB4XDTE4MDIyNTE1MjA0MloXDTM4MDIyMDE1MjA0MlowajELMAkGA1UEBhMC
+VVMxCzAJBgNVBAgMAkNBMQswCQYDVQQHDAJDQTESMBAGA1UECgwJUmVkaXNMYWJz
+MS0wKwYDVQQDDCRSZWRpc0xhYnMgUm9vdCBDZXJ0aWZpY2F0ZSBBdXRob3JpdHkw
+ggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQDLEjXy7YrbN5Waau5cd6g1
+G5C2tMmeTpZ0duFAPxNU4oE3RHS5gGiok346fUXuUxbZ6QkuzeN2/2Z+RmRcJhQY
+Dm0ZgdG4x59An1TJfnzKKoWj8ISmoHS/TGNBdFzXV7FYNLBuqZouqePI6ReC6Qhl
+pp45huV32Q3a6IDrrvx7Wo5ZczEQeFNbCeCOQYNDdTmCyEkHqc2AGo8eoIlSTutT
+ULOC7R5gzJVTS0e1hesQ7jmqHjbO+VQS1NAL4/5K6cuTEqUl+XhVhPdLWBXJQ5ag
+54qhX4v+ojLzeU1R/Vc6NjMvVtptWY6JihpgplprN0Yh2556ewcXMeturcKgXfGJ
+xeYzsjzXerEjrVocX5V8BNrg64NlifzTMKNOOv4fVZszq1SIHR8F9ROrqiOdh8iC
+JpUbLpXH9hWCSEO6VRMB2xJoKu3cgl63kF30s77x7wLFMEHiwsQRKxooE1UhgS9K
+2sO4TlQ1eWUvFvHSTVDQDlGQ6zu4qjbOpb3Q8bQwoK+ai2alkXVR4Ltxe9QlgYK3
+StsnPhruzZGA0wbXdpw0bnM+YdlEm5ffSTpNIfgHeaa7Dtb801FtA71ZlH7A6TaI
+SIQuUST9EKmv7xrJyx0W1pGoPOLw5T029aTjnICSLdtV9bLwysrLhIYG5bnPq78B
+cS+jZHFGzD7PUVGQD01nOQIDAQABo2MwYTAdBgNVHQ4EFgQUIuNsB+oTOC9rLoxL
+yzNP7vJUV08wHwYDVR0jBBgwFoAUIuNsB+oTOC9rLoxLyzNP7vJUV08wDwYDVR0T
+AQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAYYwDQYJKoZIhvcNAQELBQADggIBAHfg
+z5pMNUAKdMzK1aS1EDdK9yKz4qicILz5czSLj1mC7HKDRy8cVADUxEICis++CsCu
+rYOvyCVergHQLREcxPq4rc5Nq1uj6J6649NEeh4WazOOjL4ZfQ1jVznMbGy+fJm3
+3Hoelv6jWRG9iqeJZja7/1s6YC6bWymI/OY1e4wUKeNHAo+Vger7MlHV+RuabaX+
+hSJ8bJAM59NCM7AgMTQpJCncrcdLeceYniGy5Q/qt2b5mJkQVkIdy4TPGGB+AXDJ
+D0q3I/JDRkDUFNFdeW0js7fHdsvCR7O3tJy5zIgEV/o/BCkmJVtuwPYOrw/yOlKj
+TY/U7ATAx9VFF6/vYEOMYSmrZlFX+98L6nJtwDqfLB5VTltqZ4H/KBxGE3IRSt9l
+FXy40U+LnXzhhW+7VBAvyYX8GEXhHkKU8Gqk1xitrqfBXY74xKgyUSTolFSfFVgj
+mcM/X4K45bka+qpkj7Kfv/8D4j6aZekwhN2ly6hhC1SmQ8qjMjpG/mrWOSSHZFmf
+ybu9iD2AYHeIOkshIl6xYIa++Q/00/vs46IzAbQyriOi0XxlSMMVtPx0Q3isp+ji
+n8Mq9eOuxYOEQ4of8twUkUDd528iwGtEdwf0Q01UyT84S62N8AySl1ZBKXJz6W4F
+UhWfa/HQYOAPDdEjNgnVwLI23b8t0TozyCWw7q8h
+-----END CERTIFICATE-----
+
+-----BEGIN CERTIFICATE-----
+MIIEjzCCA3egAwIBAgIQe55B/ALCKJDZtdNT8kD6hTANBgkqhkiG9w0BAQsFADBM
+MSAwHgYDVQQLExdHbG9iYWxTaWduIFJvb3QgQ0EgLSBSMzETMBEGA1UEChMKR2xv
+YmFsU2lnbjETMBEGA1UEAxMKR2xvYmFsU2lnbjAeFw0yMjAxMjYxMjAwMDBaFw0y
+NTAxMjYwMDAwMDBaMFgxCzAJBgNVBAYTAkJFMRkwFwYDVQQKExBHbG9iYWxTaWdu
+IG52LXNhMS4wLAYDVQQDEyVHbG9iYWxTaWduIEF0bGFzIFIzIE9WIFRMUyBDQSAy
+MDIyIFEyMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAmGmg1LW9b7Lf
+8zDD83yBDTEkt+FOxKJZqF4veWc5KZsQj9HfnUS2e5nj/E+JImlGPsQuoiosLuXD
+BVBNAMcUFa11buFMGMeEMwiTmCXoXRrXQmH0qjpOfKgYc5gHG3BsRGaRrf7VR4eg
+ofNMG9wUBw4/g/TT7+bQJdA4NfE7Y4d5gEryZiBGB/swaX6Jp/8MF4TgUmOWmalK
+dZCKyb4sPGQFRTtElk67F7vU+wdGcrcOx1tDcIB0ncjLPMnaFicagl+daWGsKqTh
+counQb6QJtYHa91KvCfKWocMxQ7OIbB5UARLPmC4CJ1/f8YFm35ebfzAeULYdGXu
+jE9CLor0OwIDAQABo4IBXzCCAVswDgYDVR0PAQH/BAQDAgGGMB0GA1UdJQQWMBQG
+CCsGAQUFBwMBBggrBgEFBQcDAjASBgNVHRMBAf8ECDAGAQH/AgEAMB0GA1UdDgQW
+BBSH5Zq7a7B/t95GfJWkDBpA8HHqdjAfBgNVHSMEGDAWgBSP8Et/qC5FJK5NUPpj
+move4t0bvDB7BggrBgEFBQcBAQRvMG0wLgYIKwYBBQUHMAGGImh0dHA6Ly9vY3Nw
+Mi5nbG9iYWxzaWduLmNvbS9yb290cjMwOwYIKwYBBQUHMAKGL2h0dHA6Ly9zZWN1
+cmUuZ2xvYmFsc2lnbi5jb20vY2FjZXJ0L3Jvb3QtcjMuY3J0MDYGA1UdHwQvMC0w
+K6ApoCeGJWh0dHA6Ly9jcmwuZ2xvYmFsc2lnbi5jb20vcm9vdC1yMy5jcmwwIQYD
+VR0gBBowGDAIBgZngQwBAgIwDAYKKwYBBAGgMgoBAjANBgkqhkiG9w0BAQsFAAOC
+AQEAKRic9/f+nmhQU/wz04APZLjgG5OgsuUOyUEZjKVhNGDwxGTvKhyXGGAMW2B/
+3bRi+aElpXwoxu3pL6fkElbX3B0BeS5LoDtxkyiVEBMZ8m+sXbocwlPyxrPbX6mY
+0rVIvnuUeBH8X0L5IwfpNVvKnBIilTbcebfHyXkPezGwz7E1yhUULjJFm2bt0SdX
+y+4X/WeiiYIv+fTVgZZgl+/2MKIsu/qdBJc3f3TvJ8nz+Eax1zgZmww+RSQWeOj3
+15Iw6Z5FX+NwzY/Ab+9PosR5UosSeq+9HhtaxZttXG1nVh+avYPGYddWmiMT90J5
+ZgKnO/Fx2hBgTxhOTMYaD312kg==
+-----END CERTIFICATE-----
+
+-----BEGIN CERTIFICATE-----
+MIIDXzCCAkegAwIBAgILBAAAAAABIVhTCKIwDQYJKoZIhvcNAQELBQAwTDEgMB4G
+A1UECxMXR2xvYmFsU2lnbiBSb290IENBIC0gUjMxEzARBgNVBAoTCkdsb2JhbFNp
+Z24xEzARBgNVBAMTCkdsb2JhbFNpZ24wHhcNMDkwMzE4MTAwMDAwWhcNMjkwMzE4
+MTAwMDAwWjBMMSAwHgYDVQQLExdHbG9iYWxTaWduIFJvb3QgQ0EgLSBSMzETMBEG
+A1UEChMKR2xvYmFsU2lnbjETMBEGA1UEAxMKR2xvYmFsU2lnbjCCASIwDQYJKoZI
+hvcNAQEBBQADggEPADCCAQoCggEBAMwldpB5BngiFvXAg7aEyiie/QV2EcWtiHL8
+RgJDx7KKnQRfJMsuS+FggkbhUqsMgUdwbN1k0ev1LKMPgj0MK66X17YUhhB5uzsT
+gHeMCOFJ0mpiLx9e+pZo34knlTifBtc+ycsmWQ1z3rDI6SYOgxXG71uL0gRgykmm
+KPZpO/bLyCiR5Z2KYVc3rHQU3HTgOu5yLy6c+9C7v/U9AOEGM+iCK65TpjoWc4zd
+QQ4gOsC0p6Hpsk+QLjJg6VfLuQSSaGjlOCZgdbKfd/+RFO+uIEn8rUAVSNECMWEZ
+XriX7613t2Saer9fwRPvm2L7DWzgVGkWqQPabumDk3F2xmmFghcCAwEAAaNCMEAw
+DgYDVR0PAQH/BAQDAgEGMA8GA1UdEwEB/wQFMAMBAf8wHQYDVR0OBBYEFI/wS3+o
+LkUkrk1Q+mOai97i3Ru8MA0GCSqGSIb3DQEBCwUAA4IBAQBLQNvAUKr+yAzv95ZU
+RUm7lgAJQayzE4aGKAczymvmdLm6AC2upArT9fHxD4q/c2dKg8dEe3jgr25sbwMp
+jjM5RcOO5LlXbKr8EpbsU8Yt5CRsuZRj+9xTaGdWPoO4zzUhw8lo/s7awlOqzJCK
+6fBdRoyV3XpYKBovHd7NADdBj+1EbddTKJd+82cEHhXXipa0095MJ6RMG3NzdvQX
+mcIfeg7jLQitChws/zyrVQ4PkX4268NXSb7hLi18YIvDQVETI53O9zJrlAGomecs
+Mx86OyXShkDOOyyGeMlhLxS67ttVb9+E7gUJTb0o2HLO02JQZR7rkpeDMdmztcpH
+WD9f
+-----END CERTIFICATE-----`;
+    var TLSProfiles = {
+      RedisCloudFixed: { ca: RedisCloudCA },
+      RedisCloudFlexible: { ca: RedisCloudCA }
+    };
+    exports2.default = TLSProfiles;
+  }
+});
+
+// node_modules/ioredis/built/utils/index.js
+var require_utils5 = __commonJS({
+  "node_modules/ioredis/built/utils/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.noop = exports2.isArguments = exports2.defaults = exports2.Debug = exports2.getPackageMeta = exports2.zipMap = exports2.CONNECTION_CLOSED_ERROR_MSG = exports2.shuffle = exports2.sample = exports2.resolveTLSProfile = exports2.parseURL = exports2.optimizeErrorStack = exports2.toArg = exports2.convertMapToArray = exports2.convertObjectToArray = exports2.timeout = exports2.packObject = exports2.isInt = exports2.wrapMultiResult = exports2.convertBufferToString = void 0;
+    var fs_1 = __require("fs");
+    var path_1 = __require("path");
+    var lodash_1 = require_lodash();
+    Object.defineProperty(exports2, "defaults", { enumerable: true, get: function() {
+      return lodash_1.defaults;
+    } });
+    Object.defineProperty(exports2, "isArguments", { enumerable: true, get: function() {
+      return lodash_1.isArguments;
+    } });
+    Object.defineProperty(exports2, "noop", { enumerable: true, get: function() {
+      return lodash_1.noop;
+    } });
+    var debug_1 = require_debug();
+    exports2.Debug = debug_1.default;
+    var TLSProfiles_1 = require_TLSProfiles();
+    function convertBufferToString(value, encoding) {
+      if (value instanceof Buffer) {
+        return value.toString(encoding);
+      }
+      if (Array.isArray(value)) {
+        const length = value.length;
+        const res = Array(length);
+        for (let i2 = 0; i2 < length; ++i2) {
+          res[i2] = value[i2] instanceof Buffer && encoding === "utf8" ? value[i2].toString() : convertBufferToString(value[i2], encoding);
+        }
+        return res;
+      }
+      return value;
+    }
+    exports2.convertBufferToString = convertBufferToString;
+    function wrapMultiResult(arr) {
+      if (!arr) {
+        return null;
+      }
+      const result = [];
+      const length = arr.length;
+      for (let i2 = 0; i2 < length; ++i2) {
+        const item = arr[i2];
+        if (item instanceof Error) {
+          result.push([item]);
+        } else {
+          result.push([null, item]);
+        }
+      }
+      return result;
+    }
+    exports2.wrapMultiResult = wrapMultiResult;
+    function isInt(value) {
+      const x2 = parseFloat(value);
+      return !isNaN(value) && (x2 | 0) === x2;
+    }
+    exports2.isInt = isInt;
+    function packObject(array2) {
+      const result = {};
+      const length = array2.length;
+      for (let i2 = 1; i2 < length; i2 += 2) {
+        result[array2[i2 - 1]] = array2[i2];
+      }
+      return result;
+    }
+    exports2.packObject = packObject;
+    function timeout(callback, timeout2) {
+      let timer = null;
+      const run2 = function() {
+        if (timer) {
+          clearTimeout(timer);
+          timer = null;
+          callback.apply(this, arguments);
+        }
+      };
+      timer = setTimeout(run2, timeout2, new Error("timeout"));
+      return run2;
+    }
+    exports2.timeout = timeout;
+    function convertObjectToArray(obj) {
+      const result = [];
+      const keys = Object.keys(obj);
+      for (let i2 = 0, l3 = keys.length; i2 < l3; i2++) {
+        result.push(keys[i2], obj[keys[i2]]);
+      }
+      return result;
+    }
+    exports2.convertObjectToArray = convertObjectToArray;
+    function convertMapToArray(map2) {
+      const result = [];
+      let pos = 0;
+      map2.forEach(function(value, key) {
+        result[pos] = key;
+        result[pos + 1] = value;
+        pos += 2;
+      });
+      return result;
+    }
+    exports2.convertMapToArray = convertMapToArray;
+    function toArg(arg) {
+      if (arg === null || typeof arg === "undefined") {
+        return "";
+      }
+      return String(arg);
+    }
+    exports2.toArg = toArg;
+    function optimizeErrorStack(error63, friendlyStack, filterPath) {
+      const stacks = friendlyStack.split("\n");
+      let lines = "";
+      let i2;
+      for (i2 = 1; i2 < stacks.length; ++i2) {
+        if (stacks[i2].indexOf(filterPath) === -1) {
+          break;
+        }
+      }
+      for (let j2 = i2; j2 < stacks.length; ++j2) {
+        lines += "\n" + stacks[j2];
+      }
+      if (error63.stack) {
+        const pos = error63.stack.indexOf("\n");
+        error63.stack = error63.stack.slice(0, pos) + lines;
+      }
+      return error63;
+    }
+    exports2.optimizeErrorStack = optimizeErrorStack;
+    function parseURL(url2) {
+      if (isInt(url2)) {
+        return { port: url2 };
+      }
+      const rawUrl = url2;
+      const hasProtocol = /^rediss?:\/\//i.test(rawUrl);
+      const isProtocolRelative = rawUrl.startsWith("//");
+      if (rawUrl[0] === "/" && !isProtocolRelative) {
+        const qIdx = rawUrl.indexOf("?");
+        const result2 = {
+          path: qIdx === -1 ? rawUrl : rawUrl.slice(0, qIdx)
+        };
+        if (qIdx !== -1) {
+          const options3 = {};
+          const params = new URLSearchParams(rawUrl.slice(qIdx + 1));
+          params.forEach((value, key) => {
+            options3[key] = parseURLQueryItem(key, value);
+          });
+          (0, lodash_1.defaults)(result2, options3);
+        }
+        return result2;
+      }
+      let parsed;
+      if (hasProtocol) {
+        parsed = new URL(rawUrl);
+      } else if (isProtocolRelative) {
+        parsed = new URL("redis:" + rawUrl);
+      } else {
+        parsed = new URL("redis://" + rawUrl);
+      }
+      const options2 = {};
+      parsed.searchParams.forEach((value, key) => {
+        options2[key] = parseURLQueryItem(key, value);
+      });
+      const result = {};
+      if (parsed.username || parsed.password) {
+        result.username = decodeURIComponent(parsed.username);
+        result.password = decodeURIComponent(parsed.password);
+      }
+      if (parsed.pathname && parsed.pathname !== "/") {
+        if (hasProtocol || isProtocolRelative) {
+          if (parsed.pathname.length > 1) {
+            result.db = parsed.pathname.slice(1);
+          }
+        } else {
+          result.path = parsed.pathname;
+        }
+      }
+      if (parsed.hostname) {
+        result.host = parsed.hostname.replace(/^\[|\]$/g, "");
+      }
+      if (parsed.port) {
+        result.port = parsed.port;
+      }
+      (0, lodash_1.defaults)(result, options2);
+      return result;
+    }
+    exports2.parseURL = parseURL;
+    function parseURLQueryItem(key, value) {
+      if (key === "family") {
+        const intFamily = Number.parseInt(value, 10);
+        if (!Number.isNaN(intFamily)) {
+          return intFamily;
+        }
+      }
+      return value;
+    }
+    function resolveTLSProfile(options2) {
+      let tls = options2 === null || options2 === void 0 ? void 0 : options2.tls;
+      if (typeof tls === "string")
+        tls = { profile: tls };
+      const profile = TLSProfiles_1.default[tls === null || tls === void 0 ? void 0 : tls.profile];
+      if (profile) {
+        tls = Object.assign({}, profile, tls);
+        delete tls.profile;
+        options2 = Object.assign({}, options2, { tls });
+      }
+      return options2;
+    }
+    exports2.resolveTLSProfile = resolveTLSProfile;
+    function sample(array2, from = 0) {
+      const length = array2.length;
+      if (from >= length) {
+        return null;
+      }
+      return array2[from + Math.floor(Math.random() * (length - from))];
+    }
+    exports2.sample = sample;
+    function shuffle(array2) {
+      let counter = array2.length;
+      while (counter > 0) {
+        const index = Math.floor(Math.random() * counter);
+        counter--;
+        [array2[counter], array2[index]] = [array2[index], array2[counter]];
+      }
+      return array2;
+    }
+    exports2.shuffle = shuffle;
+    exports2.CONNECTION_CLOSED_ERROR_MSG = "Connection is closed.";
+    function zipMap(keys, values) {
+      const map2 = /* @__PURE__ */ new Map();
+      keys.forEach((key, index) => {
+        map2.set(key, values[index]);
+      });
+      return map2;
+    }
+    exports2.zipMap = zipMap;
+    var cachedPackageMeta = null;
+    async function getPackageMeta() {
+      if (cachedPackageMeta) {
+        return cachedPackageMeta;
+      }
+      try {
+        const filePath = (0, path_1.resolve)(__dirname, "..", "..", "package.json");
+        const data = await fs_1.promises.readFile(filePath, "utf8");
+        const parsed = JSON.parse(data);
+        cachedPackageMeta = {
+          version: parsed.version
+        };
+        return cachedPackageMeta;
+      } catch (err) {
+        cachedPackageMeta = {
+          version: "error-fetching-version"
+        };
+        return cachedPackageMeta;
+      }
+    }
+    exports2.getPackageMeta = getPackageMeta;
+  }
+});
+
+// node_modules/ioredis/built/utils/argumentParsers.js
+var require_argumentParsers = __commonJS({
+  "node_modules/ioredis/built/utils/argumentParsers.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.parseBlockOption = exports2.parseSecondsArgument = void 0;
+    var parseNumberArgument = (arg) => {
+      if (typeof arg === "number") {
+        return arg;
+      }
+      if (Buffer.isBuffer(arg)) {
+        return parseNumberArgument(arg.toString());
+      }
+      if (typeof arg === "string") {
+        const value = Number(arg);
+        return Number.isFinite(value) ? value : void 0;
+      }
+      return void 0;
+    };
+    var parseStringArgument = (arg) => {
+      if (typeof arg === "string") {
+        return arg;
+      }
+      if (Buffer.isBuffer(arg)) {
+        return arg.toString();
+      }
+      return void 0;
+    };
+    var parseSecondsArgument = (arg) => {
+      const value = parseNumberArgument(arg);
+      if (value === void 0) {
+        return void 0;
+      }
+      if (value <= 0) {
+        return 0;
+      }
+      return value * 1e3;
+    };
+    exports2.parseSecondsArgument = parseSecondsArgument;
+    var parseBlockOption = (args) => {
+      for (let i2 = 0; i2 < args.length; i2++) {
+        const token = parseStringArgument(args[i2]);
+        if (token && token.toLowerCase() === "block") {
+          const duration3 = parseNumberArgument(args[i2 + 1]);
+          if (duration3 === void 0) {
+            return void 0;
+          }
+          if (duration3 <= 0) {
+            return 0;
+          }
+          return duration3;
+        }
+      }
+      return null;
+    };
+    exports2.parseBlockOption = parseBlockOption;
+  }
+});
+
+// node_modules/ioredis/built/Command.js
+var require_Command = __commonJS({
+  "node_modules/ioredis/built/Command.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var commands_1 = require_built();
+    var calculateSlot = require_lib2();
+    var standard_as_callback_1 = require_built2();
+    var utils_1 = require_utils5();
+    var argumentParsers_1 = require_argumentParsers();
+    var Command2 = class _Command {
+      /**
+       * Creates an instance of Command.
+       * @param name Command name
+       * @param args An array of command arguments
+       * @param options
+       * @param callback The callback that handles the response.
+       * If omit, the response will be handled via Promise
+       */
+      constructor(name, args = [], options2 = {}, callback) {
+        this.name = name;
+        this.inTransaction = false;
+        this.isTraced = false;
+        this.isResolved = false;
+        this.transformed = false;
+        this.replyEncoding = options2.replyEncoding;
+        this.errorStack = options2.errorStack;
+        this.args = args.flat();
+        this.callback = callback;
+        this.initPromise();
+        if (options2.keyPrefix) {
+          const isBufferKeyPrefix = options2.keyPrefix instanceof Buffer;
+          let keyPrefixBuffer = isBufferKeyPrefix ? options2.keyPrefix : null;
+          this._iterateKeys((key) => {
+            if (key instanceof Buffer) {
+              if (keyPrefixBuffer === null) {
+                keyPrefixBuffer = Buffer.from(options2.keyPrefix);
+              }
+              return Buffer.concat([keyPrefixBuffer, key]);
+            } else if (isBufferKeyPrefix) {
+              return Buffer.concat([options2.keyPrefix, Buffer.from(String(key))]);
+            }
+            return options2.keyPrefix + key;
+          });
+        }
+        if (options2.readOnly) {
+          this.isReadOnly = true;
+        }
+      }
+      /**
+       * Check whether the command has the flag
+       */
+      static checkFlag(flagName, commandName) {
+        commandName = commandName.toLowerCase();
+        return !!this.getFlagMap()[flagName][commandName];
+      }
+      static setArgumentTransformer(name, func) {
+        this._transformer.argument[name] = func;
+      }
+      static setReplyTransformer(name, func) {
+        this._transformer.reply[name] = func;
+      }
+      static getFlagMap() {
+        if (!this.flagMap) {
+          this.flagMap = Object.keys(_Command.FLAGS).reduce((map2, flagName) => {
+            map2[flagName] = {};
+            _Command.FLAGS[flagName].forEach((commandName) => {
+              map2[flagName][commandName] = true;
+            });
+            return map2;
+          }, {});
+        }
+        return this.flagMap;
+      }
+      getSlot() {
+        if (typeof this.slot === "undefined") {
+          const key = this.getKeys()[0];
+          this.slot = key == null ? null : calculateSlot(key);
+        }
+        return this.slot;
+      }
+      getKeys() {
+        return this._iterateKeys();
+      }
+      /**
+       * Convert command to writable buffer or string
+       */
+      toWritable(_socket) {
+        let result;
+        const commandStr = "*" + (this.args.length + 1) + "\r\n$" + Buffer.byteLength(this.name) + "\r\n" + this.name + "\r\n";
+        if (this.bufferMode) {
+          const buffers = new MixedBuffers();
+          buffers.push(commandStr);
+          for (let i2 = 0; i2 < this.args.length; ++i2) {
+            const arg = this.args[i2];
+            if (arg instanceof Buffer) {
+              if (arg.length === 0) {
+                buffers.push("$0\r\n\r\n");
+              } else {
+                buffers.push("$" + arg.length + "\r\n");
+                buffers.push(arg);
+                buffers.push("\r\n");
+              }
+            } else {
+              buffers.push("$" + Buffer.byteLength(arg) + "\r\n" + arg + "\r\n");
+            }
+          }
+          result = buffers.toBuffer();
+        } else {
+          result = commandStr;
+          for (let i2 = 0; i2 < this.args.length; ++i2) {
+            const arg = this.args[i2];
+            result += "$" + Buffer.byteLength(arg) + "\r\n" + arg + "\r\n";
+          }
+        }
+        return result;
+      }
+      stringifyArguments() {
+        for (let i2 = 0; i2 < this.args.length; ++i2) {
+          const arg = this.args[i2];
+          if (typeof arg === "string") {
+          } else if (arg instanceof Buffer) {
+            this.bufferMode = true;
+          } else {
+            this.args[i2] = (0, utils_1.toArg)(arg);
+          }
+        }
+      }
+      /**
+       * Convert buffer/buffer[] to string/string[],
+       * and apply reply transformer.
+       */
+      transformReply(result) {
+        if (this.replyEncoding) {
+          result = (0, utils_1.convertBufferToString)(result, this.replyEncoding);
+        }
+        const transformer = _Command._transformer.reply[this.name];
+        if (transformer) {
+          result = transformer(result);
+        }
+        return result;
+      }
+      /**
+       * Set the wait time before terminating the attempt to execute a command
+       * and generating an error.
+       */
+      setTimeout(ms2) {
+        if (!this._commandTimeoutTimer) {
+          this._commandTimeoutTimer = setTimeout(() => {
+            if (!this.isResolved) {
+              this.reject(new Error("Command timed out"));
+            }
+          }, ms2);
+        }
+      }
+      /**
+       * Set a timeout for blocking commands.
+       * When the timeout expires, the command resolves with null (matching Redis behavior).
+       * This handles the case of undetectable network failures (e.g., docker network disconnect)
+       * where the TCP connection becomes a zombie and no close event fires.
+       */
+      setBlockingTimeout(ms2) {
+        if (ms2 <= 0) {
+          return;
+        }
+        if (this._blockingTimeoutTimer) {
+          clearTimeout(this._blockingTimeoutTimer);
+          this._blockingTimeoutTimer = void 0;
+        }
+        const now = Date.now();
+        if (this._blockingDeadline === void 0) {
+          this._blockingDeadline = now + ms2;
+        }
+        const remaining = this._blockingDeadline - now;
+        if (remaining <= 0) {
+          this.resolve(null);
+          return;
+        }
+        this._blockingTimeoutTimer = setTimeout(() => {
+          if (this.isResolved) {
+            this._blockingTimeoutTimer = void 0;
+            return;
+          }
+          this._blockingTimeoutTimer = void 0;
+          this.resolve(null);
+        }, remaining);
+      }
+      /**
+       * Extract the blocking timeout from the command arguments.
+       *
+       * @returns The timeout in seconds, null for indefinite blocking (timeout of 0),
+       *          or undefined if this is not a blocking command
+       */
+      extractBlockingTimeout() {
+        const args = this.args;
+        if (!args || args.length === 0) {
+          return void 0;
+        }
+        const name = this.name.toLowerCase();
+        if (_Command.checkFlag("LAST_ARG_TIMEOUT_COMMANDS", name)) {
+          return (0, argumentParsers_1.parseSecondsArgument)(args[args.length - 1]);
+        }
+        if (_Command.checkFlag("FIRST_ARG_TIMEOUT_COMMANDS", name)) {
+          return (0, argumentParsers_1.parseSecondsArgument)(args[0]);
+        }
+        if (_Command.checkFlag("BLOCK_OPTION_COMMANDS", name)) {
+          return (0, argumentParsers_1.parseBlockOption)(args);
+        }
+        return void 0;
+      }
+      /**
+       * Clear the command and blocking timers
+       */
+      _clearTimers() {
+        const existingTimer = this._commandTimeoutTimer;
+        if (existingTimer) {
+          clearTimeout(existingTimer);
+          delete this._commandTimeoutTimer;
+        }
+        const blockingTimer = this._blockingTimeoutTimer;
+        if (blockingTimer) {
+          clearTimeout(blockingTimer);
+          delete this._blockingTimeoutTimer;
+        }
+      }
+      initPromise() {
+        const promise2 = new Promise((resolve2, reject) => {
+          if (!this.transformed) {
+            this.transformed = true;
+            const transformer = _Command._transformer.argument[this.name];
+            if (transformer) {
+              this.args = transformer(this.args);
+            }
+            this.stringifyArguments();
+          }
+          this.resolve = this._convertValue(resolve2);
+          this.reject = (err) => {
+            this._clearTimers();
+            if (this.errorStack) {
+              reject((0, utils_1.optimizeErrorStack)(err, this.errorStack.stack, __dirname));
+            } else {
+              reject(err);
+            }
+          };
+        });
+        this.promise = (0, standard_as_callback_1.default)(promise2, this.callback);
+      }
+      /**
+       * Iterate through the command arguments that are considered keys.
+       */
+      _iterateKeys(transform2 = (key) => key) {
+        if (typeof this.keys === "undefined") {
+          this.keys = [];
+          if ((0, commands_1.exists)(this.name, { caseInsensitive: true })) {
+            const keyIndexes = (0, commands_1.getKeyIndexes)(this.name, this.args, {
+              nameCaseInsensitive: true
+            });
+            for (const index of keyIndexes) {
+              this.args[index] = transform2(this.args[index]);
+              this.keys.push(this.args[index]);
+            }
+          }
+        }
+        return this.keys;
+      }
+      /**
+       * Convert the value from buffer to the target encoding.
+       */
+      _convertValue(resolve2) {
+        return (value) => {
+          try {
+            this._clearTimers();
+            resolve2(this.transformReply(value));
+            this.isResolved = true;
+          } catch (err) {
+            this.reject(err);
+          }
+          return this.promise;
+        };
+      }
+    };
+    exports2.default = Command2;
+    Command2.FLAGS = {
+      VALID_IN_SUBSCRIBER_MODE: [
+        "subscribe",
+        "psubscribe",
+        "unsubscribe",
+        "punsubscribe",
+        "ssubscribe",
+        "sunsubscribe",
+        "ping",
+        "quit"
+      ],
+      VALID_IN_MONITOR_MODE: ["monitor", "auth"],
+      ENTER_SUBSCRIBER_MODE: ["subscribe", "psubscribe", "ssubscribe"],
+      EXIT_SUBSCRIBER_MODE: ["unsubscribe", "punsubscribe", "sunsubscribe"],
+      WILL_DISCONNECT: ["quit"],
+      HANDSHAKE_COMMANDS: ["auth", "select", "client", "readonly", "info"],
+      IGNORE_RECONNECT_ON_ERROR: ["client"],
+      BLOCKING_COMMANDS: [
+        "blpop",
+        "brpop",
+        "brpoplpush",
+        "blmove",
+        "bzpopmin",
+        "bzpopmax",
+        "bzmpop",
+        "blmpop",
+        "xread",
+        "xreadgroup"
+      ],
+      LAST_ARG_TIMEOUT_COMMANDS: [
+        "blpop",
+        "brpop",
+        "brpoplpush",
+        "blmove",
+        "bzpopmin",
+        "bzpopmax"
+      ],
+      FIRST_ARG_TIMEOUT_COMMANDS: ["bzmpop", "blmpop"],
+      BLOCK_OPTION_COMMANDS: ["xread", "xreadgroup"]
+    };
+    Command2._transformer = {
+      argument: {},
+      reply: {}
+    };
+    var msetArgumentTransformer = function(args) {
+      if (args.length === 1) {
+        if (args[0] instanceof Map) {
+          return (0, utils_1.convertMapToArray)(args[0]);
+        }
+        if (typeof args[0] === "object" && args[0] !== null) {
+          return (0, utils_1.convertObjectToArray)(args[0]);
+        }
+      }
+      return args;
+    };
+    var hsetArgumentTransformer = function(args) {
+      if (args.length === 2) {
+        if (args[1] instanceof Map) {
+          return [args[0]].concat((0, utils_1.convertMapToArray)(args[1]));
+        }
+        if (typeof args[1] === "object" && args[1] !== null) {
+          return [args[0]].concat((0, utils_1.convertObjectToArray)(args[1]));
+        }
+      }
+      return args;
+    };
+    Command2.setArgumentTransformer("mset", msetArgumentTransformer);
+    Command2.setArgumentTransformer("msetnx", msetArgumentTransformer);
+    Command2.setArgumentTransformer("hset", hsetArgumentTransformer);
+    Command2.setArgumentTransformer("hmset", hsetArgumentTransformer);
+    Command2.setReplyTransformer("hgetall", function(result) {
+      if (Array.isArray(result)) {
+        const obj = {};
+        for (let i2 = 0; i2 < result.length; i2 += 2) {
+          const key = result[i2];
+          const value = result[i2 + 1];
+          if (key in obj) {
+            Object.defineProperty(obj, key, {
+              value,
+              configurable: true,
+              enumerable: true,
+              writable: true
+            });
+          } else {
+            obj[key] = value;
+          }
+        }
+        return obj;
+      }
+      return result;
+    });
+    var MixedBuffers = class {
+      constructor() {
+        this.length = 0;
+        this.items = [];
+      }
+      push(x2) {
+        this.length += Buffer.byteLength(x2);
+        this.items.push(x2);
+      }
+      toBuffer() {
+        const result = Buffer.allocUnsafe(this.length);
+        let offset = 0;
+        for (const item of this.items) {
+          const length = Buffer.byteLength(item);
+          Buffer.isBuffer(item) ? item.copy(result, offset) : result.write(item, offset, length);
+          offset += length;
+        }
+        return result;
+      }
+    };
+  }
+});
+
+// node_modules/ioredis/built/errors/ClusterAllFailedError.js
+var require_ClusterAllFailedError = __commonJS({
+  "node_modules/ioredis/built/errors/ClusterAllFailedError.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var redis_errors_1 = require_redis_errors();
+    var ClusterAllFailedError = class extends redis_errors_1.RedisError {
+      constructor(message, lastNodeError) {
+        super(message);
+        this.lastNodeError = lastNodeError;
+        Error.captureStackTrace(this, this.constructor);
+      }
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    exports2.default = ClusterAllFailedError;
+    ClusterAllFailedError.defaultMessage = "Failed to refresh slots cache.";
+  }
+});
+
+// node_modules/ioredis/built/ScanStream.js
+var require_ScanStream = __commonJS({
+  "node_modules/ioredis/built/ScanStream.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var ScanStream = class extends stream_1.Readable {
+      constructor(opt) {
+        super(opt);
+        this.opt = opt;
+        this._redisCursor = "0";
+        this._redisDrained = false;
+      }
+      _read() {
+        if (this._redisDrained) {
+          this.push(null);
+          return;
+        }
+        const args = [this._redisCursor];
+        if (this.opt.key) {
+          args.unshift(this.opt.key);
+        }
+        if (this.opt.match) {
+          args.push("MATCH", this.opt.match);
+        }
+        if (this.opt.type) {
+          args.push("TYPE", this.opt.type);
+        }
+        if (this.opt.count) {
+          args.push("COUNT", String(this.opt.count));
+        }
+        if (this.opt.noValues) {
+          args.push("NOVALUES");
+        }
+        this.opt.redis[this.opt.command](args, (err, res) => {
+          if (err) {
+            this.emit("error", err);
+            return;
+          }
+          this._redisCursor = res[0] instanceof Buffer ? res[0].toString() : res[0];
+          if (this._redisCursor === "0") {
+            this._redisDrained = true;
+          }
+          this.push(res[1]);
+        });
+      }
+      close() {
+        this._redisDrained = true;
+      }
+    };
+    exports2.default = ScanStream;
+  }
+});
+
+// node_modules/ioredis/built/autoPipelining.js
+var require_autoPipelining = __commonJS({
+  "node_modules/ioredis/built/autoPipelining.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.executeWithAutoPipelining = exports2.getFirstValueInFlattenedArray = exports2.shouldUseAutoPipelining = exports2.notAllowedAutoPipelineCommands = exports2.kCallbacks = exports2.kExec = void 0;
+    var lodash_1 = require_lodash();
+    var calculateSlot = require_lib2();
+    var standard_as_callback_1 = require_built2();
+    var commands_1 = require_built();
+    exports2.kExec = /* @__PURE__ */ Symbol("exec");
+    exports2.kCallbacks = /* @__PURE__ */ Symbol("callbacks");
+    exports2.notAllowedAutoPipelineCommands = [
+      "auth",
+      "info",
+      "script",
+      "quit",
+      "cluster",
+      "pipeline",
+      "multi",
+      "subscribe",
+      "psubscribe",
+      "unsubscribe",
+      "unpsubscribe",
+      "select",
+      "client"
+    ];
+    function executeAutoPipeline(client, slotKey) {
+      if (client._runningAutoPipelines.has(slotKey)) {
+        return;
+      }
+      if (!client._autoPipelines.has(slotKey)) {
+        return;
+      }
+      client._runningAutoPipelines.add(slotKey);
+      const pipeline = client._autoPipelines.get(slotKey);
+      client._autoPipelines.delete(slotKey);
+      const callbacks = pipeline[exports2.kCallbacks];
+      pipeline[exports2.kCallbacks] = null;
+      pipeline.exec(function(err, results) {
+        client._runningAutoPipelines.delete(slotKey);
+        if (err) {
+          for (let i2 = 0; i2 < callbacks.length; i2++) {
+            process.nextTick(callbacks[i2], err);
+          }
+        } else {
+          for (let i2 = 0; i2 < callbacks.length; i2++) {
+            process.nextTick(callbacks[i2], ...results[i2]);
+          }
+        }
+        if (client._autoPipelines.has(slotKey)) {
+          executeAutoPipeline(client, slotKey);
+        }
+      });
+    }
+    function shouldUseAutoPipelining(client, functionName, commandName) {
+      return functionName && client.options.enableAutoPipelining && !client.isPipeline && !exports2.notAllowedAutoPipelineCommands.includes(commandName) && !client.options.autoPipeliningIgnoredCommands.includes(commandName);
+    }
+    exports2.shouldUseAutoPipelining = shouldUseAutoPipelining;
+    function getFirstValueInFlattenedArray(args) {
+      for (let i2 = 0; i2 < args.length; i2++) {
+        const arg = args[i2];
+        if (typeof arg === "string") {
+          return arg;
+        } else if (Array.isArray(arg) || (0, lodash_1.isArguments)(arg)) {
+          if (arg.length === 0) {
+            continue;
+          }
+          return arg[0];
+        }
+        const flattened = [arg].flat();
+        if (flattened.length > 0) {
+          return flattened[0];
+        }
+      }
+      return void 0;
+    }
+    exports2.getFirstValueInFlattenedArray = getFirstValueInFlattenedArray;
+    function getFirstKeyForCommand(commandName, args) {
+      if ((0, commands_1.exists)(commandName, { caseInsensitive: true })) {
+        const flattenedArgs = args.flat();
+        const keyIndexes = (0, commands_1.getKeyIndexes)(commandName, flattenedArgs, {
+          nameCaseInsensitive: true
+        });
+        if (keyIndexes.length) {
+          return flattenedArgs[keyIndexes[0]];
+        }
+      }
+      return getFirstValueInFlattenedArray(args);
+    }
+    function executeWithAutoPipelining(client, functionName, commandName, args, callback) {
+      if (client.isCluster && !client.slots.length) {
+        if (client.status === "wait")
+          client.connect().catch(lodash_1.noop);
+        return (0, standard_as_callback_1.default)(new Promise(function(resolve2, reject) {
+          client.delayUntilReady((err) => {
+            if (err) {
+              reject(err);
+              return;
+            }
+            executeWithAutoPipelining(client, functionName, commandName, args, null).then(resolve2, reject);
+          });
+        }), callback);
+      }
+      const prefix = client.options.keyPrefix || "";
+      let slotKey = client.isCluster ? client.slots[calculateSlot(`${prefix}${getFirstKeyForCommand(commandName, args)}`)].join(",") : "main";
+      if (client.isCluster && client.options.scaleReads !== "master") {
+        const isReadOnly = (0, commands_1.exists)(commandName) && (0, commands_1.hasFlag)(commandName, "readonly");
+        slotKey += isReadOnly ? ":read" : ":write";
+      }
+      if (!client._autoPipelines.has(slotKey)) {
+        const pipeline2 = client.pipeline();
+        pipeline2[exports2.kExec] = false;
+        pipeline2[exports2.kCallbacks] = [];
+        client._autoPipelines.set(slotKey, pipeline2);
+      }
+      const pipeline = client._autoPipelines.get(slotKey);
+      if (!pipeline[exports2.kExec]) {
+        pipeline[exports2.kExec] = true;
+        setImmediate(executeAutoPipeline, client, slotKey);
+      }
+      const autoPipelinePromise = new Promise(function(resolve2, reject) {
+        pipeline[exports2.kCallbacks].push(function(err, value) {
+          if (err) {
+            reject(err);
+            return;
+          }
+          resolve2(value);
+        });
+        if (functionName === "call") {
+          args.unshift(commandName);
+        }
+        pipeline[functionName](...args);
+      });
+      return (0, standard_as_callback_1.default)(autoPipelinePromise, callback);
+    }
+    exports2.executeWithAutoPipelining = executeWithAutoPipelining;
+  }
+});
+
+// node_modules/ioredis/built/Script.js
+var require_Script = __commonJS({
+  "node_modules/ioredis/built/Script.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var crypto_1 = __require("crypto");
+    var Command_1 = require_Command();
+    var standard_as_callback_1 = require_built2();
+    var Script = class {
+      constructor(lua, numberOfKeys = null, keyPrefix = "", readOnly = false) {
+        this.lua = lua;
+        this.numberOfKeys = numberOfKeys;
+        this.keyPrefix = keyPrefix;
+        this.readOnly = readOnly;
+        this.sha = (0, crypto_1.createHash)("sha1").update(lua).digest("hex");
+        const sha = this.sha;
+        const socketHasScriptLoaded = /* @__PURE__ */ new WeakSet();
+        this.Command = class CustomScriptCommand extends Command_1.default {
+          toWritable(socket) {
+            const origReject = this.reject;
+            this.reject = (err) => {
+              if (err.message.indexOf("NOSCRIPT") !== -1) {
+                socketHasScriptLoaded.delete(socket);
+              }
+              origReject.call(this, err);
+            };
+            if (!socketHasScriptLoaded.has(socket)) {
+              socketHasScriptLoaded.add(socket);
+              this.name = "eval";
+              this.args[0] = lua;
+            } else if (this.name === "eval") {
+              this.name = "evalsha";
+              this.args[0] = sha;
+            }
+            return super.toWritable(socket);
+          }
+        };
+      }
+      execute(container, args, options2, callback) {
+        if (typeof this.numberOfKeys === "number") {
+          args.unshift(this.numberOfKeys);
+        }
+        if (this.keyPrefix) {
+          options2.keyPrefix = this.keyPrefix;
+        }
+        if (this.readOnly) {
+          options2.readOnly = true;
+        }
+        const evalsha = new this.Command("evalsha", [this.sha, ...args], options2);
+        evalsha.promise = evalsha.promise.catch((err) => {
+          if (err.message.indexOf("NOSCRIPT") === -1) {
+            throw err;
+          }
+          const resend = new this.Command("evalsha", [this.sha, ...args], options2);
+          const client = container.isPipeline ? container.redis : container;
+          return client.sendCommand(resend);
+        });
+        (0, standard_as_callback_1.default)(evalsha.promise, callback);
+        return container.sendCommand(evalsha);
+      }
+    };
+    exports2.default = Script;
+  }
+});
+
+// node_modules/ioredis/built/utils/Commander.js
+var require_Commander = __commonJS({
+  "node_modules/ioredis/built/utils/Commander.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var commands_1 = require_built();
+    var autoPipelining_1 = require_autoPipelining();
+    var Command_1 = require_Command();
+    var Script_1 = require_Script();
+    var Commander = class {
+      constructor() {
+        this.options = {};
+        this.scriptsSet = {};
+        this.addedBuiltinSet = /* @__PURE__ */ new Set();
+      }
+      /**
+       * Return supported builtin commands
+       */
+      getBuiltinCommands() {
+        return commands.slice(0);
+      }
+      /**
+       * Create a builtin command
+       */
+      createBuiltinCommand(commandName) {
+        return {
+          string: generateFunction(null, commandName, "utf8"),
+          buffer: generateFunction(null, commandName, null)
+        };
+      }
+      /**
+       * Create add builtin command
+       */
+      addBuiltinCommand(commandName) {
+        this.addedBuiltinSet.add(commandName);
+        this[commandName] = generateFunction(commandName, commandName, "utf8");
+        this[commandName + "Buffer"] = generateFunction(commandName + "Buffer", commandName, null);
+      }
+      /**
+       * Define a custom command using lua script
+       */
+      defineCommand(name, definition) {
+        const script = new Script_1.default(definition.lua, definition.numberOfKeys, this.options.keyPrefix, definition.readOnly);
+        this.scriptsSet[name] = script;
+        this[name] = generateScriptingFunction(name, name, script, "utf8");
+        this[name + "Buffer"] = generateScriptingFunction(name + "Buffer", name, script, null);
+      }
+      /**
+       * @ignore
+       */
+      sendCommand(command, stream, node2) {
+        throw new Error('"sendCommand" is not implemented');
+      }
+    };
+    var commands = commands_1.list.filter((command) => command !== "monitor");
+    commands.push("sentinel");
+    commands.forEach(function(commandName) {
+      Commander.prototype[commandName] = generateFunction(commandName, commandName, "utf8");
+      Commander.prototype[commandName + "Buffer"] = generateFunction(commandName + "Buffer", commandName, null);
+    });
+    Commander.prototype.call = generateFunction("call", "utf8");
+    Commander.prototype.callBuffer = generateFunction("callBuffer", null);
+    Commander.prototype.send_command = Commander.prototype.call;
+    function generateFunction(functionName, _commandName, _encoding) {
+      if (typeof _encoding === "undefined") {
+        _encoding = _commandName;
+        _commandName = null;
+      }
+      return function(...args) {
+        const commandName = _commandName || args.shift();
+        let callback = args[args.length - 1];
+        if (typeof callback === "function") {
+          args.pop();
+        } else {
+          callback = void 0;
+        }
+        const options2 = {
+          errorStack: this.options.showFriendlyErrorStack ? new Error() : void 0,
+          keyPrefix: this.options.keyPrefix,
+          replyEncoding: _encoding
+        };
+        if (!(0, autoPipelining_1.shouldUseAutoPipelining)(this, functionName, commandName)) {
+          return this.sendCommand(
+            // @ts-expect-error
+            new Command_1.default(commandName, args, options2, callback)
+          );
+        }
+        return (0, autoPipelining_1.executeWithAutoPipelining)(
+          this,
+          functionName,
+          commandName,
+          // @ts-expect-error
+          args,
+          callback
+        );
+      };
+    }
+    function generateScriptingFunction(functionName, commandName, script, encoding) {
+      return function(...args) {
+        const callback = typeof args[args.length - 1] === "function" ? args.pop() : void 0;
+        const options2 = {
+          replyEncoding: encoding
+        };
+        if (this.options.showFriendlyErrorStack) {
+          options2.errorStack = new Error();
+        }
+        if (!(0, autoPipelining_1.shouldUseAutoPipelining)(this, functionName, commandName)) {
+          return script.execute(this, args, options2, callback);
+        }
+        return (0, autoPipelining_1.executeWithAutoPipelining)(this, functionName, commandName, args, callback);
+      };
+    }
+    exports2.default = Commander;
+  }
+});
+
+// node_modules/ioredis/built/Pipeline.js
+var require_Pipeline = __commonJS({
+  "node_modules/ioredis/built/Pipeline.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var calculateSlot = require_lib2();
+    var commands_1 = require_built();
+    var standard_as_callback_1 = require_built2();
+    var util_1 = __require("util");
+    var Command_1 = require_Command();
+    var buffer_1 = __require("buffer");
+    var utils_1 = require_utils5();
+    var Commander_1 = require_Commander();
+    function generateMultiWithNodes(redis, keys) {
+      const slot = calculateSlot(keys[0]);
+      const target = redis._groupsBySlot[slot];
+      for (let i2 = 1; i2 < keys.length; i2++) {
+        if (redis._groupsBySlot[calculateSlot(keys[i2])] !== target) {
+          return -1;
+        }
+      }
+      return slot;
+    }
+    var Pipeline = class extends Commander_1.default {
+      constructor(redis) {
+        super();
+        this.redis = redis;
+        this.isPipeline = true;
+        this.replyPending = 0;
+        this._queue = [];
+        this._result = [];
+        this._transactions = 0;
+        this._shaToScript = {};
+        this.isCluster = this.redis.constructor.name === "Cluster" || this.redis.isCluster;
+        this.options = redis.options;
+        Object.keys(redis.scriptsSet).forEach((name) => {
+          const script = redis.scriptsSet[name];
+          this._shaToScript[script.sha] = script;
+          this[name] = redis[name];
+          this[name + "Buffer"] = redis[name + "Buffer"];
+        });
+        redis.addedBuiltinSet.forEach((name) => {
+          this[name] = redis[name];
+          this[name + "Buffer"] = redis[name + "Buffer"];
+        });
+        this.promise = new Promise((resolve2, reject) => {
+          this.resolve = resolve2;
+          this.reject = reject;
+        });
+        const _this = this;
+        Object.defineProperty(this, "length", {
+          get: function() {
+            return _this._queue.length;
+          }
+        });
+      }
+      fillResult(value, position) {
+        if (this._queue[position].name === "exec" && Array.isArray(value[1])) {
+          const execLength = value[1].length;
+          for (let i2 = 0; i2 < execLength; i2++) {
+            if (value[1][i2] instanceof Error) {
+              continue;
+            }
+            const cmd = this._queue[position - (execLength - i2)];
+            try {
+              value[1][i2] = cmd.transformReply(value[1][i2]);
+            } catch (err) {
+              value[1][i2] = err;
+            }
+          }
+        }
+        this._result[position] = value;
+        if (--this.replyPending) {
+          return;
+        }
+        if (this.isCluster) {
+          let retriable = true;
+          let commonError;
+          for (let i2 = 0; i2 < this._result.length; ++i2) {
+            const error63 = this._result[i2][0];
+            const command = this._queue[i2];
+            if (error63) {
+              if (command.name === "exec" && error63.message === "EXECABORT Transaction discarded because of previous errors.") {
+                continue;
+              }
+              if (!commonError) {
+                commonError = {
+                  name: error63.name,
+                  message: error63.message
+                };
+              } else if (commonError.name !== error63.name || commonError.message !== error63.message) {
+                retriable = false;
+                break;
+              }
+            } else if (!command.inTransaction) {
+              const isReadOnly = (0, commands_1.exists)(command.name, { caseInsensitive: true }) && (0, commands_1.hasFlag)(command.name, "readonly", { nameCaseInsensitive: true });
+              if (!isReadOnly) {
+                retriable = false;
+                break;
+              }
+            }
+          }
+          if (commonError && retriable) {
+            const _this = this;
+            const errv = commonError.message.split(" ");
+            const queue = this._queue;
+            let inTransaction = false;
+            this._queue = [];
+            for (let i2 = 0; i2 < queue.length; ++i2) {
+              if (errv[0] === "ASK" && !inTransaction && queue[i2].name !== "asking" && (!queue[i2 - 1] || queue[i2 - 1].name !== "asking")) {
+                const asking = new Command_1.default("asking");
+                asking.ignore = true;
+                this.sendCommand(asking);
+              }
+              queue[i2].initPromise();
+              this.sendCommand(queue[i2]);
+              inTransaction = queue[i2].inTransaction;
+            }
+            let matched = true;
+            if (typeof this.leftRedirections === "undefined") {
+              this.leftRedirections = {};
+            }
+            const exec2 = function() {
+              _this.exec();
+            };
+            const cluster = this.redis;
+            cluster.handleError(commonError, this.leftRedirections, {
+              moved: function(_slot, key) {
+                _this.preferKey = key;
+                if (cluster.slots[errv[1]]) {
+                  if (cluster.slots[errv[1]][0] !== key) {
+                    cluster.slots[errv[1]] = [key];
+                  }
+                } else {
+                  cluster.slots[errv[1]] = [key];
+                }
+                cluster._groupsBySlot[errv[1]] = cluster._groupsIds[cluster.slots[errv[1]].join(";")];
+                cluster.refreshSlotsCache();
+                _this.exec();
+              },
+              ask: function(_slot, key) {
+                _this.preferKey = key;
+                _this.exec();
+              },
+              tryagain: exec2,
+              clusterDown: exec2,
+              connectionClosed: exec2,
+              maxRedirections: () => {
+                matched = false;
+              },
+              defaults: () => {
+                matched = false;
+              }
+            });
+            if (matched) {
+              return;
+            }
+          }
+        }
+        let ignoredCount = 0;
+        for (let i2 = 0; i2 < this._queue.length - ignoredCount; ++i2) {
+          if (this._queue[i2 + ignoredCount].ignore) {
+            ignoredCount += 1;
+          }
+          this._result[i2] = this._result[i2 + ignoredCount];
+        }
+        this.resolve(this._result.slice(0, this._result.length - ignoredCount));
+      }
+      sendCommand(command) {
+        if (this._transactions > 0) {
+          command.inTransaction = true;
+        }
+        const position = this._queue.length;
+        command.pipelineIndex = position;
+        command.promise.then((result) => {
+          this.fillResult([null, result], position);
+        }).catch((error63) => {
+          this.fillResult([error63], position);
+        });
+        this._queue.push(command);
+        return this;
+      }
+      addBatch(commands) {
+        let command, commandName, args;
+        for (let i2 = 0; i2 < commands.length; ++i2) {
+          command = commands[i2];
+          commandName = command[0];
+          args = command.slice(1);
+          this[commandName].apply(this, args);
+        }
+        return this;
+      }
+    };
+    exports2.default = Pipeline;
+    var multi = Pipeline.prototype.multi;
+    Pipeline.prototype.multi = function() {
+      this._transactions += 1;
+      return multi.apply(this, arguments);
+    };
+    var execBuffer = Pipeline.prototype.execBuffer;
+    Pipeline.prototype.execBuffer = (0, util_1.deprecate)(function() {
+      if (this._transactions > 0) {
+        this._transactions -= 1;
+      }
+      return execBuffer.apply(this, arguments);
+    }, "Pipeline#execBuffer: Use Pipeline#exec instead");
+    Pipeline.prototype.exec = function(callback) {
+      if (this.isCluster && !this.redis.slots.length) {
+        if (this.redis.status === "wait")
+          this.redis.connect().catch(utils_1.noop);
+        if (callback && !this.nodeifiedPromise) {
+          this.nodeifiedPromise = true;
+          (0, standard_as_callback_1.default)(this.promise, callback);
+        }
+        this.redis.delayUntilReady((err) => {
+          if (err) {
+            this.reject(err);
+            return;
+          }
+          this.exec(callback);
+        });
+        return this.promise;
+      }
+      if (this._transactions > 0) {
+        this._transactions -= 1;
+        return execBuffer.apply(this, arguments);
+      }
+      if (!this.nodeifiedPromise) {
+        this.nodeifiedPromise = true;
+        (0, standard_as_callback_1.default)(this.promise, callback);
+      }
+      if (!this._queue.length) {
+        this.resolve([]);
+      }
+      let pipelineSlot;
+      if (this.isCluster) {
+        const sampleKeys = [];
+        for (let i2 = 0; i2 < this._queue.length; i2++) {
+          const keys = this._queue[i2].getKeys();
+          if (keys.length) {
+            sampleKeys.push(keys[0]);
+          }
+          if (keys.length && calculateSlot.generateMulti(keys) < 0) {
+            this.reject(new Error("All the keys in a pipeline command should belong to the same slot"));
+            return this.promise;
+          }
+        }
+        if (sampleKeys.length) {
+          pipelineSlot = generateMultiWithNodes(this.redis, sampleKeys);
+          if (pipelineSlot < 0) {
+            this.reject(new Error("All keys in the pipeline should belong to the same slots allocation group"));
+            return this.promise;
+          }
+        } else {
+          pipelineSlot = Math.random() * 16384 | 0;
+        }
+      }
+      const _this = this;
+      execPipeline();
+      return this.promise;
+      function execPipeline() {
+        let writePending = _this.replyPending = _this._queue.length;
+        let node2;
+        if (_this.isCluster) {
+          node2 = {
+            slot: pipelineSlot,
+            redis: _this.redis.connectionPool.nodes.all[_this.preferKey]
+          };
+        }
+        let data = "";
+        let buffers;
+        const stream = {
+          isPipeline: true,
+          destination: _this.isCluster ? node2 : { redis: _this.redis },
+          write(writable2) {
+            if (typeof writable2 !== "string") {
+              if (!buffers) {
+                buffers = [];
+              }
+              if (data) {
+                buffers.push(Buffer.from(data, "utf8"));
+                data = "";
+              }
+              buffers.push(writable2);
+            } else {
+              if (data.length + writable2.length >= buffer_1.constants.MAX_STRING_LENGTH) {
+                if (!buffers) {
+                  buffers = [];
+                }
+                if (data) {
+                  buffers.push(Buffer.from(data, "utf8"));
+                  data = "";
+                }
+              }
+              data += writable2;
+            }
+            if (!--writePending) {
+              if (buffers) {
+                if (data) {
+                  buffers.push(Buffer.from(data, "utf8"));
+                }
+                stream.destination.redis.stream.write(Buffer.concat(buffers));
+              } else {
+                stream.destination.redis.stream.write(data);
+              }
+              writePending = _this._queue.length;
+              data = "";
+              buffers = void 0;
+            }
+          }
+        };
+        for (let i2 = 0; i2 < _this._queue.length; ++i2) {
+          _this.redis.sendCommand(_this._queue[i2], stream, node2);
+        }
+        return _this.promise;
+      }
+    };
+  }
+});
+
+// node_modules/ioredis/built/tracing.js
+var require_tracing = __commonJS({
+  "node_modules/ioredis/built/tracing.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.traceConnect = exports2.traceBatch = exports2.traceCommand = exports2.sanitizeArgs = void 0;
+    var SERIALIZATION_SUBSETS = [
+      { regex: /^ECHO/i, args: 0 },
+      {
+        regex: /^(LPUSH|MSET|PFA|PUBLISH|RPUSH|SADD|SET|SPUBLISH|XADD|ZADD)/i,
+        args: 1
+      },
+      { regex: /^(HSET|HMSET|LSET|LINSERT)/i, args: 2 },
+      {
+        regex: /^(ACL|BIT|B[LRZ]|CLIENT|CLUSTER|CONFIG|COMMAND|DECR|DEL|EVAL|EX|FUNCTION|GEO|GET|HINCR|HMGET|HSCAN|INCR|L[TRLM]|MEMORY|P[EFISTU]|RPOP|S[CDIMORSU]|XACK|X[CDGILPRT]|Z[CDILMPRS])/i,
+        args: -1
+      }
+    ];
+    function sanitizeArgs(commandName, args) {
+      let allowedArgCount = 0;
+      for (const subset of SERIALIZATION_SUBSETS) {
+        if (subset.regex.test(commandName)) {
+          allowedArgCount = subset.args;
+          break;
+        }
+      }
+      if (allowedArgCount === -1) {
+        return args.map((a2) => String(a2));
+      }
+      const result = [];
+      for (let i2 = 0; i2 < args.length; i2++) {
+        if (i2 < allowedArgCount) {
+          result.push(String(args[i2]));
+        } else {
+          result.push("?");
+        }
+      }
+      return result;
+    }
+    exports2.sanitizeArgs = sanitizeArgs;
+    var dc = (() => {
+      try {
+        return "getBuiltinModule" in process ? process.getBuiltinModule("node:diagnostics_channel") : __require("node:diagnostics_channel");
+      } catch {
+        return void 0;
+      }
+    })();
+    var hasTracingChannel = dc && typeof dc.tracingChannel === "function";
+    var commandChannel = hasTracingChannel ? dc.tracingChannel("ioredis:command") : void 0;
+    var batchChannel = hasTracingChannel ? dc.tracingChannel("ioredis:batch") : void 0;
+    var connectChannel = hasTracingChannel ? dc.tracingChannel("ioredis:connect") : void 0;
+    function shouldTrace(channel) {
+      return !!channel && channel.hasSubscribers !== false;
+    }
+    var noop6 = () => {
+    };
+    function traceCommand(fn2, contextFactory) {
+      if (!shouldTrace(commandChannel))
+        return fn2();
+      const traced = commandChannel.tracePromise(fn2, contextFactory());
+      traced.catch(noop6);
+      return traced;
+    }
+    exports2.traceCommand = traceCommand;
+    function traceBatch(fn2, contextFactory) {
+      if (!shouldTrace(batchChannel))
+        return fn2();
+      const traced = batchChannel.tracePromise(fn2, contextFactory());
+      traced.catch(noop6);
+      return traced;
+    }
+    exports2.traceBatch = traceBatch;
+    function traceConnect(fn2, contextFactory) {
+      if (!shouldTrace(connectChannel))
+        return fn2();
+      return connectChannel.tracePromise(fn2, contextFactory());
+    }
+    exports2.traceConnect = traceConnect;
+  }
+});
+
+// node_modules/ioredis/built/transaction.js
+var require_transaction = __commonJS({
+  "node_modules/ioredis/built/transaction.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.addTransactionSupport = void 0;
+    var utils_1 = require_utils5();
+    var standard_as_callback_1 = require_built2();
+    var Pipeline_1 = require_Pipeline();
+    var tracing_1 = require_tracing();
+    function addTransactionSupport(redis) {
+      redis.pipeline = function(commands) {
+        const pipeline = new Pipeline_1.default(this);
+        if (Array.isArray(commands)) {
+          pipeline.addBatch(commands);
+        }
+        return pipeline;
+      };
+      const { multi } = redis;
+      redis.multi = function(commands, options2) {
+        if (typeof options2 === "undefined" && !Array.isArray(commands)) {
+          options2 = commands;
+          commands = null;
+        }
+        if (options2 && options2.pipeline === false) {
+          return multi.call(this);
+        }
+        const pipeline = new Pipeline_1.default(this);
+        pipeline.multi();
+        if (Array.isArray(commands)) {
+          pipeline.addBatch(commands);
+        }
+        const exec3 = pipeline.exec;
+        pipeline.exec = function(callback) {
+          if (this.isCluster && !this.redis.slots.length) {
+            if (this.redis.status === "wait")
+              this.redis.connect().catch(utils_1.noop);
+            return (0, standard_as_callback_1.default)(new Promise((resolve2, reject) => {
+              this.redis.delayUntilReady((err) => {
+                if (err) {
+                  reject(err);
+                  return;
+                }
+                this.exec(pipeline).then(resolve2, reject);
+              });
+            }), callback);
+          }
+          if (this._transactions > 0) {
+            exec3.call(pipeline);
+          }
+          if (this.nodeifiedPromise) {
+            return exec3.call(pipeline);
+          }
+          const batchSize = Math.max(pipeline.length - 2, 0);
+          const execAndUnwrap = () => exec3.call(pipeline).then(function(result) {
+            const execResult = result[result.length - 1];
+            if (typeof execResult === "undefined") {
+              throw new Error("Pipeline cannot be used to send any commands when the `exec()` has been called on it.");
+            }
+            if (execResult[0]) {
+              execResult[0].previousErrors = [];
+              for (let i2 = 0; i2 < result.length - 1; ++i2) {
+                if (result[i2][0]) {
+                  execResult[0].previousErrors.push(result[i2][0]);
+                }
+              }
+              throw execResult[0];
+            }
+            return (0, utils_1.wrapMultiResult)(execResult[1]);
+          });
+          const promise2 = "_buildBatchContext" in this.redis ? (0, tracing_1.traceBatch)(execAndUnwrap, () => this.redis._buildBatchContext(batchSize)) : execAndUnwrap();
+          return (0, standard_as_callback_1.default)(promise2, callback);
+        };
+        const { execBuffer } = pipeline;
+        pipeline.execBuffer = function(callback) {
+          if (this._transactions > 0) {
+            execBuffer.call(pipeline);
+          }
+          return pipeline.exec(callback);
+        };
+        return pipeline;
+      };
+      const { exec: exec2 } = redis;
+      redis.exec = function(callback) {
+        return (0, standard_as_callback_1.default)(exec2.call(this).then(function(results) {
+          if (Array.isArray(results)) {
+            results = (0, utils_1.wrapMultiResult)(results);
+          }
+          return results;
+        }), callback);
+      };
+    }
+    exports2.addTransactionSupport = addTransactionSupport;
+  }
+});
+
+// node_modules/ioredis/built/utils/applyMixin.js
+var require_applyMixin = __commonJS({
+  "node_modules/ioredis/built/utils/applyMixin.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    function applyMixin(derivedConstructor, mixinConstructor) {
+      Object.getOwnPropertyNames(mixinConstructor.prototype).forEach((name) => {
+        Object.defineProperty(derivedConstructor.prototype, name, Object.getOwnPropertyDescriptor(mixinConstructor.prototype, name));
+      });
+    }
+    exports2.default = applyMixin;
+  }
+});
+
+// node_modules/ioredis/built/cluster/ClusterOptions.js
+var require_ClusterOptions = __commonJS({
+  "node_modules/ioredis/built/cluster/ClusterOptions.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.DEFAULT_CLUSTER_OPTIONS = void 0;
+    var dns_1 = __require("dns");
+    exports2.DEFAULT_CLUSTER_OPTIONS = {
+      clusterRetryStrategy: (times) => Math.min(100 + times * 2, 2e3),
+      clusterNodeRetryStrategy: null,
+      enableOfflineQueue: true,
+      enableReadyCheck: true,
+      scaleReads: "master",
+      maxRedirections: 16,
+      retryDelayOnMoved: 0,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      slotsRefreshTimeout: 1e3,
+      useSRVRecords: false,
+      resolveSrv: dns_1.resolveSrv,
+      dnsLookup: dns_1.lookup,
+      enableAutoPipelining: false,
+      autoPipeliningIgnoredCommands: [],
+      shardedSubscribers: false
+    };
+  }
+});
+
+// node_modules/ioredis/built/cluster/util.js
+var require_util9 = __commonJS({
+  "node_modules/ioredis/built/cluster/util.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.getConnectionName = exports2.weightSrvRecords = exports2.groupSrvRecords = exports2.getUniqueHostnamesFromOptions = exports2.normalizeNodeOptions = exports2.nodeKeyToRedisOptions = exports2.getNodeKey = void 0;
+    var utils_1 = require_utils5();
+    var net_1 = __require("net");
+    function getNodeKey(node2) {
+      node2.port = node2.port || 6379;
+      node2.host = node2.host || "127.0.0.1";
+      return node2.host + ":" + node2.port;
+    }
+    exports2.getNodeKey = getNodeKey;
+    function nodeKeyToRedisOptions(nodeKey) {
+      const portIndex = nodeKey.lastIndexOf(":");
+      if (portIndex === -1) {
+        throw new Error(`Invalid node key ${nodeKey}`);
+      }
+      return {
+        host: nodeKey.slice(0, portIndex),
+        port: Number(nodeKey.slice(portIndex + 1))
+      };
+    }
+    exports2.nodeKeyToRedisOptions = nodeKeyToRedisOptions;
+    function normalizeNodeOptions(nodes) {
+      return nodes.map((node2) => {
+        const options2 = {};
+        if (typeof node2 === "object") {
+          Object.assign(options2, node2);
+        } else if (typeof node2 === "string") {
+          Object.assign(options2, (0, utils_1.parseURL)(node2));
+        } else if (typeof node2 === "number") {
+          options2.port = node2;
+        } else {
+          throw new Error("Invalid argument " + node2);
+        }
+        if (typeof options2.port === "string") {
+          options2.port = parseInt(options2.port, 10);
+        }
+        delete options2.db;
+        if (!options2.port) {
+          options2.port = 6379;
+        }
+        if (!options2.host) {
+          options2.host = "127.0.0.1";
+        }
+        return (0, utils_1.resolveTLSProfile)(options2);
+      });
+    }
+    exports2.normalizeNodeOptions = normalizeNodeOptions;
+    function getUniqueHostnamesFromOptions(nodes) {
+      const uniqueHostsMap = {};
+      nodes.forEach((node2) => {
+        uniqueHostsMap[node2.host] = true;
+      });
+      return Object.keys(uniqueHostsMap).filter((host) => !(0, net_1.isIP)(host));
+    }
+    exports2.getUniqueHostnamesFromOptions = getUniqueHostnamesFromOptions;
+    function groupSrvRecords(records) {
+      const recordsByPriority = {};
+      for (const record2 of records) {
+        if (!recordsByPriority.hasOwnProperty(record2.priority)) {
+          recordsByPriority[record2.priority] = {
+            totalWeight: record2.weight,
+            records: [record2]
+          };
+        } else {
+          recordsByPriority[record2.priority].totalWeight += record2.weight;
+          recordsByPriority[record2.priority].records.push(record2);
+        }
+      }
+      return recordsByPriority;
+    }
+    exports2.groupSrvRecords = groupSrvRecords;
+    function weightSrvRecords(recordsGroup) {
+      if (recordsGroup.records.length === 1) {
+        recordsGroup.totalWeight = 0;
+        return recordsGroup.records.shift();
+      }
+      const random = Math.floor(Math.random() * (recordsGroup.totalWeight + recordsGroup.records.length));
+      let total = 0;
+      for (const [i2, record2] of recordsGroup.records.entries()) {
+        total += 1 + record2.weight;
+        if (total > random) {
+          recordsGroup.totalWeight -= record2.weight;
+          recordsGroup.records.splice(i2, 1);
+          return record2;
+        }
+      }
+    }
+    exports2.weightSrvRecords = weightSrvRecords;
+    function getConnectionName(component, nodeConnectionName) {
+      const prefix = `ioredis-cluster(${component})`;
+      return nodeConnectionName ? `${prefix}:${nodeConnectionName}` : prefix;
+    }
+    exports2.getConnectionName = getConnectionName;
+  }
+});
+
+// node_modules/ioredis/built/cluster/ClusterSubscriber.js
+var require_ClusterSubscriber = __commonJS({
+  "node_modules/ioredis/built/cluster/ClusterSubscriber.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var util_1 = require_util9();
+    var utils_1 = require_utils5();
+    var Redis_1 = require_Redis();
+    var debug2 = (0, utils_1.Debug)("cluster:subscriber");
+    var ClusterSubscriber = class {
+      constructor(connectionPool, emitter, isSharded = false) {
+        this.connectionPool = connectionPool;
+        this.emitter = emitter;
+        this.isSharded = isSharded;
+        this.started = false;
+        this.subscriber = null;
+        this.slotRange = [];
+        this.onSubscriberEnd = () => {
+          if (!this.started) {
+            debug2("subscriber has disconnected, but ClusterSubscriber is not started, so not reconnecting.");
+            return;
+          }
+          debug2("subscriber has disconnected, selecting a new one...");
+          this.selectSubscriber();
+        };
+        this.connectionPool.on("-node", (_3, key) => {
+          if (!this.started || !this.subscriber) {
+            return;
+          }
+          if ((0, util_1.getNodeKey)(this.subscriber.options) === key) {
+            debug2("subscriber has left, selecting a new one...");
+            this.selectSubscriber();
+          }
+        });
+        this.connectionPool.on("+node", () => {
+          if (!this.started || this.subscriber) {
+            return;
+          }
+          debug2("a new node is discovered and there is no subscriber, selecting a new one...");
+          this.selectSubscriber();
+        });
+      }
+      getInstance() {
+        return this.subscriber;
+      }
+      /**
+       * Associate this subscriber to a specific slot range.
+       *
+       * Returns the range or an empty array if the slot range couldn't be associated.
+       *
+       * BTW: This is more for debugging and testing purposes.
+       *
+       * @param range
+       */
+      associateSlotRange(range) {
+        if (this.isSharded) {
+          this.slotRange = range;
+        }
+        return this.slotRange;
+      }
+      start() {
+        this.started = true;
+        this.selectSubscriber();
+        debug2("started");
+      }
+      stop() {
+        this.started = false;
+        if (this.subscriber) {
+          this.subscriber.disconnect();
+          this.subscriber = null;
+        }
+      }
+      isStarted() {
+        return this.started;
+      }
+      selectSubscriber() {
+        const lastActiveSubscriber = this.lastActiveSubscriber;
+        if (lastActiveSubscriber) {
+          lastActiveSubscriber.off("end", this.onSubscriberEnd);
+          lastActiveSubscriber.disconnect();
+        }
+        if (this.subscriber) {
+          this.subscriber.off("end", this.onSubscriberEnd);
+          this.subscriber.disconnect();
+        }
+        const sampleNode = (0, utils_1.sample)(this.connectionPool.getNodes());
+        if (!sampleNode) {
+          debug2("selecting subscriber failed since there is no node discovered in the cluster yet");
+          this.subscriber = null;
+          return;
+        }
+        const { options: options2 } = sampleNode;
+        debug2("selected a subscriber %s:%s", options2.host, options2.port);
+        let connectionPrefix = "subscriber";
+        if (this.isSharded)
+          connectionPrefix = "ssubscriber";
+        this.subscriber = new Redis_1.default({
+          port: options2.port,
+          host: options2.host,
+          username: options2.username,
+          password: options2.password,
+          enableReadyCheck: true,
+          connectionName: (0, util_1.getConnectionName)(connectionPrefix, options2.connectionName),
+          lazyConnect: true,
+          tls: options2.tls,
+          // Don't try to reconnect the subscriber connection. If the connection fails
+          // we will get an end event (handled below), at which point we'll pick a new
+          // node from the pool and try to connect to that as the subscriber connection.
+          retryStrategy: null
+        });
+        this.subscriber.on("error", utils_1.noop);
+        this.subscriber.on("moved", () => {
+          this.emitter.emit("forceRefresh");
+        });
+        this.subscriber.once("end", this.onSubscriberEnd);
+        const previousChannels = { subscribe: [], psubscribe: [], ssubscribe: [] };
+        if (lastActiveSubscriber) {
+          const condition = lastActiveSubscriber.condition || lastActiveSubscriber.prevCondition;
+          if (condition && condition.subscriber) {
+            previousChannels.subscribe = condition.subscriber.channels("subscribe");
+            previousChannels.psubscribe = condition.subscriber.channels("psubscribe");
+            previousChannels.ssubscribe = condition.subscriber.channels("ssubscribe");
+          }
+        }
+        if (previousChannels.subscribe.length || previousChannels.psubscribe.length || previousChannels.ssubscribe.length) {
+          let pending = 0;
+          for (const type of ["subscribe", "psubscribe", "ssubscribe"]) {
+            const channels = previousChannels[type];
+            if (channels.length == 0) {
+              continue;
+            }
+            debug2("%s %d channels", type, channels.length);
+            if (type === "ssubscribe") {
+              for (const channel of channels) {
+                pending += 1;
+                this.subscriber[type](channel).then(() => {
+                  if (!--pending) {
+                    this.lastActiveSubscriber = this.subscriber;
+                  }
+                }).catch(() => {
+                  debug2("failed to ssubscribe to channel: %s", channel);
+                });
+              }
+            } else {
+              pending += 1;
+              this.subscriber[type](channels).then(() => {
+                if (!--pending) {
+                  this.lastActiveSubscriber = this.subscriber;
+                }
+              }).catch(() => {
+                debug2("failed to %s %d channels", type, channels.length);
+              });
+            }
+          }
+        } else {
+          this.lastActiveSubscriber = this.subscriber;
+        }
+        for (const event of [
+          "message",
+          "messageBuffer"
+        ]) {
+          this.subscriber.on(event, (arg1, arg2) => {
+            this.emitter.emit(event, arg1, arg2);
+          });
+        }
+        for (const event of ["pmessage", "pmessageBuffer"]) {
+          this.subscriber.on(event, (arg1, arg2, arg3) => {
+            this.emitter.emit(event, arg1, arg2, arg3);
+          });
+        }
+        if (this.isSharded == true) {
+          for (const event of [
+            "smessage",
+            "smessageBuffer"
+          ]) {
+            this.subscriber.on(event, (arg1, arg2) => {
+              this.emitter.emit(event, arg1, arg2);
+            });
+          }
+        }
+      }
+    };
+    exports2.default = ClusterSubscriber;
+  }
+});
+
+// node_modules/ioredis/built/cluster/ConnectionPool.js
+var require_ConnectionPool = __commonJS({
+  "node_modules/ioredis/built/cluster/ConnectionPool.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var events_1 = __require("events");
+    var utils_1 = require_utils5();
+    var util_1 = require_util9();
+    var Redis_1 = require_Redis();
+    var debug2 = (0, utils_1.Debug)("cluster:connectionPool");
+    var ConnectionPool = class extends events_1.EventEmitter {
+      constructor(redisOptions, clusterNodeRetryStrategy = null) {
+        super();
+        this.redisOptions = redisOptions;
+        this.clusterNodeRetryStrategy = clusterNodeRetryStrategy;
+        this.nodes = {
+          all: {},
+          master: {},
+          slave: {}
+        };
+        this.specifiedOptions = {};
+      }
+      getNodes(role = "all") {
+        const nodes = this.nodes[role];
+        return Object.keys(nodes).map((key) => nodes[key]);
+      }
+      getInstanceByKey(key) {
+        return this.nodes.all[key];
+      }
+      getSampleInstance(role) {
+        const keys = Object.keys(this.nodes[role]);
+        const sampleKey = (0, utils_1.sample)(keys);
+        return this.nodes[role][sampleKey];
+      }
+      /**
+       * Add a master node to the pool
+       * @param node
+       */
+      addMasterNode(node2) {
+        const key = (0, util_1.getNodeKey)(node2.options);
+        const redis = this.createRedisFromOptions(node2, node2.options.readOnly);
+        if (!node2.options.readOnly) {
+          this.nodes.all[key] = redis;
+          this.nodes.master[key] = redis;
+          return true;
+        }
+        return false;
+      }
+      /**
+       * Creates a Redis connection instance from the node options
+       * @param node
+       * @param readOnly
+       */
+      createRedisFromOptions(node2, readOnly) {
+        const redis = new Redis_1.default((0, utils_1.defaults)({
+          // By default, never try to reconnect when a node is lost,
+          // instead, waiting for a `MOVED` error and fetching slots again.
+          // When `clusterNodeRetryStrategy` is set, use it to allow
+          // reconnection (e.g. for replica nodes that restart without
+          // any slot changes).
+          retryStrategy: typeof this.clusterNodeRetryStrategy === "function" ? this.clusterNodeRetryStrategy : null,
+          // Offline queue should be enabled so that
+          // we don't need to wait for the `ready` event
+          // before sending commands to the node.
+          enableOfflineQueue: true,
+          readOnly
+        }, node2, this.redisOptions, { lazyConnect: true }));
+        return redis;
+      }
+      /**
+       * Find or create a connection to the node
+       */
+      findOrCreate(node2, readOnly = false) {
+        const key = (0, util_1.getNodeKey)(node2);
+        readOnly = Boolean(readOnly);
+        if (this.specifiedOptions[key]) {
+          Object.assign(node2, this.specifiedOptions[key]);
+        } else {
+          this.specifiedOptions[key] = node2;
+        }
+        let redis;
+        if (this.nodes.all[key]) {
+          redis = this.nodes.all[key];
+          if (redis.options.readOnly !== readOnly) {
+            redis.options.readOnly = readOnly;
+            debug2("Change role of %s to %s", key, readOnly ? "slave" : "master");
+            redis[readOnly ? "readonly" : "readwrite"]().catch(utils_1.noop);
+            if (readOnly) {
+              delete this.nodes.master[key];
+              this.nodes.slave[key] = redis;
+            } else {
+              delete this.nodes.slave[key];
+              this.nodes.master[key] = redis;
+            }
+          }
+        } else {
+          debug2("Connecting to %s as %s", key, readOnly ? "slave" : "master");
+          redis = this.createRedisFromOptions(node2, readOnly);
+          this.nodes.all[key] = redis;
+          this.nodes[readOnly ? "slave" : "master"][key] = redis;
+          redis.once("end", () => {
+            this.removeNode(key);
+            this.emit("-node", redis, key);
+            if (!Object.keys(this.nodes.all).length) {
+              this.emit("drain");
+            }
+          });
+          this.emit("+node", redis, key);
+          redis.on("error", (error63) => {
+            this.emit("nodeError", error63, key);
+          });
+        }
+        return redis;
+      }
+      /**
+       * Reset the pool with a set of nodes.
+       * The old node will be removed.
+       */
+      reset(nodes) {
+        debug2("Reset with %O", nodes);
+        const newNodes = {};
+        nodes.forEach((node2) => {
+          const key = (0, util_1.getNodeKey)(node2);
+          if (!(node2.readOnly && newNodes[key])) {
+            newNodes[key] = node2;
+          }
+        });
+        Object.keys(this.nodes.all).forEach((key) => {
+          if (!newNodes[key]) {
+            debug2("Disconnect %s because the node does not hold any slot", key);
+            this.nodes.all[key].disconnect();
+            this.removeNode(key);
+          }
+        });
+        Object.keys(newNodes).forEach((key) => {
+          const node2 = newNodes[key];
+          this.findOrCreate(node2, node2.readOnly);
+        });
+      }
+      /**
+       * Remove a node from the pool.
+       */
+      removeNode(key) {
+        const { nodes } = this;
+        if (nodes.all[key]) {
+          debug2("Remove %s from the pool", key);
+          delete nodes.all[key];
+        }
+        delete nodes.master[key];
+        delete nodes.slave[key];
+      }
+    };
+    exports2.default = ConnectionPool;
+  }
+});
+
+// node_modules/denque/index.js
+var require_denque = __commonJS({
+  "node_modules/denque/index.js"(exports2, module2) {
+    "use strict";
+    function Denque(array2, options2) {
+      var options2 = options2 || {};
+      this._capacity = options2.capacity;
+      this._head = 0;
+      this._tail = 0;
+      if (Array.isArray(array2)) {
+        this._fromArray(array2);
+      } else {
+        this._capacityMask = 3;
+        this._list = new Array(4);
+      }
+    }
+    Denque.prototype.peekAt = function peekAt(index) {
+      var i2 = index;
+      if (i2 !== (i2 | 0)) {
+        return void 0;
+      }
+      var len = this.size();
+      if (i2 >= len || i2 < -len) return void 0;
+      if (i2 < 0) i2 += len;
+      i2 = this._head + i2 & this._capacityMask;
+      return this._list[i2];
+    };
+    Denque.prototype.get = function get2(i2) {
+      return this.peekAt(i2);
+    };
+    Denque.prototype.peek = function peek() {
+      if (this._head === this._tail) return void 0;
+      return this._list[this._head];
+    };
+    Denque.prototype.peekFront = function peekFront() {
+      return this.peek();
+    };
+    Denque.prototype.peekBack = function peekBack() {
+      return this.peekAt(-1);
+    };
+    Object.defineProperty(Denque.prototype, "length", {
+      get: function length() {
+        return this.size();
+      }
+    });
+    Denque.prototype.size = function size() {
+      if (this._head === this._tail) return 0;
+      if (this._head < this._tail) return this._tail - this._head;
+      else return this._capacityMask + 1 - (this._head - this._tail);
+    };
+    Denque.prototype.unshift = function unshift(item) {
+      if (arguments.length === 0) return this.size();
+      var len = this._list.length;
+      this._head = this._head - 1 + len & this._capacityMask;
+      this._list[this._head] = item;
+      if (this._tail === this._head) this._growArray();
+      if (this._capacity && this.size() > this._capacity) this.pop();
+      if (this._head < this._tail) return this._tail - this._head;
+      else return this._capacityMask + 1 - (this._head - this._tail);
+    };
+    Denque.prototype.shift = function shift() {
+      var head = this._head;
+      if (head === this._tail) return void 0;
+      var item = this._list[head];
+      this._list[head] = void 0;
+      this._head = head + 1 & this._capacityMask;
+      if (head < 2 && this._tail > 1e4 && this._tail <= this._list.length >>> 2) this._shrinkArray();
+      return item;
+    };
+    Denque.prototype.push = function push(item) {
+      if (arguments.length === 0) return this.size();
+      var tail = this._tail;
+      this._list[tail] = item;
+      this._tail = tail + 1 & this._capacityMask;
+      if (this._tail === this._head) {
+        this._growArray();
+      }
+      if (this._capacity && this.size() > this._capacity) {
+        this.shift();
+      }
+      if (this._head < this._tail) return this._tail - this._head;
+      else return this._capacityMask + 1 - (this._head - this._tail);
+    };
+    Denque.prototype.pop = function pop() {
+      var tail = this._tail;
+      if (tail === this._head) return void 0;
+      var len = this._list.length;
+      this._tail = tail - 1 + len & this._capacityMask;
+      var item = this._list[this._tail];
+      this._list[this._tail] = void 0;
+      if (this._head < 2 && tail > 1e4 && tail <= len >>> 2) this._shrinkArray();
+      return item;
+    };
+    Denque.prototype.removeOne = function removeOne(index) {
+      var i2 = index;
+      if (i2 !== (i2 | 0)) {
+        return void 0;
+      }
+      if (this._head === this._tail) return void 0;
+      var size = this.size();
+      var len = this._list.length;
+      if (i2 >= size || i2 < -size) return void 0;
+      if (i2 < 0) i2 += size;
+      i2 = this._head + i2 & this._capacityMask;
+      var item = this._list[i2];
+      var k;
+      if (index < size / 2) {
+        for (k = index; k > 0; k--) {
+          this._list[i2] = this._list[i2 = i2 - 1 + len & this._capacityMask];
+        }
+        this._list[i2] = void 0;
+        this._head = this._head + 1 + len & this._capacityMask;
+      } else {
+        for (k = size - 1 - index; k > 0; k--) {
+          this._list[i2] = this._list[i2 = i2 + 1 + len & this._capacityMask];
+        }
+        this._list[i2] = void 0;
+        this._tail = this._tail - 1 + len & this._capacityMask;
+      }
+      return item;
+    };
+    Denque.prototype.remove = function remove(index, count2) {
+      var i2 = index;
+      var removed;
+      var del_count = count2;
+      if (i2 !== (i2 | 0)) {
+        return void 0;
+      }
+      if (this._head === this._tail) return void 0;
+      var size = this.size();
+      var len = this._list.length;
+      if (i2 >= size || i2 < -size || count2 < 1) return void 0;
+      if (i2 < 0) i2 += size;
+      if (count2 === 1 || !count2) {
+        removed = new Array(1);
+        removed[0] = this.removeOne(i2);
+        return removed;
+      }
+      if (i2 === 0 && i2 + count2 >= size) {
+        removed = this.toArray();
+        this.clear();
+        return removed;
+      }
+      if (i2 + count2 > size) count2 = size - i2;
+      var k;
+      removed = new Array(count2);
+      for (k = 0; k < count2; k++) {
+        removed[k] = this._list[this._head + i2 + k & this._capacityMask];
+      }
+      i2 = this._head + i2 & this._capacityMask;
+      if (index + count2 === size) {
+        this._tail = this._tail - count2 + len & this._capacityMask;
+        for (k = count2; k > 0; k--) {
+          this._list[i2 = i2 + 1 + len & this._capacityMask] = void 0;
+        }
+        return removed;
+      }
+      if (index === 0) {
+        this._head = this._head + count2 + len & this._capacityMask;
+        for (k = count2 - 1; k > 0; k--) {
+          this._list[i2 = i2 + 1 + len & this._capacityMask] = void 0;
+        }
+        return removed;
+      }
+      if (i2 < size / 2) {
+        this._head = this._head + index + count2 + len & this._capacityMask;
+        for (k = index; k > 0; k--) {
+          this.unshift(this._list[i2 = i2 - 1 + len & this._capacityMask]);
+        }
+        i2 = this._head - 1 + len & this._capacityMask;
+        while (del_count > 0) {
+          this._list[i2 = i2 - 1 + len & this._capacityMask] = void 0;
+          del_count--;
+        }
+        if (index < 0) this._tail = i2;
+      } else {
+        this._tail = i2;
+        i2 = i2 + count2 + len & this._capacityMask;
+        for (k = size - (count2 + index); k > 0; k--) {
+          this.push(this._list[i2++]);
+        }
+        i2 = this._tail;
+        while (del_count > 0) {
+          this._list[i2 = i2 + 1 + len & this._capacityMask] = void 0;
+          del_count--;
+        }
+      }
+      if (this._head < 2 && this._tail > 1e4 && this._tail <= len >>> 2) this._shrinkArray();
+      return removed;
+    };
+    Denque.prototype.splice = function splice(index, count2) {
+      var i2 = index;
+      if (i2 !== (i2 | 0)) {
+        return void 0;
+      }
+      var size = this.size();
+      if (i2 < 0) i2 += size;
+      if (i2 > size) return void 0;
+      if (arguments.length > 2) {
+        var k;
+        var temp;
+        var removed;
+        var arg_len = arguments.length;
+        var len = this._list.length;
+        var arguments_index = 2;
+        if (!size || i2 < size / 2) {
+          temp = new Array(i2);
+          for (k = 0; k < i2; k++) {
+            temp[k] = this._list[this._head + k & this._capacityMask];
+          }
+          if (count2 === 0) {
+            removed = [];
+            if (i2 > 0) {
+              this._head = this._head + i2 + len & this._capacityMask;
+            }
+          } else {
+            removed = this.remove(i2, count2);
+            this._head = this._head + i2 + len & this._capacityMask;
+          }
+          while (arg_len > arguments_index) {
+            this.unshift(arguments[--arg_len]);
+          }
+          for (k = i2; k > 0; k--) {
+            this.unshift(temp[k - 1]);
+          }
+        } else {
+          temp = new Array(size - (i2 + count2));
+          var leng = temp.length;
+          for (k = 0; k < leng; k++) {
+            temp[k] = this._list[this._head + i2 + count2 + k & this._capacityMask];
+          }
+          if (count2 === 0) {
+            removed = [];
+            if (i2 != size) {
+              this._tail = this._head + i2 + len & this._capacityMask;
+            }
+          } else {
+            removed = this.remove(i2, count2);
+            this._tail = this._tail - leng + len & this._capacityMask;
+          }
+          while (arguments_index < arg_len) {
+            this.push(arguments[arguments_index++]);
+          }
+          for (k = 0; k < leng; k++) {
+            this.push(temp[k]);
+          }
+        }
+        return removed;
+      } else {
+        return this.remove(i2, count2);
+      }
+    };
+    Denque.prototype.clear = function clear() {
+      this._list = new Array(this._list.length);
+      this._head = 0;
+      this._tail = 0;
+    };
+    Denque.prototype.isEmpty = function isEmpty() {
+      return this._head === this._tail;
+    };
+    Denque.prototype.toArray = function toArray() {
+      return this._copyArray(false);
+    };
+    Denque.prototype._fromArray = function _fromArray(array2) {
+      var length = array2.length;
+      var capacity = this._nextPowerOf2(length);
+      this._list = new Array(capacity);
+      this._capacityMask = capacity - 1;
+      this._tail = length;
+      for (var i2 = 0; i2 < length; i2++) this._list[i2] = array2[i2];
+    };
+    Denque.prototype._copyArray = function _copyArray(fullCopy, size) {
+      var src = this._list;
+      var capacity = src.length;
+      var length = this.length;
+      size = size | length;
+      if (size == length && this._head < this._tail) {
+        return this._list.slice(this._head, this._tail);
+      }
+      var dest = new Array(size);
+      var k = 0;
+      var i2;
+      if (fullCopy || this._head > this._tail) {
+        for (i2 = this._head; i2 < capacity; i2++) dest[k++] = src[i2];
+        for (i2 = 0; i2 < this._tail; i2++) dest[k++] = src[i2];
+      } else {
+        for (i2 = this._head; i2 < this._tail; i2++) dest[k++] = src[i2];
+      }
+      return dest;
+    };
+    Denque.prototype._growArray = function _growArray() {
+      if (this._head != 0) {
+        var newList = this._copyArray(true, this._list.length << 1);
+        this._tail = this._list.length;
+        this._head = 0;
+        this._list = newList;
+      } else {
+        this._tail = this._list.length;
+        this._list.length <<= 1;
+      }
+      this._capacityMask = this._capacityMask << 1 | 1;
+    };
+    Denque.prototype._shrinkArray = function _shrinkArray() {
+      this._list.length >>>= 1;
+      this._capacityMask >>>= 1;
+    };
+    Denque.prototype._nextPowerOf2 = function _nextPowerOf2(num) {
+      var log2 = Math.log(num) / Math.log(2);
+      var nextPow2 = 1 << log2 + 1;
+      return Math.max(nextPow2, 4);
+    };
+    module2.exports = Denque;
+  }
+});
+
+// node_modules/ioredis/built/cluster/DelayQueue.js
+var require_DelayQueue = __commonJS({
+  "node_modules/ioredis/built/cluster/DelayQueue.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var utils_1 = require_utils5();
+    var Deque = require_denque();
+    var debug2 = (0, utils_1.Debug)("delayqueue");
+    var DelayQueue = class {
+      constructor() {
+        this.queues = {};
+        this.timeouts = {};
+      }
+      /**
+       * Add a new item to the queue
+       *
+       * @param bucket bucket name
+       * @param item function that will run later
+       * @param options
+       */
+      push(bucket, item, options2) {
+        const callback = options2.callback || process.nextTick;
+        if (!this.queues[bucket]) {
+          this.queues[bucket] = new Deque();
+        }
+        const queue = this.queues[bucket];
+        queue.push(item);
+        if (!this.timeouts[bucket]) {
+          this.timeouts[bucket] = setTimeout(() => {
+            callback(() => {
+              this.timeouts[bucket] = null;
+              this.execute(bucket);
+            });
+          }, options2.timeout);
+        }
+      }
+      execute(bucket) {
+        const queue = this.queues[bucket];
+        if (!queue) {
+          return;
+        }
+        const { length } = queue;
+        if (!length) {
+          return;
+        }
+        debug2("send %d commands in %s queue", length, bucket);
+        this.queues[bucket] = null;
+        while (queue.length > 0) {
+          queue.shift()();
+        }
+      }
+    };
+    exports2.default = DelayQueue;
+  }
+});
+
+// node_modules/ioredis/built/cluster/ShardedSubscriber.js
+var require_ShardedSubscriber = __commonJS({
+  "node_modules/ioredis/built/cluster/ShardedSubscriber.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var util_1 = require_util9();
+    var utils_1 = require_utils5();
+    var Redis_1 = require_Redis();
+    var debug2 = (0, utils_1.Debug)("cluster:subscriberGroup:shardedSubscriber");
+    var SubscriberStatus = {
+      IDLE: "idle",
+      STARTING: "starting",
+      CONNECTED: "connected",
+      STOPPING: "stopping",
+      ENDED: "ended"
+    };
+    var ALLOWED_STATUS_UPDATES = {
+      [SubscriberStatus.IDLE]: [
+        SubscriberStatus.STARTING,
+        SubscriberStatus.STOPPING,
+        SubscriberStatus.ENDED
+      ],
+      [SubscriberStatus.STARTING]: [
+        SubscriberStatus.CONNECTED,
+        SubscriberStatus.STOPPING,
+        SubscriberStatus.ENDED
+      ],
+      [SubscriberStatus.CONNECTED]: [
+        SubscriberStatus.STOPPING,
+        SubscriberStatus.ENDED
+      ],
+      [SubscriberStatus.STOPPING]: [SubscriberStatus.ENDED],
+      [SubscriberStatus.ENDED]: []
+    };
+    var ShardedSubscriber = class {
+      constructor(emitter, options2, redisOptions) {
+        var _a3;
+        this.emitter = emitter;
+        this.status = SubscriberStatus.IDLE;
+        this.instance = null;
+        this.connectPromise = null;
+        this.messageListeners = /* @__PURE__ */ new Map();
+        this.onEnd = () => {
+          this.updateStatus(SubscriberStatus.ENDED);
+          this.emitter.emit("-node", this.instance, this.nodeKey);
+        };
+        this.onError = (error63) => {
+          this.emitter.emit("nodeError", error63, this.nodeKey);
+        };
+        this.onMoved = () => {
+          this.emitter.emit("moved");
+        };
+        this.instance = new Redis_1.default((0, utils_1.defaults)({
+          enableReadyCheck: false,
+          enableOfflineQueue: true,
+          connectionName: (0, util_1.getConnectionName)("ssubscriber", options2.connectionName),
+          /**
+           * Disable auto reconnection for subscribers.
+           * The ClusterSubscriberGroup will handle the reconnection.
+           */
+          retryStrategy: null,
+          lazyConnect: true
+        }, options2, redisOptions));
+        this.lazyConnect = (_a3 = redisOptions === null || redisOptions === void 0 ? void 0 : redisOptions.lazyConnect) !== null && _a3 !== void 0 ? _a3 : true;
+        this.nodeKey = (0, util_1.getNodeKey)(options2);
+        this.instance.on("end", this.onEnd);
+        this.instance.on("error", this.onError);
+        this.instance.on("moved", this.onMoved);
+        for (const event of ["smessage", "smessageBuffer"]) {
+          const listener = (...args) => {
+            this.emitter.emit(event, ...args);
+          };
+          this.messageListeners.set(event, listener);
+          this.instance.on(event, listener);
+        }
+      }
+      async start() {
+        if (this.connectPromise) {
+          return this.connectPromise;
+        }
+        if (this.status === SubscriberStatus.STARTING || this.status === SubscriberStatus.CONNECTED) {
+          return;
+        }
+        if (this.status === SubscriberStatus.ENDED || !this.instance) {
+          throw new Error(`Sharded subscriber ${this.nodeKey} cannot be restarted once ended.`);
+        }
+        this.updateStatus(SubscriberStatus.STARTING);
+        this.connectPromise = this.instance.connect();
+        try {
+          await this.connectPromise;
+          this.updateStatus(SubscriberStatus.CONNECTED);
+        } catch (err) {
+          this.updateStatus(SubscriberStatus.ENDED);
+          throw err;
+        } finally {
+          this.connectPromise = null;
+        }
+      }
+      stop() {
+        this.updateStatus(SubscriberStatus.STOPPING);
+        if (this.instance) {
+          this.instance.disconnect();
+          this.instance.removeAllListeners();
+          this.messageListeners.clear();
+          this.instance = null;
+        }
+        this.updateStatus(SubscriberStatus.ENDED);
+        debug2("stopped %s", this.nodeKey);
+      }
+      isStarted() {
+        return [
+          SubscriberStatus.CONNECTED,
+          SubscriberStatus.STARTING
+        ].includes(this.status);
+      }
+      get subscriberStatus() {
+        return this.status;
+      }
+      isHealthy() {
+        return (this.status === SubscriberStatus.IDLE || this.status === SubscriberStatus.CONNECTED || this.status === SubscriberStatus.STARTING) && this.instance !== null;
+      }
+      getInstance() {
+        return this.instance;
+      }
+      getNodeKey() {
+        return this.nodeKey;
+      }
+      isLazyConnect() {
+        return this.lazyConnect;
+      }
+      updateStatus(nextStatus) {
+        if (this.status === nextStatus) {
+          return;
+        }
+        if (!ALLOWED_STATUS_UPDATES[this.status].includes(nextStatus)) {
+          debug2("Invalid status transition for %s: %s -> %s", this.nodeKey, this.status, nextStatus);
+          return;
+        }
+        this.status = nextStatus;
+      }
+    };
+    exports2.default = ShardedSubscriber;
+  }
+});
+
+// node_modules/ioredis/built/cluster/ClusterSubscriberGroup.js
+var require_ClusterSubscriberGroup = __commonJS({
+  "node_modules/ioredis/built/cluster/ClusterSubscriberGroup.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var utils_1 = require_utils5();
+    var util_1 = require_util9();
+    var calculateSlot = require_lib2();
+    var ShardedSubscriber_1 = require_ShardedSubscriber();
+    var debug2 = (0, utils_1.Debug)("cluster:subscriberGroup");
+    var ClusterSubscriberGroup = class _ClusterSubscriberGroup {
+      /**
+       * Register callbacks
+       *
+       * @param cluster
+       */
+      constructor(subscriberGroupEmitter, options2) {
+        this.subscriberGroupEmitter = subscriberGroupEmitter;
+        this.options = options2;
+        this.shardedSubscribers = /* @__PURE__ */ new Map();
+        this.clusterSlots = [];
+        this.subscriberToSlotsIndex = /* @__PURE__ */ new Map();
+        this.channels = /* @__PURE__ */ new Map();
+        this.failedAttemptsByNode = /* @__PURE__ */ new Map();
+        this.isResetting = false;
+        this.pendingReset = null;
+        this.handleSubscriberConnectFailed = (error63, nodeKey) => {
+          const currentAttempts = this.failedAttemptsByNode.get(nodeKey) || 0;
+          const failedAttempts = currentAttempts + 1;
+          this.failedAttemptsByNode.set(nodeKey, failedAttempts);
+          const attempts = Math.min(failedAttempts, _ClusterSubscriberGroup.MAX_RETRY_ATTEMPTS);
+          const backoff = Math.min(_ClusterSubscriberGroup.BASE_BACKOFF_MS * 2 ** attempts, _ClusterSubscriberGroup.MAX_BACKOFF_MS);
+          const jitter = Math.floor((Math.random() - 0.5) * (backoff * 0.5));
+          const delay = Math.max(0, backoff + jitter);
+          debug2("Failed to connect subscriber for %s. Refreshing slots in %dms", nodeKey, delay);
+          this.subscriberGroupEmitter.emit("subscriberConnectFailed", {
+            delay,
+            error: error63
+          });
+        };
+        this.handleSubscriberConnectSucceeded = (nodeKey) => {
+          this.failedAttemptsByNode.delete(nodeKey);
+        };
+      }
+      /**
+       * Get the responsible subscriber.
+       *
+       * @param slot
+       */
+      getResponsibleSubscriber(slot) {
+        const nodeKey = this.clusterSlots[slot][0];
+        const sub = this.shardedSubscribers.get(nodeKey);
+        if (sub && sub.subscriberStatus === "idle") {
+          sub.start().then(() => {
+            this.handleSubscriberConnectSucceeded(sub.getNodeKey());
+          }).catch((err) => {
+            this.handleSubscriberConnectFailed(err, sub.getNodeKey());
+          });
+        }
+        return sub;
+      }
+      /**
+       * Adds a channel for which this subscriber group is responsible
+       *
+       * @param channels
+       */
+      addChannels(channels) {
+        const slot = calculateSlot(channels[0]);
+        for (const c5 of channels) {
+          if (calculateSlot(c5) !== slot) {
+            return -1;
+          }
+        }
+        const currChannels = this.channels.get(slot);
+        if (!currChannels) {
+          this.channels.set(slot, channels);
+        } else {
+          this.channels.set(slot, currChannels.concat(channels));
+        }
+        return Array.from(this.channels.values()).reduce((sum, array2) => sum + array2.length, 0);
+      }
+      /**
+       * Removes channels for which the subscriber group is responsible by optionally unsubscribing
+       * @param channels
+       */
+      removeChannels(channels) {
+        const slot = calculateSlot(channels[0]);
+        for (const c5 of channels) {
+          if (calculateSlot(c5) !== slot) {
+            return -1;
+          }
+        }
+        const slotChannels = this.channels.get(slot);
+        if (slotChannels) {
+          const updatedChannels = slotChannels.filter((c5) => !channels.includes(c5));
+          this.channels.set(slot, updatedChannels);
+        }
+        return Array.from(this.channels.values()).reduce((sum, array2) => sum + array2.length, 0);
+      }
+      /**
+       * Disconnect all subscribers and clear some of the internal state.
+       */
+      stop() {
+        for (const s of this.shardedSubscribers.values()) {
+          s.stop();
+        }
+        this.pendingReset = null;
+        this.shardedSubscribers.clear();
+        this.subscriberToSlotsIndex.clear();
+      }
+      /**
+       * Start all not yet started subscribers
+       */
+      start() {
+        const startPromises = [];
+        for (const s of this.shardedSubscribers.values()) {
+          if (this.shouldStartSubscriber(s)) {
+            startPromises.push(s.start().then(() => {
+              this.handleSubscriberConnectSucceeded(s.getNodeKey());
+            }).catch((err) => {
+              this.handleSubscriberConnectFailed(err, s.getNodeKey());
+            }));
+            this.subscriberGroupEmitter.emit("+subscriber");
+          }
+        }
+        return Promise.all(startPromises);
+      }
+      /**
+       * Resets the subscriber group by disconnecting all subscribers that are no longer needed and connecting new ones.
+       */
+      async reset(clusterSlots, clusterNodes) {
+        if (this.isResetting) {
+          this.pendingReset = { slots: clusterSlots, nodes: clusterNodes };
+          return;
+        }
+        this.isResetting = true;
+        try {
+          const hasTopologyChanged = this._refreshSlots(clusterSlots);
+          const hasFailedSubscribers = this.hasUnhealthySubscribers();
+          if (!hasTopologyChanged && !hasFailedSubscribers) {
+            debug2("No topology change detected or failed subscribers. Skipping reset.");
+            return;
+          }
+          for (const [nodeKey, shardedSubscriber] of this.shardedSubscribers) {
+            if (
+              // If the subscriber is still responsible for a slot range and is healthy then keep it
+              this.subscriberToSlotsIndex.has(nodeKey) && shardedSubscriber.isHealthy()
+            ) {
+              debug2("Skipping deleting subscriber for %s", nodeKey);
+              continue;
+            }
+            debug2("Removing subscriber for %s", nodeKey);
+            shardedSubscriber.stop();
+            this.shardedSubscribers.delete(nodeKey);
+            this.subscriberGroupEmitter.emit("-subscriber");
+          }
+          const startPromises = [];
+          for (const [nodeKey, _3] of this.subscriberToSlotsIndex) {
+            const existingSubscriber = this.shardedSubscribers.get(nodeKey);
+            if (existingSubscriber && existingSubscriber.isHealthy()) {
+              debug2("Skipping creating new subscriber for %s", nodeKey);
+              if (!existingSubscriber.isStarted() && this.shouldStartSubscriber(existingSubscriber)) {
+                startPromises.push(existingSubscriber.start().then(() => {
+                  this.handleSubscriberConnectSucceeded(nodeKey);
+                }).catch((error63) => {
+                  this.handleSubscriberConnectFailed(error63, nodeKey);
+                }));
+              }
+              continue;
+            }
+            if (existingSubscriber && !existingSubscriber.isHealthy()) {
+              debug2("Replacing subscriber for %s", nodeKey);
+              existingSubscriber.stop();
+              this.shardedSubscribers.delete(nodeKey);
+              this.subscriberGroupEmitter.emit("-subscriber");
+            }
+            debug2("Creating new subscriber for %s", nodeKey);
+            const redis = clusterNodes.find((node2) => {
+              return (0, util_1.getNodeKey)(node2.options) === nodeKey;
+            });
+            if (!redis) {
+              debug2("Failed to find node for key %s", nodeKey);
+              continue;
+            }
+            const sub = new ShardedSubscriber_1.default(this.subscriberGroupEmitter, redis.options, this.options.redisOptions);
+            this.shardedSubscribers.set(nodeKey, sub);
+            if (this.shouldStartSubscriber(sub)) {
+              startPromises.push(sub.start().then(() => {
+                this.handleSubscriberConnectSucceeded(nodeKey);
+              }).catch((error63) => {
+                this.handleSubscriberConnectFailed(error63, nodeKey);
+              }));
+            }
+            this.subscriberGroupEmitter.emit("+subscriber");
+          }
+          await Promise.all(startPromises);
+          this._resubscribe();
+          this.subscriberGroupEmitter.emit("subscribersReady");
+        } finally {
+          this.isResetting = false;
+          if (this.pendingReset) {
+            const { slots, nodes } = this.pendingReset;
+            this.pendingReset = null;
+            await this.reset(slots, nodes);
+          }
+        }
+      }
+      /**
+       * Refreshes the subscriber-related slot ranges
+       *
+       * Returns false if no refresh was needed
+       *
+       * @param targetSlots
+       */
+      _refreshSlots(targetSlots) {
+        if (this._slotsAreEqual(targetSlots) && this.subscriberToSlotsIndex.size > 0) {
+          debug2("Nothing to refresh because the new cluster map is equal to the previous one.");
+          return false;
+        }
+        debug2("Refreshing the slots of the subscriber group.");
+        this.subscriberToSlotsIndex = /* @__PURE__ */ new Map();
+        for (let slot = 0; slot < targetSlots.length; slot++) {
+          const node2 = targetSlots[slot][0];
+          if (!this.subscriberToSlotsIndex.has(node2)) {
+            this.subscriberToSlotsIndex.set(node2, []);
+          }
+          this.subscriberToSlotsIndex.get(node2).push(Number(slot));
+        }
+        this.clusterSlots = JSON.parse(JSON.stringify(targetSlots));
+        return true;
+      }
+      /**
+       * Resubscribes to the previous channels
+       *
+       * @private
+       */
+      _resubscribe() {
+        if (this.shardedSubscribers) {
+          this.shardedSubscribers.forEach((s, nodeKey) => {
+            const subscriberSlots = this.subscriberToSlotsIndex.get(nodeKey);
+            if (subscriberSlots) {
+              subscriberSlots.forEach((ss2) => {
+                const redis = s.getInstance();
+                const channels = this.channels.get(ss2);
+                if (channels && channels.length > 0) {
+                  if (!redis || redis.status === "end") {
+                    return;
+                  }
+                  if (redis.status === "ready") {
+                    redis.ssubscribe(...channels).catch((err) => {
+                      debug2("Failed to ssubscribe on node %s: %s", nodeKey, err);
+                    });
+                  } else {
+                    redis.once("ready", () => {
+                      redis.ssubscribe(...channels).catch((err) => {
+                        debug2("Failed to ssubscribe on node %s: %s", nodeKey, err);
+                      });
+                    });
+                  }
+                }
+              });
+            }
+          });
+        }
+      }
+      /**
+       * Deep equality of the cluster slots objects
+       *
+       * @param other
+       * @private
+       */
+      _slotsAreEqual(other) {
+        if (this.clusterSlots === void 0) {
+          return false;
+        } else {
+          return JSON.stringify(this.clusterSlots) === JSON.stringify(other);
+        }
+      }
+      /**
+       * Checks if any subscribers are in an unhealthy state.
+       *
+       * A subscriber is considered unhealthy if:
+       * - It exists but is not started (failed/disconnected)
+       * - It's missing entirely for a node that should have one
+       *
+       * @returns true if any subscribers need to be recreated
+       */
+      hasUnhealthySubscribers() {
+        const hasFailedSubscribers = Array.from(this.shardedSubscribers.values()).some((sub) => !sub.isHealthy());
+        const hasMissingSubscribers = Array.from(this.subscriberToSlotsIndex.keys()).some((nodeKey) => !this.shardedSubscribers.has(nodeKey));
+        return hasFailedSubscribers || hasMissingSubscribers;
+      }
+      shouldStartSubscriber(sub) {
+        if (sub.isStarted()) {
+          return false;
+        }
+        if (!sub.isLazyConnect()) {
+          return true;
+        }
+        const subscriberSlots = this.subscriberToSlotsIndex.get(sub.getNodeKey());
+        if (!subscriberSlots) {
+          return false;
+        }
+        return subscriberSlots.some((slot) => {
+          const channels = this.channels.get(slot);
+          return Boolean(channels && channels.length > 0);
+        });
+      }
+    };
+    exports2.default = ClusterSubscriberGroup;
+    ClusterSubscriberGroup.MAX_RETRY_ATTEMPTS = 10;
+    ClusterSubscriberGroup.MAX_BACKOFF_MS = 2e3;
+    ClusterSubscriberGroup.BASE_BACKOFF_MS = 100;
+  }
+});
+
+// node_modules/ioredis/built/cluster/index.js
+var require_cluster = __commonJS({
+  "node_modules/ioredis/built/cluster/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var commands_1 = require_built();
+    var events_1 = __require("events");
+    var redis_errors_1 = require_redis_errors();
+    var standard_as_callback_1 = require_built2();
+    var Command_1 = require_Command();
+    var ClusterAllFailedError_1 = require_ClusterAllFailedError();
+    var Redis_1 = require_Redis();
+    var ScanStream_1 = require_ScanStream();
+    var transaction_1 = require_transaction();
+    var utils_1 = require_utils5();
+    var applyMixin_1 = require_applyMixin();
+    var Commander_1 = require_Commander();
+    var ClusterOptions_1 = require_ClusterOptions();
+    var ClusterSubscriber_1 = require_ClusterSubscriber();
+    var ConnectionPool_1 = require_ConnectionPool();
+    var DelayQueue_1 = require_DelayQueue();
+    var util_1 = require_util9();
+    var Deque = require_denque();
+    var ClusterSubscriberGroup_1 = require_ClusterSubscriberGroup();
+    var debug2 = (0, utils_1.Debug)("cluster");
+    var REJECT_OVERWRITTEN_COMMANDS = /* @__PURE__ */ new WeakSet();
+    var Cluster = class _Cluster extends Commander_1.default {
+      /**
+       * Creates an instance of Cluster.
+       */
+      //TODO: Add an option that enables or disables sharded PubSub
+      constructor(startupNodes, options2 = {}) {
+        var _a3;
+        super();
+        this.slots = [];
+        this._groupsIds = {};
+        this._groupsBySlot = Array(16384);
+        this.isCluster = true;
+        this.retryAttempts = 0;
+        this.delayQueue = new DelayQueue_1.default();
+        this.offlineQueue = new Deque();
+        this.isRefreshing = false;
+        this._refreshSlotsCacheCallbacks = [];
+        this._autoPipelines = /* @__PURE__ */ new Map();
+        this._runningAutoPipelines = /* @__PURE__ */ new Set();
+        this._readyDelayedCallbacks = [];
+        this.connectionEpoch = 0;
+        events_1.EventEmitter.call(this);
+        this.startupNodes = startupNodes;
+        this.options = (0, utils_1.defaults)({}, options2, ClusterOptions_1.DEFAULT_CLUSTER_OPTIONS, this.options);
+        if (this.options.shardedSubscribers) {
+          this.createShardedSubscriberGroup();
+        }
+        if (this.options.redisOptions && this.options.redisOptions.keyPrefix && !this.options.keyPrefix) {
+          this.options.keyPrefix = this.options.redisOptions.keyPrefix;
+        }
+        if (typeof this.options.scaleReads !== "function" && ["all", "master", "slave"].indexOf(this.options.scaleReads) === -1) {
+          throw new Error('Invalid option scaleReads "' + this.options.scaleReads + '". Expected "all", "master", "slave" or a custom function');
+        }
+        this.connectionPool = new ConnectionPool_1.default((_a3 = this.options.redisOptions) !== null && _a3 !== void 0 ? _a3 : {}, this.options.clusterNodeRetryStrategy);
+        this.connectionPool.on("-node", (redis, key) => {
+          this.emit("-node", redis);
+        });
+        this.connectionPool.on("+node", (redis) => {
+          this.emit("+node", redis);
+        });
+        this.connectionPool.on("drain", () => {
+          this.setStatus("close");
+        });
+        this.connectionPool.on("nodeError", (error63, key) => {
+          this.emit("node error", error63, key);
+        });
+        this.subscriber = new ClusterSubscriber_1.default(this.connectionPool, this);
+        if (this.options.scripts) {
+          Object.entries(this.options.scripts).forEach(([name, definition]) => {
+            this.defineCommand(name, definition);
+          });
+        }
+        if (this.options.lazyConnect) {
+          this.setStatus("wait");
+        } else {
+          this.connect().catch((err) => {
+            debug2("connecting failed: %s", err);
+          });
+        }
+      }
+      /**
+       * Connect to a cluster
+       */
+      connect() {
+        return new Promise((resolve2, reject) => {
+          if (this.status === "connecting" || this.status === "connect" || this.status === "ready") {
+            reject(new Error("Redis is already connecting/connected"));
+            return;
+          }
+          const epoch = ++this.connectionEpoch;
+          this.setStatus("connecting");
+          this.resolveStartupNodeHostnames().then((nodes) => {
+            if (this.connectionEpoch !== epoch) {
+              debug2("discard connecting after resolving startup nodes because epoch not match: %d != %d", epoch, this.connectionEpoch);
+              reject(new redis_errors_1.RedisError("Connection is discarded because a new connection is made"));
+              return;
+            }
+            if (this.status !== "connecting") {
+              debug2("discard connecting after resolving startup nodes because the status changed to %s", this.status);
+              reject(new redis_errors_1.RedisError("Connection is aborted"));
+              return;
+            }
+            this.connectionPool.reset(nodes);
+            if (this.options.shardedSubscribers) {
+              this.shardedSubscribers.reset(this.slots, this.connectionPool.getNodes("all")).catch((err) => {
+                debug2("Error while starting subscribers: %s", err);
+              });
+            }
+            const readyHandler = () => {
+              this.setStatus("ready");
+              this.retryAttempts = 0;
+              this.executeOfflineCommands();
+              this.resetNodesRefreshInterval();
+              resolve2();
+            };
+            let closeListener = void 0;
+            const refreshListener = () => {
+              this.invokeReadyDelayedCallbacks(void 0);
+              this.removeListener("close", closeListener);
+              this.manuallyClosing = false;
+              this.setStatus("connect");
+              if (this.options.enableReadyCheck) {
+                this.readyCheck((err, fail) => {
+                  if (err || fail) {
+                    debug2("Ready check failed (%s). Reconnecting...", err || fail);
+                    if (this.status === "connect") {
+                      this.disconnect(true);
+                    }
+                  } else {
+                    readyHandler();
+                  }
+                });
+              } else {
+                readyHandler();
+              }
+            };
+            closeListener = () => {
+              const error63 = new Error("None of startup nodes is available");
+              this.removeListener("refresh", refreshListener);
+              this.invokeReadyDelayedCallbacks(error63);
+              reject(error63);
+            };
+            this.once("refresh", refreshListener);
+            this.once("close", closeListener);
+            this.once("close", this.handleCloseEvent.bind(this));
+            this.refreshSlotsCache((err) => {
+              if (err && err.message === ClusterAllFailedError_1.default.defaultMessage) {
+                Redis_1.default.prototype.silentEmit.call(this, "error", err);
+                this.connectionPool.reset([]);
+              }
+            });
+            this.subscriber.start();
+            if (this.options.shardedSubscribers) {
+              this.shardedSubscribers.start().catch((err) => {
+                debug2("Error while starting subscribers: %s", err);
+              });
+            }
+          }).catch((err) => {
+            this.setStatus("close");
+            this.handleCloseEvent(err);
+            this.invokeReadyDelayedCallbacks(err);
+            reject(err);
+          });
+        });
+      }
+      /**
+       * Disconnect from every node in the cluster.
+       */
+      disconnect(reconnect = false) {
+        const status = this.status;
+        this.setStatus("disconnecting");
+        if (!reconnect) {
+          this.manuallyClosing = true;
+        }
+        if (this.reconnectTimeout && !reconnect) {
+          clearTimeout(this.reconnectTimeout);
+          this.reconnectTimeout = null;
+          debug2("Canceled reconnecting attempts");
+        }
+        this.clearNodesRefreshInterval();
+        this.subscriber.stop();
+        if (this.options.shardedSubscribers) {
+          this.shardedSubscribers.stop();
+        }
+        if (status === "wait") {
+          this.setStatus("close");
+          this.handleCloseEvent();
+        } else {
+          this.connectionPool.reset([]);
+        }
+      }
+      /**
+       * Quit the cluster gracefully.
+       */
+      quit(callback) {
+        const status = this.status;
+        this.setStatus("disconnecting");
+        this.manuallyClosing = true;
+        if (this.reconnectTimeout) {
+          clearTimeout(this.reconnectTimeout);
+          this.reconnectTimeout = null;
+        }
+        this.clearNodesRefreshInterval();
+        this.subscriber.stop();
+        if (this.options.shardedSubscribers) {
+          this.shardedSubscribers.stop();
+        }
+        if (status === "wait") {
+          const ret = (0, standard_as_callback_1.default)(Promise.resolve("OK"), callback);
+          setImmediate(function() {
+            this.setStatus("close");
+            this.handleCloseEvent();
+          }.bind(this));
+          return ret;
+        }
+        return (0, standard_as_callback_1.default)(Promise.all(this.nodes().map((node2) => node2.quit().catch((err) => {
+          if (err.message === utils_1.CONNECTION_CLOSED_ERROR_MSG) {
+            return "OK";
+          }
+          throw err;
+        }))).then(() => "OK"), callback);
+      }
+      /**
+       * Create a new instance with the same startup nodes and options as the current one.
+       *
+       * @example
+       * ```js
+       * var cluster = new Redis.Cluster([{ host: "127.0.0.1", port: "30001" }]);
+       * var anotherCluster = cluster.duplicate();
+       * ```
+       */
+      duplicate(overrideStartupNodes = [], overrideOptions = {}) {
+        const startupNodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.startupNodes.slice(0);
+        const options2 = Object.assign({}, this.options, overrideOptions);
+        return new _Cluster(startupNodes, options2);
+      }
+      /**
+       * Get nodes with the specified role
+       */
+      nodes(role = "all") {
+        if (role !== "all" && role !== "master" && role !== "slave") {
+          throw new Error('Invalid role "' + role + '". Expected "all", "master" or "slave"');
+        }
+        return this.connectionPool.getNodes(role);
+      }
+      /**
+       * This is needed in order not to install a listener for each auto pipeline
+       *
+       * @ignore
+       */
+      delayUntilReady(callback) {
+        this._readyDelayedCallbacks.push(callback);
+      }
+      /**
+       * Get the number of commands queued in automatic pipelines.
+       *
+       * This is not available (and returns 0) until the cluster is connected and slots information have been received.
+       */
+      get autoPipelineQueueSize() {
+        let queued = 0;
+        for (const pipeline of this._autoPipelines.values()) {
+          queued += pipeline.length;
+        }
+        return queued;
+      }
+      /**
+       * Refresh the slot cache
+       *
+       * @ignore
+       */
+      refreshSlotsCache(callback) {
+        if (callback) {
+          this._refreshSlotsCacheCallbacks.push(callback);
+        }
+        if (this.isRefreshing) {
+          return;
+        }
+        this.isRefreshing = true;
+        const _this = this;
+        const wrapper = (error63) => {
+          this.isRefreshing = false;
+          for (const callback2 of this._refreshSlotsCacheCallbacks) {
+            callback2(error63);
+          }
+          this._refreshSlotsCacheCallbacks = [];
+        };
+        const nodes = (0, utils_1.shuffle)(this.connectionPool.getNodes());
+        let lastNodeError = null;
+        function tryNode(index) {
+          if (index === nodes.length) {
+            const error63 = new ClusterAllFailedError_1.default(ClusterAllFailedError_1.default.defaultMessage, lastNodeError);
+            return wrapper(error63);
+          }
+          const node2 = nodes[index];
+          const key = `${node2.options.host}:${node2.options.port}`;
+          debug2("getting slot cache from %s", key);
+          _this.getInfoFromNode(node2, function(err) {
+            switch (_this.status) {
+              case "close":
+              case "end":
+                return wrapper(new Error("Cluster is disconnected."));
+              case "disconnecting":
+                return wrapper(new Error("Cluster is disconnecting."));
+            }
+            if (err) {
+              _this.emit("node error", err, key);
+              lastNodeError = err;
+              tryNode(index + 1);
+            } else {
+              _this.emit("refresh");
+              wrapper();
+            }
+          });
+        }
+        tryNode(0);
+      }
+      /**
+       * @ignore
+       */
+      sendCommand(command, stream, node2) {
+        if (this.status === "wait") {
+          this.connect().catch(utils_1.noop);
+        }
+        if (this.status === "end") {
+          command.reject(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
+          return command.promise;
+        }
+        let to = this.options.scaleReads;
+        if (to !== "master") {
+          const isCommandReadOnly = command.isReadOnly || (0, commands_1.exists)(command.name) && (0, commands_1.hasFlag)(command.name, "readonly");
+          if (!isCommandReadOnly) {
+            to = "master";
+          }
+        }
+        let targetSlot = node2 ? node2.slot : command.getSlot();
+        const ttl = {};
+        const _this = this;
+        if (!node2 && !REJECT_OVERWRITTEN_COMMANDS.has(command)) {
+          REJECT_OVERWRITTEN_COMMANDS.add(command);
+          const reject = command.reject;
+          command.reject = function(err) {
+            const partialTry = tryConnection.bind(null, true);
+            _this.handleError(err, ttl, {
+              moved: function(slot, key) {
+                debug2("command %s is moved to %s", command.name, key);
+                targetSlot = Number(slot);
+                if (_this.slots[slot]) {
+                  _this.slots[slot][0] = key;
+                } else {
+                  _this.slots[slot] = [key];
+                }
+                _this._groupsBySlot[slot] = _this._groupsIds[_this.slots[slot].join(";")];
+                _this.connectionPool.findOrCreate(_this.natMapper(key));
+                tryConnection();
+                debug2("refreshing slot caches... (triggered by MOVED error)");
+                _this.refreshSlotsCache();
+              },
+              ask: function(slot, key) {
+                debug2("command %s is required to ask %s:%s", command.name, key);
+                const mapped = _this.natMapper(key);
+                _this.connectionPool.findOrCreate(mapped);
+                tryConnection(false, `${mapped.host}:${mapped.port}`);
+              },
+              tryagain: partialTry,
+              clusterDown: partialTry,
+              connectionClosed: partialTry,
+              maxRedirections: function(redirectionError) {
+                reject.call(command, redirectionError);
+              },
+              defaults: function() {
+                reject.call(command, err);
+              }
+            });
+          };
+        }
+        tryConnection();
+        function tryConnection(random, asking) {
+          if (_this.status === "end") {
+            command.reject(new redis_errors_1.AbortError("Cluster is ended."));
+            return;
+          }
+          let redis;
+          if (_this.status === "ready" || command.name === "cluster") {
+            if (node2 && node2.redis) {
+              redis = node2.redis;
+            } else if (Command_1.default.checkFlag("ENTER_SUBSCRIBER_MODE", command.name) || Command_1.default.checkFlag("EXIT_SUBSCRIBER_MODE", command.name)) {
+              if (_this.options.shardedSubscribers && (command.name == "ssubscribe" || command.name == "sunsubscribe")) {
+                const sub = _this.shardedSubscribers.getResponsibleSubscriber(targetSlot);
+                if (!sub) {
+                  command.reject(new redis_errors_1.AbortError(`No sharded subscriber for slot: ${targetSlot}`));
+                  return;
+                }
+                let status = -1;
+                if (command.name == "ssubscribe") {
+                  status = _this.shardedSubscribers.addChannels(command.getKeys());
+                }
+                if (command.name == "sunsubscribe") {
+                  status = _this.shardedSubscribers.removeChannels(command.getKeys());
+                }
+                if (status !== -1) {
+                  redis = sub.getInstance();
+                } else {
+                  command.reject(new redis_errors_1.AbortError("Possible CROSSSLOT error: All channels must hash to the same slot"));
+                }
+              } else {
+                redis = _this.subscriber.getInstance();
+              }
+              if (!redis) {
+                command.reject(new redis_errors_1.AbortError("No subscriber for the cluster"));
+                return;
+              }
+            } else {
+              if (!random) {
+                if (typeof targetSlot === "number" && _this.slots[targetSlot]) {
+                  const nodeKeys = _this.slots[targetSlot];
+                  if (typeof to === "function") {
+                    const nodes = nodeKeys.map(function(key) {
+                      return _this.connectionPool.getInstanceByKey(key);
+                    });
+                    redis = to(nodes, command);
+                    if (Array.isArray(redis)) {
+                      redis = (0, utils_1.sample)(redis);
+                    }
+                    if (!redis) {
+                      redis = nodes[0];
+                    }
+                  } else {
+                    let key;
+                    if (to === "all") {
+                      key = (0, utils_1.sample)(nodeKeys);
+                    } else if (to === "slave" && nodeKeys.length > 1) {
+                      key = (0, utils_1.sample)(nodeKeys, 1);
+                    } else {
+                      key = nodeKeys[0];
+                    }
+                    redis = _this.connectionPool.getInstanceByKey(key);
+                  }
+                }
+                if (asking) {
+                  redis = _this.connectionPool.getInstanceByKey(asking);
+                  redis.asking();
+                }
+              }
+              if (!redis) {
+                redis = (typeof to === "function" ? null : _this.connectionPool.getSampleInstance(to)) || _this.connectionPool.getSampleInstance("all");
+              }
+              if (redis && !_this.options.enableOfflineQueue && redis.status !== "ready" && redis.status !== "wait") {
+                command.reject(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
+                return;
+              }
+            }
+            if (node2 && !node2.redis) {
+              node2.redis = redis;
+            }
+          }
+          if (!redis && _this.options.enableOfflineQueue) {
+            _this.offlineQueue.push({
+              command,
+              stream,
+              node: node2
+            });
+            return;
+          }
+          if (!redis) {
+            command.reject(new Error("Cluster isn't ready and enableOfflineQueue options is false"));
+            return;
+          }
+          redis.sendCommand(command, stream);
+        }
+        return command.promise;
+      }
+      sscanStream(key, options2) {
+        return this.createScanStream("sscan", { key, options: options2 });
+      }
+      sscanBufferStream(key, options2) {
+        return this.createScanStream("sscanBuffer", { key, options: options2 });
+      }
+      hscanStream(key, options2) {
+        return this.createScanStream("hscan", { key, options: options2 });
+      }
+      hscanBufferStream(key, options2) {
+        return this.createScanStream("hscanBuffer", { key, options: options2 });
+      }
+      zscanStream(key, options2) {
+        return this.createScanStream("zscan", { key, options: options2 });
+      }
+      zscanBufferStream(key, options2) {
+        return this.createScanStream("zscanBuffer", { key, options: options2 });
+      }
+      /**
+       * @ignore
+       */
+      handleError(error63, ttl, handlers) {
+        if (typeof ttl.value === "undefined") {
+          ttl.value = this.options.maxRedirections;
+        } else {
+          ttl.value -= 1;
+        }
+        if (ttl.value <= 0) {
+          handlers.maxRedirections(new Error("Too many Cluster redirections. Last error: " + error63));
+          return;
+        }
+        const errv = error63.message.split(" ");
+        if (errv[0] === "MOVED") {
+          const timeout = this.options.retryDelayOnMoved;
+          if (timeout && typeof timeout === "number") {
+            this.delayQueue.push("moved", handlers.moved.bind(null, errv[1], errv[2]), { timeout });
+          } else {
+            handlers.moved(errv[1], errv[2]);
+          }
+        } else if (errv[0] === "ASK") {
+          handlers.ask(errv[1], errv[2]);
+        } else if (errv[0] === "TRYAGAIN") {
+          this.delayQueue.push("tryagain", handlers.tryagain, {
+            timeout: this.options.retryDelayOnTryAgain
+          });
+        } else if (errv[0] === "CLUSTERDOWN" && this.options.retryDelayOnClusterDown > 0) {
+          this.delayQueue.push("clusterdown", handlers.connectionClosed, {
+            timeout: this.options.retryDelayOnClusterDown,
+            callback: this.refreshSlotsCache.bind(this)
+          });
+        } else if (error63.message === utils_1.CONNECTION_CLOSED_ERROR_MSG && this.options.retryDelayOnFailover > 0 && this.status === "ready") {
+          this.delayQueue.push("failover", handlers.connectionClosed, {
+            timeout: this.options.retryDelayOnFailover,
+            callback: this.refreshSlotsCache.bind(this)
+          });
+        } else {
+          handlers.defaults();
+        }
+      }
+      resetOfflineQueue() {
+        this.offlineQueue = new Deque();
+      }
+      clearNodesRefreshInterval() {
+        if (this.slotsTimer) {
+          clearTimeout(this.slotsTimer);
+          this.slotsTimer = null;
+        }
+      }
+      resetNodesRefreshInterval() {
+        if (this.slotsTimer || !this.options.slotsRefreshInterval) {
+          return;
+        }
+        const nextRound = () => {
+          this.slotsTimer = setTimeout(() => {
+            debug2('refreshing slot caches... (triggered by "slotsRefreshInterval" option)');
+            this.refreshSlotsCache(() => {
+              nextRound();
+            });
+          }, this.options.slotsRefreshInterval);
+        };
+        nextRound();
+      }
+      /**
+       * Change cluster instance's status
+       */
+      setStatus(status) {
+        debug2("status: %s -> %s", this.status || "[empty]", status);
+        this.status = status;
+        process.nextTick(() => {
+          this.emit(status);
+        });
+      }
+      /**
+       * Called when closed to check whether a reconnection should be made
+       */
+      handleCloseEvent(reason2) {
+        var _a3;
+        if (reason2) {
+          debug2("closed because %s", reason2);
+        }
+        let retryDelay;
+        if (!this.manuallyClosing && typeof this.options.clusterRetryStrategy === "function") {
+          retryDelay = this.options.clusterRetryStrategy.call(this, ++this.retryAttempts, reason2);
+        }
+        if (typeof retryDelay === "number") {
+          this.setStatus("reconnecting");
+          this.reconnectTimeout = setTimeout(() => {
+            this.reconnectTimeout = null;
+            debug2("Cluster is disconnected. Retrying after %dms", retryDelay);
+            this.connect().catch(function(err) {
+              debug2("Got error %s when reconnecting. Ignoring...", err);
+            });
+          }, retryDelay);
+        } else {
+          if (this.options.shardedSubscribers) {
+            (_a3 = this.subscriberGroupEmitter) === null || _a3 === void 0 ? void 0 : _a3.removeAllListeners();
+          }
+          this.setStatus("end");
+          this.flushQueue(new Error("None of startup nodes is available"));
+        }
+      }
+      /**
+       * Flush offline queue with error.
+       */
+      flushQueue(error63) {
+        let item;
+        while (item = this.offlineQueue.shift()) {
+          item.command.reject(error63);
+        }
+      }
+      executeOfflineCommands() {
+        if (this.offlineQueue.length) {
+          debug2("send %d commands in offline queue", this.offlineQueue.length);
+          const offlineQueue = this.offlineQueue;
+          this.resetOfflineQueue();
+          let item;
+          while (item = offlineQueue.shift()) {
+            this.sendCommand(item.command, item.stream, item.node);
+          }
+        }
+      }
+      natMapper(nodeKey) {
+        const key = typeof nodeKey === "string" ? nodeKey : `${nodeKey.host}:${nodeKey.port}`;
+        let mapped = null;
+        if (this.options.natMap && typeof this.options.natMap === "function") {
+          mapped = this.options.natMap(key);
+        } else if (this.options.natMap && typeof this.options.natMap === "object") {
+          mapped = this.options.natMap[key];
+        }
+        if (mapped) {
+          debug2("NAT mapping %s -> %O", key, mapped);
+          return Object.assign({}, mapped);
+        }
+        return typeof nodeKey === "string" ? (0, util_1.nodeKeyToRedisOptions)(nodeKey) : nodeKey;
+      }
+      getInfoFromNode(redis, callback) {
+        if (!redis) {
+          return callback(new Error("Node is disconnected"));
+        }
+        const duplicatedConnection = redis.duplicate({
+          enableOfflineQueue: true,
+          enableReadyCheck: false,
+          retryStrategy: null,
+          connectionName: (0, util_1.getConnectionName)("refresher", this.options.redisOptions && this.options.redisOptions.connectionName)
+        });
+        duplicatedConnection.on("error", utils_1.noop);
+        duplicatedConnection.cluster("SLOTS", (0, utils_1.timeout)((err, result) => {
+          duplicatedConnection.disconnect();
+          if (err) {
+            debug2("error encountered running CLUSTER.SLOTS: %s", err);
+            return callback(err);
+          }
+          if (this.status === "disconnecting" || this.status === "close" || this.status === "end") {
+            debug2("ignore CLUSTER.SLOTS results (count: %d) since cluster status is %s", result.length, this.status);
+            callback();
+            return;
+          }
+          const nodes = [];
+          debug2("cluster slots result count: %d", result.length);
+          for (let i2 = 0; i2 < result.length; ++i2) {
+            const items = result[i2];
+            const slotRangeStart = items[0];
+            const slotRangeEnd = items[1];
+            const keys = [];
+            for (let j3 = 2; j3 < items.length; j3++) {
+              if (!items[j3][0]) {
+                continue;
+              }
+              const node2 = this.natMapper({
+                host: items[j3][0],
+                port: items[j3][1]
+              });
+              node2.readOnly = j3 !== 2;
+              nodes.push(node2);
+              keys.push(node2.host + ":" + node2.port);
+            }
+            debug2("cluster slots result [%d]: slots %d~%d served by %s", i2, slotRangeStart, slotRangeEnd, keys);
+            for (let slot = slotRangeStart; slot <= slotRangeEnd; slot++) {
+              this.slots[slot] = keys;
+            }
+          }
+          this._groupsIds = /* @__PURE__ */ Object.create(null);
+          let j2 = 0;
+          for (let i2 = 0; i2 < 16384; i2++) {
+            const target = (this.slots[i2] || []).join(";");
+            if (!target.length) {
+              this._groupsBySlot[i2] = void 0;
+              continue;
+            }
+            if (!this._groupsIds[target]) {
+              this._groupsIds[target] = ++j2;
+            }
+            this._groupsBySlot[i2] = this._groupsIds[target];
+          }
+          this.connectionPool.reset(nodes);
+          if (this.options.shardedSubscribers) {
+            this.shardedSubscribers.reset(this.slots, this.connectionPool.getNodes("all")).catch((err2) => {
+              debug2("Error while starting subscribers: %s", err2);
+            });
+          }
+          callback();
+        }, this.options.slotsRefreshTimeout));
+      }
+      invokeReadyDelayedCallbacks(err) {
+        for (const c5 of this._readyDelayedCallbacks) {
+          process.nextTick(c5, err);
+        }
+        this._readyDelayedCallbacks = [];
+      }
+      /**
+       * Check whether Cluster is able to process commands
+       */
+      readyCheck(callback) {
+        this.cluster("INFO", (err, res) => {
+          if (err) {
+            return callback(err);
+          }
+          if (typeof res !== "string") {
+            return callback();
+          }
+          let state;
+          const lines = res.split("\r\n");
+          for (let i2 = 0; i2 < lines.length; ++i2) {
+            const parts = lines[i2].split(":");
+            if (parts[0] === "cluster_state") {
+              state = parts[1];
+              break;
+            }
+          }
+          if (state === "fail") {
+            debug2("cluster state not ok (%s)", state);
+            callback(null, state);
+          } else {
+            callback();
+          }
+        });
+      }
+      resolveSrv(hostname3) {
+        return new Promise((resolve2, reject) => {
+          this.options.resolveSrv(hostname3, (err, records) => {
+            if (err) {
+              return reject(err);
+            }
+            const self2 = this, groupedRecords = (0, util_1.groupSrvRecords)(records), sortedKeys = Object.keys(groupedRecords).sort((a2, b2) => parseInt(a2) - parseInt(b2));
+            function tryFirstOne(err2) {
+              if (!sortedKeys.length) {
+                return reject(err2);
+              }
+              const key = sortedKeys[0], group = groupedRecords[key], record2 = (0, util_1.weightSrvRecords)(group);
+              if (!group.records.length) {
+                sortedKeys.shift();
+              }
+              self2.dnsLookup(record2.name).then((host) => resolve2({
+                host,
+                port: record2.port
+              }), tryFirstOne);
+            }
+            tryFirstOne();
+          });
+        });
+      }
+      dnsLookup(hostname3) {
+        return new Promise((resolve2, reject) => {
+          this.options.dnsLookup(hostname3, (err, address) => {
+            if (err) {
+              debug2("failed to resolve hostname %s to IP: %s", hostname3, err.message);
+              reject(err);
+            } else {
+              debug2("resolved hostname %s to IP %s", hostname3, address);
+              resolve2(address);
+            }
+          });
+        });
+      }
+      /**
+       * Normalize startup nodes, and resolving hostnames to IPs.
+       *
+       * This process happens every time when #connect() is called since
+       * #startupNodes and DNS records may chanage.
+       */
+      async resolveStartupNodeHostnames() {
+        if (!Array.isArray(this.startupNodes) || this.startupNodes.length === 0) {
+          throw new Error("`startupNodes` should contain at least one node.");
+        }
+        const startupNodes = (0, util_1.normalizeNodeOptions)(this.startupNodes);
+        const hostnames = (0, util_1.getUniqueHostnamesFromOptions)(startupNodes);
+        if (hostnames.length === 0) {
+          return startupNodes;
+        }
+        const configs = await Promise.all(hostnames.map((this.options.useSRVRecords ? this.resolveSrv : this.dnsLookup).bind(this)));
+        const hostnameToConfig = (0, utils_1.zipMap)(hostnames, configs);
+        return startupNodes.map((node2) => {
+          const config3 = hostnameToConfig.get(node2.host);
+          if (!config3) {
+            return node2;
+          }
+          if (this.options.useSRVRecords) {
+            return Object.assign({}, node2, config3);
+          }
+          return Object.assign({}, node2, { host: config3 });
+        });
+      }
+      createScanStream(command, { key, options: options2 = {} }) {
+        return new ScanStream_1.default({
+          objectMode: true,
+          key,
+          redis: this,
+          command,
+          ...options2
+        });
+      }
+      createShardedSubscriberGroup() {
+        this.subscriberGroupEmitter = new events_1.EventEmitter();
+        this.shardedSubscribers = new ClusterSubscriberGroup_1.default(this.subscriberGroupEmitter, this.options);
+        const refreshSlotsCacheCallback = (err) => {
+          if (err instanceof ClusterAllFailedError_1.default) {
+            this.disconnect(true);
+          }
+        };
+        this.subscriberGroupEmitter.on("-node", (redis, nodeKey) => {
+          this.emit("-node", redis, nodeKey);
+          this.refreshSlotsCache(refreshSlotsCacheCallback);
+        });
+        this.subscriberGroupEmitter.on("subscriberConnectFailed", ({ delay, error: error63 }) => {
+          this.emit("error", error63);
+          setTimeout(() => {
+            this.refreshSlotsCache(refreshSlotsCacheCallback);
+          }, delay);
+        });
+        this.subscriberGroupEmitter.on("moved", () => {
+          this.refreshSlotsCache(refreshSlotsCacheCallback);
+        });
+        this.subscriberGroupEmitter.on("-subscriber", () => {
+          this.emit("-subscriber");
+        });
+        this.subscriberGroupEmitter.on("+subscriber", () => {
+          this.emit("+subscriber");
+        });
+        this.subscriberGroupEmitter.on("nodeError", (error63, nodeKey) => {
+          this.emit("nodeError", error63, nodeKey);
+        });
+        this.subscriberGroupEmitter.on("subscribersReady", () => {
+          this.emit("subscribersReady");
+        });
+        for (const event of ["smessage", "smessageBuffer"]) {
+          this.subscriberGroupEmitter.on(event, (arg1, arg2, arg3) => {
+            this.emit(event, arg1, arg2, arg3);
+          });
+        }
+      }
+    };
+    (0, applyMixin_1.default)(Cluster, events_1.EventEmitter);
+    (0, transaction_1.addTransactionSupport)(Cluster.prototype);
+    exports2.default = Cluster;
+  }
+});
+
+// node_modules/ioredis/built/connectors/AbstractConnector.js
+var require_AbstractConnector = __commonJS({
+  "node_modules/ioredis/built/connectors/AbstractConnector.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var utils_1 = require_utils5();
+    var debug2 = (0, utils_1.Debug)("AbstractConnector");
+    var AbstractConnector = class {
+      constructor(disconnectTimeout) {
+        this.connecting = false;
+        this.disconnectTimeout = disconnectTimeout;
+      }
+      check(info2) {
+        return true;
+      }
+      disconnect() {
+        this.connecting = false;
+        if (this.stream) {
+          const stream = this.stream;
+          const timeout = setTimeout(() => {
+            debug2("stream %s:%s still open, destroying it", stream.remoteAddress, stream.remotePort);
+            stream.destroy();
+          }, this.disconnectTimeout);
+          stream.on("close", () => clearTimeout(timeout));
+          stream.end();
+        }
+      }
+    };
+    exports2.default = AbstractConnector;
+  }
+});
+
+// node_modules/ioredis/built/connectors/StandaloneConnector.js
+var require_StandaloneConnector = __commonJS({
+  "node_modules/ioredis/built/connectors/StandaloneConnector.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var net_1 = __require("net");
+    var tls_1 = __require("tls");
+    var utils_1 = require_utils5();
+    var AbstractConnector_1 = require_AbstractConnector();
+    var StandaloneConnector = class extends AbstractConnector_1.default {
+      constructor(options2) {
+        super(options2.disconnectTimeout);
+        this.options = options2;
+      }
+      connect(_3) {
+        const { options: options2 } = this;
+        this.connecting = true;
+        let connectionOptions;
+        if ("path" in options2 && options2.path) {
+          connectionOptions = {
+            path: options2.path
+          };
+        } else {
+          connectionOptions = {};
+          if ("port" in options2 && options2.port != null) {
+            connectionOptions.port = options2.port;
+          }
+          if ("host" in options2 && options2.host != null) {
+            connectionOptions.host = options2.host;
+          }
+          if ("family" in options2 && options2.family != null) {
+            connectionOptions.family = options2.family;
+          }
+        }
+        if (options2.tls) {
+          Object.assign(connectionOptions, options2.tls);
+        }
+        return new Promise((resolve2, reject) => {
+          process.nextTick(() => {
+            if (!this.connecting) {
+              reject(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
+              return;
+            }
+            try {
+              if (options2.tls) {
+                this.stream = (0, tls_1.connect)(connectionOptions);
+              } else {
+                this.stream = (0, net_1.createConnection)(connectionOptions);
+              }
+            } catch (err) {
+              reject(err);
+              return;
+            }
+            this.stream.once("error", (err) => {
+              this.firstError = err;
+            });
+            resolve2(this.stream);
+          });
+        });
+      }
+    };
+    exports2.default = StandaloneConnector;
+  }
+});
+
+// node_modules/ioredis/built/connectors/SentinelConnector/SentinelIterator.js
+var require_SentinelIterator = __commonJS({
+  "node_modules/ioredis/built/connectors/SentinelConnector/SentinelIterator.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    function isSentinelEql(a2, b2) {
+      return (a2.host || "127.0.0.1") === (b2.host || "127.0.0.1") && (a2.port || 26379) === (b2.port || 26379);
+    }
+    var SentinelIterator = class {
+      constructor(sentinels) {
+        this.cursor = 0;
+        this.sentinels = sentinels.slice(0);
+      }
+      next() {
+        const done = this.cursor >= this.sentinels.length;
+        return { done, value: done ? void 0 : this.sentinels[this.cursor++] };
+      }
+      reset(moveCurrentEndpointToFirst) {
+        if (moveCurrentEndpointToFirst && this.sentinels.length > 1 && this.cursor !== 1) {
+          this.sentinels.unshift(...this.sentinels.splice(this.cursor - 1));
+        }
+        this.cursor = 0;
+      }
+      add(sentinel) {
+        for (let i2 = 0; i2 < this.sentinels.length; i2++) {
+          if (isSentinelEql(sentinel, this.sentinels[i2])) {
+            return false;
+          }
+        }
+        this.sentinels.push(sentinel);
+        return true;
+      }
+      toString() {
+        return `${JSON.stringify(this.sentinels)} @${this.cursor}`;
+      }
+    };
+    exports2.default = SentinelIterator;
+  }
+});
+
+// node_modules/ioredis/built/connectors/SentinelConnector/FailoverDetector.js
+var require_FailoverDetector = __commonJS({
+  "node_modules/ioredis/built/connectors/SentinelConnector/FailoverDetector.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.FailoverDetector = void 0;
+    var utils_1 = require_utils5();
+    var debug2 = (0, utils_1.Debug)("FailoverDetector");
+    var CHANNEL_NAME = "+switch-master";
+    var FailoverDetector = class {
+      // sentinels can't be used for regular commands after this
+      constructor(connector, sentinels) {
+        this.isDisconnected = false;
+        this.connector = connector;
+        this.sentinels = sentinels;
+      }
+      cleanup() {
+        this.isDisconnected = true;
+        for (const sentinel of this.sentinels) {
+          sentinel.client.disconnect();
+        }
+      }
+      async subscribe() {
+        debug2("Starting FailoverDetector");
+        const promises3 = [];
+        for (const sentinel of this.sentinels) {
+          const promise2 = sentinel.client.subscribe(CHANNEL_NAME).catch((err) => {
+            debug2("Failed to subscribe to failover messages on sentinel %s:%s (%s)", sentinel.address.host || "127.0.0.1", sentinel.address.port || 26739, err.message);
+          });
+          promises3.push(promise2);
+          sentinel.client.on("message", (channel) => {
+            if (!this.isDisconnected && channel === CHANNEL_NAME) {
+              this.disconnect();
+            }
+          });
+        }
+        await Promise.all(promises3);
+      }
+      disconnect() {
+        this.isDisconnected = true;
+        debug2("Failover detected, disconnecting");
+        this.connector.disconnect();
+      }
+    };
+    exports2.FailoverDetector = FailoverDetector;
+  }
+});
+
+// node_modules/ioredis/built/connectors/SentinelConnector/index.js
+var require_SentinelConnector = __commonJS({
+  "node_modules/ioredis/built/connectors/SentinelConnector/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SentinelIterator = void 0;
+    var net_1 = __require("net");
+    var utils_1 = require_utils5();
+    var tls_1 = __require("tls");
+    var SentinelIterator_1 = require_SentinelIterator();
+    exports2.SentinelIterator = SentinelIterator_1.default;
+    var AbstractConnector_1 = require_AbstractConnector();
+    var Redis_1 = require_Redis();
+    var FailoverDetector_1 = require_FailoverDetector();
+    var debug2 = (0, utils_1.Debug)("SentinelConnector");
+    var SentinelConnector = class extends AbstractConnector_1.default {
+      constructor(options2) {
+        super(options2.disconnectTimeout);
+        this.options = options2;
+        this.emitter = null;
+        this.failoverDetector = null;
+        if (!this.options.sentinels.length) {
+          throw new Error("Requires at least one sentinel to connect to.");
+        }
+        if (!this.options.name) {
+          throw new Error("Requires the name of master.");
+        }
+        this.sentinelIterator = new SentinelIterator_1.default(this.options.sentinels);
+      }
+      check(info2) {
+        const roleMatches = !info2.role || this.options.role === info2.role;
+        if (!roleMatches) {
+          debug2("role invalid, expected %s, but got %s", this.options.role, info2.role);
+          this.sentinelIterator.next();
+          this.sentinelIterator.next();
+          this.sentinelIterator.reset(true);
+        }
+        return roleMatches;
+      }
+      disconnect() {
+        super.disconnect();
+        if (this.failoverDetector) {
+          this.failoverDetector.cleanup();
+        }
+      }
+      connect(eventEmitter) {
+        this.connecting = true;
+        this.retryAttempts = 0;
+        let lastError;
+        const connectToNext = async () => {
+          const endpoint2 = this.sentinelIterator.next();
+          if (endpoint2.done) {
+            this.sentinelIterator.reset(false);
+            const retryDelay = typeof this.options.sentinelRetryStrategy === "function" ? this.options.sentinelRetryStrategy(++this.retryAttempts) : null;
+            let errorMsg = typeof retryDelay !== "number" ? "All sentinels are unreachable and retry is disabled." : `All sentinels are unreachable. Retrying from scratch after ${retryDelay}ms.`;
+            if (lastError) {
+              errorMsg += ` Last error: ${lastError.message}`;
+            }
+            debug2(errorMsg);
+            const error63 = new Error(errorMsg);
+            if (typeof retryDelay === "number") {
+              eventEmitter("error", error63);
+              await new Promise((resolve2) => setTimeout(resolve2, retryDelay));
+              return connectToNext();
+            } else {
+              throw error63;
+            }
+          }
+          let resolved = null;
+          let err = null;
+          try {
+            resolved = await this.resolve(endpoint2.value);
+          } catch (error63) {
+            err = error63;
+          }
+          if (!this.connecting) {
+            throw new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG);
+          }
+          const endpointAddress = endpoint2.value.host + ":" + endpoint2.value.port;
+          if (resolved) {
+            debug2("resolved: %s:%s from sentinel %s", resolved.host, resolved.port, endpointAddress);
+            if (this.options.enableTLSForSentinelMode && this.options.tls) {
+              Object.assign(resolved, this.options.tls);
+              this.stream = (0, tls_1.connect)(resolved);
+              this.stream.once("secureConnect", this.initFailoverDetector.bind(this));
+            } else {
+              this.stream = (0, net_1.createConnection)(resolved);
+              this.stream.once("connect", this.initFailoverDetector.bind(this));
+            }
+            this.stream.once("error", (err2) => {
+              this.firstError = err2;
+            });
+            return this.stream;
+          } else {
+            const errorMsg = err ? "failed to connect to sentinel " + endpointAddress + " because " + err.message : "connected to sentinel " + endpointAddress + " successfully, but got an invalid reply: " + resolved;
+            debug2(errorMsg);
+            eventEmitter("sentinelError", new Error(errorMsg));
+            if (err) {
+              lastError = err;
+            }
+            return connectToNext();
+          }
+        };
+        return connectToNext();
+      }
+      async updateSentinels(client) {
+        if (!this.options.updateSentinels) {
+          return;
+        }
+        const result = await client.sentinel("sentinels", this.options.name);
+        if (!Array.isArray(result)) {
+          return;
+        }
+        result.map(utils_1.packObject).forEach((sentinel) => {
+          const flags = sentinel.flags ? sentinel.flags.split(",") : [];
+          if (flags.indexOf("disconnected") === -1 && sentinel.ip && sentinel.port) {
+            const endpoint2 = this.sentinelNatResolve(addressResponseToAddress(sentinel));
+            if (this.sentinelIterator.add(endpoint2)) {
+              debug2("adding sentinel %s:%s", endpoint2.host, endpoint2.port);
+            }
+          }
+        });
+        debug2("Updated internal sentinels: %s", this.sentinelIterator);
+      }
+      async resolveMaster(client) {
+        const result = await client.sentinel("get-master-addr-by-name", this.options.name);
+        await this.updateSentinels(client);
+        return this.sentinelNatResolve(Array.isArray(result) ? { host: result[0], port: Number(result[1]) } : null);
+      }
+      async resolveSlave(client) {
+        const result = await client.sentinel("slaves", this.options.name);
+        if (!Array.isArray(result)) {
+          return null;
+        }
+        const availableSlaves = result.map(utils_1.packObject).filter((slave) => slave.flags && !slave.flags.match(/(disconnected|s_down|o_down)/));
+        return this.sentinelNatResolve(selectPreferredSentinel(availableSlaves, this.options.preferredSlaves));
+      }
+      sentinelNatResolve(item) {
+        if (!item || !this.options.natMap)
+          return item;
+        const key = `${item.host}:${item.port}`;
+        let result = item;
+        if (typeof this.options.natMap === "function") {
+          result = this.options.natMap(key) || item;
+        } else if (typeof this.options.natMap === "object") {
+          result = this.options.natMap[key] || item;
+        }
+        return result;
+      }
+      connectToSentinel(endpoint2, options2) {
+        const redis = new Redis_1.default({
+          port: endpoint2.port || 26379,
+          host: endpoint2.host,
+          username: this.options.sentinelUsername || null,
+          password: this.options.sentinelPassword || null,
+          family: endpoint2.family || // @ts-expect-error
+          ("path" in this.options && this.options.path ? void 0 : (
+            // @ts-expect-error
+            this.options.family
+          )),
+          tls: this.options.sentinelTLS,
+          retryStrategy: null,
+          enableReadyCheck: false,
+          connectTimeout: this.options.connectTimeout,
+          commandTimeout: this.options.sentinelCommandTimeout,
+          ...options2
+        });
+        return redis;
+      }
+      async resolve(endpoint2) {
+        const client = this.connectToSentinel(endpoint2);
+        client.on("error", noop6);
+        try {
+          if (this.options.role === "slave") {
+            return await this.resolveSlave(client);
+          } else {
+            return await this.resolveMaster(client);
+          }
+        } finally {
+          client.disconnect();
+        }
+      }
+      async initFailoverDetector() {
+        var _a3;
+        if (!this.options.failoverDetector) {
+          return;
+        }
+        this.sentinelIterator.reset(true);
+        const sentinels = [];
+        while (sentinels.length < this.options.sentinelMaxConnections) {
+          const { done, value } = this.sentinelIterator.next();
+          if (done) {
+            break;
+          }
+          const client = this.connectToSentinel(value, {
+            lazyConnect: true,
+            retryStrategy: this.options.sentinelReconnectStrategy
+          });
+          client.on("reconnecting", () => {
+            var _a4;
+            (_a4 = this.emitter) === null || _a4 === void 0 ? void 0 : _a4.emit("sentinelReconnecting");
+          });
+          sentinels.push({ address: value, client });
+        }
+        this.sentinelIterator.reset(false);
+        if (this.failoverDetector) {
+          this.failoverDetector.cleanup();
+        }
+        this.failoverDetector = new FailoverDetector_1.FailoverDetector(this, sentinels);
+        await this.failoverDetector.subscribe();
+        (_a3 = this.emitter) === null || _a3 === void 0 ? void 0 : _a3.emit("failoverSubscribed");
+      }
+    };
+    exports2.default = SentinelConnector;
+    function selectPreferredSentinel(availableSlaves, preferredSlaves) {
+      if (availableSlaves.length === 0) {
+        return null;
+      }
+      let selectedSlave;
+      if (typeof preferredSlaves === "function") {
+        selectedSlave = preferredSlaves(availableSlaves);
+      } else if (preferredSlaves !== null && typeof preferredSlaves === "object") {
+        const preferredSlavesArray = Array.isArray(preferredSlaves) ? preferredSlaves : [preferredSlaves];
+        preferredSlavesArray.sort((a2, b2) => {
+          if (!a2.prio) {
+            a2.prio = 1;
+          }
+          if (!b2.prio) {
+            b2.prio = 1;
+          }
+          if (a2.prio < b2.prio) {
+            return -1;
+          }
+          if (a2.prio > b2.prio) {
+            return 1;
+          }
+          return 0;
+        });
+        for (let p2 = 0; p2 < preferredSlavesArray.length; p2++) {
+          for (let a2 = 0; a2 < availableSlaves.length; a2++) {
+            const slave = availableSlaves[a2];
+            if (slave.ip === preferredSlavesArray[p2].ip) {
+              if (slave.port === preferredSlavesArray[p2].port) {
+                selectedSlave = slave;
+                break;
+              }
+            }
+          }
+          if (selectedSlave) {
+            break;
+          }
+        }
+      }
+      if (!selectedSlave) {
+        selectedSlave = (0, utils_1.sample)(availableSlaves);
+      }
+      return addressResponseToAddress(selectedSlave);
+    }
+    function addressResponseToAddress(input2) {
+      return { host: input2.ip, port: Number(input2.port) };
+    }
+    function noop6() {
+    }
+  }
+});
+
+// node_modules/ioredis/built/connectors/index.js
+var require_connectors = __commonJS({
+  "node_modules/ioredis/built/connectors/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SentinelConnector = exports2.StandaloneConnector = void 0;
+    var StandaloneConnector_1 = require_StandaloneConnector();
+    exports2.StandaloneConnector = StandaloneConnector_1.default;
+    var SentinelConnector_1 = require_SentinelConnector();
+    exports2.SentinelConnector = SentinelConnector_1.default;
+  }
+});
+
+// node_modules/ioredis/built/errors/MaxRetriesPerRequestError.js
+var require_MaxRetriesPerRequestError = __commonJS({
+  "node_modules/ioredis/built/errors/MaxRetriesPerRequestError.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var redis_errors_1 = require_redis_errors();
+    var MaxRetriesPerRequestError = class extends redis_errors_1.AbortError {
+      constructor(maxRetriesPerRequest) {
+        const message = `Reached the max retries per request limit (which is ${maxRetriesPerRequest}). Refer to "maxRetriesPerRequest" option for details.`;
+        super(message);
+        Error.captureStackTrace(this, this.constructor);
+      }
+      get name() {
+        return this.constructor.name;
+      }
+    };
+    exports2.default = MaxRetriesPerRequestError;
+  }
+});
+
+// node_modules/ioredis/built/errors/index.js
+var require_errors3 = __commonJS({
+  "node_modules/ioredis/built/errors/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.MaxRetriesPerRequestError = void 0;
+    var MaxRetriesPerRequestError_1 = require_MaxRetriesPerRequestError();
+    exports2.MaxRetriesPerRequestError = MaxRetriesPerRequestError_1.default;
+  }
+});
+
+// node_modules/redis-parser/lib/parser.js
+var require_parser3 = __commonJS({
+  "node_modules/redis-parser/lib/parser.js"(exports2, module2) {
+    "use strict";
+    var Buffer6 = __require("buffer").Buffer;
+    var StringDecoder3 = __require("string_decoder").StringDecoder;
+    var decoder = new StringDecoder3();
+    var errors = require_redis_errors();
+    var ReplyError = errors.ReplyError;
+    var ParserError = errors.ParserError;
+    var bufferPool = Buffer6.allocUnsafe(32 * 1024);
+    var bufferOffset = 0;
+    var interval = null;
+    var counter = 0;
+    var notDecreased = 0;
+    function parseSimpleNumbers(parser2) {
+      const length = parser2.buffer.length - 1;
+      var offset = parser2.offset;
+      var number4 = 0;
+      var sign2 = 1;
+      if (parser2.buffer[offset] === 45) {
+        sign2 = -1;
+        offset++;
+      }
+      while (offset < length) {
+        const c1 = parser2.buffer[offset++];
+        if (c1 === 13) {
+          parser2.offset = offset + 1;
+          return sign2 * number4;
+        }
+        number4 = number4 * 10 + (c1 - 48);
+      }
+    }
+    function parseStringNumbers(parser2) {
+      const length = parser2.buffer.length - 1;
+      var offset = parser2.offset;
+      var number4 = 0;
+      var res = "";
+      if (parser2.buffer[offset] === 45) {
+        res += "-";
+        offset++;
+      }
+      while (offset < length) {
+        var c1 = parser2.buffer[offset++];
+        if (c1 === 13) {
+          parser2.offset = offset + 1;
+          if (number4 !== 0) {
+            res += number4;
+          }
+          return res;
+        } else if (number4 > 429496728) {
+          res += number4 * 10 + (c1 - 48);
+          number4 = 0;
+        } else if (c1 === 48 && number4 === 0) {
+          res += 0;
+        } else {
+          number4 = number4 * 10 + (c1 - 48);
+        }
+      }
+    }
+    function parseSimpleString(parser2) {
+      const start = parser2.offset;
+      const buffer = parser2.buffer;
+      const length = buffer.length - 1;
+      var offset = start;
+      while (offset < length) {
+        if (buffer[offset++] === 13) {
+          parser2.offset = offset + 1;
+          if (parser2.optionReturnBuffers === true) {
+            return parser2.buffer.slice(start, offset - 1);
+          }
+          return parser2.buffer.toString("utf8", start, offset - 1);
+        }
+      }
+    }
+    function parseLength(parser2) {
+      const length = parser2.buffer.length - 1;
+      var offset = parser2.offset;
+      var number4 = 0;
+      while (offset < length) {
+        const c1 = parser2.buffer[offset++];
+        if (c1 === 13) {
+          parser2.offset = offset + 1;
+          return number4;
+        }
+        number4 = number4 * 10 + (c1 - 48);
+      }
+    }
+    function parseInteger(parser2) {
+      if (parser2.optionStringNumbers === true) {
+        return parseStringNumbers(parser2);
+      }
+      return parseSimpleNumbers(parser2);
+    }
+    function parseBulkString(parser2) {
+      const length = parseLength(parser2);
+      if (length === void 0) {
+        return;
+      }
+      if (length < 0) {
+        return null;
+      }
+      const offset = parser2.offset + length;
+      if (offset + 2 > parser2.buffer.length) {
+        parser2.bigStrSize = offset + 2;
+        parser2.totalChunkSize = parser2.buffer.length;
+        parser2.bufferCache.push(parser2.buffer);
+        return;
+      }
+      const start = parser2.offset;
+      parser2.offset = offset + 2;
+      if (parser2.optionReturnBuffers === true) {
+        return parser2.buffer.slice(start, offset);
+      }
+      return parser2.buffer.toString("utf8", start, offset);
+    }
+    function parseError(parser2) {
+      var string4 = parseSimpleString(parser2);
+      if (string4 !== void 0) {
+        if (parser2.optionReturnBuffers === true) {
+          string4 = string4.toString();
+        }
+        return new ReplyError(string4);
+      }
+    }
+    function handleError(parser2, type) {
+      const err = new ParserError(
+        "Protocol error, got " + JSON.stringify(String.fromCharCode(type)) + " as reply type byte",
+        JSON.stringify(parser2.buffer),
+        parser2.offset
+      );
+      parser2.buffer = null;
+      parser2.returnFatalError(err);
+    }
+    function parseArray(parser2) {
+      const length = parseLength(parser2);
+      if (length === void 0) {
+        return;
+      }
+      if (length < 0) {
+        return null;
+      }
+      const responses = new Array(length);
+      return parseArrayElements(parser2, responses, 0);
+    }
+    function pushArrayCache(parser2, array2, pos) {
+      parser2.arrayCache.push(array2);
+      parser2.arrayPos.push(pos);
+    }
+    function parseArrayChunks(parser2) {
+      const tmp = parser2.arrayCache.pop();
+      var pos = parser2.arrayPos.pop();
+      if (parser2.arrayCache.length) {
+        const res = parseArrayChunks(parser2);
+        if (res === void 0) {
+          pushArrayCache(parser2, tmp, pos);
+          return;
+        }
+        tmp[pos++] = res;
+      }
+      return parseArrayElements(parser2, tmp, pos);
+    }
+    function parseArrayElements(parser2, responses, i2) {
+      const bufferLength = parser2.buffer.length;
+      while (i2 < responses.length) {
+        const offset = parser2.offset;
+        if (parser2.offset >= bufferLength) {
+          pushArrayCache(parser2, responses, i2);
+          return;
+        }
+        const response = parseType(parser2, parser2.buffer[parser2.offset++]);
+        if (response === void 0) {
+          if (!(parser2.arrayCache.length || parser2.bufferCache.length)) {
+            parser2.offset = offset;
+          }
+          pushArrayCache(parser2, responses, i2);
+          return;
+        }
+        responses[i2] = response;
+        i2++;
+      }
+      return responses;
+    }
+    function parseType(parser2, type) {
+      switch (type) {
+        case 36:
+          return parseBulkString(parser2);
+        case 43:
+          return parseSimpleString(parser2);
+        case 42:
+          return parseArray(parser2);
+        case 58:
+          return parseInteger(parser2);
+        case 45:
+          return parseError(parser2);
+        default:
+          return handleError(parser2, type);
+      }
+    }
+    function decreaseBufferPool() {
+      if (bufferPool.length > 50 * 1024) {
+        if (counter === 1 || notDecreased > counter * 2) {
+          const minSliceLen = Math.floor(bufferPool.length / 10);
+          const sliceLength = minSliceLen < bufferOffset ? bufferOffset : minSliceLen;
+          bufferOffset = 0;
+          bufferPool = bufferPool.slice(sliceLength, bufferPool.length);
+        } else {
+          notDecreased++;
+          counter--;
+        }
+      } else {
+        clearInterval(interval);
+        counter = 0;
+        notDecreased = 0;
+        interval = null;
+      }
+    }
+    function resizeBuffer(length) {
+      if (bufferPool.length < length + bufferOffset) {
+        const multiplier = length > 1024 * 1024 * 75 ? 2 : 3;
+        if (bufferOffset > 1024 * 1024 * 111) {
+          bufferOffset = 1024 * 1024 * 50;
+        }
+        bufferPool = Buffer6.allocUnsafe(length * multiplier + bufferOffset);
+        bufferOffset = 0;
+        counter++;
+        if (interval === null) {
+          interval = setInterval(decreaseBufferPool, 50);
+        }
+      }
+    }
+    function concatBulkString(parser2) {
+      const list = parser2.bufferCache;
+      const oldOffset = parser2.offset;
+      var chunks = list.length;
+      var offset = parser2.bigStrSize - parser2.totalChunkSize;
+      parser2.offset = offset;
+      if (offset <= 2) {
+        if (chunks === 2) {
+          return list[0].toString("utf8", oldOffset, list[0].length + offset - 2);
+        }
+        chunks--;
+        offset = list[list.length - 2].length + offset;
+      }
+      var res = decoder.write(list[0].slice(oldOffset));
+      for (var i2 = 1; i2 < chunks - 1; i2++) {
+        res += decoder.write(list[i2]);
+      }
+      res += decoder.end(list[i2].slice(0, offset - 2));
+      return res;
+    }
+    function concatBulkBuffer(parser2) {
+      const list = parser2.bufferCache;
+      const oldOffset = parser2.offset;
+      const length = parser2.bigStrSize - oldOffset - 2;
+      var chunks = list.length;
+      var offset = parser2.bigStrSize - parser2.totalChunkSize;
+      parser2.offset = offset;
+      if (offset <= 2) {
+        if (chunks === 2) {
+          return list[0].slice(oldOffset, list[0].length + offset - 2);
+        }
+        chunks--;
+        offset = list[list.length - 2].length + offset;
+      }
+      resizeBuffer(length);
+      const start = bufferOffset;
+      list[0].copy(bufferPool, start, oldOffset, list[0].length);
+      bufferOffset += list[0].length - oldOffset;
+      for (var i2 = 1; i2 < chunks - 1; i2++) {
+        list[i2].copy(bufferPool, bufferOffset);
+        bufferOffset += list[i2].length;
+      }
+      list[i2].copy(bufferPool, bufferOffset, 0, offset - 2);
+      bufferOffset += offset - 2;
+      return bufferPool.slice(start, bufferOffset);
+    }
+    var JavascriptRedisParser = class {
+      /**
+       * Javascript Redis Parser constructor
+       * @param {{returnError: Function, returnReply: Function, returnFatalError?: Function, returnBuffers: boolean, stringNumbers: boolean }} options
+       * @constructor
+       */
+      constructor(options2) {
+        if (!options2) {
+          throw new TypeError("Options are mandatory.");
+        }
+        if (typeof options2.returnError !== "function" || typeof options2.returnReply !== "function") {
+          throw new TypeError("The returnReply and returnError options have to be functions.");
+        }
+        this.setReturnBuffers(!!options2.returnBuffers);
+        this.setStringNumbers(!!options2.stringNumbers);
+        this.returnError = options2.returnError;
+        this.returnFatalError = options2.returnFatalError || options2.returnError;
+        this.returnReply = options2.returnReply;
+        this.reset();
+      }
+      /**
+       * Reset the parser values to the initial state
+       *
+       * @returns {undefined}
+       */
+      reset() {
+        this.offset = 0;
+        this.buffer = null;
+        this.bigStrSize = 0;
+        this.totalChunkSize = 0;
+        this.bufferCache = [];
+        this.arrayCache = [];
+        this.arrayPos = [];
+      }
+      /**
+       * Set the returnBuffers option
+       *
+       * @param {boolean} returnBuffers
+       * @returns {undefined}
+       */
+      setReturnBuffers(returnBuffers) {
+        if (typeof returnBuffers !== "boolean") {
+          throw new TypeError("The returnBuffers argument has to be a boolean");
+        }
+        this.optionReturnBuffers = returnBuffers;
+      }
+      /**
+       * Set the stringNumbers option
+       *
+       * @param {boolean} stringNumbers
+       * @returns {undefined}
+       */
+      setStringNumbers(stringNumbers) {
+        if (typeof stringNumbers !== "boolean") {
+          throw new TypeError("The stringNumbers argument has to be a boolean");
+        }
+        this.optionStringNumbers = stringNumbers;
+      }
+      /**
+       * Parse the redis buffer
+       * @param {Buffer} buffer
+       * @returns {undefined}
+       */
+      execute(buffer) {
+        if (this.buffer === null) {
+          this.buffer = buffer;
+          this.offset = 0;
+        } else if (this.bigStrSize === 0) {
+          const oldLength = this.buffer.length;
+          const remainingLength = oldLength - this.offset;
+          const newBuffer = Buffer6.allocUnsafe(remainingLength + buffer.length);
+          this.buffer.copy(newBuffer, 0, this.offset, oldLength);
+          buffer.copy(newBuffer, remainingLength, 0, buffer.length);
+          this.buffer = newBuffer;
+          this.offset = 0;
+          if (this.arrayCache.length) {
+            const arr = parseArrayChunks(this);
+            if (arr === void 0) {
+              return;
+            }
+            this.returnReply(arr);
+          }
+        } else if (this.totalChunkSize + buffer.length >= this.bigStrSize) {
+          this.bufferCache.push(buffer);
+          var tmp = this.optionReturnBuffers ? concatBulkBuffer(this) : concatBulkString(this);
+          this.bigStrSize = 0;
+          this.bufferCache = [];
+          this.buffer = buffer;
+          if (this.arrayCache.length) {
+            this.arrayCache[0][this.arrayPos[0]++] = tmp;
+            tmp = parseArrayChunks(this);
+            if (tmp === void 0) {
+              return;
+            }
+          }
+          this.returnReply(tmp);
+        } else {
+          this.bufferCache.push(buffer);
+          this.totalChunkSize += buffer.length;
+          return;
+        }
+        while (this.offset < this.buffer.length) {
+          const offset = this.offset;
+          const type = this.buffer[this.offset++];
+          const response = parseType(this, type);
+          if (response === void 0) {
+            if (!(this.arrayCache.length || this.bufferCache.length)) {
+              this.offset = offset;
+            }
+            return;
+          }
+          if (type === 45) {
+            this.returnError(response);
+          } else {
+            this.returnReply(response);
+          }
+        }
+        this.buffer = null;
+      }
+    };
+    module2.exports = JavascriptRedisParser;
+  }
+});
+
+// node_modules/redis-parser/index.js
+var require_redis_parser = __commonJS({
+  "node_modules/redis-parser/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_parser3();
+  }
+});
+
+// node_modules/ioredis/built/SubscriptionSet.js
+var require_SubscriptionSet = __commonJS({
+  "node_modules/ioredis/built/SubscriptionSet.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var SubscriptionSet = class {
+      constructor() {
+        this.set = {
+          subscribe: {},
+          psubscribe: {},
+          ssubscribe: {}
+        };
+      }
+      add(set3, channel) {
+        this.set[mapSet(set3)][channel] = true;
+      }
+      del(set3, channel) {
+        delete this.set[mapSet(set3)][channel];
+      }
+      channels(set3) {
+        return Object.keys(this.set[mapSet(set3)]);
+      }
+      isEmpty() {
+        return this.channels("subscribe").length === 0 && this.channels("psubscribe").length === 0 && this.channels("ssubscribe").length === 0;
+      }
+    };
+    exports2.default = SubscriptionSet;
+    function mapSet(set3) {
+      if (set3 === "unsubscribe") {
+        return "subscribe";
+      }
+      if (set3 === "punsubscribe") {
+        return "psubscribe";
+      }
+      if (set3 === "sunsubscribe") {
+        return "ssubscribe";
+      }
+      return set3;
+    }
+  }
+});
+
+// node_modules/ioredis/built/DataHandler.js
+var require_DataHandler = __commonJS({
+  "node_modules/ioredis/built/DataHandler.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var Command_1 = require_Command();
+    var utils_1 = require_utils5();
+    var RedisParser = require_redis_parser();
+    var SubscriptionSet_1 = require_SubscriptionSet();
+    var debug2 = (0, utils_1.Debug)("dataHandler");
+    var DataHandler = class {
+      constructor(redis, parserOptions) {
+        this.redis = redis;
+        const parser2 = new RedisParser({
+          stringNumbers: parserOptions.stringNumbers,
+          returnBuffers: true,
+          returnError: (err) => {
+            this.returnError(err);
+          },
+          returnFatalError: (err) => {
+            this.returnFatalError(err);
+          },
+          returnReply: (reply) => {
+            this.returnReply(reply);
+          }
+        });
+        redis.stream.prependListener("data", (data) => {
+          parser2.execute(data);
+        });
+        redis.stream.resume();
+      }
+      returnFatalError(err) {
+        err.message += ". Please report this.";
+        this.redis.recoverFromFatalError(err, err, { offlineQueue: false });
+      }
+      returnError(err) {
+        const item = this.shiftCommand(err);
+        if (!item) {
+          return;
+        }
+        err.command = {
+          name: item.command.name,
+          args: item.command.args
+        };
+        if (item.command.name == "ssubscribe" && err.message.includes("MOVED")) {
+          this.redis.emit("moved");
+          return;
+        }
+        this.redis.handleReconnection(err, item);
+      }
+      returnReply(reply) {
+        if (this.handleMonitorReply(reply)) {
+          return;
+        }
+        if (this.handleSubscriberReply(reply)) {
+          return;
+        }
+        const item = this.shiftCommand(reply);
+        if (!item) {
+          return;
+        }
+        if (Command_1.default.checkFlag("ENTER_SUBSCRIBER_MODE", item.command.name)) {
+          this.redis.condition.subscriber = new SubscriptionSet_1.default();
+          this.redis.condition.subscriber.add(item.command.name, reply[1].toString());
+          if (!fillSubCommand(item.command, reply[2])) {
+            this.redis.commandQueue.unshift(item);
+          }
+        } else if (Command_1.default.checkFlag("EXIT_SUBSCRIBER_MODE", item.command.name)) {
+          if (!fillUnsubCommand(item.command, reply[2])) {
+            this.redis.commandQueue.unshift(item);
+          }
+        } else {
+          item.command.resolve(reply);
+        }
+      }
+      handleSubscriberReply(reply) {
+        if (!this.redis.condition.subscriber) {
+          return false;
+        }
+        const replyType = Array.isArray(reply) ? reply[0].toString() : null;
+        debug2('receive reply "%s" in subscriber mode', replyType);
+        switch (replyType) {
+          case "message":
+            if (this.redis.listeners("message").length > 0) {
+              this.redis.emit("message", reply[1].toString(), reply[2] ? reply[2].toString() : "");
+            }
+            this.redis.emit("messageBuffer", reply[1], reply[2]);
+            break;
+          case "pmessage": {
+            const pattern = reply[1].toString();
+            if (this.redis.listeners("pmessage").length > 0) {
+              this.redis.emit("pmessage", pattern, reply[2].toString(), reply[3].toString());
+            }
+            this.redis.emit("pmessageBuffer", pattern, reply[2], reply[3]);
+            break;
+          }
+          case "smessage": {
+            if (this.redis.listeners("smessage").length > 0) {
+              this.redis.emit("smessage", reply[1].toString(), reply[2] ? reply[2].toString() : "");
+            }
+            this.redis.emit("smessageBuffer", reply[1], reply[2]);
+            break;
+          }
+          case "ssubscribe":
+          case "subscribe":
+          case "psubscribe": {
+            const channel = reply[1].toString();
+            this.redis.condition.subscriber.add(replyType, channel);
+            const item = this.shiftCommand(reply);
+            if (!item) {
+              return;
+            }
+            if (!fillSubCommand(item.command, reply[2])) {
+              this.redis.commandQueue.unshift(item);
+            }
+            break;
+          }
+          case "sunsubscribe":
+          case "unsubscribe":
+          case "punsubscribe": {
+            const channel = reply[1] ? reply[1].toString() : null;
+            if (channel) {
+              this.redis.condition.subscriber.del(replyType, channel);
+            }
+            const count2 = reply[2];
+            if (Number(count2) === 0) {
+              this.redis.condition.subscriber = false;
+            }
+            const item = this.shiftCommand(reply);
+            if (!item) {
+              return;
+            }
+            if (!fillUnsubCommand(item.command, count2)) {
+              this.redis.commandQueue.unshift(item);
+            }
+            break;
+          }
+          default: {
+            const item = this.shiftCommand(reply);
+            if (!item) {
+              return;
+            }
+            item.command.resolve(reply);
+          }
+        }
+        return true;
+      }
+      handleMonitorReply(reply) {
+        if (this.redis.status !== "monitoring") {
+          return false;
+        }
+        const replyStr = reply.toString();
+        if (replyStr === "OK") {
+          return false;
+        }
+        const len = replyStr.indexOf(" ");
+        const timestamp = replyStr.slice(0, len);
+        const argIndex = replyStr.indexOf('"');
+        const args = replyStr.slice(argIndex + 1, -1).split('" "').map((elem) => elem.replace(/\\"/g, '"'));
+        const dbAndSource = replyStr.slice(len + 2, argIndex - 2).split(" ");
+        this.redis.emit("monitor", timestamp, args, dbAndSource[1], dbAndSource[0]);
+        return true;
+      }
+      shiftCommand(reply) {
+        const item = this.redis.commandQueue.shift();
+        if (!item) {
+          const message = "Command queue state error. If you can reproduce this, please report it.";
+          const error63 = new Error(message + (reply instanceof Error ? ` Last error: ${reply.message}` : ` Last reply: ${reply.toString()}`));
+          this.redis.emit("error", error63);
+          return null;
+        }
+        return item;
+      }
+    };
+    exports2.default = DataHandler;
+    var remainingRepliesMap = /* @__PURE__ */ new WeakMap();
+    function fillSubCommand(command, count2) {
+      let remainingReplies = remainingRepliesMap.has(command) ? remainingRepliesMap.get(command) : command.args.length;
+      remainingReplies -= 1;
+      if (remainingReplies <= 0) {
+        command.resolve(count2);
+        remainingRepliesMap.delete(command);
+        return true;
+      }
+      remainingRepliesMap.set(command, remainingReplies);
+      return false;
+    }
+    function fillUnsubCommand(command, count2) {
+      let remainingReplies = remainingRepliesMap.has(command) ? remainingRepliesMap.get(command) : command.args.length;
+      if (remainingReplies === 0) {
+        if (Number(count2) === 0) {
+          remainingRepliesMap.delete(command);
+          command.resolve(count2);
+          return true;
+        }
+        return false;
+      }
+      remainingReplies -= 1;
+      if (remainingReplies <= 0) {
+        command.resolve(count2);
+        return true;
+      }
+      remainingRepliesMap.set(command, remainingReplies);
+      return false;
+    }
+  }
+});
+
+// node_modules/ioredis/built/redis/event_handler.js
+var require_event_handler = __commonJS({
+  "node_modules/ioredis/built/redis/event_handler.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.readyHandler = exports2.errorHandler = exports2.closeHandler = exports2.connectHandler = void 0;
+    var redis_errors_1 = require_redis_errors();
+    var Command_1 = require_Command();
+    var errors_1 = require_errors3();
+    var utils_1 = require_utils5();
+    var DataHandler_1 = require_DataHandler();
+    var debug2 = (0, utils_1.Debug)("connection");
+    function connectHandler(self2) {
+      return function() {
+        var _a3;
+        self2.setStatus("connect");
+        self2.resetCommandQueue();
+        let flushed = false;
+        const { connectionEpoch } = self2;
+        if (self2.condition.auth) {
+          self2.auth(self2.condition.auth, function(err) {
+            if (connectionEpoch !== self2.connectionEpoch) {
+              return;
+            }
+            if (err) {
+              if (err.message.indexOf("no password is set") !== -1) {
+                console.warn("[WARN] Redis server does not require a password, but a password was supplied.");
+              } else if (err.message.indexOf("without any password configured for the default user") !== -1) {
+                console.warn("[WARN] This Redis server's `default` user does not require a password, but a password was supplied");
+              } else if (err.message.indexOf("wrong number of arguments for 'auth' command") !== -1) {
+                console.warn(`[ERROR] The server returned "wrong number of arguments for 'auth' command". You are probably passing both username and password to Redis version 5 or below. You should only pass the 'password' option for Redis version 5 and under.`);
+              } else {
+                flushed = true;
+                self2.recoverFromFatalError(err, err);
+              }
+            }
+          });
+        }
+        if (self2.condition.select) {
+          self2.select(self2.condition.select).catch((err) => {
+            self2.silentEmit("error", err);
+          });
+        }
+        new DataHandler_1.default(self2, {
+          stringNumbers: self2.options.stringNumbers
+        });
+        const clientCommandPromises = [];
+        if (self2.options.connectionName) {
+          debug2("set the connection name [%s]", self2.options.connectionName);
+          clientCommandPromises.push(self2.client("setname", self2.options.connectionName).catch(utils_1.noop));
+        }
+        if (!self2.options.disableClientInfo) {
+          debug2("set the client info");
+          clientCommandPromises.push((0, utils_1.getPackageMeta)().then((packageMeta) => {
+            return self2.client("SETINFO", "LIB-VER", packageMeta.version).catch(utils_1.noop);
+          }).catch(utils_1.noop));
+          clientCommandPromises.push(self2.client("SETINFO", "LIB-NAME", ((_a3 = self2.options) === null || _a3 === void 0 ? void 0 : _a3.clientInfoTag) ? `ioredis(${self2.options.clientInfoTag})` : "ioredis").catch(utils_1.noop));
+        }
+        Promise.all(clientCommandPromises).catch(utils_1.noop).finally(() => {
+          if (!self2.options.enableReadyCheck) {
+            exports2.readyHandler(self2)();
+          }
+          if (self2.options.enableReadyCheck) {
+            self2._readyCheck(function(err, info2) {
+              if (connectionEpoch !== self2.connectionEpoch) {
+                return;
+              }
+              if (err) {
+                if (!flushed) {
+                  self2.recoverFromFatalError(new Error("Ready check failed: " + err.message), err);
+                }
+              } else {
+                if (self2.connector.check(info2)) {
+                  exports2.readyHandler(self2)();
+                } else {
+                  self2.disconnect(true);
+                }
+              }
+            });
+          }
+        });
+      };
+    }
+    exports2.connectHandler = connectHandler;
+    function abortError(command) {
+      const err = new redis_errors_1.AbortError("Command aborted due to connection close");
+      err.command = {
+        name: command.name,
+        args: command.args
+      };
+      return err;
+    }
+    function abortIncompletePipelines(commandQueue) {
+      var _a3;
+      let expectedIndex = 0;
+      for (let i2 = 0; i2 < commandQueue.length; ) {
+        const command = (_a3 = commandQueue.peekAt(i2)) === null || _a3 === void 0 ? void 0 : _a3.command;
+        const pipelineIndex = command.pipelineIndex;
+        if (pipelineIndex === void 0 || pipelineIndex === 0) {
+          expectedIndex = 0;
+        }
+        if (pipelineIndex !== void 0 && pipelineIndex !== expectedIndex++) {
+          commandQueue.remove(i2, 1);
+          command.reject(abortError(command));
+          continue;
+        }
+        i2++;
+      }
+    }
+    function abortTransactionFragments(commandQueue) {
+      var _a3;
+      for (let i2 = 0; i2 < commandQueue.length; ) {
+        const command = (_a3 = commandQueue.peekAt(i2)) === null || _a3 === void 0 ? void 0 : _a3.command;
+        if (command.name === "multi") {
+          break;
+        }
+        if (command.name === "exec") {
+          commandQueue.remove(i2, 1);
+          command.reject(abortError(command));
+          break;
+        }
+        if (command.inTransaction) {
+          commandQueue.remove(i2, 1);
+          command.reject(abortError(command));
+        } else {
+          i2++;
+        }
+      }
+    }
+    function closeHandler(self2) {
+      return function() {
+        const prevStatus = self2.status;
+        self2.setStatus("close");
+        if (self2.commandQueue.length) {
+          abortIncompletePipelines(self2.commandQueue);
+        }
+        if (self2.offlineQueue.length) {
+          abortTransactionFragments(self2.offlineQueue);
+        }
+        if (prevStatus === "ready") {
+          if (!self2.prevCondition) {
+            self2.prevCondition = self2.condition;
+          }
+          if (self2.commandQueue.length) {
+            self2.prevCommandQueue = self2.commandQueue;
+          }
+        }
+        if (self2.manuallyClosing) {
+          self2.manuallyClosing = false;
+          debug2("skip reconnecting since the connection is manually closed.");
+          return close();
+        }
+        if (typeof self2.options.retryStrategy !== "function") {
+          debug2("skip reconnecting because `retryStrategy` is not a function");
+          return close();
+        }
+        const retryDelay = self2.options.retryStrategy(++self2.retryAttempts);
+        if (typeof retryDelay !== "number") {
+          debug2("skip reconnecting because `retryStrategy` doesn't return a number");
+          return close();
+        }
+        debug2("reconnect in %sms", retryDelay);
+        self2.setStatus("reconnecting", retryDelay);
+        self2.reconnectTimeout = setTimeout(function() {
+          self2.reconnectTimeout = null;
+          self2.connect().catch(utils_1.noop);
+        }, retryDelay);
+        const { maxRetriesPerRequest } = self2.options;
+        if (typeof maxRetriesPerRequest === "number") {
+          if (maxRetriesPerRequest < 0) {
+            debug2("maxRetriesPerRequest is negative, ignoring...");
+          } else {
+            const remainder = self2.retryAttempts % (maxRetriesPerRequest + 1);
+            if (remainder === 0) {
+              debug2("reach maxRetriesPerRequest limitation, flushing command queue...");
+              self2.flushQueue(new errors_1.MaxRetriesPerRequestError(maxRetriesPerRequest));
+            }
+          }
+        }
+      };
+      function close() {
+        self2.setStatus("end");
+        self2.flushQueue(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
+      }
+    }
+    exports2.closeHandler = closeHandler;
+    function errorHandler(self2) {
+      return function(error63) {
+        debug2("error: %s", error63);
+        self2.silentEmit("error", error63);
+      };
+    }
+    exports2.errorHandler = errorHandler;
+    function readyHandler(self2) {
+      return function() {
+        self2.setStatus("ready");
+        self2.retryAttempts = 0;
+        if (self2.options.monitor) {
+          self2.call("monitor").then(() => self2.setStatus("monitoring"), (error63) => self2.emit("error", error63));
+          const { sendCommand } = self2;
+          self2.sendCommand = function(command) {
+            if (Command_1.default.checkFlag("VALID_IN_MONITOR_MODE", command.name)) {
+              return sendCommand.call(self2, command);
+            }
+            command.reject(new Error("Connection is in monitoring mode, can't process commands."));
+            return command.promise;
+          };
+          self2.once("close", function() {
+            delete self2.sendCommand;
+          });
+          return;
+        }
+        const finalSelect = self2.prevCondition ? self2.prevCondition.select : self2.condition.select;
+        if (self2.options.readOnly) {
+          debug2("set the connection to readonly mode");
+          self2.readonly().catch(utils_1.noop);
+        }
+        if (self2.prevCondition) {
+          const condition = self2.prevCondition;
+          self2.prevCondition = null;
+          if (condition.subscriber && self2.options.autoResubscribe) {
+            if (self2.condition.select !== finalSelect) {
+              debug2("connect to db [%d]", finalSelect);
+              self2.select(finalSelect);
+            }
+            const subscribeChannels = condition.subscriber.channels("subscribe");
+            if (subscribeChannels.length) {
+              debug2("subscribe %d channels", subscribeChannels.length);
+              self2.subscribe(subscribeChannels);
+            }
+            const psubscribeChannels = condition.subscriber.channels("psubscribe");
+            if (psubscribeChannels.length) {
+              debug2("psubscribe %d channels", psubscribeChannels.length);
+              self2.psubscribe(psubscribeChannels);
+            }
+            const ssubscribeChannels = condition.subscriber.channels("ssubscribe");
+            if (ssubscribeChannels.length) {
+              debug2("ssubscribe %s", ssubscribeChannels.length);
+              for (const channel of ssubscribeChannels) {
+                self2.ssubscribe(channel);
+              }
+            }
+          }
+        }
+        if (self2.prevCommandQueue) {
+          if (self2.options.autoResendUnfulfilledCommands) {
+            debug2("resend %d unfulfilled commands", self2.prevCommandQueue.length);
+            while (self2.prevCommandQueue.length > 0) {
+              const item = self2.prevCommandQueue.shift();
+              if (item.select !== self2.condition.select && item.command.name !== "select") {
+                self2.select(item.select);
+              }
+              self2.sendCommand(item.command, item.stream);
+            }
+          } else {
+            self2.prevCommandQueue = null;
+          }
+        }
+        if (self2.offlineQueue.length) {
+          debug2("send %d commands in offline queue", self2.offlineQueue.length);
+          const offlineQueue = self2.offlineQueue;
+          self2.resetOfflineQueue();
+          while (offlineQueue.length > 0) {
+            const item = offlineQueue.shift();
+            if (item.select !== self2.condition.select && item.command.name !== "select") {
+              self2.select(item.select);
+            }
+            self2.sendCommand(item.command, item.stream);
+          }
+        }
+        if (self2.condition.select !== finalSelect) {
+          debug2("connect to db [%d]", finalSelect);
+          self2.select(finalSelect);
+        }
+      };
+    }
+    exports2.readyHandler = readyHandler;
+  }
+});
+
+// node_modules/ioredis/built/redis/RedisOptions.js
+var require_RedisOptions = __commonJS({
+  "node_modules/ioredis/built/redis/RedisOptions.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.DEFAULT_REDIS_OPTIONS = void 0;
+    exports2.DEFAULT_REDIS_OPTIONS = {
+      // Connection
+      port: 6379,
+      host: "localhost",
+      family: 0,
+      connectTimeout: 1e4,
+      disconnectTimeout: 2e3,
+      retryStrategy: function(times) {
+        return Math.min(times * 50, 2e3);
+      },
+      keepAlive: 0,
+      noDelay: true,
+      connectionName: null,
+      disableClientInfo: false,
+      clientInfoTag: void 0,
+      // Sentinel
+      sentinels: null,
+      name: null,
+      role: "master",
+      sentinelRetryStrategy: function(times) {
+        return Math.min(times * 10, 1e3);
+      },
+      sentinelReconnectStrategy: function() {
+        return 6e4;
+      },
+      natMap: null,
+      enableTLSForSentinelMode: false,
+      updateSentinels: true,
+      failoverDetector: false,
+      // Status
+      username: null,
+      password: null,
+      db: 0,
+      // Others
+      enableOfflineQueue: true,
+      enableReadyCheck: true,
+      autoResubscribe: true,
+      autoResendUnfulfilledCommands: true,
+      lazyConnect: false,
+      keyPrefix: "",
+      reconnectOnError: null,
+      readOnly: false,
+      stringNumbers: false,
+      maxRetriesPerRequest: 20,
+      maxLoadingRetryTime: 1e4,
+      enableAutoPipelining: false,
+      autoPipeliningIgnoredCommands: [],
+      sentinelMaxConnections: 10,
+      blockingTimeoutGrace: 100
+    };
+  }
+});
+
+// node_modules/ioredis/built/Redis.js
+var require_Redis = __commonJS({
+  "node_modules/ioredis/built/Redis.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var commands_1 = require_built();
+    var events_1 = __require("events");
+    var standard_as_callback_1 = require_built2();
+    var cluster_1 = require_cluster();
+    var Command_1 = require_Command();
+    var connectors_1 = require_connectors();
+    var SentinelConnector_1 = require_SentinelConnector();
+    var eventHandler = require_event_handler();
+    var RedisOptions_1 = require_RedisOptions();
+    var ScanStream_1 = require_ScanStream();
+    var transaction_1 = require_transaction();
+    var utils_1 = require_utils5();
+    var tracing_1 = require_tracing();
+    var applyMixin_1 = require_applyMixin();
+    var Commander_1 = require_Commander();
+    var lodash_1 = require_lodash();
+    var Deque = require_denque();
+    var debug2 = (0, utils_1.Debug)("redis");
+    var Redis3 = class _Redis extends Commander_1.default {
+      constructor(arg1, arg2, arg3) {
+        super();
+        this.status = "wait";
+        this.isCluster = false;
+        this.reconnectTimeout = null;
+        this.connectionEpoch = 0;
+        this.retryAttempts = 0;
+        this.manuallyClosing = false;
+        this._autoPipelines = /* @__PURE__ */ new Map();
+        this._runningAutoPipelines = /* @__PURE__ */ new Set();
+        this.parseOptions(arg1, arg2, arg3);
+        events_1.EventEmitter.call(this);
+        this.resetCommandQueue();
+        this.resetOfflineQueue();
+        if (this.options.Connector) {
+          this.connector = new this.options.Connector(this.options);
+        } else if (this.options.sentinels) {
+          const sentinelConnector = new SentinelConnector_1.default(this.options);
+          sentinelConnector.emitter = this;
+          this.connector = sentinelConnector;
+        } else {
+          this.connector = new connectors_1.StandaloneConnector(this.options);
+        }
+        if (this.options.scripts) {
+          Object.entries(this.options.scripts).forEach(([name, definition]) => {
+            this.defineCommand(name, definition);
+          });
+        }
+        if (this.options.lazyConnect) {
+          this.setStatus("wait");
+        } else {
+          this.connect().catch(lodash_1.noop);
+        }
+      }
+      /**
+       * Create a Redis instance.
+       * This is the same as `new Redis()` but is included for compatibility with node-redis.
+       */
+      static createClient(...args) {
+        return new _Redis(...args);
+      }
+      get autoPipelineQueueSize() {
+        let queued = 0;
+        for (const pipeline of this._autoPipelines.values()) {
+          queued += pipeline.length;
+        }
+        return queued;
+      }
+      /**
+       * Create a connection to Redis.
+       * This method will be invoked automatically when creating a new Redis instance
+       * unless `lazyConnect: true` is passed.
+       *
+       * When calling this method manually, a Promise is returned, which will
+       * be resolved when the connection status is ready. The promise can reject
+       * if the connection fails, times out, or if Redis is already connecting/connected.
+       */
+      connect(callback) {
+        const promise2 = (0, tracing_1.traceConnect)(() => this._connect(), () => {
+          const { address, port } = this._getServerAddress();
+          return {
+            serverAddress: address,
+            serverPort: port,
+            connectionEpoch: this.connectionEpoch
+          };
+        });
+        return (0, standard_as_callback_1.default)(promise2, callback);
+      }
+      _connect() {
+        return new Promise((resolve2, reject) => {
+          if (this.status === "connecting" || this.status === "connect" || this.status === "ready") {
+            reject(new Error("Redis is already connecting/connected"));
+            return;
+          }
+          this.connectionEpoch += 1;
+          this.setStatus("connecting");
+          const { options: options2 } = this;
+          this.condition = {
+            select: options2.db,
+            auth: options2.username ? [options2.username, options2.password] : options2.password,
+            subscriber: false
+          };
+          const _this = this;
+          (0, standard_as_callback_1.default)(this.connector.connect(function(type, err) {
+            _this.silentEmit(type, err);
+          }), function(err, stream) {
+            if (err) {
+              _this.flushQueue(err);
+              _this.silentEmit("error", err);
+              reject(err);
+              _this.setStatus("end");
+              return;
+            }
+            let CONNECT_EVENT = options2.tls ? "secureConnect" : "connect";
+            if ("sentinels" in options2 && options2.sentinels && !options2.enableTLSForSentinelMode) {
+              CONNECT_EVENT = "connect";
+            }
+            _this.stream = stream;
+            if (options2.noDelay) {
+              stream.setNoDelay(true);
+            }
+            if (typeof options2.keepAlive === "number") {
+              if (stream.connecting) {
+                stream.once(CONNECT_EVENT, () => {
+                  stream.setKeepAlive(true, options2.keepAlive);
+                });
+              } else {
+                stream.setKeepAlive(true, options2.keepAlive);
+              }
+            }
+            if (stream.connecting) {
+              stream.once(CONNECT_EVENT, eventHandler.connectHandler(_this));
+              if (options2.connectTimeout) {
+                let connectTimeoutCleared = false;
+                stream.setTimeout(options2.connectTimeout, function() {
+                  if (connectTimeoutCleared) {
+                    return;
+                  }
+                  stream.setTimeout(0);
+                  stream.destroy();
+                  const err2 = new Error("connect ETIMEDOUT");
+                  err2.errorno = "ETIMEDOUT";
+                  err2.code = "ETIMEDOUT";
+                  err2.syscall = "connect";
+                  eventHandler.errorHandler(_this)(err2);
+                });
+                stream.once(CONNECT_EVENT, function() {
+                  connectTimeoutCleared = true;
+                  stream.setTimeout(0);
+                });
+              }
+            } else if (stream.destroyed) {
+              const firstError = _this.connector.firstError;
+              if (firstError) {
+                process.nextTick(() => {
+                  eventHandler.errorHandler(_this)(firstError);
+                });
+              }
+              process.nextTick(eventHandler.closeHandler(_this));
+            } else {
+              process.nextTick(eventHandler.connectHandler(_this));
+            }
+            if (!stream.destroyed) {
+              stream.once("error", eventHandler.errorHandler(_this));
+              stream.once("close", eventHandler.closeHandler(_this));
+            }
+            const connectionReadyHandler = function() {
+              _this.removeListener("close", connectionCloseHandler);
+              resolve2();
+            };
+            var connectionCloseHandler = function() {
+              _this.removeListener("ready", connectionReadyHandler);
+              reject(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
+            };
+            _this.once("ready", connectionReadyHandler);
+            _this.once("close", connectionCloseHandler);
+          });
+        });
+      }
+      /**
+       * Disconnect from Redis.
+       *
+       * This method closes the connection immediately,
+       * and may lose some pending replies that haven't written to client.
+       * If you want to wait for the pending replies, use Redis#quit instead.
+       */
+      disconnect(reconnect = false) {
+        if (!reconnect) {
+          this.manuallyClosing = true;
+        }
+        if (this.reconnectTimeout && !reconnect) {
+          clearTimeout(this.reconnectTimeout);
+          this.reconnectTimeout = null;
+        }
+        if (this.status === "wait") {
+          eventHandler.closeHandler(this)();
+        } else {
+          this.connector.disconnect();
+        }
+      }
+      /**
+       * Disconnect from Redis.
+       *
+       * @deprecated
+       */
+      end() {
+        this.disconnect();
+      }
+      /**
+       * Create a new instance with the same options as the current one.
+       *
+       * @example
+       * ```js
+       * var redis = new Redis(6380);
+       * var anotherRedis = redis.duplicate();
+       * ```
+       */
+      duplicate(override) {
+        return new _Redis({ ...this.options, ...override });
+      }
+      /**
+       * Mode of the connection.
+       *
+       * One of `"normal"`, `"subscriber"`, or `"monitor"`. When the connection is
+       * not in `"normal"` mode, certain commands are not allowed.
+       */
+      get mode() {
+        var _a3;
+        return this.options.monitor ? "monitor" : ((_a3 = this.condition) === null || _a3 === void 0 ? void 0 : _a3.subscriber) ? "subscriber" : "normal";
+      }
+      /**
+       * Listen for all requests received by the server in real time.
+       *
+       * This command will create a new connection to Redis and send a
+       * MONITOR command via the new connection in order to avoid disturbing
+       * the current connection.
+       *
+       * @param callback The callback function. If omit, a promise will be returned.
+       * @example
+       * ```js
+       * var redis = new Redis();
+       * redis.monitor(function (err, monitor) {
+       *   // Entering monitoring mode.
+       *   monitor.on('monitor', function (time, args, source, database) {
+       *     console.log(time + ": " + util.inspect(args));
+       *   });
+       * });
+       *
+       * // supports promise as well as other commands
+       * redis.monitor().then(function (monitor) {
+       *   monitor.on('monitor', function (time, args, source, database) {
+       *     console.log(time + ": " + util.inspect(args));
+       *   });
+       * });
+       * ```
+       */
+      monitor(callback) {
+        const monitorInstance = this.duplicate({
+          monitor: true,
+          lazyConnect: false
+        });
+        return (0, standard_as_callback_1.default)(new Promise(function(resolve2, reject) {
+          monitorInstance.once("error", reject);
+          monitorInstance.once("monitoring", function() {
+            resolve2(monitorInstance);
+          });
+        }), callback);
+      }
+      /**
+       * Send a command to Redis
+       *
+       * This method is used internally and in most cases you should not
+       * use it directly. If you need to send a command that is not supported
+       * by the library, you can use the `call` method:
+       *
+       * ```js
+       * const redis = new Redis();
+       *
+       * redis.call('set', 'foo', 'bar');
+       * // or
+       * redis.call(['set', 'foo', 'bar']);
+       * ```
+       *
+       * @ignore
+       */
+      sendCommand(command, stream) {
+        var _a3, _b;
+        if (this.status === "wait") {
+          this.connect().catch(lodash_1.noop);
+        }
+        if (this.status === "end") {
+          command.reject(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
+          return command.promise;
+        }
+        if (((_a3 = this.condition) === null || _a3 === void 0 ? void 0 : _a3.subscriber) && !Command_1.default.checkFlag("VALID_IN_SUBSCRIBER_MODE", command.name)) {
+          command.reject(new Error("Connection in subscriber mode, only subscriber commands may be used"));
+          return command.promise;
+        }
+        if (typeof this.options.commandTimeout === "number") {
+          command.setTimeout(this.options.commandTimeout);
+        }
+        const blockingTimeout = this.getBlockingTimeoutInMs(command);
+        let writable2 = this.status === "ready" || !stream && this.status === "connect" && (0, commands_1.exists)(command.name, { caseInsensitive: true }) && ((0, commands_1.hasFlag)(command.name, "loading", { nameCaseInsensitive: true }) || Command_1.default.checkFlag("HANDSHAKE_COMMANDS", command.name));
+        if (!this.stream) {
+          writable2 = false;
+        } else if (!this.stream.writable) {
+          writable2 = false;
+        } else if (this.stream._writableState && this.stream._writableState.ended) {
+          writable2 = false;
+        }
+        if (!writable2) {
+          if (!this.options.enableOfflineQueue) {
+            command.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+            return command.promise;
+          }
+          if (command.name === "quit" && this.offlineQueue.length === 0) {
+            this.disconnect();
+            command.resolve(Buffer.from("OK"));
+            return command.promise;
+          }
+          if (debug2.enabled) {
+            debug2("queue command[%s]: %d -> %s(%o)", this._getDescription(), this.condition.select, command.name, command.args);
+          }
+          this.offlineQueue.push({
+            command,
+            stream,
+            select: this.condition.select
+          });
+          if (Command_1.default.checkFlag("BLOCKING_COMMANDS", command.name)) {
+            const offlineTimeout = this.getConfiguredBlockingTimeout();
+            if (offlineTimeout !== void 0) {
+              command.setBlockingTimeout(offlineTimeout);
+            }
+          }
+        } else {
+          if (debug2.enabled) {
+            debug2("write command[%s]: %d -> %s(%o)", this._getDescription(), (_b = this.condition) === null || _b === void 0 ? void 0 : _b.select, command.name, command.args);
+          }
+          if (stream) {
+            if ("isPipeline" in stream && stream.isPipeline) {
+              stream.write(command.toWritable(stream.destination.redis.stream));
+            } else {
+              stream.write(command.toWritable(stream));
+            }
+          } else {
+            this.stream.write(command.toWritable(this.stream));
+          }
+          this.commandQueue.push({
+            command,
+            stream,
+            select: this.condition.select
+          });
+          if (blockingTimeout !== void 0) {
+            command.setBlockingTimeout(blockingTimeout);
+          }
+          if (Command_1.default.checkFlag("WILL_DISCONNECT", command.name)) {
+            this.manuallyClosing = true;
+          }
+          if (this.options.socketTimeout !== void 0 && this.socketTimeoutTimer === void 0) {
+            this.setSocketTimeout();
+          }
+        }
+        if (command.name === "select" && (0, utils_1.isInt)(command.args[0])) {
+          const db = parseInt(command.args[0], 10);
+          if (this.condition.select !== db) {
+            this.condition.select = db;
+            this.emit("select", db);
+            debug2("switch to db [%d]", this.condition.select);
+          }
+        }
+        if (!writable2 || command.isTraced) {
+          return command.promise;
+        }
+        command.isTraced = true;
+        return (0, tracing_1.traceCommand)(() => command.promise, () => this._buildCommandContext(command));
+      }
+      getBlockingTimeoutInMs(command) {
+        var _a3;
+        if (!Command_1.default.checkFlag("BLOCKING_COMMANDS", command.name)) {
+          return void 0;
+        }
+        const configuredTimeout = this.getConfiguredBlockingTimeout();
+        if (configuredTimeout === void 0) {
+          return void 0;
+        }
+        const timeout = command.extractBlockingTimeout();
+        if (typeof timeout === "number") {
+          if (timeout > 0) {
+            return timeout + ((_a3 = this.options.blockingTimeoutGrace) !== null && _a3 !== void 0 ? _a3 : RedisOptions_1.DEFAULT_REDIS_OPTIONS.blockingTimeoutGrace);
+          }
+          return configuredTimeout;
+        }
+        if (timeout === null) {
+          return configuredTimeout;
+        }
+        return void 0;
+      }
+      getConfiguredBlockingTimeout() {
+        if (typeof this.options.blockingTimeout === "number" && this.options.blockingTimeout > 0) {
+          return this.options.blockingTimeout;
+        }
+        return void 0;
+      }
+      setSocketTimeout() {
+        this.socketTimeoutTimer = setTimeout(() => {
+          this.stream.destroy(new Error(`Socket timeout. Expecting data, but didn't receive any in ${this.options.socketTimeout}ms.`));
+          this.socketTimeoutTimer = void 0;
+        }, this.options.socketTimeout);
+        this.stream.once("data", () => {
+          clearTimeout(this.socketTimeoutTimer);
+          this.socketTimeoutTimer = void 0;
+          if (this.commandQueue.length === 0)
+            return;
+          this.setSocketTimeout();
+        });
+      }
+      scanStream(options2) {
+        return this.createScanStream("scan", { options: options2 });
+      }
+      scanBufferStream(options2) {
+        return this.createScanStream("scanBuffer", { options: options2 });
+      }
+      sscanStream(key, options2) {
+        return this.createScanStream("sscan", { key, options: options2 });
+      }
+      sscanBufferStream(key, options2) {
+        return this.createScanStream("sscanBuffer", { key, options: options2 });
+      }
+      hscanStream(key, options2) {
+        return this.createScanStream("hscan", { key, options: options2 });
+      }
+      hscanBufferStream(key, options2) {
+        return this.createScanStream("hscanBuffer", { key, options: options2 });
+      }
+      zscanStream(key, options2) {
+        return this.createScanStream("zscan", { key, options: options2 });
+      }
+      zscanBufferStream(key, options2) {
+        return this.createScanStream("zscanBuffer", { key, options: options2 });
+      }
+      /**
+       * Emit only when there's at least one listener.
+       *
+       * @ignore
+       */
+      silentEmit(eventName, arg) {
+        let error63;
+        if (eventName === "error") {
+          error63 = arg;
+          if (this.status === "end") {
+            return;
+          }
+          if (this.manuallyClosing) {
+            if (error63 instanceof Error && (error63.message === utils_1.CONNECTION_CLOSED_ERROR_MSG || // @ts-expect-error
+            error63.syscall === "connect" || // @ts-expect-error
+            error63.syscall === "read")) {
+              return;
+            }
+          }
+        }
+        if (this.listeners(eventName).length > 0) {
+          return this.emit.apply(this, arguments);
+        }
+        if (error63 && error63 instanceof Error) {
+          console.error("[ioredis] Unhandled error event:", error63.stack);
+        }
+        return false;
+      }
+      /**
+       * @ignore
+       */
+      recoverFromFatalError(_commandError, err, options2) {
+        this.flushQueue(err, options2);
+        this.silentEmit("error", err);
+        this.disconnect(true);
+      }
+      /**
+       * @ignore
+       */
+      handleReconnection(err, item) {
+        var _a3;
+        let needReconnect = false;
+        if (this.options.reconnectOnError && !Command_1.default.checkFlag("IGNORE_RECONNECT_ON_ERROR", item.command.name)) {
+          needReconnect = this.options.reconnectOnError(err);
+        }
+        switch (needReconnect) {
+          case 1:
+          case true:
+            if (this.status !== "reconnecting") {
+              this.disconnect(true);
+            }
+            item.command.reject(err);
+            break;
+          case 2:
+            if (this.status !== "reconnecting") {
+              this.disconnect(true);
+            }
+            if (((_a3 = this.condition) === null || _a3 === void 0 ? void 0 : _a3.select) !== item.select && item.command.name !== "select") {
+              this.select(item.select);
+            }
+            this.sendCommand(item.command);
+            break;
+          default:
+            item.command.reject(err);
+        }
+      }
+      /**
+       * @ignore
+       */
+      _getServerAddress() {
+        if ("path" in this.options && this.options.path) {
+          return { address: this.options.path, port: void 0 };
+        }
+        return {
+          address: "host" in this.options && this.options.host || "localhost",
+          port: "port" in this.options && this.options.port || 6379
+        };
+      }
+      _buildCommandContext(command) {
+        var _a3, _b, _c;
+        const { address, port } = this._getServerAddress();
+        return {
+          command: command.name,
+          args: (0, tracing_1.sanitizeArgs)(command.name, command.args),
+          database: (_c = (_b = (_a3 = this.condition) === null || _a3 === void 0 ? void 0 : _a3.select) !== null && _b !== void 0 ? _b : this.options.db) !== null && _c !== void 0 ? _c : 0,
+          serverAddress: address,
+          serverPort: port
+        };
+      }
+      _buildBatchContext(batchSize) {
+        var _a3, _b, _c;
+        const { address, port } = this._getServerAddress();
+        return {
+          batchMode: "MULTI",
+          batchSize,
+          database: (_c = (_b = (_a3 = this.condition) === null || _a3 === void 0 ? void 0 : _a3.select) !== null && _b !== void 0 ? _b : this.options.db) !== null && _c !== void 0 ? _c : 0,
+          serverAddress: address,
+          serverPort: port
+        };
+      }
+      /**
+       * Get description of the connection. Used for debugging.
+       */
+      _getDescription() {
+        let description;
+        if ("path" in this.options && this.options.path) {
+          description = this.options.path;
+        } else if (this.stream && this.stream.remoteAddress && this.stream.remotePort) {
+          description = this.stream.remoteAddress + ":" + this.stream.remotePort;
+        } else if ("host" in this.options && this.options.host) {
+          description = this.options.host + ":" + this.options.port;
+        } else {
+          description = "";
+        }
+        if (this.options.connectionName) {
+          description += ` (${this.options.connectionName})`;
+        }
+        return description;
+      }
+      resetCommandQueue() {
+        this.commandQueue = new Deque();
+      }
+      resetOfflineQueue() {
+        this.offlineQueue = new Deque();
+      }
+      parseOptions(...args) {
+        const options2 = {};
+        let isTls = false;
+        for (let i2 = 0; i2 < args.length; ++i2) {
+          const arg = args[i2];
+          if (arg === null || typeof arg === "undefined") {
+            continue;
+          }
+          if (typeof arg === "object") {
+            (0, lodash_1.defaults)(options2, arg);
+          } else if (typeof arg === "string") {
+            (0, lodash_1.defaults)(options2, (0, utils_1.parseURL)(arg));
+            if (arg.startsWith("rediss://")) {
+              isTls = true;
+            }
+          } else if (typeof arg === "number") {
+            options2.port = arg;
+          } else {
+            throw new Error("Invalid argument " + arg);
+          }
+        }
+        if (isTls) {
+          (0, lodash_1.defaults)(options2, { tls: true });
+        }
+        (0, lodash_1.defaults)(options2, _Redis.defaultOptions);
+        if (typeof options2.port === "string") {
+          options2.port = parseInt(options2.port, 10);
+        }
+        if (typeof options2.db === "string") {
+          options2.db = parseInt(options2.db, 10);
+        }
+        this.options = (0, utils_1.resolveTLSProfile)(options2);
+      }
+      /**
+       * Change instance's status
+       */
+      setStatus(status, arg) {
+        if (debug2.enabled) {
+          debug2("status[%s]: %s -> %s", this._getDescription(), this.status || "[empty]", status);
+        }
+        this.status = status;
+        process.nextTick(this.emit.bind(this, status, arg));
+      }
+      createScanStream(command, { key, options: options2 = {} }) {
+        return new ScanStream_1.default({
+          objectMode: true,
+          key,
+          redis: this,
+          command,
+          ...options2
+        });
+      }
+      /**
+       * Flush offline queue and command queue with error.
+       *
+       * @param error The error object to send to the commands
+       * @param options options
+       */
+      flushQueue(error63, options2) {
+        options2 = (0, lodash_1.defaults)({}, options2, {
+          offlineQueue: true,
+          commandQueue: true
+        });
+        let item;
+        if (options2.offlineQueue) {
+          while (item = this.offlineQueue.shift()) {
+            item.command.reject(error63);
+          }
+        }
+        if (options2.commandQueue) {
+          if (this.commandQueue.length > 0) {
+            if (this.stream) {
+              this.stream.removeAllListeners("data");
+            }
+            while (item = this.commandQueue.shift()) {
+              item.command.reject(error63);
+            }
+          }
+        }
+      }
+      /**
+       * Check whether Redis has finished loading the persistent data and is able to
+       * process commands.
+       */
+      _readyCheck(callback) {
+        const _this = this;
+        this.info(function(err, res) {
+          if (err) {
+            if (err.message && err.message.includes("NOPERM")) {
+              console.warn(`Skipping the ready check because INFO command fails: "${err.message}". You can disable ready check with "enableReadyCheck". More: https://github.com/luin/ioredis/wiki/Disable-ready-check.`);
+              return callback(null, {});
+            }
+            return callback(err);
+          }
+          if (typeof res !== "string") {
+            return callback(null, res);
+          }
+          const info2 = {};
+          const lines = res.split("\r\n");
+          for (let i2 = 0; i2 < lines.length; ++i2) {
+            const [fieldName, ...fieldValueParts] = lines[i2].split(":");
+            const fieldValue = fieldValueParts.join(":");
+            if (fieldValue) {
+              info2[fieldName] = fieldValue;
+            }
+          }
+          if (!info2.loading || info2.loading === "0") {
+            callback(null, info2);
+          } else {
+            const loadingEtaMs = (info2.loading_eta_seconds || 1) * 1e3;
+            const retryTime = _this.options.maxLoadingRetryTime && _this.options.maxLoadingRetryTime < loadingEtaMs ? _this.options.maxLoadingRetryTime : loadingEtaMs;
+            debug2("Redis server still loading, trying again in " + retryTime + "ms");
+            setTimeout(function() {
+              _this._readyCheck(callback);
+            }, retryTime);
+          }
+        }).catch(lodash_1.noop);
+      }
+    };
+    Redis3.Cluster = cluster_1.default;
+    Redis3.Command = Command_1.default;
+    Redis3.defaultOptions = RedisOptions_1.DEFAULT_REDIS_OPTIONS;
+    (0, applyMixin_1.default)(Redis3, events_1.EventEmitter);
+    (0, transaction_1.addTransactionSupport)(Redis3.prototype);
+    exports2.default = Redis3;
+  }
+});
+
+// node_modules/ioredis/built/index.js
+var require_built3 = __commonJS({
+  "node_modules/ioredis/built/index.js"(exports2, module2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.print = exports2.ReplyError = exports2.SentinelIterator = exports2.SentinelConnector = exports2.AbstractConnector = exports2.Pipeline = exports2.ScanStream = exports2.Command = exports2.Cluster = exports2.Redis = exports2.default = void 0;
+    exports2 = module2.exports = require_Redis().default;
+    var Redis_1 = require_Redis();
+    Object.defineProperty(exports2, "default", { enumerable: true, get: function() {
+      return Redis_1.default;
+    } });
+    var Redis_2 = require_Redis();
+    Object.defineProperty(exports2, "Redis", { enumerable: true, get: function() {
+      return Redis_2.default;
+    } });
+    var cluster_1 = require_cluster();
+    Object.defineProperty(exports2, "Cluster", { enumerable: true, get: function() {
+      return cluster_1.default;
+    } });
+    var Command_1 = require_Command();
+    Object.defineProperty(exports2, "Command", { enumerable: true, get: function() {
+      return Command_1.default;
+    } });
+    var ScanStream_1 = require_ScanStream();
+    Object.defineProperty(exports2, "ScanStream", { enumerable: true, get: function() {
+      return ScanStream_1.default;
+    } });
+    var Pipeline_1 = require_Pipeline();
+    Object.defineProperty(exports2, "Pipeline", { enumerable: true, get: function() {
+      return Pipeline_1.default;
+    } });
+    var AbstractConnector_1 = require_AbstractConnector();
+    Object.defineProperty(exports2, "AbstractConnector", { enumerable: true, get: function() {
+      return AbstractConnector_1.default;
+    } });
+    var SentinelConnector_1 = require_SentinelConnector();
+    Object.defineProperty(exports2, "SentinelConnector", { enumerable: true, get: function() {
+      return SentinelConnector_1.default;
+    } });
+    Object.defineProperty(exports2, "SentinelIterator", { enumerable: true, get: function() {
+      return SentinelConnector_1.SentinelIterator;
+    } });
+    exports2.ReplyError = require_redis_errors().ReplyError;
+    Object.defineProperty(exports2, "Promise", {
+      get() {
+        console.warn("ioredis v5 does not support plugging third-party Promise library anymore. Native Promise will be used.");
+        return Promise;
+      },
+      set(_lib) {
+        console.warn("ioredis v5 does not support plugging third-party Promise library anymore. Native Promise will be used.");
+      }
+    });
+    function print(err, reply) {
+      if (err) {
+        console.log("Error: " + err);
+      } else {
+        console.log("Reply: " + reply);
+      }
+    }
+    exports2.print = print;
+  }
+});
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -51284,13 +61336,269 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
+// src/core/secret.ts
+var REDACTED = "***";
+
+// src/core/sanitize.ts
+var MAX_PASSES = 6;
+var INVISIBLE = /[\p{Cf}\p{Cs}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0D\u{E0100}-\u{E01EF}]/gu;
+var REPEATED_SELECTOR = /(?<=[\uFE0E\uFE0F])[\uFE0E\uFE0F]+|(?<![^\uFE0E\uFE0F\s])[\uFE0E\uFE0F]+/gu;
+var LINE_SEPARATORS = /[\u2028\u2029\u0085]/g;
+var ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,6});?|#([0-9]{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g;
+var NAMED = {
+  lt: "<",
+  LT: "<",
+  gt: ">",
+  GT: ">",
+  quot: '"',
+  QUOT: '"',
+  apos: "'",
+  excl: "!",
+  dash: "\u2010",
+  hyphen: "\u2010",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  lbrack: "[",
+  rbrack: "]",
+  colon: ":",
+  sol: "/",
+  bsol: "\\",
+  num: "#",
+  commat: "@",
+  grave: "`",
+  equals: "=",
+  nbsp: "\xA0",
+  NonBreakingSpace: "\xA0",
+  Tab: "	",
+  NewLine: "\n",
+  shy: "\xAD",
+  zwj: "\u200D",
+  zwnj: "\u200C",
+  lrm: "\u200E",
+  rlm: "\u200F",
+  ZeroWidthSpace: "\u200B",
+  NegativeVeryThinSpace: "\u200B",
+  NegativeThinSpace: "\u200B",
+  NegativeMediumSpace: "\u200B",
+  NegativeThickSpace: "\u200B",
+  NoBreak: "\u2060",
+  af: "\u2061",
+  ApplyFunction: "\u2061",
+  it: "\u2062",
+  InvisibleTimes: "\u2062",
+  ic: "\u2063",
+  InvisibleComma: "\u2063"
+};
+var COMMENT = /<!--(?:>|->|[\s\S]*?--!?>|[\s\S]*$)/g;
+var HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]{0,30})\b([^<>]{0,2000}?)(\/?)>/g;
+var HIDDEN_ATTRIBUTE = /(?:^|\s)(?:hidden|aria-hidden\s*=\s*["']?true)|display\s*:\s*none|visibility\s*:\s*hidden/i;
+var QUIET_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
+var IMAGE_ALT = /!\[[^\]\n]{0,1000}\]\(/g;
+var LINK_TITLE = /(\]\(\s*<?[^\s()<>]*>?)\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\))(\s*\))/g;
+var DEFINITION_TITLE = /^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$/gm;
+var TOKEN = new RegExp(
+  [
+    String.raw`\bgh[opsur]_[A-Za-z0-9]{20,255}`,
+    String.raw`\bgithub_pat_[A-Za-z0-9_]{20,255}`,
+    String.raw`\bsk-(?:ant-|proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}`,
+    String.raw`\bAIza[0-9A-Za-z_-]{30,}`,
+    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`,
+    String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`,
+    String.raw`\bnpm_[A-Za-z0-9]{30,}`,
+    String.raw`-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)`
+  ].join("|"),
+  "g"
+);
+function sanitizeText(text) {
+  if (typeof text !== "string") return "";
+  return settle(text) ?? settle(lastResort(text)) ?? lastResort(text);
+}
+function settle(text) {
+  let current = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = cleanOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return null;
+}
+function lastResort(text) {
+  return redactTokens(removeInvisible(text.replace(/[&<>]/g, "")));
+}
+function redactTokens(text) {
+  return text.replace(TOKEN, REDACTED);
+}
+function cleanOnce(text) {
+  const decoded = decodeEntities(text);
+  const visible = removeInvisible(decoded);
+  const shown = removeHidden(visible.replace(COMMENT, ""));
+  return redactTokens(shown);
+}
+function removeInvisible(text) {
+  return text.replace(INVISIBLE, "").replace(REPEATED_SELECTOR, "").replace(LINE_SEPARATORS, "\n");
+}
+function removeHidden(text) {
+  let out = "";
+  let from = 0;
+  HIDDEN_OPEN.lastIndex = 0;
+  for (let match = HIDDEN_OPEN.exec(text); match; match = HIDDEN_OPEN.exec(text)) {
+    if (match.index < from || !HIDDEN_ATTRIBUTE.test(match[2])) continue;
+    out += text.slice(from, match.index);
+    const after = match.index + match[0].length;
+    if (match[3] === "/" || /^(?:img|input|br|hr|source|meta|link)$/i.test(match[1])) {
+      from = after;
+    } else {
+      const close = new RegExp(`</${match[1]}\\s*>`, "i").exec(text.slice(after));
+      from = close ? after + close.index + close[0].length : text.length;
+    }
+    HIDDEN_OPEN.lastIndex = from;
+  }
+  out += text.slice(from);
+  return out.replace(HIDDEN_OPEN, (tag) => tag.replace(QUIET_ATTRIBUTE, "")).replace(IMAGE_ALT, "![](").replace(LINK_TITLE, "$1$2").replace(DEFINITION_TITLE, "$1");
+}
+function decodeEntities(text) {
+  if (!text.includes("&")) return text;
+  return text.replace(ENTITY, (whole, hex3, dec, name) => {
+    let char;
+    if (name !== void 0) char = NAMED[name];
+    else {
+      const code = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
+      char = code > 0 && code <= 1114111 ? String.fromCodePoint(code) : "";
+    }
+    return char === void 0 || char === "&" ? whole : char;
+  });
+}
+
+// src/core/defuse.ts
+var JOINER = "\u2060";
+var KEYWORD = String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b`;
+var CLOSING = new RegExp(
+  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]{1,100}\\/[\\w.-]{1,100}#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]{1,100}\\/[\\w.-]{1,100}#)(?=\\d))?`,
+  "gi"
+);
+var MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
+var MARKER = /dispatch:/gi;
+var LINK = /(!?)\[([^[\]\n]{0,1000})\]\(\s*<?([^\s()<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
+var BARE_URL = /(?:https?:\/\/|www\.)[^\s<>`"'()[\]]+/gi;
+var DEFINITION = /^( {0,3})\[(?=[^\]\n]+\]:)/gm;
+var CROSS_REFERENCE = /\b([\w.-]{1,100}\/[\w.-]{1,100})#(?=\d)/g;
+var TRAILING_PUNCTUATION = /[.,;:!?*_~]+$/;
+function defuseMarkdown(markdown, opts = {}) {
+  const text = sanitizeText(markdown).replace(/\r\n?/g, "\n");
+  const out = splitCode(text).map((part) => part.code ? part.text : defuseProse(part.text, opts)).join("");
+  return breakClosingKeywords(out, JOINER);
+}
+function defuseLine(text) {
+  const line = sanitizeText(text).split(/[\r\n]+/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+  return breakClosingKeywords(line, JOINER).replace(MENTION, `$1@${JOINER}`);
+}
+function breakClosingKeywords(text, joiner) {
+  return text.replace(
+    CLOSING,
+    (_whole, keyword, between, ref) => ref === void 0 ? `${keyword}${joiner}${between}` : `${keyword}${joiner}${between}${ref}${joiner}`
+  );
+}
+function isRepositoryUrl(url2, repoUrl2) {
+  if (!repoUrl2) return false;
+  const base = repoUrl2.replace(/\/+$/, "");
+  if (/\/\.\.?(?:[/?#]|$)|%2e|\\/i.test(url2)) return false;
+  return url2 === base || url2.startsWith(`${base}/`) || url2.startsWith(`${base}#`) || url2.startsWith(`${base}?`);
+}
+function isRunUrl(url2, repoUrl2) {
+  if (url2 === void 0 || !repoUrl2) return false;
+  const base = repoUrl2.replace(/\/+$/, "");
+  if (!url2.startsWith(`${base}/actions/runs/`)) return false;
+  return /^\d+(?:\/(?:job\/\d+|attempts\/\d+))?\/?$/.test(url2.slice(`${base}/actions/runs/`.length));
+}
+function defuseProse(text, opts) {
+  return text.replace(/</g, "&lt;").replace(MARKER, `dispatch${JOINER}:`).replace(MENTION, `$1@${JOINER}`).replace(DEFINITION, "$1\\[").replace(CROSS_REFERENCE, (whole, repo) => isThisRepository(repo, opts.repoUrl) ? whole : `${repo}#${JOINER}`).replace(new RegExp(`${LINK.source}|${BARE_URL.source}`, "gi"), (whole, bang, label, url2) => {
+    if (url2 === void 0) return bareUrl(whole, opts);
+    if (isRepositoryUrl(url2, opts.repoUrl)) return whole;
+    const shown = codeSpan(url2);
+    if (bang) return `image: ${shown}`;
+    const words = (label ?? "").replace(BARE_URL, (inner) => bareUrl(inner, opts)).trim();
+    return words === "" ? shown : `${words} (${shown})`;
+  });
+}
+function bareUrl(url2, opts) {
+  const trailing = TRAILING_PUNCTUATION.exec(url2)?.[0] ?? "";
+  const bare2 = url2.slice(0, url2.length - trailing.length);
+  if (isRepositoryUrl(bare2, opts.repoUrl)) return url2;
+  return codeSpan(bare2) + trailing;
+}
+function isThisRepository(repo, repoUrl2) {
+  if (!repoUrl2) return false;
+  return repoUrl2.toLowerCase().replace(/\/+$/, "").endsWith(`/${repo.toLowerCase()}`);
+}
+function codeSpan(text) {
+  return "`" + text.replace(/`/g, "") + "`";
+}
+function splitCode(text) {
+  const parts = [];
+  const lines = text.split("\n");
+  let prose = [];
+  const flushProse = () => {
+    if (prose.length > 0) parts.push(...splitSpans(prose.join("\n") + "\n"));
+    prose = [];
+  };
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const open3 = /^ {0,3}(`{3,}|~{3,})/.exec(lines[i2]);
+    if (!open3 || open3[1][0] === "`" && lines[i2].slice(open3[0].length).includes("`")) {
+      prose.push(lines[i2]);
+      continue;
+    }
+    flushProse();
+    const fence = open3[1];
+    const close = new RegExp(`^ {0,3}${fence[0] === "`" ? "`" : "~"}{${fence.length},}\\s*$`);
+    let end = i2 + 1;
+    while (end < lines.length && !close.test(lines[end])) end++;
+    parts.push({ code: true, text: lines.slice(i2, end + 1).join("\n") + "\n" });
+    i2 = end;
+  }
+  flushProse();
+  const joined = parts.map((p2) => p2.text).join("");
+  if (joined.length > text.length) {
+    const last = parts[parts.length - 1];
+    last.text = last.text.slice(0, last.text.length - (joined.length - text.length));
+  }
+  return parts;
+}
+function splitSpans(text) {
+  const runs = [...text.matchAll(/`+/g)].map((m2) => ({ at: m2.index, length: m2[0].length }));
+  const partner = new Array(runs.length).fill(-1);
+  const nextOfLength = /* @__PURE__ */ new Map();
+  for (let i2 = runs.length - 1; i2 >= 0; i2--) {
+    partner[i2] = nextOfLength.get(runs[i2].length) ?? -1;
+    nextOfLength.set(runs[i2].length, i2);
+  }
+  const parts = [];
+  let from = 0;
+  for (let i2 = 0; i2 < runs.length; i2++) {
+    const j2 = partner[i2];
+    if (j2 < 0) continue;
+    const start = runs[i2].at;
+    const end = runs[j2].at + runs[j2].length;
+    if (start > from) parts.push({ code: false, text: text.slice(from, start) });
+    parts.push({ code: true, text: text.slice(start, end) });
+    from = end;
+    i2 = j2;
+  }
+  if (from < text.length) parts.push({ code: false, text: text.slice(from) });
+  return parts;
+}
+
 // src/core/markdown-text.ts
 var SPECIAL = /[\\`*_[\]<>&()|~!$]/g;
 var ESCAPED = /\\([\\`*_[\]<>&()|~!$])|&mdash;|&#8288;/g;
-var MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
+var MENTION2 = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
 var WORD_JOINER = "\u2060";
+var AUTOLINK = /(https?(?=:\/\/)|www(?=\.))/gi;
+var CROSS_REFERENCE2 = /\b([\w.-]{1,100}\/[\w.-]{1,100})#(?=\d)/g;
 function escapeInline(text) {
-  return oneLine(text).replace(SPECIAL, "\\$&").replace(/—/g, "&mdash;").replace(MENTION, "$1@&#8288;");
+  const escaped = oneLine(text).replace(SPECIAL, "\\$&").replace(/—/g, "&mdash;").replace(MENTION2, "$1@&#8288;");
+  return breakClosingKeywords(escaped, "&#8288;").replace(AUTOLINK, "$1&#8288;").replace(CROSS_REFERENCE2, "$1#&#8288;");
 }
 function unescapeInline(markdown) {
   return markdown.replace(ESCAPED, (whole, char) => {
@@ -51299,10 +61607,7 @@ function unescapeInline(markdown) {
   });
 }
 function oneLine(text) {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-function defuseMarkdown(markdown) {
-  return markdown.replace(/\r\n?/g, "\n").replace(/dispatch:/gi, (m2) => `dispatch${WORD_JOINER}:`).replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, `$1@${WORD_JOINER}`).replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)(?=[\w.-]*\/?[\w.-]*#\d)/gi, `$1${WORD_JOINER}$2`);
+  return text.split(/[\r\n]+/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
 }
 function fitText(text, max, notice) {
   if (text.length <= max) return text;
@@ -51525,6 +61830,10 @@ function parsePlan(text) {
   if (run2) plan.run = run2;
   const cost = costOf(data.cost_usd);
   if (cost !== void 0) plan.cost_usd = cost;
+  const tokensIn = costOf(data.tokens_in);
+  if (tokensIn !== void 0) plan.tokens_in = Math.round(tokensIn);
+  const tokensOut = costOf(data.tokens_out);
+  if (tokensOut !== void 0) plan.tokens_out = Math.round(tokensOut);
   return plan;
 }
 function splitFrontMatter(text) {
@@ -51644,8 +61953,9 @@ function noteLines(note) {
   return [`> **Note:** ${first}`, ...rest.map((l3) => l3 ? `> ${l3}` : ">")];
 }
 function appendNote(text, note) {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean = sanitizeText(note);
+  const lines = noteLines(clean);
+  if (clean.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;
@@ -51699,28 +62009,38 @@ function taskViewFromPlan(opts) {
   const { previous, plan } = opts;
   const view = {
     id: previous.id,
-    title: plan.title || previous.title,
-    model: plan.model || previous.model,
-    agent: plan.agent,
+    title: previous.title,
+    model: previous.model,
+    agent: previous.agent,
     status: plan.status,
-    items: plan.items.map((item) => ({ ...item })),
+    items: plan.items.map(sanitizeItem),
     branch: previous.branch,
     after: [...previous.after],
     asked: [...previous.asked],
     ...previous.answeredBy ? { answeredBy: [...previous.answeredBy] } : {},
     ...previous.question ? { question: { ...previous.question } } : {}
   };
-  const run2 = plan.run ?? previous.run;
+  const run2 = isRunUrl(plan.run, opts.repoUrl) ? plan.run : previous.run;
   if (run2 !== void 0) view.run = run2;
   if (previous.pr) view.pr = { ...previous.pr };
   const cost = plan.cost_usd ?? previous.cost_usd;
   if (cost !== void 0) view.cost_usd = cost;
-  const failedItem = plan.items.find((item) => item.state === "error");
+  for (const key of ["tokens_in", "tokens_out"]) {
+    const tokens = plan[key] ?? previous[key];
+    if (tokens !== void 0) view[key] = tokens;
+  }
+  const failedItem = view.items.find((item) => item.state === "error");
   if (plan.status === "failed" || plan.status === "cancelled") {
     const error63 = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at \u201C${failedItem.text}\u201D` : void 0);
     if (error63 !== void 0) view.error = error63;
   }
   return view;
+}
+function sanitizeItem(item) {
+  const clean = { ...item, text: sanitizeText(item.text) };
+  if (item.note !== void 0) clean.note = sanitizeText(item.note);
+  if (item.reason !== void 0) clean.reason = sanitizeText(item.reason);
+  return clean;
 }
 function isStalePlan(task, plan) {
   return task.status === "queued" && task.run !== void 0 && plan.run === task.run;
@@ -51749,6 +62069,11 @@ function runIdFromUrl(url2) {
 function reason(error63) {
   const message = error63 instanceof Error ? error63.message : String(error63);
   return message.split("\n")[0].slice(0, 300);
+}
+var NO_RETRY = { request: { retries: 0 } };
+function isUncertain(error63) {
+  const status = error63.status;
+  return status === void 0 || status >= 500;
 }
 var SECONDARY = /secondary rate limit/i;
 var patientClients = /* @__PURE__ */ new WeakSet();
@@ -56971,9 +67296,9 @@ function isRecursive(inst, stack, resolve2) {
     }
   }
   stack.delete(inst);
-  return settle(inst, result);
+  return settle2(inst, result);
 }
-function settle(inst, answer) {
+function settle2(inst, answer) {
   if (answer !== ASSUMED)
     recursive.set(inst, answer === PROVEN);
   return answer;
@@ -71580,6 +81905,8 @@ function parseIpcName(name) {
   if (!match) return null;
   return { seq: Number(match[1]), kind: match[2] };
 }
+var MAX_QUESTIONS_PER_RUN = 10;
+var QUESTION_LIMIT_REASON = `the agent asked more than ${MAX_QUESTIONS_PER_RUN} questions in one run, the most a run may ask; answer what it asked, add a note, or retry with clearer instructions`;
 function pendingQuestionSeq(names) {
   const questions = /* @__PURE__ */ new Set();
   const answers = /* @__PURE__ */ new Set();
@@ -71593,13 +81920,15 @@ function pendingQuestionSeq(names) {
 }
 
 // src/app/github/queries.ts
-var COMMENTS_QUERY = `query($owner: String!, $name: String!, $issue: Int!, $before: String) {
-  repository(owner: $owner, name: $name) {
-    issue(number: $issue) {
-      comments(last: 100, before: $before) {
+var COMMENTS_FIELDS = `comments(last: 100, before: $before) {
         nodes { databaseId body author { login } }
         pageInfo { hasPreviousPage startCursor }
-      }
+      }`;
+var COMMENTS_QUERY = `query($owner: String!, $name: String!, $issue: Int!, $before: String) {
+  repository(owner: $owner, name: $name) {
+    issueOrPullRequest(number: $issue) {
+      ... on Issue { ${COMMENTS_FIELDS} }
+      ... on PullRequest { ${COMMENTS_FIELDS} }
     }
   }
 }`;
@@ -71614,7 +81943,7 @@ async function readComments(gh, issue3, options2 = {}) {
       issue: issue3,
       before
     });
-    const connection = data.repository?.issue?.comments;
+    const connection = data.repository?.issueOrPullRequest?.comments;
     if (!connection) return comments;
     const read = connection.nodes.flatMap(
       (node2) => node2 && node2.databaseId !== null ? [{ id: node2.databaseId, body: node2.body, author: node2.author?.login ?? null }] : []
@@ -71663,6 +81992,37 @@ async function readTasks(gh, tasks) {
   return result;
 }
 
+// src/core/usage-text.ts
+function usageText(usage) {
+  const parts = [];
+  if (usage.cost_usd !== void 0) parts.push(`\\$${usage.cost_usd.toFixed(2)}`);
+  if (usage.tokens_in !== void 0 || usage.tokens_out !== void 0) {
+    parts.push(`${compact(usage.tokens_in ?? 0)} tokens in, ${compact(usage.tokens_out ?? 0)} out`);
+  }
+  return parts.length > 0 ? parts.join(" \xB7 ") : null;
+}
+function dispatchUsageText(tasks) {
+  const costed = tasks.filter((t2) => t2.cost_usd !== void 0);
+  const counted = tasks.filter((t2) => t2.tokens_in !== void 0 || t2.tokens_out !== void 0);
+  if (costed.length === 0 && counted.length === 0) return null;
+  const total = {};
+  if (costed.length > 0) total.cost_usd = costed.reduce((sum, t2) => sum + (t2.cost_usd ?? 0), 0);
+  if (counted.length > 0) {
+    total.tokens_in = counted.reduce((sum, t2) => sum + (t2.tokens_in ?? 0), 0);
+    total.tokens_out = counted.reduce((sum, t2) => sum + (t2.tokens_out ?? 0), 0);
+  }
+  let text = usageText(total) ?? "";
+  if (costed.length > 0 && costed.length < tasks.length) {
+    text = text.replace(/^(\\\$\d+\.\d\d)/, `$1 (${costed.length} of ${tasks.length} tasks report cost)`);
+  }
+  return `Usage: ${text}`;
+}
+function compact(n2) {
+  if (n2 < 1e3) return String(n2);
+  if (n2 < 1e6) return `${(n2 / 1e3).toFixed(n2 < 1e4 ? 1 : 0)}k`;
+  return `${(n2 / 1e6).toFixed(1)}M`;
+}
+
 // src/core/status-render.ts
 var REASON_SHOWN = 160;
 var LAYOUTS = [
@@ -71701,7 +82061,8 @@ ${notice(blocks.length - shown)}
 }
 function renderHead(view, prefix) {
   const hidden2 = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix };
-  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden2), headline(view.tasks)].join("\n");
+  const usage = dispatchUsageText(view.tasks);
+  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden2), headline(view.tasks), ...usage ? [usage] : []].join("\n");
 }
 function headline(tasks) {
   const n2 = tasks.length;
@@ -71744,7 +82105,8 @@ function taskHeadline(view, task, links) {
     if (task.run) parts.push(`[run](${markdownUrl(task.run)})`);
     if (task.branch && view.repoUrl) parts.push(`[branch](${markdownUrl(`${view.repoUrl}/tree/${task.branch}`)})`);
     if (task.pr) parts.push(`[PR #${task.pr.number}](${markdownUrl(task.pr.url)})`);
-    if (task.cost_usd !== void 0) parts.push(`\\$${task.cost_usd.toFixed(2)}`);
+    const usage = usageText(task);
+    if (usage) parts.push(usage);
   }
   return parts.join(" \xB7 ");
 }
@@ -71802,6 +82164,8 @@ function storedTask(context, task, withItems) {
   if (task.pr) stored.pr = task.pr.url === `${view.repoUrl}/pull/${task.pr.number}` ? task.pr.number : task.pr;
   if (task.error !== void 0) stored.error = task.error;
   if (opts.full && task.cost_usd !== void 0) stored.cost_usd = task.cost_usd;
+  if (opts.full && task.tokens_in !== void 0) stored.tokens_in = task.tokens_in;
+  if (opts.full && task.tokens_out !== void 0) stored.tokens_out = task.tokens_out;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
   if (task.question) stored.question = task.question;
@@ -71818,7 +82182,7 @@ function storedTask(context, task, withItems) {
 }
 
 // src/core/question.ts
-var MARKER = /^\s*<!-- dispatch:question task=([a-z0-9-]+) seq=(\d+) -->/;
+var MARKER2 = /^\s*<!-- dispatch:question task=([a-z0-9-]+) seq=(\d+) -->/;
 function questionMarker(task, seq) {
   return `<!-- dispatch:question task=${task} seq=${seqLabel(seq)} -->`;
 }
@@ -71837,7 +82201,7 @@ ${questionHeading({ task, seq, model: q2.model })}
 Answer with a quote reply of this comment, or \`/dispatch answer ${task} <your answer>\`.
 `;
   const notice = `_\u2026 cut to fit in a comment: the whole question is in \`.dispatch/tasks/${task}/ipc/${seqLabel(seq)}.question\` on the task's branch._`;
-  const text = defuseQuestion(q2.question);
+  const text = defuseQuestion(q2.question, q2.repoUrl);
   const room = COMMENT_LIMIT - head.length - foot.length;
   let quoted2 = quote(text);
   if (quoted2.length > room) {
@@ -71856,7 +82220,7 @@ Answer with a quote reply of this comment, or \`/dispatch answer ${task} <your a
   return head + quoted2 + foot;
 }
 function parseQuestionComment(body) {
-  const match = MARKER.exec(body);
+  const match = MARKER2.exec(body);
   if (!match || !isTaskId(match[1])) return null;
   const seq = Number(match[2]);
   return Number.isSafeInteger(seq) && seq > 0 ? { task: match[1], seq } : null;
@@ -71866,8 +82230,8 @@ function safeId(task) {
   const cleaned = task.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").slice(0, 40);
   return isTaskId(cleaned) ? cleaned : "task";
 }
-function defuseQuestion(question) {
-  return defuseMarkdown(question.trim()).replace(/(question)(\s+\d)/gi, `$1${WORD_JOINER}$2`);
+function defuseQuestion(question, repoUrl2) {
+  return defuseMarkdown(question, repoUrl2 ? { repoUrl: repoUrl2 } : {}).trim().replace(/(question)(\s+\d)/gi, `$1${WORD_JOINER}$2`);
 }
 function quote(text) {
   if (text === "") return "> _(the question is empty)_";
@@ -71923,14 +82287,15 @@ function blockedForever(tasks) {
 
 // src/app/github/comments.ts
 async function postComment(gh, { issue: issue3, body }) {
-  const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: issue3, body });
+  const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: issue3, body, ...NO_RETRY });
   return data.id;
 }
 async function editComment(gh, { id, body }) {
   await gh.octokit.rest.issues.updateComment({ ...gh.repo, comment_id: id, body });
 }
 async function react(gh, { comment, content }) {
-  await gh.octokit.rest.reactions.createForIssueComment({ ...gh.repo, comment_id: comment, content });
+  const { status } = await gh.octokit.rest.reactions.createForIssueComment({ ...gh.repo, comment_id: comment, content, ...NO_RETRY });
+  return status === 201;
 }
 
 // src/core/pull-request.ts
@@ -71954,7 +82319,7 @@ function renderPullRequest(opts) {
 ${checklist(task.items)}` : "",
     output: `### Output
 
-${outputText(opts.output)}`,
+${outputText(opts.output, defuseOptions(opts.repoUrl))}`,
     notice: `_\u2026 cut to fit in a pull request description: the whole \`output.md\` is in the branch's history (\`${task.branch}~1\`)._`
   });
   return { title: prTitle(task), body };
@@ -71969,12 +82334,12 @@ function renderOutputReply(opts) {
   return fitSections({
     head,
     checklist: "",
-    output: outputText(opts.output),
+    output: outputText(opts.output, defuseOptions(opts.repoUrl)),
     notice: `_\u2026 cut to fit in a comment: the whole \`output.md\` is in the branch's history (\`${task.branch}~1\`)._`
   });
 }
 function prTitle(task) {
-  const title = oneLine(task.title) || task.id;
+  const title = defuseLine(task.title) || task.id;
   return title.length <= TITLE_LIMIT ? title : `${title.slice(0, TITLE_LIMIT - 1).trimEnd()}\u2026`;
 }
 function safeMarkerId(id) {
@@ -71982,18 +82347,24 @@ function safeMarkerId(id) {
 }
 function checklist(items) {
   return items.map((item) => {
-    const text = escapeInline(item.text);
-    if (item.state === "done") return `- [x] ${text}${item.note ? ` \u2014 ${escapeInline(item.note)}` : ""}`;
+    const text = inline(item.text);
+    if (item.state === "done") return `- [x] ${text}${item.note ? ` \u2014 ${inline(item.note)}` : ""}`;
     if (item.state === "question") return `- [ ] \u2753 ${text} (waiting for an answer)`;
     if (item.state === "error") {
-      const reason2 = (item.reason ?? "").split("\n").filter((l3) => l3.trim() !== "");
-      return [`- [ ] \u2717 ${text}`, ...reason2.map((l3) => `  > ${escapeInline(l3)}`)].join("\n");
+      const reason2 = sanitizeText(item.reason ?? "").split("\n").filter((l3) => l3.trim() !== "");
+      return [`- [ ] \u2717 ${text}`, ...reason2.map((l3) => `  > ${inline(l3)}`)].join("\n");
     }
     return `- [ ] ${text}`;
   }).join("\n");
 }
-function outputText(output2) {
-  const text = defuseMarkdown(output2).trim();
+function inline(text) {
+  return escapeInline(sanitizeText(text));
+}
+function defuseOptions(repoUrl2) {
+  return repoUrl2 ? { repoUrl: repoUrl2 } : {};
+}
+function outputText(output2, options2) {
+  const text = defuseMarkdown(output2, options2).trim();
   return text === "" ? "_The task wrote no `output.md`._" : text;
 }
 function fitSections(parts) {
@@ -72020,12 +82391,50 @@ async function openPullRequestOf(gh, branch) {
   return found ? { number: found.number, url: found.html_url } : null;
 }
 async function createPullRequest(gh, pull) {
-  const { data } = await gh.octokit.rest.pulls.create({ ...gh.repo, ...pull });
-  return { number: data.number, url: data.html_url };
+  try {
+    const { data } = await gh.octokit.rest.pulls.create({ ...gh.repo, ...pull, ...NO_RETRY });
+    return { number: data.number, url: data.html_url };
+  } catch (error63) {
+    const failure2 = error63;
+    const exists2 = failure2.status === 422 && /already exists/i.test(failure2.message ?? "");
+    if (!exists2 && failure2.status !== void 0 && failure2.status < 500) throw error63;
+    const found = await openPullRequestOf(gh, pull.head);
+    if (!found) throw error63;
+    gh.log.info(`${pull.head}: its pull request #${found.number} exists already (${failure2.status ?? "no answer"} on create)`);
+    return found;
+  }
 }
 async function pullRequestSource(gh, number4) {
   const { data } = await gh.octokit.rest.pulls.get({ ...gh.repo, pull_number: number4 });
   return { headRef: data.head.ref, headRepo: data.head.repo?.full_name ?? null, baseRepo: data.base.repo.full_name };
+}
+
+// src/app/status/post-once.ts
+async function find(ctx, is2) {
+  const latest = await readComments(ctx.gh, ctx.thread.issue);
+  const found = latest.find((comment) => ctx.trusts(comment.author) && is2(comment));
+  if (found && !ctx.comments.some((c5) => c5.id === found.id)) ctx.comments.push(found);
+  return found?.id ?? null;
+}
+async function postOnce(ctx, { body, is: is2, lookFirst = true }) {
+  if (lookFirst) {
+    const found = await find(ctx, is2);
+    if (found !== null) {
+      ctx.gh.log.info(`comment ${found} is on the thread already: not posted again`);
+      return found;
+    }
+  }
+  try {
+    const id = await postComment(ctx.gh, { issue: ctx.thread.issue, body });
+    ctx.comments.push({ id, body, author: null });
+    return id;
+  } catch (error63) {
+    if (!isUncertain(error63)) throw error63;
+    ctx.gh.log.warn(`posting a comment on #${ctx.thread.issue} answered ${reason(error63)}: looking whether it was made`);
+    const found = await find(ctx, is2);
+    if (found === null) throw error63;
+    return found;
+  }
 }
 
 // src/core/directive.ts
@@ -72442,7 +82851,7 @@ var USAGE = {
 };
 function parseComment(body, config3 = DEFAULT_CONFIG) {
   try {
-    return parse4(body, config3);
+    return parse4(sanitizeText(body), config3);
   } catch (error63) {
     const reason2 = error63 instanceof Error ? error63.message : String(error63);
     return { kind: "error", message: `dispatch could not read this command (${reason2.slice(0, 200)}). \`/dispatch help\` shows what it understands.` };
@@ -72522,7 +82931,9 @@ async function createDispatch(gh, options2) {
     ...gh.repo,
     workflow_id: options2.workflow,
     ref: options2.ref,
-    inputs: { ...options2.inputs }
+    inputs: { ...options2.inputs },
+    // Never retried: a run started by a dispatch GitHub answered 502 to would run the tasks twice.
+    ...NO_RETRY
   });
 }
 async function cancelRun(gh, run2) {
@@ -72576,12 +82987,13 @@ async function deliverResult(ctx, { statusId, view, task, output: output2 }) {
         return null;
       }
       gh.log.info(`${task.id}: no change against ${base}, posting its output`);
-      await postComment(gh, { issue: ctx.thread.issue, body: renderOutputReply({ task, output: output2 }) });
+      const body2 = renderOutputReply({ task, output: output2, repoUrl: view.repoUrl });
+      await postOnce(ctx, { body: body2, is: (c5) => c5.id > statusId && c5.body.trimStart().startsWith(marker) });
       return null;
     }
     const existing = await openPullRequestOf(gh, task.branch);
     if (existing) return existing;
-    const { title, body } = renderPullRequest({ task, output: output2, issue: ctx.thread.issue });
+    const { title, body } = renderPullRequest({ task, output: output2, issue: ctx.thread.issue, repoUrl: view.repoUrl });
     const pull = await createPullRequest(gh, { head: task.branch, base, title, body });
     gh.log.info(`${task.id}: opened #${pull.number}`);
     return pull;
@@ -72623,15 +83035,19 @@ async function refreshStatus(ctx, target) {
     }
     const plan = snapshot.plan !== null ? parsePlan(snapshot.plan) : null;
     if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
-    let next = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
+    let next = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan, repoUrl: target.view.repoUrl }) : previous;
     const asked = new Set(next.asked);
     let open3;
     if (!isFinished(next)) {
       for (const question of questionsOf(snapshot)) {
         const key = `${next.id}/${question.seq}`;
         if (!asked.has(question.seq) && !question.answered && !posted.has(key)) {
-          const body2 = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
-          posted.set(key, await postComment(gh, { issue: ctx.thread.issue, body: body2 }));
+          const body2 = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text, repoUrl: target.view.repoUrl });
+          const is2 = (comment2) => {
+            const found = parseQuestionComment(comment2.body);
+            return found?.task === next.id && found.seq === question.seq;
+          };
+          posted.set(key, await postOnce(ctx, { body: body2, is: is2 }));
         }
         asked.add(question.seq);
         const comment = posted.get(key) ?? (next.question?.seq === question.seq ? next.question.comment : void 0);
@@ -72711,6 +83127,8 @@ var taskSchema = external_exports.object({
   pr: external_exports.union([external_exports.number().int(), external_exports.object({ number: external_exports.number().int(), url: external_exports.string() })]).optional(),
   error: external_exports.string().optional(),
   cost_usd: external_exports.number().optional(),
+  tokens_in: external_exports.number().int().nonnegative().optional().catch(void 0),
+  tokens_out: external_exports.number().int().nonnegative().optional().catch(void 0),
   asked: external_exports.array(external_exports.number().int()).catch([]).optional(),
   answeredBy: external_exports.array(external_exports.number().int()).catch([]).optional(),
   question: external_exports.object({ seq: external_exports.number().int(), comment: external_exports.number().int() }).optional().catch(void 0),
@@ -72766,6 +83184,8 @@ function taskFrom(stored, meta3) {
   else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
   if (stored.error !== void 0) task.error = stored.error;
   if (stored.cost_usd !== void 0) task.cost_usd = stored.cost_usd;
+  if (stored.tokens_in !== void 0) task.tokens_in = stored.tokens_in;
+  if (stored.tokens_out !== void 0) task.tokens_out = stored.tokens_out;
   if (stored.answeredBy !== void 0 && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
   if (stored.question !== void 0) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;
@@ -75533,14 +85953,24 @@ var we = $2("", "plugin:binary");
 var nt = $2("", "plugin:input");
 
 // src/worker/git.ts
+function configEnv(entries) {
+  const out = { GIT_CONFIG_COUNT: String(entries.length) };
+  entries.forEach(([key, value], i2) => {
+    out[`GIT_CONFIG_KEY_${i2}`] = key;
+    out[`GIT_CONFIG_VALUE_${i2}`] = value;
+  });
+  return out;
+}
 function authEnv(token, server = "https://github.com") {
-  if (!token) return {};
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: `http.${server.replace(/\/+$/, "")}/.extraheader`,
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
+  const entries = authEntries(token, server);
+  return entries.length === 0 ? {} : configEnv(entries);
+}
+function authEntries(token, server = "https://github.com") {
+  if (!token) return [];
+  return [[`http.${server.replace(/\/+$/, "")}/.extraheader`, `AUTHORIZATION: basic ${authHeaderValue(token)}`]];
+}
+function authHeaderValue(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
 }
 
 // node_modules/probot/lib/context.js
@@ -83274,11 +93704,14 @@ async function monitorDispatch(options2) {
 // src/actions-app/receive.ts
 import { readFile as readFile2 } from "node:fs/promises";
 
+// src/app/index.ts
+var import_ioredis = __toESM(require_built3(), 1);
+
 // src/core/answer.ts
 var QUOTED = /^[ \t]*>/;
 var HEADING = /Question\s+(\d{1,6})\s+from\s+\**`?([a-z0-9][a-z0-9-]*)`?/i;
 function parseQuoteReply(body) {
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const lines = sanitizeText(body).replace(/\r\n?/g, "\n").split("\n");
   let found = null;
   const own2 = [];
   for (const line of lines) {
@@ -83434,7 +93867,8 @@ async function answerCommand(cc, answer) {
       const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
       const files = snapshot?.ipc ?? [];
       const names = files.map((file2) => file2.name);
-      const text = answer.text.trim();
+      const text = sanitizeText(answer.text).trim();
+      if (text === "") return `The answer to \`${task.id}\` is empty once hidden text is left out: nothing was written.`;
       if (task.answeredBy?.includes(cc.comment.id)) {
         repeated = true;
         return void gh.log.info(`${task.id}: comment ${cc.comment.id} was answered already (a redelivery), not written again`);
@@ -83564,13 +93998,20 @@ async function dispatchCommand(cc, tasks) {
       const already = ctx.comments.some((c5) => ctx.trusts(c5.author) && findStatusCommand(c5.body) === cc.comment.id);
       if (already) return void gh.log.info(`comment ${cc.comment.id} was dispatched before (its status comment exists): not again`);
       const body = renderStatus(view);
-      const commentId = await postComment(gh, { issue: thread.issue, body });
+      const commentId = await postOnce(ctx, { body, is: (c5) => findStatusCommand(c5.body) === cc.comment.id, lookFirst: false });
       const target = { commentId, body, view };
       ctx.statuses.push(target);
       try {
         await createDispatch(gh, { workflow: config3.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });
         gh.log.info(`dispatched ${ready.length} of ${tasks.length} task(s) from comment ${cc.comment.id}`);
       } catch (error63) {
+        if (isUncertain(error63)) {
+          gh.log.warn(`workflow dispatch for comment ${cc.comment.id}: ${reason(error63)}; it may have started, not retried`);
+          await cc.reply(
+            `GitHub answered "${reason(error63)}" when starting \`${config3.workflow}\`; it may have started anyway, so it was not retried. If the tasks stay queued, \`/dispatch cancel all\` then \`/dispatch retry <task>\` starts them.`
+          );
+          return;
+        }
         const why = `the workflow \`${config3.workflow}\` could not be started: ${reason(error63)}`;
         gh.log.warn(why);
         target.view = { ...view, tasks: view.tasks.map((task) => ({ ...task, status: "failed", error: why })) };
@@ -83666,7 +94107,7 @@ async function statusCommand(cc, task) {
 async function routeCommand(cc, { body, quote: quote2 }) {
   const command = parseComment(body, cc.config);
   if (command.kind === "none" && quote2) return answerCommand(cc, quote2);
-  await cc.react("eyes");
+  if (!await cc.claim()) return void cc.gh.log.info(`comment ${cc.comment.id}: claimed by another delivery (\u{1F440} was there), not run again`);
   switch (command.kind) {
     case "dispatch":
       return dispatchCommand(cc, command.tasks);
@@ -83736,9 +94177,17 @@ async function onIssueComment(context, request2) {
     reply,
     react: async (content) => {
       await react(gh, { comment: payload.comment.id, content });
-    }
+    },
+    claim: async () => await react(gh, { comment: payload.comment.id, content: "eyes" }) || payload.action === "edited"
   };
-  await routeCommand(cc, { body, quote: quote2 });
+  try {
+    await routeCommand(cc, { body, quote: quote2 });
+  } catch (error63) {
+    context.log.warn(`comment ${payload.comment.id}: the command failed: ${reason(error63)}`);
+    await reply(`I could not finish this command: GitHub answered "${reason(error63)}". Post the command again to try once more.`).catch(
+      (failure2) => context.log.error(`comment ${payload.comment.id}: not even the reply could be posted: ${reason(failure2)}`)
+    );
+  }
 }
 
 // src/app/events/push.ts
@@ -83894,44 +94343,209 @@ var StatusWriter = class {
   }
 };
 
+// src/app/queue/memory.ts
+var MAX_DELIVERIES = 1e4;
+var MemoryQueue = class {
+  writer;
+  seen = /* @__PURE__ */ new Set();
+  constructor(options2) {
+    this.writer = new StatusWriter({
+      run: options2.run,
+      minGapMs: options2.minGapMs,
+      ...options2.now ? { now: options2.now } : {},
+      ...options2.sleep ? { sleep: options2.sleep } : {}
+    });
+  }
+  request(key, item) {
+    return this.writer.request(key, item);
+  }
+  async firstDelivery(id) {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    if (this.seen.size > MAX_DELIVERIES) this.seen.delete(this.seen.values().next().value);
+    return true;
+  }
+  idle() {
+    return this.writer.idle();
+  }
+  async close() {
+  }
+};
+
+// src/app/queue/redis.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/app/queue/thread-queue.ts
+var DELIVERY_MEMORY_SECONDS = 24 * 60 * 60;
+
+// src/app/queue/redis.ts
+var RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+var RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+var RedisQueue = class {
+  constructor(options2) {
+    this.options = options2;
+    this.redis = options2.redis;
+    this.prefix = options2.prefix ?? "dispatch:";
+    this.lockMs = options2.lockMs ?? 3e4;
+    this.now = options2.now ?? (() => Date.now());
+    this.sleep = options2.sleep ?? ((ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2)));
+    this.local = new StatusWriter({ minGapMs: 0, run: (key, items) => this.runShared(key, items) });
+  }
+  options;
+  redis;
+  prefix;
+  lockMs;
+  now;
+  sleep;
+  /** This replica's own requests: one run at a time per thread, requests made meanwhile coalesced. */
+  local;
+  request(key, item) {
+    return this.local.request(key, item);
+  }
+  async firstDelivery(id) {
+    return await this.redis.set(`${this.prefix}delivery:${id}`, "1", "EX", DELIVERY_MEMORY_SECONDS, "NX") === "OK";
+  }
+  idle() {
+    return this.local.idle();
+  }
+  async close() {
+    await this.local.idle();
+    this.redis.disconnect();
+  }
+  keys(key) {
+    return { lock: `${this.prefix}lock:${key}`, waiting: `${this.prefix}waiting:${key}`, ended: `${this.prefix}ended:${key}` };
+  }
+  /** A batch of this replica's requests for one thread. */
+  async runShared(key, items) {
+    const shared = items.flatMap((item) => {
+      const json2 = this.options.share?.(item) ?? null;
+      return json2 === null ? [] : [json2];
+    });
+    const own2 = items.filter((item) => (this.options.share?.(item) ?? null) === null);
+    const like = items[items.length - 1];
+    if (shared.length > 0) await this.redis.sadd(this.keys(key).waiting, ...shared);
+    await this.drain(key, { like, own: own2, wait: own2.length > 0 });
+  }
+  /**
+   * Take the lock (waiting for it when this replica has its own items), run until nothing waits, release; look
+   * again after releasing, since an item left while this replica was finishing would otherwise wait for the next.
+   */
+  async drain(key, { like, own: own2, wait: wait2 }) {
+    const k = this.keys(key);
+    let mine = own2;
+    let failure2 = null;
+    for (; ; ) {
+      const token = await this.acquire(k.lock, wait2);
+      if (token === null) break;
+      const renewal = setInterval(() => void this.redis.eval(RENEW, 1, k.lock, token, String(this.lockMs)).catch(() => {
+      }), this.lockMs / 3);
+      try {
+        for (; ; ) {
+          const ended = Number(await this.redis.get(k.ended));
+          const gap = ended + this.options.minGapMs - this.now();
+          if (ended > 0 && gap > 0) await this.sleep(gap);
+          const [[, waiting]] = await this.redis.multi().smembers(k.waiting).del(k.waiting).exec();
+          const batch = [...mine, ...waiting.map((json2) => this.options.unshare(json2, like))];
+          const concerned = mine.length > 0 || own2.length === 0;
+          mine = [];
+          if (batch.length === 0) break;
+          try {
+            await this.options.run(key, batch);
+          } catch (error63) {
+            if (concerned) failure2 ??= { error: error63 };
+          }
+          await this.redis.set(k.ended, String(this.now()), "PX", Math.max(this.options.minGapMs * 4, 1e3));
+        }
+      } finally {
+        clearInterval(renewal);
+        await this.redis.eval(RELEASE, 1, k.lock, token);
+      }
+      if (await this.redis.scard(k.waiting) === 0) break;
+      wait2 = false;
+    }
+    if (failure2) throw failure2.error;
+  }
+  /** The lock's token once held; null when `wait` is false and another replica holds it. */
+  async acquire(lock, wait2) {
+    const token = randomUUID2();
+    for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+      if (await this.redis.set(lock, token, "PX", this.lockMs, "NX") === "OK") return token;
+      if (!wait2) return null;
+      await new Promise((resolve2) => setTimeout(resolve2, pause));
+    }
+  }
+};
+
 // src/app/index.ts
 var DEFAULT_MIN_GAP_MS = 2500;
 var bare = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
 function createApp(options2 = {}) {
   let own2 = options2.appLogin ? bare(options2.appLogin) : null;
   const trusts = (author) => own2 !== null && author !== null && bare(author) === own2;
-  const writer = new StatusWriter({
+  const queueOptions = {
     run: (_key, items) => runThread(items, trusts),
     minGapMs: options2.minGapMs ?? DEFAULT_MIN_GAP_MS,
     ...options2.now ? { now: options2.now } : {},
-    ...options2.sleep ? { sleep: options2.sleep } : {}
-  });
-  const request2 = (work) => writer.request(threadKey(work.thread), work);
+    ...options2.sleep ? { sleep: options2.sleep } : {},
+    // A push is plain data: any replica may refresh for it, with its own client for the same thread.
+    share: (work) => work.kind === "push" ? JSON.stringify({ branch: work.branch, thread: work.thread, defaultBranch: work.defaultBranch }) : null,
+    unshare: (json2, like) => ({ ...JSON.parse(json2), kind: "push", gh: like.gh, loadConfig: like.loadConfig })
+  };
+  const queue = options2.redis ? new RedisQueue({ ...queueOptions, redis: options2.redis, ...options2.redisPrefix ? { prefix: options2.redisPrefix } : {} }) : new MemoryQueue(queueOptions);
+  const request2 = (work) => queue.request(threadKey(work.thread), work);
+  const running = /* @__PURE__ */ new Set();
+  const inBackground = (context, work) => {
+    const job = (async () => {
+      if (!await queue.firstDelivery(context.id)) return void context.log.info(`delivery ${context.id} was handled already`);
+      patient(context.octokit);
+      await work();
+    })().catch((error63) => context.log.error(`delivery ${context.id} (${context.name}): ${reason(error63)}`)).finally(() => running.delete(job));
+    running.add(job);
+  };
   const app = (probot) => {
     let learning = null;
     const know = () => own2 !== null ? Promise.resolve() : learning ??= learnLogin(probot).then((slug) => {
       own2 = slug ? bare(slug) : null;
       if (own2 === null) learning = null;
     });
-    probot.on(["issue_comment.created", "issue_comment.edited"], async (context) => {
-      patient(context.octokit);
-      await know();
-      return onIssueComment(context, request2);
-    });
-    probot.on("push", async (context) => {
-      patient(context.octokit);
-      await know();
-      return onPush(context, request2);
-    });
-    probot.on("workflow_job.completed", async (context) => {
-      patient(context.octokit);
-      await know();
-      return onWorkflowJob(context, request2);
-    });
+    probot.on(
+      ["issue_comment.created", "issue_comment.edited"],
+      (context) => inBackground(context, async () => {
+        await know();
+        await onIssueComment(context, request2);
+      })
+    );
+    probot.on(
+      "push",
+      (context) => inBackground(context, async () => {
+        await know();
+        await onPush(context, request2);
+      })
+    );
+    probot.on(
+      "workflow_job.completed",
+      (context) => inBackground(context, async () => {
+        await know();
+        await onWorkflowJob(context, request2);
+      })
+    );
   };
-  return Object.assign(app, { idle: () => writer.idle() });
+  const idle = async () => {
+    for (; ; ) {
+      if (running.size > 0) {
+        await Promise.all([...running]);
+        continue;
+      }
+      await queue.idle();
+      if (running.size === 0) return;
+    }
+  };
+  return Object.assign(app, { idle, close: async () => (await idle(), await queue.close()) });
 }
-var app_default = createApp({ ...process.env.DISPATCH_APP_LOGIN ? { appLogin: process.env.DISPATCH_APP_LOGIN } : {} });
+var app_default = createApp({
+  ...process.env.DISPATCH_APP_LOGIN ? { appLogin: process.env.DISPATCH_APP_LOGIN } : {},
+  ...process.env.REDIS_URL ? { redis: new import_ioredis.Redis(process.env.REDIS_URL) } : {}
+});
 
 // src/actions-app/receive.ts
 var APP_EVENTS = /* @__PURE__ */ new Set(["issue_comment"]);
