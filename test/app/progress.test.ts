@@ -281,11 +281,26 @@ describe("workflow_job", () => {
     expect(status(h).tasks[0]!.status).toBe("done");
   });
 
-  it("ignores successful jobs and jobs of other workflows", async () => {
+  it("ignores jobs of other workflows", async () => {
     const before = h.github.requests.length;
-    await h.job(`#42 ${ids(h)[0]}`, "success");
     await h.job("linters", "failure");
+    await h.job("linters", "success");
     expect(h.github.requests.length).toBe(before);
+  });
+
+  it("a successful job refreshes the status from the branch when its pushes never arrived", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    await h.push(branch(a));
+    expect(status(h).tasks[0]!.status).toBe("running");
+    h.github.push(branch(a), files.done(a, "all reviewed")); // the push webhook of this is lost
+    await h.job(`#42 ${a}`, "success");
+    expect(status(h).tasks[0]!.status).toBe("done");
+    // A job that succeeded while its plan still says running did not finish the task: not left `working`.
+    h.github.push(branch(b), files.plan(b));
+    await h.job(`#42 ${b}`, "success");
+    expect(status(h).tasks[1]!.status).toBe("failed");
+    expect(status(h).tasks[1]!.error).toContain("succeeded before the task finished");
   });
 });
 
