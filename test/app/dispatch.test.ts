@@ -167,4 +167,18 @@ describe("help and errors", () => {
     expect(reply!.body).toContain("2");
     expect(h.github.dispatches).toHaveLength(0);
   });
+
+  it("an unknown or misspelt model gets the models this repository knows and a did-you-mean; nothing is dispatched", async () => {
+    h.github.config = "models:\n  speedy:\n    agent: gemini\n    model: gemini-2.5-flash\n";
+    await h.comment("/dispatch use llama to fix the bug");
+    await h.comment("/dispatch use sonet to fix the login page");
+    await h.comment("/dispatch use speedi to write the docs");
+    expect(h.github.dispatches).toHaveLength(0);
+    const [llama, sonet, speedi] = h.github.byApp().map((c) => c.body);
+    expect(llama).toContain("`llama` is not a model this repository knows");
+    for (const name of ["opus", "sonnet", "haiku", "gemini", "codex", "speedy"]) expect(llama).toContain(`\`${name}\``);
+    expect(sonet).toContain("did you mean `sonnet`?");
+    expect(speedi).toContain("did you mean `speedy`?");
+    expect(h.github.byApp().every((c) => findStatusCommand(c.body) === null)).toBe(true);
+  });
 });
