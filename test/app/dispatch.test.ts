@@ -117,11 +117,13 @@ describe("/dispatch <prompt>", () => {
   });
 
   it("uses the configured workflow and branch prefix", async () => {
-    h.github.config = "workflow: agents.yml\nbranch_prefix: ai/\n";
+    h.github.config = "workflow: agents.yml\nbranch_prefix: ai/\nquestion_timeout_minutes: 7\n";
     h.github.workflows.add("agents.yml");
     await h.comment("/dispatch use sonnet to add tests");
     expect(h.github.dispatches[0]!.workflow).toBe("agents.yml");
     expect(parseStatus(h.github.byApp()[0]!.body)!.tasks[0]!.branch).toMatch(/^ai\/42\//);
+    // The worker names the same branch and waits as long: the keys travel in the workflow's inputs.
+    expect(h.github.dispatches[0]!.inputs).toMatchObject({ branch_prefix: "ai/", question_timeout_minutes: "7" });
   });
 
   it("marks the tasks failed in the status when the workflow cannot be started", async () => {

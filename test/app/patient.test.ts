@@ -24,7 +24,7 @@ describe("secondary rate limit", () => {
       .get("/app").reply(200, { slug: "dispatch" });
     const { octokit, waits } = client();
     const { data } = await octokit.request("GET /app");
-    expect(data.slug).toBe("dispatch");
+    expect(data?.slug).toBe("dispatch");
     expect(waits).toEqual([600_000, 3_600_000]);
     expect(api.isDone()).toBe(true);
   });
