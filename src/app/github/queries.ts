@@ -3,6 +3,7 @@
  * number (one `object(expression: "<branch>:<path>")` alias per file).
  */
 import { taskDir, PLAN_FILE, OUTPUT_FILE, IPC_DIR } from "../../core/ipc.js";
+import { chunkGroups } from "../../core/query-chunks.js";
 import type { GitHub, Thread } from "./client.js";
 
 export interface ThreadComment {
@@ -88,28 +89,44 @@ export interface TaskRef {
   branch: string;
 }
 
+/** The query around some fields (each line indented as the query is sent). */
+export function objectsQuery(fields: readonly string[]): string {
+  return `query($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }\n}`;
+}
+
+/** One task's lookups (7): its head commit, and plan, output and ipc/ at the head and at `<branch>~1`. */
+function taskFields(task: TaskRef, i: number): string[] {
+  const dir = taskDir(task.id);
+  const fields = [`c${i}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`];
+  for (const [suffix, rev] of [["h", task.branch], ["p", `${task.branch}~1`]] as const) {
+    fields.push(`${suffix}plan${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${PLAN_FILE}`)}) { ... on Blob { text } }`);
+    fields.push(`${suffix}out${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${OUTPUT_FILE}`)}) { ... on Blob { text } }`);
+    fields.push(
+      `${suffix}ipc${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${IPC_DIR}`)}) { ... on Tree { entries { name type object { ... on Blob { text } } } } }`,
+    );
+  }
+  return fields;
+}
+
+/** The queries that read these tasks: chunks of at most 64 KB and 300 lookups each (QUERY_LIMITS). */
+export function taskQueries(tasks: readonly TaskRef[]): string[] {
+  const groups = tasks.map((task, i) => ({ fields: taskFields(task, i) }));
+  const overhead = objectsQuery([]).length;
+  return chunkGroups(groups, { overhead }).map((chunk) => objectsQuery(chunk.flatMap((group) => group.fields)));
+}
+
 /**
- * Read every task's folder in one query. The worker's last commit removes `.dispatch/`, so the same files are also
- * read at `<branch>~1`; the head wins when it has a plan.
+ * Read every task's folder, in as few queries as GitHub's limits allow (one for up to 42 tasks). The worker's last
+ * commit removes `.dispatch/`, so the same files are also read at `<branch>~1`; the head wins when it has a plan.
  */
 export async function readTasks(gh: GitHub, tasks: readonly TaskRef[]): Promise<Map<string, TaskSnapshot>> {
   const result = new Map<string, TaskSnapshot>();
   if (tasks.length === 0) return result;
-  const fields: string[] = [];
-  tasks.forEach((task, i) => {
-    const dir = taskDir(task.id);
-    fields.push(`c${i}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`);
-    for (const [suffix, rev] of [["h", task.branch], ["p", `${task.branch}~1`]] as const) {
-      fields.push(`${suffix}plan${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${PLAN_FILE}`)}) { ... on Blob { text } }`);
-      fields.push(`${suffix}out${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${OUTPUT_FILE}`)}) { ... on Blob { text } }`);
-      fields.push(
-        `${suffix}ipc${i}: object(expression: ${JSON.stringify(`${rev}:${dir}/${IPC_DIR}`)}) { ... on Tree { entries { name type object { ... on Blob { text } } } } }`,
-      );
-    }
-  });
-  const query = `query($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }\n}`;
-  const data = await gh.octokit.graphql<ObjectsPage>(query, { owner: gh.repo.owner, name: gh.repo.repo });
-  const repository = data.repository ?? {};
+  const repository: NonNullable<ObjectsPage["repository"]> = {};
+  for (const query of taskQueries(tasks)) {
+    const data = await gh.octokit.graphql<ObjectsPage>(query, { owner: gh.repo.owner, name: gh.repo.repo });
+    Object.assign(repository, data.repository ?? {});
+  }
   tasks.forEach((task, i) => {
     const at = (suffix: "h" | "p") => ({
       plan: repository[`${suffix}plan${i}`]?.text ?? null,
