@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { DEFAULT_MIN_GAP_MS } from "../src/app/index.js";
 import { harness, type Harness } from "../test/app/harness.js";
 import { files } from "../test/app/world.js";
+import { measureScale } from "./app-scale.js";
 
 /** GETs and GraphQL queries read; everything else (GraphQL mutations too) writes. */
 function isRead(r: { method: string; path: string; body: unknown }): boolean {
@@ -110,6 +111,7 @@ export async function measureApp(): Promise<Figure[]> {
       add(`handler time, +50 ms per request, N = ${n}: push`, pushMs, "ms");
     });
   }
+  figures.push(...(await measureScale()));
   return figures;
 }
 
