@@ -46,6 +46,7 @@ const taskSchema = z.object({
   cost_usd: z.number().optional(),
   asked: z.array(z.number().int()).catch([]).optional(),
   answeredBy: z.array(z.number().int()).catch([]).optional(),
+  head: z.string().regex(/^[0-9a-f]{4,40}$/).optional().catch(undefined),
   question: z.object({ seq: z.number().int(), comment: z.number().int() }).optional().catch(undefined),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
 });
@@ -107,6 +108,7 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   if (stored.error !== undefined) task.error = stored.error;
   if (stored.cost_usd !== undefined) task.cost_usd = stored.cost_usd;
   if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
+  if (stored.head !== undefined) task.head = stored.head;
   if (stored.question !== undefined) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;
 }

@@ -252,6 +252,7 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
+  if (task.head !== undefined) stored.head = task.head;
   if (task.question) stored.question = task.question;
   if (opts.items) {
     const reasons: Record<string, string> = {};

@@ -74,7 +74,12 @@ export interface TaskSnapshot {
   output: string | null;
   /** Files in `ipc/` with their text (null for a sub-folder or a binary file). */
   ipc: Array<{ name: string; text: string | null }>;
+  /** The start of the branch head's commit id (HEAD_LENGTH hex); null when the branch does not exist. */
+  head: string | null;
 }
+
+/** How much of a commit id a task remembers of its branch head. */
+export const HEAD_LENGTH = 12;
 
 interface BlobNode {
   text?: string | null;
@@ -87,6 +92,8 @@ type ObjectsPage = { repository: Record<string, (BlobNode & TreeNode & { oid?: s
 export interface TaskRef {
   id: string;
   branch: string;
+  /** The head last read (TaskSnapshot.head), when the caller remembers it. */
+  head?: string | undefined;
 }
 
 /** The query around some fields (each line indented as the query is sent). */
@@ -115,11 +122,32 @@ export function taskQueries(tasks: readonly TaskRef[]): string[] {
   return chunkGroups(groups, { overhead }).map((chunk) => objectsQuery(chunk.flatMap((group) => group.fields)));
 }
 
+/** The queries that read only these tasks' heads (one lookup each), chunked as taskQueries. */
+export function headQueries(tasks: readonly TaskRef[]): string[] {
+  const groups = tasks.map((task, i) => ({ fields: [`c${i}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`] }));
+  return chunkGroups(groups, { overhead: objectsQuery([]).length }).map((chunk) => objectsQuery(chunk.flatMap((group) => group.fields)));
+}
+
 /**
  * Read every task's folder, in as few queries as GitHub's limits allow (one for up to 42 tasks). The worker's last
  * commit removes `.dispatch/`, so the same files are also read at `<branch>~1`; the head wins when it has a plan.
+ * When that takes more than one query and the caller remembers heads, the heads are read first (one lookup a task)
+ * and only the tasks whose head moved are read; the others get no snapshot.
  */
 export async function readTasks(gh: GitHub, tasks: readonly TaskRef[]): Promise<Map<string, TaskSnapshot>> {
+  if (tasks.length === 0) return new Map();
+  if (taskQueries(tasks).length <= 1 || !tasks.some((task) => task.head !== undefined)) return readFolders(gh, tasks);
+  const heads: NonNullable<ObjectsPage["repository"]> = {};
+  for (const query of headQueries(tasks)) {
+    const data = await gh.octokit.graphql<ObjectsPage>(query, { owner: gh.repo.owner, name: gh.repo.repo });
+    Object.assign(heads, data.repository ?? {});
+  }
+  const moved = tasks.filter((task, i) => task.head === undefined || heads[`c${i}`]?.oid?.slice(0, HEAD_LENGTH) !== task.head);
+  gh.log.debug(`read ${moved.length} of ${tasks.length} tasks: the others' heads have not moved`);
+  return readFolders(gh, moved);
+}
+
+async function readFolders(gh: GitHub, tasks: readonly TaskRef[]): Promise<Map<string, TaskSnapshot>> {
   const result = new Map<string, TaskSnapshot>();
   if (tasks.length === 0) return result;
   const repository: NonNullable<ObjectsPage["repository"]> = {};
@@ -138,7 +166,8 @@ export async function readTasks(gh: GitHub, tasks: readonly TaskRef[]): Promise<
     });
     const head = at("h");
     const chosen = head.plan !== null ? head : at("p");
-    result.set(task.id, { exists: Boolean(repository[`c${i}`]), ...(chosen.plan !== null ? chosen : head) });
+    const commit = repository[`c${i}`];
+    result.set(task.id, { exists: Boolean(commit), head: commit?.oid?.slice(0, HEAD_LENGTH) ?? null, ...(chosen.plan !== null ? chosen : head) });
   });
   return result;
 }
