@@ -15,6 +15,13 @@ function withChecklists(body: string): number {
   return body.split("\n\n").filter((block) => /^● \*\*/m.test(block) && /\n&emsp;/.test(block)).length;
 }
 
+function taskQueriesSince(requests: ReadonlyArray<{ path: string; body: unknown }>): string[] {
+  return requests
+    .filter((r) => r.path === "/graphql")
+    .map((r) => ((typeof r.body === "string" ? JSON.parse(r.body) : r.body) as { query: string }).query)
+    .filter((q) => q.includes("object(expression:"));
+}
+
 export async function measureScale(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const add = (measure: string, value: number, unit: string) => figures.push({ measure, value, unit });
@@ -34,16 +41,19 @@ export async function measureScale(): Promise<Figure[]> {
     });
     const before = h.github.requests.length;
     await h.push(`dispatch/42/${ids[0]}`);
-    const queries = h.github.requests
-      .slice(before)
-      .filter((r) => r.path === "/graphql")
-      .map((r) => ((typeof r.body === "string" ? JSON.parse(r.body) : r.body) as { query: string }).query)
-      .filter((q) => q.includes("object(expression:"));
+    const queries = taskQueriesSince(h.github.requests.slice(before));
     const lookups = queries.map((q) => q.match(/object\(expression:/g)?.length ?? 0);
     add(`N = ${N}: task-files queries per progress event`, queries.length, "queries");
     add(`N = ${N}: largest task-files query`, Math.max(...queries.map((q) => Buffer.byteLength(q))), "bytes");
     add(`N = ${N}: most lookups in one query`, Math.max(...lookups), "lookups");
     add(`N = ${N}: lookups in all`, lookups.reduce((a, b) => a + b, 0), "lookups");
+    // The next push of one task: the heads are remembered now, so only that task's folder is read.
+    h.github.push(`dispatch/42/${ids[1]}`, files.plan(ids[1]!, { items: checklist.map(([text]) => [text, "done"]) }));
+    const next = h.github.requests.length;
+    await h.push(`dispatch/42/${ids[1]}`);
+    const again = taskQueriesSince(h.github.requests.slice(next));
+    add(`N = ${N}: next progress event: task-files queries`, again.length, "queries");
+    add(`N = ${N}: next progress event: lookups in all`, again.reduce((n, q) => n + (q.match(/object\(expression:/g)?.length ?? 0), 0), "lookups");
     add(`N = ${N}: status comment while 20 run`, status.body.length, `chars (limit ${COMMENT_LIMIT})`);
     add(`N = ${N}: tasks shown with their checklists (20 running)`, withChecklists(status.body), "tasks");
     add(`N = ${N}: run links shown`, (status.body.match(/\[run\]\(/g) ?? []).length, "links");

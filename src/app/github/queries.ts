@@ -74,12 +74,15 @@ export interface TaskSnapshot {
   output: string | null;
   /** Files in `ipc/` with their text (null for a sub-folder or a binary file). */
   ipc: Array<{ name: string; text: string | null }>;
-  /** The start of the branch head's commit id (HEAD_LENGTH hex); null when the branch does not exist. */
-  head: string | null;
+  /** The start of the branch head's commit id (HEAD_LENGTH hex); NO_BRANCH when the branch does not exist. */
+  head: string;
 }
 
 /** How much of a commit id a task remembers of its branch head. */
 export const HEAD_LENGTH = 12;
+/** The head remembered for a branch that does not exist yet (shorter than any real one, so never equal to one). */
+export const NO_BRANCH = "0000";
+const headOf = (commit: { oid?: string } | null | undefined): string => commit?.oid?.slice(0, HEAD_LENGTH) ?? NO_BRANCH;
 
 interface BlobNode {
   text?: string | null;
@@ -142,7 +145,7 @@ export async function readTasks(gh: GitHub, tasks: readonly TaskRef[]): Promise<
     const data = await gh.octokit.graphql<ObjectsPage>(query, { owner: gh.repo.owner, name: gh.repo.repo });
     Object.assign(heads, data.repository ?? {});
   }
-  const moved = tasks.filter((task, i) => task.head === undefined || heads[`c${i}`]?.oid?.slice(0, HEAD_LENGTH) !== task.head);
+  const moved = tasks.filter((task, i) => task.head === undefined || headOf(heads[`c${i}`]) !== task.head);
   gh.log.debug(`read ${moved.length} of ${tasks.length} tasks: the others' heads have not moved`);
   return readFolders(gh, moved);
 }
@@ -167,7 +170,7 @@ async function readFolders(gh: GitHub, tasks: readonly TaskRef[]): Promise<Map<s
     const head = at("h");
     const chosen = head.plan !== null ? head : at("p");
     const commit = repository[`c${i}`];
-    result.set(task.id, { exists: Boolean(commit), head: commit?.oid?.slice(0, HEAD_LENGTH) ?? null, ...(chosen.plan !== null ? chosen : head) });
+    result.set(task.id, { exists: Boolean(commit), head: headOf(commit), ...(chosen.plan !== null ? chosen : head) });
   });
   return result;
 }

@@ -67,7 +67,7 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
       }
     }
     const { question: _previous, ...rest } = next;
-    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}), ...(snapshot.head ? { head: snapshot.head } : {}) };
+    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}), head: snapshot.head };
     if (next.status === "done" && previous.status !== "done") {
       const pr = await deliverResult(ctx, { statusId: target.commentId, view: target.view, task: next, output: snapshot.output ?? "" });
       if (pr) next = { ...next, pr };
