@@ -7,6 +7,7 @@ import { DEFAULT_MIN_GAP_MS } from "../src/app/index.js";
 import { harness, type Harness } from "../test/app/harness.js";
 import { files } from "../test/app/world.js";
 import { measureModes, sideBySide } from "./replicas.js";
+import { measureScale } from "./app-scale.js";
 
 /** GETs and GraphQL queries read; everything else (GraphQL mutations too) writes. */
 function isRead(r: { method: string; path: string; body: unknown }): boolean {
@@ -112,6 +113,7 @@ export async function measureApp(): Promise<Figure[]> {
     });
   }
   figures.push(...(await measureModes()));
+  figures.push(...(await measureScale()));
   return figures;
 }
 

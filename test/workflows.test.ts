@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { WORKFLOW_INPUTS_MAX, workflowInputs } from "../src/core/workflow.js";
 
 const root = new URL("../", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), "utf8");
@@ -59,7 +60,12 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
 
   it("takes exactly the dispatch inputs, as workflow_dispatch and as workflow_call", () => {
     const dispatchInputs = workflow.on["workflow_dispatch"]!.inputs!;
-    expect(Object.keys(dispatchInputs).sort()).toEqual(["base", "comment", "issue", "max_parallel", "tasks"]);
+    expect(Object.keys(dispatchInputs).sort()).toEqual(["base", "branch_prefix", "comment", "issue", "max_parallel", "question_timeout_minutes", "tasks"]);
+    // Exactly what the app sends (src/core/workflow.ts), within GitHub's 25 inputs.
+    const sent = workflowInputs({ issue: 1, base: "main", comment: 2, tasks: [{ id: "a", title: "A", prompt: "A", model: "sonnet", agent: "claude", worktree: false, steps: [], after: [] }], branchPrefix: "ai/", questionTimeoutMinutes: 5, maxParallel: 3 });
+    expect(sent.ok && Object.keys(sent.inputs).sort()).toEqual(Object.keys(dispatchInputs).sort());
+    expect(Object.keys(dispatchInputs).length).toBeLessThanOrEqual(WORKFLOW_INPUTS_MAX);
+    for (const name of ["branch_prefix", "question_timeout_minutes"]) expect(dispatchInputs[name]).toMatchObject({ required: false, type: "string" });
     for (const name of ["base", "comment", "issue", "tasks"]) {
       expect(dispatchInputs[name]).toMatchObject({ required: true, type: "string" });
     }
@@ -132,6 +138,8 @@ describe("dispatch.yml keeps the protocol (§4–§5)", () => {
       task: "${{ toJSON(matrix.task) }}",
       issue: "${{ inputs.issue }}",
       base: "${{ inputs.base }}",
+      "branch-prefix": "${{ inputs.branch_prefix }}",
+      "question-timeout-minutes": "${{ inputs.question_timeout_minutes }}",
       "github-token": "${{ github.token }}",
     });
     // Each job gets only its own agent's key.

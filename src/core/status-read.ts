@@ -48,6 +48,7 @@ const taskSchema = z.object({
   tokens_out: z.number().int().nonnegative().optional().catch(undefined),
   asked: z.array(z.number().int()).catch([]).optional(),
   answeredBy: z.array(z.number().int()).catch([]).optional(),
+  head: z.string().regex(/^[0-9a-f]{4,40}$/).optional().catch(undefined),
   question: z.object({ seq: z.number().int(), comment: z.number().int() }).optional().catch(undefined),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
 });
@@ -111,6 +112,7 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   if (stored.tokens_in !== undefined) task.tokens_in = stored.tokens_in;
   if (stored.tokens_out !== undefined) task.tokens_out = stored.tokens_out;
   if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
+  if (stored.head !== undefined) task.head = stored.head;
   if (stored.question !== undefined) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;
 }

@@ -20,8 +20,10 @@
  *   &emsp;❓ Write tests for /orders endpoints (waiting for your answer)
  *
  * Item lines are read back from the visible text (escaped with `escapeInline`); the hidden task line holds the rest.
- * Too long for GitHub: finished tasks, then all tasks, lose their item lines; then the headlines lose their links and
- * the hidden lines keep only what the app needs (no title, run, cost); then tasks are cut with a note.
+ * Too long for GitHub (256 tasks fit): finished tasks lose their item lines; then queued and finished tasks fold to
+ * one line each (no links), while running and waiting tasks keep their checklists and links; then every task loses
+ * its items; then the headlines lose their links and the hidden lines keep only what the app needs (no title, cost;
+ * the run stays, so a retried task's old plan is never read as its new run's); then tasks are cut with a note.
  */
 import { escapeInline, markdownUrl, unescapeInline } from "./markdown-text.js";
 import { routeModel } from "./model.js";
@@ -53,25 +55,52 @@ const REASON_SHOWN = 160;
 interface Layout {
   /** Show this task's items. */
   items: (task: TaskView) => boolean;
-  /** Links in headlines; title, run, cost in hidden lines. */
+  /** Links in this task's headline. */
+  links: (task: TaskView) => boolean;
+  /** Title and cost in hidden lines. */
   full: boolean;
 }
 
+/** A task someone may be watching: running, or waiting for an answer. */
+const active = (task: TaskView): boolean => task.status === "running" || task.status === "waiting" || isAsking(task);
+
 const LAYOUTS: readonly Layout[] = [
-  { items: () => true, full: true },
-  { items: (task) => !isFinished(task), full: true },
-  { items: () => false, full: true },
-  { items: () => false, full: false },
+  { items: () => true, links: () => true, full: true },
+  { items: (task) => !isFinished(task), links: () => true, full: true },
+  { items: active, links: active, full: true },
+  { items: active, links: active, full: false },
+  { items: () => false, links: active, full: false },
+  { items: () => false, links: () => false, full: false },
 ];
+/** After this layout fails, the watched tasks' checklists are kept for as many of them as fit. */
+const PARTIAL_AFTER = 3;
 
 export function renderStatus(view: StatusView): string {
   const prefix = branchPrefix(view);
   const head = renderHead(view, prefix);
+  const render = (layout: Layout) => view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
+  const fits = (blocks: readonly string[]) => [head, ...blocks].join("\n\n").length + 1 <= COMMENT_LIMIT;
+  const done = (blocks: readonly string[]) => [head, ...blocks].join("\n\n") + "\n";
   let blocks: string[] = [];
-  for (const layout of LAYOUTS) {
-    blocks = view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
-    const text = [head, ...blocks].join("\n\n") + "\n";
-    if (text.length <= COMMENT_LIMIT) return text;
+  for (const [index, layout] of LAYOUTS.entries()) {
+    blocks = render(layout);
+    if (fits(blocks)) return done(blocks);
+    if (index !== PARTIAL_AFTER) continue;
+    // Not every watched task's checklist fits: keep as many as do, in the order of the tasks.
+    const watched = view.tasks.filter(active);
+    let low = 0;
+    let high = watched.length - 1;
+    let best: string[] | null = null;
+    while (low <= high) {
+      const k = Math.floor((low + high) / 2);
+      const shown = new Set(watched.slice(0, k));
+      const tried = render({ ...layout, items: (task) => shown.has(task) });
+      if (fits(tried)) {
+        best = tried;
+        low = k + 1;
+      } else high = k - 1;
+    }
+    if (best) return done(best);
   }
   return truncated(head, blocks);
 }
@@ -134,7 +163,7 @@ function renderTask(context: RenderContext, task: TaskView): string {
   const { view, layout } = context;
   const showItems = layout.items(task);
   const lines = [hiddenLine(TASK_PREFIX, storedTask(context, task, showItems))];
-  lines.push(taskHeadline(view, task, layout.full));
+  lines.push(taskHeadline(view, task, layout.links(task)));
   if (showItems) {
     const mark = currentMark(task);
     const current = mark ? currentItemIndex(task.items) : -1;
@@ -217,7 +246,7 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   stored.status = task.status;
   if (task.branch !== prefix + task.id) stored.branch = task.branch;
   if (task.after.length > 0) stored.after = task.after;
-  if (opts.full && task.run !== undefined) {
+  if (task.run !== undefined) {
     if (view.repoUrl && task.run.startsWith(`${view.repoUrl}/`)) stored.runPath = task.run.slice(view.repoUrl.length);
     else stored.run = task.run;
   }
@@ -228,6 +257,7 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   if (opts.full && task.tokens_out !== undefined) stored.tokens_out = task.tokens_out;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
+  if (task.head !== undefined) stored.head = task.head;
   if (task.question) stored.question = task.question;
   if (opts.items) {
     const reasons: Record<string, string> = {};

@@ -33,6 +33,11 @@ export interface TaskView {
   question?: { seq: number; comment: number };
   /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
   answeredBy?: number[];
+  /**
+   * The start of the branch head's commit id when the app last read the task's files. A read of many tasks skips
+   * those whose head has not moved since (see `readTasks`).
+   */
+  head?: string;
 }
 
 export interface StatusView {

@@ -117,11 +117,13 @@ describe("/dispatch <prompt>", () => {
   });
 
   it("uses the configured workflow and branch prefix", async () => {
-    h.github.config = "workflow: agents.yml\nbranch_prefix: ai/\n";
+    h.github.config = "workflow: agents.yml\nbranch_prefix: ai/\nquestion_timeout_minutes: 7\n";
     h.github.workflows.add("agents.yml");
     await h.comment("/dispatch use sonnet to add tests");
     expect(h.github.dispatches[0]!.workflow).toBe("agents.yml");
     expect(parseStatus(h.github.byApp()[0]!.body)!.tasks[0]!.branch).toMatch(/^ai\/42\//);
+    // The worker names the same branch and waits as long: the keys travel in the workflow's inputs.
+    expect(h.github.dispatches[0]!.inputs).toMatchObject({ branch_prefix: "ai/", question_timeout_minutes: "7" });
   });
 
   it("marks the tasks failed in the status when the workflow cannot be started", async () => {
@@ -203,5 +205,19 @@ describe("help and errors", () => {
     const [reply] = h.github.byApp();
     expect(reply!.body).toContain("2");
     expect(h.github.dispatches).toHaveLength(0);
+  });
+
+  it("an unknown or misspelt model gets the models this repository knows and a did-you-mean; nothing is dispatched", async () => {
+    h.github.config = "models:\n  speedy:\n    agent: gemini\n    model: gemini-2.5-flash\n";
+    await h.comment("/dispatch use llama to fix the bug");
+    await h.comment("/dispatch use sonet to fix the login page");
+    await h.comment("/dispatch use speedi to write the docs");
+    expect(h.github.dispatches).toHaveLength(0);
+    const [llama, sonet, speedi] = h.github.byApp().map((c) => c.body);
+    expect(llama).toContain("`llama` is not a model this repository knows");
+    for (const name of ["opus", "sonnet", "haiku", "gemini", "codex", "speedy"]) expect(llama).toContain(`\`${name}\``);
+    expect(sonet).toContain("did you mean `sonnet`?");
+    expect(speedi).toContain("did you mean `speedy`?");
+    expect(h.github.byApp().every((c) => findStatusCommand(c.body) === null)).toBe(true);
   });
 });

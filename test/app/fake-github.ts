@@ -38,7 +38,7 @@ export class FakeGitHub {
   permissions: Record<string, string> = {};
   pullRequests = new Map<number, { headRepo: string | null; headRef: string }>();
   pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
-  dispatches: Array<{ workflow: string; ref: string; inputs: Record<"issue" | "base" | "comment" | "tasks", string> }> = [];
+  dispatches: Array<{ workflow: string; ref: string; inputs: Record<"issue" | "base" | "comment" | "tasks", string> & Record<string, string> }> = [];
   cancelledRuns: number[] = [];
   config: string | null = null;
   workflows = new Set(["dispatch.yml"]);

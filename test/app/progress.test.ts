@@ -128,6 +128,17 @@ describe("progress", () => {
     expect(h.github.head(branch(a)).get(ipcPath(a, 2, "answer"))).toBeUndefined();
   });
 
+  it("an answer written while the worker pushes (409, the branch moved) is written again against the new head", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), { ...files.plan(a), ...files.question(a, 1, "Q1?") });
+    await h.push(branch(a));
+    h.github.fail("PUT", /\/ipc\/001\.answer$/, 409, { times: 4, message: "is at 1111 but expected 2222" });
+    const id = await h.comment(`/dispatch answer ${a} yes`);
+    expect(h.github.head(branch(a)).get(ipcPath(a, 1, "answer"))).toBe("yes\n");
+    expect(h.github.reactions).toContainEqual({ comment: id, content: "+1" });
+    expect(h.github.byApp().some((c) => c.body.includes("could not be written"))).toBe(false);
+  });
+
   it("the same words from a second comment answer the next question", async () => {
     const [a] = ids(h);
     h.github.push(branch(a), { ...files.plan(a), ...files.question(a, 1, "Q1?"), ...files.question(a, 2, "Q2?") });
@@ -297,11 +308,26 @@ describe("workflow_job", () => {
     expect(status(h).tasks[0]!.status).toBe("done");
   });
 
-  it("ignores successful jobs and jobs of other workflows", async () => {
+  it("ignores jobs of other workflows", async () => {
     const before = h.github.requests.length;
-    await h.job(`#42 ${ids(h)[0]}`, "success");
     await h.job("linters", "failure");
+    await h.job("linters", "success");
     expect(h.github.requests.length).toBe(before);
+  });
+
+  it("a successful job refreshes the status from the branch when its pushes never arrived", async () => {
+    const [a, b] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    await h.push(branch(a));
+    expect(status(h).tasks[0]!.status).toBe("running");
+    h.github.push(branch(a), files.done(a, "all reviewed")); // the push webhook of this is lost
+    await h.job(`#42 ${a}`, "success");
+    expect(status(h).tasks[0]!.status).toBe("done");
+    // A job that succeeded while its plan still says running did not finish the task: not left `working`.
+    h.github.push(branch(b), files.plan(b));
+    await h.job(`#42 ${b}`, "success");
+    expect(status(h).tasks[1]!.status).toBe("failed");
+    expect(status(h).tasks[1]!.error).toContain("succeeded before the task finished");
   });
 });
 
@@ -320,6 +346,28 @@ describe("commands on tasks", () => {
     expect(h.github.head(branch(b)).has(".dispatch/tasks/" + b + "/ipc/.cancel")).toBe(false);
     expect(h.github.cancelledRuns).toEqual([]);
     expect(status(h).tasks.map((t) => t.status)).toEqual(["cancelled", "running"]);
+  });
+
+  it("a cancel that meets a moving branch (409) is written again against the new head", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    h.github.fail("PUT", /\/ipc\/\.cancel$/, 409, { times: 4, message: "is at 1111 but expected 2222" });
+    await h.comment(`/dispatch cancel ${a}`);
+    expect(h.github.head(branch(a)).has(`.dispatch/tasks/${a}/ipc/.cancel`)).toBe(true);
+    expect(status(h).tasks[0]!.status).toBe("cancelled");
+  });
+
+  it("a cancel that could not reach the worker says so and does not show the task cancelled", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a));
+    await h.push(branch(a));
+    h.github.fail("PUT", /\/ipc\/\.cancel$/, 409, { times: 100, message: "is at 1111 but expected 2222" });
+    await h.comment(`/dispatch cancel ${a}`);
+    expect(h.github.head(branch(a)).has(`.dispatch/tasks/${a}/ipc/.cancel`)).toBe(false);
+    expect(status(h).tasks[0]!.status).toBe("running");
+    const reply = h.github.byApp().at(-1)!.body;
+    expect(reply).toContain("could not reach");
+    expect(reply).toContain(a);
   });
 
   it("cancel all also cancels the workflow run", async () => {

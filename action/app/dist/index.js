@@ -61651,6 +61651,50 @@ function routeModel(name, aliases = {}) {
   const agent = familyOf(lower);
   return agent ? { agent, model: lower } : null;
 }
+var BUILT_IN_MODELS = ["opus", "sonnet", "haiku", "claude", "gemini", "gemini-2.5-pro", "gemini-2.5-flash", "codex", "gpt-5", "o3", "o4-mini"];
+var FOREIGN = /^(?:llama|mistral|mixtral|codestral|devstral|grok|deepseek|qwen|gemma|phi-?\d|kimi|glm|chatgpt|copilot|palm|bard|starcoder|command-r|ernie|jamba)/;
+var NEAR_BUT_WORDS = /* @__PURE__ */ new Set(["code", "codes", "coded", "cloud", "bonnet", "clause", "genie"]);
+function editDistance(a2, b2) {
+  const rows = Array.from({ length: a2.length + 1 }, (_3, i2) => [i2, ...Array(b2.length).fill(0)]);
+  for (let j2 = 1; j2 <= b2.length; j2++) rows[0][j2] = j2;
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    for (let j2 = 1; j2 <= b2.length; j2++) {
+      const cost = a2[i2 - 1] === b2[j2 - 1] ? 0 : 1;
+      let best = Math.min(rows[i2 - 1][j2] + 1, rows[i2][j2 - 1] + 1, rows[i2 - 1][j2 - 1] + cost);
+      if (i2 > 1 && j2 > 1 && a2[i2 - 1] === b2[j2 - 2] && a2[i2 - 2] === b2[j2 - 1]) best = Math.min(best, rows[i2 - 2][j2 - 2] + 1);
+      rows[i2][j2] = best;
+    }
+  }
+  return rows[a2.length][b2.length];
+}
+function knownModels(aliases = {}) {
+  return [.../* @__PURE__ */ new Set([...BUILT_IN_MODELS, ...Object.keys(aliases)])];
+}
+function closestModel(word, aliases = {}) {
+  const lower = word.toLowerCase();
+  const limit = lower.length >= 6 ? 2 : 1;
+  let best = null;
+  for (const name of knownModels(aliases)) {
+    const distance = editDistance(lower, name);
+    if (distance <= limit && (best === null || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name ?? null;
+}
+function isUnknownModel(word, aliases = {}) {
+  const lower = word.toLowerCase();
+  if (lower.length < 3 || routeModel(lower, aliases) || NEAR_BUT_WORDS.has(lower)) return false;
+  return FOREIGN.test(lower) || lower.length >= 4 && closestModel(lower, aliases) !== null;
+}
+function unknownModelMessage(word, aliases = {}) {
+  const lower = word.toLowerCase();
+  const near = closestModel(lower, aliases);
+  const names = (list) => list.map((name) => `\`${name}\``).join(", ");
+  const configured = Object.keys(aliases);
+  return [
+    `\`${lower.slice(0, 40)}\` is not a model this repository knows${near ? `: did you mean \`${near}\`?` : "."} Nothing was dispatched.`,
+    `Models: ${names(BUILT_IN_MODELS)} (any \`claude-\u2026\`, \`gemini-\u2026\`, \`gpt-\u2026\`, \`o3\u2026\`/\`o4\u2026\` name too)${configured.length > 0 ? `, and this repository's aliases ${names(configured)}` : ""}.`
+  ].join("\n\n");
+}
 
 // src/core/task.ts
 var AGENTS = ["claude", "gemini", "codex", "custom"];
@@ -62077,7 +62121,7 @@ function isUncertain(error63) {
 }
 var SECONDARY = /secondary rate limit/i;
 var patientClients = /* @__PURE__ */ new WeakSet();
-var SECONDARY_RETRY = { maxWaitSeconds: 120, fallbackSeconds: 60, retries: 3 };
+var SECONDARY_RETRY = { fallbackSeconds: 60, retries: 3 };
 function patient(octokit, sleep = (ms2) => new Promise((r2) => setTimeout(r2, ms2))) {
   if (patientClients.has(octokit)) return octokit;
   patientClients.add(octokit);
@@ -62089,8 +62133,8 @@ function patient(octokit, sleep = (ms2) => new Promise((r2) => setTimeout(r2, ms
         const failure2 = error63;
         const limited = (failure2.status === 403 || failure2.status === 429) && SECONDARY.test(failure2.message ?? "");
         if (!limited || attempt >= SECONDARY_RETRY.retries) throw error63;
-        const header = Number(failure2.response?.headers?.["retry-after"]);
-        const seconds = Math.min(Number.isFinite(header) ? header : SECONDARY_RETRY.fallbackSeconds, SECONDARY_RETRY.maxWaitSeconds);
+        const header = Number(failure2.response?.headers?.["retry-after"] ?? Number.NaN);
+        const seconds = Number.isFinite(header) && header >= 0 ? header : SECONDARY_RETRY.fallbackSeconds;
         octokit.log.warn(`secondary rate limit on ${options2.method} ${options2.url}: retrying in ${seconds} s`);
         await sleep(seconds * 1e3);
       }
@@ -81919,6 +81963,30 @@ function pendingQuestionSeq(names) {
   return open3[0] ?? null;
 }
 
+// src/core/query-chunks.ts
+var QUERY_LIMITS = { maxChars: 64 * 1024, maxLookups: 300 };
+function chunkGroups(groups2, { limits = QUERY_LIMITS, overhead = 0 } = {}) {
+  const chunks = [];
+  let current = [];
+  let chars = overhead;
+  let lookups = 0;
+  for (const group of groups2) {
+    const size = group.fields.reduce((sum, field) => sum + field.length + 5, 0);
+    const over = chars + size > limits.maxChars || lookups + group.fields.length > limits.maxLookups;
+    if (current.length > 0 && over) {
+      chunks.push(current);
+      current = [];
+      chars = overhead;
+      lookups = 0;
+    }
+    current.push(group);
+    chars += size;
+    lookups += group.fields.length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 // src/app/github/queries.ts
 var COMMENTS_FIELDS = `comments(last: 100, before: $before) {
         nodes { databaseId body author { login } }
@@ -81954,28 +82022,57 @@ async function readComments(gh, issue3, options2 = {}) {
   }
   return comments;
 }
-async function readTasks(gh, tasks) {
-  const result = /* @__PURE__ */ new Map();
-  if (tasks.length === 0) return result;
-  const fields = [];
-  tasks.forEach((task, i2) => {
-    const dir = taskDir(task.id);
-    fields.push(`c${i2}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`);
-    for (const [suffix, rev] of [["h", task.branch], ["p", `${task.branch}~1`]]) {
-      fields.push(`${suffix}plan${i2}: object(expression: ${JSON.stringify(`${rev}:${dir}/${PLAN_FILE}`)}) { ... on Blob { text } }`);
-      fields.push(`${suffix}out${i2}: object(expression: ${JSON.stringify(`${rev}:${dir}/${OUTPUT_FILE}`)}) { ... on Blob { text } }`);
-      fields.push(
-        `${suffix}ipc${i2}: object(expression: ${JSON.stringify(`${rev}:${dir}/${IPC_DIR}`)}) { ... on Tree { entries { name type object { ... on Blob { text } } } } }`
-      );
-    }
-  });
-  const query = `query($owner: String!, $name: String!) {
+var HEAD_LENGTH = 12;
+var NO_BRANCH = "0000";
+var headOf = (commit) => commit?.oid?.slice(0, HEAD_LENGTH) ?? NO_BRANCH;
+function objectsQuery(fields) {
+  return `query($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {
     ${fields.join("\n    ")}
   }
 }`;
-  const data = await gh.octokit.graphql(query, { owner: gh.repo.owner, name: gh.repo.repo });
-  const repository = data.repository ?? {};
+}
+function taskFields(task, i2) {
+  const dir = taskDir(task.id);
+  const fields = [`c${i2}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`];
+  for (const [suffix, rev] of [["h", task.branch], ["p", `${task.branch}~1`]]) {
+    fields.push(`${suffix}plan${i2}: object(expression: ${JSON.stringify(`${rev}:${dir}/${PLAN_FILE}`)}) { ... on Blob { text } }`);
+    fields.push(`${suffix}out${i2}: object(expression: ${JSON.stringify(`${rev}:${dir}/${OUTPUT_FILE}`)}) { ... on Blob { text } }`);
+    fields.push(
+      `${suffix}ipc${i2}: object(expression: ${JSON.stringify(`${rev}:${dir}/${IPC_DIR}`)}) { ... on Tree { entries { name type object { ... on Blob { text } } } } }`
+    );
+  }
+  return fields;
+}
+function taskQueries(tasks) {
+  const groups2 = tasks.map((task, i2) => ({ fields: taskFields(task, i2) }));
+  const overhead = objectsQuery([]).length;
+  return chunkGroups(groups2, { overhead }).map((chunk) => objectsQuery(chunk.flatMap((group) => group.fields)));
+}
+function headQueries(tasks) {
+  const groups2 = tasks.map((task, i2) => ({ fields: [`c${i2}: object(expression: ${JSON.stringify(task.branch)}) { ... on Commit { oid } }`] }));
+  return chunkGroups(groups2, { overhead: objectsQuery([]).length }).map((chunk) => objectsQuery(chunk.flatMap((group) => group.fields)));
+}
+async function readTasks(gh, tasks) {
+  if (tasks.length === 0) return /* @__PURE__ */ new Map();
+  if (taskQueries(tasks).length <= 1 || !tasks.some((task) => task.head !== void 0)) return readFolders(gh, tasks);
+  const heads = {};
+  for (const query of headQueries(tasks)) {
+    const data = await gh.octokit.graphql(query, { owner: gh.repo.owner, name: gh.repo.repo });
+    Object.assign(heads, data.repository ?? {});
+  }
+  const moved = tasks.filter((task, i2) => task.head === void 0 || headOf(heads[`c${i2}`]) !== task.head);
+  gh.log.debug(`read ${moved.length} of ${tasks.length} tasks: the others' heads have not moved`);
+  return readFolders(gh, moved);
+}
+async function readFolders(gh, tasks) {
+  const result = /* @__PURE__ */ new Map();
+  if (tasks.length === 0) return result;
+  const repository = {};
+  for (const query of taskQueries(tasks)) {
+    const data = await gh.octokit.graphql(query, { owner: gh.repo.owner, name: gh.repo.repo });
+    Object.assign(repository, data.repository ?? {});
+  }
   tasks.forEach((task, i2) => {
     const at2 = (suffix) => ({
       plan: repository[`${suffix}plan${i2}`]?.text ?? null,
@@ -81987,7 +82084,8 @@ async function readTasks(gh, tasks) {
     });
     const head = at2("h");
     const chosen = head.plan !== null ? head : at2("p");
-    result.set(task.id, { exists: Boolean(repository[`c${i2}`]), ...chosen.plan !== null ? chosen : head });
+    const commit = repository[`c${i2}`];
+    result.set(task.id, { exists: Boolean(commit), head: headOf(commit), ...chosen.plan !== null ? chosen : head });
   });
   return result;
 }
@@ -82025,20 +82123,41 @@ function compact(n2) {
 
 // src/core/status-render.ts
 var REASON_SHOWN = 160;
+var active = (task) => task.status === "running" || task.status === "waiting" || isAsking(task);
 var LAYOUTS = [
-  { items: () => true, full: true },
-  { items: (task) => !isFinished(task), full: true },
-  { items: () => false, full: true },
-  { items: () => false, full: false }
+  { items: () => true, links: () => true, full: true },
+  { items: (task) => !isFinished(task), links: () => true, full: true },
+  { items: active, links: active, full: true },
+  { items: active, links: active, full: false },
+  { items: () => false, links: active, full: false },
+  { items: () => false, links: () => false, full: false }
 ];
+var PARTIAL_AFTER = 3;
 function renderStatus(view) {
   const prefix = branchPrefix(view);
   const head = renderHead(view, prefix);
+  const render = (layout) => view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
+  const fits = (blocks2) => [head, ...blocks2].join("\n\n").length + 1 <= COMMENT_LIMIT;
+  const done = (blocks2) => [head, ...blocks2].join("\n\n") + "\n";
   let blocks = [];
-  for (const layout of LAYOUTS) {
-    blocks = view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
-    const text = [head, ...blocks].join("\n\n") + "\n";
-    if (text.length <= COMMENT_LIMIT) return text;
+  for (const [index, layout] of LAYOUTS.entries()) {
+    blocks = render(layout);
+    if (fits(blocks)) return done(blocks);
+    if (index !== PARTIAL_AFTER) continue;
+    const watched = view.tasks.filter(active);
+    let low = 0;
+    let high = watched.length - 1;
+    let best = null;
+    while (low <= high) {
+      const k = Math.floor((low + high) / 2);
+      const shown = new Set(watched.slice(0, k));
+      const tried = render({ ...layout, items: (task) => shown.has(task) });
+      if (fits(tried)) {
+        best = tried;
+        low = k + 1;
+      } else high = k - 1;
+    }
+    if (best) return done(best);
   }
   return truncated(head, blocks);
 }
@@ -82087,7 +82206,7 @@ function renderTask(context, task) {
   const { view, layout } = context;
   const showItems = layout.items(task);
   const lines = [hiddenLine(TASK_PREFIX, storedTask(context, task, showItems))];
-  lines.push(taskHeadline(view, task, layout.full));
+  lines.push(taskHeadline(view, task, layout.links(task)));
   if (showItems) {
     const mark = currentMark(task);
     const current = mark ? currentItemIndex(task.items) : -1;
@@ -82157,7 +82276,7 @@ function storedTask(context, task, withItems) {
   stored.status = task.status;
   if (task.branch !== prefix + task.id) stored.branch = task.branch;
   if (task.after.length > 0) stored.after = task.after;
-  if (opts.full && task.run !== void 0) {
+  if (task.run !== void 0) {
     if (view.repoUrl && task.run.startsWith(`${view.repoUrl}/`)) stored.runPath = task.run.slice(view.repoUrl.length);
     else stored.run = task.run;
   }
@@ -82168,6 +82287,7 @@ function storedTask(context, task, withItems) {
   if (opts.full && task.tokens_out !== void 0) stored.tokens_out = task.tokens_out;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
+  if (task.head !== void 0) stored.head = task.head;
   if (task.question) stored.question = task.question;
   if (opts.items) {
     const reasons = {};
@@ -82240,20 +82360,25 @@ function quote(text) {
 
 // src/core/workflow.ts
 var WORKFLOW_INPUTS_LIMIT = 65535;
-function workflowInputs({ issue: issue3, base, comment, tasks, maxParallel }) {
+function inputsPayloadSize(inputs) {
+  return JSON.stringify(inputs).length;
+}
+function workflowInputs({ issue: issue3, base, comment, tasks, branchPrefix: branchPrefix2, questionTimeoutMinutes, maxParallel }) {
   if (tasks.length === 0) return { ok: false, error: "there is no task to start" };
   const inputs = {
     issue: String(issue3),
     base,
     comment: String(comment),
     tasks: JSON.stringify(tasks),
+    branch_prefix: branchPrefix2,
+    question_timeout_minutes: String(questionTimeoutMinutes),
     ...maxParallel === void 0 ? {} : { max_parallel: String(maxParallel) }
   };
-  const size = Object.values(inputs).reduce((sum, value) => sum + value.length, 0);
+  const size = inputsPayloadSize({ ...inputs });
   if (size > WORKFLOW_INPUTS_LIMIT) {
     return {
       ok: false,
-      error: `these ${tasks.length} task${tasks.length === 1 ? "" : "s"} take ${size.toLocaleString("en-US")} characters, more than the ${WORKFLOW_INPUTS_LIMIT.toLocaleString("en-US")} GitHub allows in one workflow dispatch; shorten the prompts or split them over several /dispatch comments`
+      error: `these ${tasks.length} task${tasks.length === 1 ? "" : "s"} take ${size.toLocaleString("en-US")} characters as GitHub counts them, more than the ${WORKFLOW_INPUTS_LIMIT.toLocaleString("en-US")} GitHub allows in one workflow dispatch; shorten the prompts or split them over several /dispatch comments`
     };
   }
   return { ok: true, inputs };
@@ -82437,6 +82562,17 @@ async function postOnce(ctx, { body, is: is2, lookFirst = true }) {
   }
 }
 
+// src/core/branch.ts
+function taskBranch(prefix, issue3, task) {
+  return `${prefix}${issue3}/${task}`;
+}
+function prefixOfBranch(branch, issue3, task) {
+  const tail = `${issue3}/${task}`;
+  if (!branch.endsWith(tail)) return null;
+  const prefix = branch.slice(0, branch.length - tail.length);
+  return prefix.length > 0 && prefix.endsWith("/") ? prefix : null;
+}
+
 // src/core/directive.ts
 var WORD = String.raw`[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9]))*`;
 var REF = String.raw`(?:(?:task|item|step)\s+)?#?[A-Za-z0-9](?:[A-Za-z0-9-]){0,39}`;
@@ -82467,7 +82603,12 @@ var SEGMENT_BREAK = /[.,;!]+(?:\s+|$)/g;
 var PHRASE_MAX = 80;
 function readDirectives(text, aliases = {}) {
   const spans = [];
-  const model = (word) => routeModel(word, aliases) ? word.toLowerCase() : void 0;
+  let unknownModel = null;
+  const model = (word) => {
+    if (routeModel(word, aliases)) return word.toLowerCase();
+    if (unknownModel === null && isUnknownModel(word, aliases)) unknownModel = word.toLowerCase();
+    return void 0;
+  };
   let lead = 0;
   for (let guard = 0; guard < 8; guard++) {
     const head = text.slice(lead);
@@ -82492,10 +82633,10 @@ function readDirectives(text, aliases = {}) {
   for (const { match, index } of verbs) {
     const verb = match[1].toLowerCase();
     const word = match[2];
-    const named = model(word);
-    if (!named) continue;
     const next = text.slice(index + match[0].length);
     if (verb === "have" ? match[3] !== void 0 || !/^\s+[a-z]/i.test(next) : match[3] === void 0 && !AFTER_USE.test(next)) continue;
+    const named = verb === "have" ? routeModel(word, aliases) ? word.toLowerCase() : void 0 : model(word);
+    if (!named) continue;
     spans.push({ start: index, end: index + match[0].length, model: named });
   }
   for (const match of text.matchAll(USING)) {
@@ -82503,6 +82644,8 @@ function readDirectives(text, aliases = {}) {
     if (named) spans.push({ start: match.index, end: match.index + match[0].length, model: named });
   }
   for (const match of text.matchAll(PAREN)) {
+    const inside = match[1].trim();
+    if (/^[A-Za-z0-9][\w.-]*$/.test(inside)) model(inside);
     const found = readPhraseList(match[1], aliases);
     if (found) spans.push({ start: match.index, end: match.index + match[0].length, ...found });
   }
@@ -82519,7 +82662,7 @@ function readDirectives(text, aliases = {}) {
     if (span.worktree) worktree = true;
     if (span.after) after.push(...span.after);
   }
-  return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans) };
+  return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans), unknownModel };
 }
 function trailingSpans(text, aliases) {
   const breaks = [{ start: 0, end: 0 }];
@@ -82710,11 +82853,16 @@ function splitPrompt({ firstLine, below, config: config3 }) {
   const aliases = config3.models;
   const fallback = routeModel(config3.default_model, aliases) ?? { agent: "claude", model: "sonnet" };
   const route = (word, inherited) => word ? routeModel(word, aliases) ?? inherited : inherited;
+  const unknown2 = (directives) => directives.unknownModel ? { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) } : null;
   const headerDirectives = readDirectives(headline2(header), aliases);
+  const headerUnknown = unknown2(headerDirectives);
+  if (headerUnknown) return headerUnknown;
   const headerRest = tidyTitle(headerDirectives.rest);
   const headerRoute = route(headerDirectives.model, fallback);
   if (shape.items.length === 0) {
     const directives = readDirectives(headline2(whole), aliases);
+    const refused = unknown2(directives);
+    if (refused) return refused;
     const title = tidyTitle(directives.rest);
     if (title.length === 0) {
       const directed = directives.model !== null || directives.worktree;
@@ -82727,6 +82875,8 @@ function splitPrompt({ firstLine, below, config: config3 }) {
     return dispatch([spec({ id: taskIdFrom(title), title, prompt: whole, route: route(directives.model, fallback), worktree: directives.worktree })]);
   }
   const itemDirectives = shape.items.map((item) => readDirectives(headline2(item.text), aliases));
+  const itemUnknown = itemDirectives.map(unknown2).find((refused) => refused !== null);
+  if (itemUnknown) return itemUnknown;
   if (!isParallel(headerRest, itemDirectives)) {
     const steps = shape.items.map((item) => headline2(item.text).replace(/\s+/g, " ").trim()).filter((step) => /[\p{L}\p{N}]/u.test(step));
     const named = /[\p{L}\p{N}]/u.test(headerRest.replace(ORDER_ONLY, " "));
@@ -82964,7 +83114,17 @@ async function startTasks(ctx, { target, ids, base }) {
     const view = target.view.tasks.find((t2) => t2.id === id);
     return view ? [specs.get(id) ?? specFromView(view)] : [];
   });
-  const inputs = workflowInputs({ issue: ctx.thread.issue, base, comment: command, tasks, maxParallel: config3.max_parallel });
+  const first = target.view.tasks.find((t2) => ids.includes(t2.id));
+  const branchPrefix2 = (first && prefixOfBranch(first.branch, target.view.issue, first.id)) ?? config3.branch_prefix;
+  const inputs = workflowInputs({
+    issue: ctx.thread.issue,
+    base,
+    comment: command,
+    tasks,
+    branchPrefix: branchPrefix2,
+    questionTimeoutMinutes: config3.question_timeout_minutes,
+    maxParallel: config3.max_parallel
+  });
   if (!inputs.ok) return inputs.error;
   try {
     await createDispatch(ctx.gh, { workflow: config3.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });
@@ -83017,7 +83177,7 @@ function questionsOf(snapshot) {
 async function refreshStatus(ctx, target) {
   const { gh } = ctx;
   const unfinished = target.view.tasks.filter((task) => !isFinished(task));
-  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch })));
+  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch, head: task.head })));
   const posted = new Map(
     ctx.comments.flatMap((comment) => {
       if (!ctx.trusts(comment.author)) return [];
@@ -83055,7 +83215,7 @@ async function refreshStatus(ctx, target) {
       }
     }
     const { question: _previous, ...rest } = next;
-    next = { ...rest, asked: [...asked].sort((a2, b2) => a2 - b2), ...open3 ? { question: open3 } : {} };
+    next = { ...rest, asked: [...asked].sort((a2, b2) => a2 - b2), ...open3 ? { question: open3 } : {}, head: snapshot.head };
     if (next.status === "done" && previous.status !== "done") {
       const pr2 = await deliverResult(ctx, { statusId: target.commentId, view: target.view, task: next, output: snapshot.output ?? "" });
       if (pr2) next = { ...next, pr: pr2 };
@@ -83131,6 +83291,7 @@ var taskSchema = external_exports.object({
   tokens_out: external_exports.number().int().nonnegative().optional().catch(void 0),
   asked: external_exports.array(external_exports.number().int()).catch([]).optional(),
   answeredBy: external_exports.array(external_exports.number().int()).catch([]).optional(),
+  head: external_exports.string().regex(/^[0-9a-f]{4,40}$/).optional().catch(void 0),
   question: external_exports.object({ seq: external_exports.number().int(), comment: external_exports.number().int() }).optional().catch(void 0),
   reasons: external_exports.record(external_exports.string(), external_exports.string()).catch({}).optional()
 });
@@ -83187,6 +83348,7 @@ function taskFrom(stored, meta3) {
   if (stored.tokens_in !== void 0) task.tokens_in = stored.tokens_in;
   if (stored.tokens_out !== void 0) task.tokens_out = stored.tokens_out;
   if (stored.answeredBy !== void 0 && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
+  if (stored.head !== void 0) task.head = stored.head;
   if (stored.question !== void 0) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;
 }
@@ -93831,15 +93993,26 @@ function unknownTask(task) {
 }
 
 // src/app/github/contents.ts
+var NEW_FILE_ATTEMPTS = 5;
 async function writeFile2(gh, { branch, path: path7, text, message, sha }) {
-  await gh.octokit.rest.repos.createOrUpdateFileContents({
-    ...gh.repo,
-    path: path7,
-    branch,
-    message,
-    content: Buffer.from(text, "utf8").toString("base64"),
-    ...sha ? { sha } : {}
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await gh.octokit.rest.repos.createOrUpdateFileContents({
+        ...gh.repo,
+        path: path7,
+        branch,
+        message,
+        content: Buffer.from(text, "utf8").toString("base64"),
+        ...sha ? { sha } : {},
+        request: { retries: 0 }
+      });
+      return;
+    } catch (error63) {
+      const conflict = error63.status === 409;
+      if (!conflict || sha || attempt >= NEW_FILE_ATTEMPTS) throw error63;
+      gh.log.info(`${path7} on ${branch}: the branch moved under the write (409), writing again (attempt ${attempt + 1})`);
+    }
+  }
 }
 async function readFile(gh, { branch, path: path7 }) {
   try {
@@ -93924,6 +94097,7 @@ async function cancelCommand(cc, task) {
   const all = task === "all";
   let found = false;
   let refusal = null;
+  let partial2 = null;
   await cc.edit({
     task: all ? null : task,
     apply: async (target) => {
@@ -93932,6 +94106,7 @@ async function cancelCommand(cc, task) {
       if (chosen.length === 0) {
         return all ? "Every task of the last dispatch has already finished." : `\`${task}\` is already ${target.view.tasks.find((t2) => t2.id === task)?.status}.`;
       }
+      const unreached = /* @__PURE__ */ new Map();
       for (const t2 of chosen) {
         try {
           await writeFile2(gh, {
@@ -93942,7 +94117,12 @@ async function cancelCommand(cc, task) {
             message: `dispatch(${t2.id}): cancel`
           });
         } catch (error63) {
-          gh.log.info(`${t2.id}: no cancel file written (${reason(error63)}); the task may not have started`);
+          if (error63.status === 404) {
+            gh.log.info(`${t2.id}: no cancel file written (${reason(error63)}); the task has not started`);
+          } else {
+            gh.log.warn(`${t2.id}: no cancel file written (${reason(error63)})`);
+            unreached.set(t2.id, reason(error63));
+          }
         }
       }
       if (chosen.length === unfinished.length) {
@@ -93950,14 +94130,21 @@ async function cancelCommand(cc, task) {
         for (const run2 of runs) {
           try {
             await cancelRun(gh, run2);
+            for (const t2 of chosen) if (runIdFromUrl(t2.run) === run2) unreached.delete(t2.id);
           } catch (error63) {
             gh.log.info(`run ${run2}: not cancelled (${reason(error63)}), it may be over already`);
           }
         }
       }
       for (const t2 of chosen) {
+        if (unreached.has(t2.id)) continue;
         updateTask(target, t2.id, (view) => ({ ...view, status: "cancelled", error: `cancelled by @${cc.comment.author}` }));
       }
+      if (unreached.size === 0) return null;
+      const lines = [...unreached].map(([id, why]) => `- \`${id}\`: ${why}`);
+      partial2 = `The cancel could not reach ${unreached.size === 1 ? "this task's worker" : "these tasks' workers"}, still running: post the cancel again.
+
+${lines.join("\n")}`;
       return null;
     },
     report: ({ target, refused }) => {
@@ -93967,18 +94154,22 @@ async function cancelCommand(cc, task) {
   });
   if (!found) return cc.reply(unknownTask(all ? null : task));
   if (refusal) return cc.reply(refusal);
-}
-
-// src/core/branch.ts
-function taskBranch(prefix, issue3, task) {
-  return `${prefix}${issue3}/${task}`;
+  if (partial2) return cc.reply(partial2);
 }
 
 // src/app/commands/dispatch.ts
 async function dispatchCommand(cc, tasks) {
   const { gh, thread, config: config3 } = cc;
   const ready = readyTasks(tasks, /* @__PURE__ */ new Set());
-  const inputs = workflowInputs({ issue: thread.issue, base: cc.base, comment: cc.comment.id, tasks: ready, maxParallel: config3.max_parallel });
+  const inputs = workflowInputs({
+    issue: thread.issue,
+    base: cc.base,
+    comment: cc.comment.id,
+    tasks: ready,
+    branchPrefix: config3.branch_prefix,
+    questionTimeoutMinutes: config3.question_timeout_minutes,
+    maxParallel: config3.max_parallel
+  });
   if (!inputs.ok) return cc.reply(`Nothing was dispatched: ${inputs.error}.`);
   const view = {
     command: cc.comment.id,
@@ -94230,14 +94421,15 @@ function parseJobName(name) {
 
 // src/app/events/workflow-job.ts
 var ENDINGS = {
+  success: { status: "failed", words: "succeeded" },
+  skipped: { status: "failed", words: "was skipped" },
   failure: { status: "failed", words: "failed" },
   timed_out: { status: "failed", words: "timed out" },
   cancelled: { status: "cancelled", words: "was cancelled" }
 };
 async function onWorkflowJob(context, request2) {
   const job = context.payload.workflow_job;
-  const ending = job.conclusion ? ENDINGS[job.conclusion] : void 0;
-  if (!ending) return void context.log.debug(`job ${job.id} ended ${job.conclusion}: nothing to mark`);
+  const ending = (job.conclusion ? ENDINGS[job.conclusion] : void 0) ?? { status: "failed", words: `ended (${job.conclusion})` };
   const named = parseJobName(job.name);
   if (!named) return void context.log.debug(`job "${job.name}" is not a dispatch task's job`);
   const repository = context.payload.repository;

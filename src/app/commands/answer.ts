@@ -57,6 +57,7 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
         }
       }
       try {
+        // A 409 (the worker pushed meanwhile) is written again against the new head by writeFile.
         await writeFile(gh, {
           branch: task.branch,
           path: ipcPath(task.id, seq, "answer"),

@@ -18,7 +18,15 @@ import type { CommandContext } from "./context.js";
 export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSpec[]): Promise<void> {
   const { gh, thread, config } = cc;
   const ready = readyTasks(tasks, new Set());
-  const inputs = workflowInputs({ issue: thread.issue, base: cc.base, comment: cc.comment.id, tasks: ready, maxParallel: config.max_parallel });
+  const inputs = workflowInputs({
+    issue: thread.issue,
+    base: cc.base,
+    comment: cc.comment.id,
+    tasks: ready,
+    branchPrefix: config.branch_prefix,
+    questionTimeoutMinutes: config.question_timeout_minutes,
+    maxParallel: config.max_parallel,
+  });
   if (!inputs.ok) return cc.reply(`Nothing was dispatched: ${inputs.error}.`);
   const view: StatusView = {
     command: cc.comment.id,

@@ -32,7 +32,7 @@ function questionsOf(snapshot: TaskSnapshot): Array<{ seq: number; text: string;
 export async function refreshStatus(ctx: RunContext, target: StatusTarget): Promise<void> {
   const { gh } = ctx;
   const unfinished = target.view.tasks.filter((task) => !isFinished(task));
-  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch })));
+  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch, head: task.head })));
   /** The app's question comments on the thread: `<task>/<seq>` → comment id. */
   const posted = new Map<string, number>(
     ctx.comments.flatMap((comment) => {
@@ -72,7 +72,7 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
       }
     }
     const { question: _previous, ...rest } = next;
-    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}) };
+    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}), head: snapshot.head };
     if (next.status === "done" && previous.status !== "done") {
       const pr = await deliverResult(ctx, { statusId: target.commentId, view: target.view, task: next, output: snapshot.output ?? "" });
       if (pr) next = { ...next, pr };

@@ -38,6 +38,12 @@ export interface RunnerOptions {
   stepInputs?: Record<string, string>;
   /** More environment for the `./action` step. */
   stepEnv?: Record<string, string>;
+  /** Reusable workflows by the `uses:` of the job that calls them (`ORG/shared/.github/workflows/x.yml@main`). */
+  reusable?: Record<string, string>;
+  /** The repository's default GITHUB_TOKEN permissions; default write (GitHub's setting for older repositories). */
+  defaultPermissions?: "read" | "write";
+  /** Step `uses:` values that are this Action published (`OWNER/dispatch/action@v1`): run as `./action` is. */
+  actionRefs?: string[];
   /** Node binary for the Action (default: this process's). */
   node?: string;
   /** Keep job folders after `stop()` (for debugging). */
@@ -158,7 +164,11 @@ export class LocalRunner implements ActionsBackend {
       workflow: dispatch.workflow,
     };
     try {
-      const plan = planRun(dispatch.text, { inputs: dispatch.inputs, github, secrets, env: {}, vars: { ...this.options.vars } });
+      const plan = planRun(
+        dispatch.text,
+        { inputs: dispatch.inputs, github, secrets, env: {}, vars: { ...this.options.vars } },
+        { reusable: (uses) => this.options.reusable?.[uses], ...(this.options.defaultPermissions ? { defaultPermissions: this.options.defaultPermissions } : {}) },
+      );
       run.name = plan.name;
       for (const instance of plan.jobs) {
         const job: JobRecord = {
@@ -389,6 +399,7 @@ export class LocalRunner implements ActionsBackend {
       job.log += `the local runner has no bundle for ${uses} (RunnerOptions.localActions)\n`;
       return false;
     }
+    if (this.options.actionRefs?.includes(uses)) return this.runAction({ job, step, contexts, env, workspace, bundle: this.actionPath, extra: {} });
     job.log += `skipped: ${describe(step)} (the local runner only runs actions/checkout and ./ actions)\n`;
     return true;
   }
