@@ -5,11 +5,11 @@
 import * as core from "@actions/core";
 import { parseActionInputs, runUrl } from "../src/core/inputs.js";
 import { secretValues } from "../src/core/secret.js";
-import { askMain, runWorker } from "../src/worker/index.js";
+import { AgentUserError, askMain, resolveAgentUser, runWorker, type AgentUser } from "../src/worker/index.js";
 import { readThreadSection } from "../src/worker/thread.js";
 import { workspaceConfig } from "./config.js";
 
-const INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-command"];
+const INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command", "agent-user"];
 
 async function action(): Promise<void> {
   const raw: Record<string, string> = {};
@@ -25,6 +25,16 @@ async function action(): Promise<void> {
     return;
   }
   const { inputs } = parsed;
+  let agentUser: AgentUser;
+  try {
+    agentUser = await resolveAgentUser({ choice: raw["agent-user"] ?? "", log: (line) => core.info(line) });
+  } catch (error) {
+    if (!(error instanceof AgentUserError)) throw error;
+    core.setOutput("status", "failed");
+    core.setFailed(error.message);
+    return;
+  }
+  if (agentUser.mode === "same") core.warning("agent-user: same: the agent runs as the worker's user and can read the GitHub token");
   const controller = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
@@ -45,9 +55,11 @@ async function action(): Promise<void> {
     workspace,
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
+    inactivityMs: inputs.inactivityMs,
     signal: controller.signal,
     log: (line) => core.info(line),
     onAgentLine: (line) => core.info(`│ ${line}`),
+    agentUser,
     ...(token ? { token } : {}),
     ...(server ? { server } : {}),
     ...(run ? { runUrl: run } : {}),

@@ -7,6 +7,7 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { measureApp, printTable, type Figure } from "./app.js";
+import { measureIsolation } from "./isolation.js";
 import { measureWorker } from "./worker.js";
 import { buildActionBundle } from "../test/e2e/action-bundle.js";
 import { startHarness, type AgentScript } from "../test/e2e/harness.js";
@@ -65,6 +66,20 @@ async function measureWorkerOnce(): Promise<Figure[]> {
   ];
 }
 
+/** Job setup and first push with the agent as its own user and as the worker's user (null: neither root nor sudo). */
+async function measureIsolationOnce(): Promise<Figure[]> {
+  const isolation = await measureIsolation(1);
+  const figures: Figure[] = [];
+  const add = (measure: string, value: number | null) => {
+    if (value !== null) figures.push({ measure, value: value / 1000, unit: "s" });
+  };
+  add("worker: job setup, agent as its own user", isolation.setup.isolated);
+  add("worker: job setup, agent as the worker's user", isolation.setup.same);
+  add("worker: first push, agent as its own user", isolation.firstPush.isolated);
+  add("worker: first push, agent as the worker's user", isolation.firstPush.same);
+  return figures;
+}
+
 function median(sorted: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
@@ -98,7 +113,7 @@ try {
     const started = Date.now();
     const figures: Figure[] = [];
     if (only.includes("app")) figures.push(...(await measureApp()));
-    if (only.includes("worker")) figures.push(...(await measureWorkerOnce()));
+    if (only.includes("worker")) figures.push(...(await measureWorkerOnce()), ...(await measureIsolationOnce()));
     if (bundle) figures.push(...(await measureSeedRun(bundle.path)));
     for (const figure of figures) {
       const sample = samples.get(figure.measure) ?? { unit: figure.unit, values: [] };

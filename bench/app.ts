@@ -6,6 +6,8 @@ import { pathToFileURL } from "node:url";
 import { DEFAULT_MIN_GAP_MS } from "../src/app/index.js";
 import { harness, type Harness } from "../test/app/harness.js";
 import { files } from "../test/app/world.js";
+import { measureModes, sideBySide } from "./replicas.js";
+import { measureScale } from "./app-scale.js";
 
 /** GETs and GraphQL queries read; everything else (GraphQL mutations too) writes. */
 function isRead(r: { method: string; path: string; body: unknown }): boolean {
@@ -32,7 +34,7 @@ async function withHarness<T>(options: Parameters<typeof harness>[0], work: (h: 
   try {
     return await work(h);
   } finally {
-    h.close();
+    await h.close();
   }
 }
 
@@ -106,10 +108,12 @@ export async function measureApp(): Promise<Figure[]> {
       started = Date.now();
       await h.push(`dispatch/42/${id}`);
       const pushMs = Date.now() - started;
-      add(`handler time, +50 ms per request, N = ${n}: /dispatch`, dispatchMs, "ms");
-      add(`handler time, +50 ms per request, N = ${n}: push`, pushMs, "ms");
+      add(`webhook → work done, +50 ms per request, N = ${n}: /dispatch`, dispatchMs, "ms");
+      add(`webhook → work done, +50 ms per request, N = ${n}: push`, pushMs, "ms");
     });
   }
+  figures.push(...(await measureModes()));
+  figures.push(...(await measureScale()));
   return figures;
 }
 
@@ -119,5 +123,9 @@ export function printTable(rows: string[][]): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  printTable([["measure", "figure"], ...(await measureApp()).map((f) => [f.measure, `${f.value} ${f.unit}`])]);
+  const figures = await measureApp();
+  const modes = figures.filter((f) => f.measure.includes(" · "));
+  printTable([["measure", "figure"], ...figures.filter((f) => !modes.includes(f)).map((f) => [f.measure, `${f.value} ${f.unit}`])]);
+  console.log("");
+  printTable(sideBySide(modes));
 }

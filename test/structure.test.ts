@@ -84,6 +84,7 @@ describe("the app's layers", () => {
     commands: ["commands", "status", "github"],
     status: ["status", "github"],
     github: ["github"],
+    queue: ["queue", "status"],
   };
   const APP = join(ROOT, "src/app");
 

@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message2, constants6.ERROR[ret], data);
+        return new HTTPParserError(message2, constants7.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -11240,11 +11240,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count3) {
-        const one = count3 === 1;
+      pluralize(count4) {
+        const one = count4 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count3, noun };
+        return { ...keys, count: count4, noun };
       }
     };
   }
@@ -11645,7 +11645,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module2) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11735,7 +11735,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -11798,16 +11798,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -18663,15 +18663,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count3) {
-        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count4) {
+        while (count4 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count3 < remaining) {
-            this.linePos += count3;
-            count3 = 0;
+          if (count4 < remaining) {
+            this.linePos += count4;
+            count4 = 0;
           } else {
-            count3 -= remaining;
+            count4 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19448,9 +19448,9 @@ var require_common = __commonJS({
       }
       return target;
     }
-    function repeat(string4, count3) {
+    function repeat(string4, count4) {
       var result = "", cycle;
-      for (cycle = 0; cycle < count3; cycle += 1) {
+      for (cycle = 0; cycle < count4; cycle += 1) {
         result += string4;
       }
       return result;
@@ -20845,11 +20845,11 @@ var require_loader = __commonJS({
       }
       return false;
     }
-    function writeFoldedLines(state, count3) {
-      if (count3 === 1) {
+    function writeFoldedLines(state, count4) {
+      if (count4 === 1) {
         state.result += " ";
-      } else if (count3 > 1) {
-        state.result += common2.repeat("\n", count3 - 1);
+      } else if (count4 > 1) {
+        state.result += common2.repeat("\n", count4 - 1);
       }
     }
     function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -22435,12 +22435,12 @@ var require_stringify = __commonJS({
         throw new TypeError('expected "' + language + '.stringify" to be a function');
       }
       data = Object.assign({}, file2.data, data);
-      const open3 = opts.delimiters[0];
+      const open4 = opts.delimiters[0];
       const close = opts.delimiters[1];
       const matter2 = engine.stringify(data, options2).trim();
       let buf = "";
       if (matter2 !== "{}") {
-        buf = newline(open3) + newline(matter2) + newline(close);
+        buf = newline(open4) + newline(matter2) + newline(close);
       }
       if (typeof file2.excerpt === "string" && file2.excerpt !== "") {
         if (str2.indexOf(file2.excerpt.trim()) === -1) {
@@ -22564,18 +22564,18 @@ var require_gray_matter = __commonJS({
     }
     function parseMatter(file2, options2) {
       const opts = defaults(options2);
-      const open3 = opts.delimiters[0];
+      const open4 = opts.delimiters[0];
       const close = "\n" + opts.delimiters[1];
       let str2 = file2.content;
       if (opts.language) {
         file2.language = opts.language;
       }
-      const openLen = open3.length;
-      if (!utils.startsWith(str2, open3, openLen)) {
+      const openLen = open4.length;
+      if (!utils.startsWith(str2, open4, openLen)) {
         excerpt(file2, opts);
         return file2;
       }
-      if (str2.charAt(openLen) === open3.slice(-1)) {
+      if (str2.charAt(openLen) === open4.slice(-1)) {
         return file2;
       }
       str2 = str2.slice(openLen);
@@ -22631,9 +22631,9 @@ var require_gray_matter = __commonJS({
     };
     matter2.language = function(str2, options2) {
       const opts = defaults(options2);
-      const open3 = opts.delimiters[0];
+      const open4 = opts.delimiters[0];
       if (matter2.test(str2)) {
-        str2 = str2.slice(open3.length);
+        str2 = str2.slice(open4.length);
       }
       const language = str2.slice(0, str2.search(/\r?\n/));
       return {
@@ -22672,15 +22672,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat3, path6, options2) {
-      if (!stat3.isSymbolicLink() && !stat3.isFile()) {
+    function checkStat(stat2, path6, options2) {
+      if (!stat2.isSymbolicLink() && !stat2.isFile()) {
         return false;
       }
       return checkPathExt(path6, options2);
     }
     function isexe(path6, options2, cb) {
-      fs4.stat(path6, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path6, options2));
+      fs4.stat(path6, function(er2, stat2) {
+        cb(er2, er2 ? false : checkStat(stat2, path6, options2));
       });
     }
     function sync(path6, options2) {
@@ -22696,20 +22696,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs4 = __require("fs");
     function isexe(path6, options2, cb) {
-      fs4.stat(path6, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, options2));
+      fs4.stat(path6, function(er2, stat2) {
+        cb(er2, er2 ? false : checkStat(stat2, options2));
       });
     }
     function sync(path6, options2) {
       return checkStat(fs4.statSync(path6), options2);
     }
-    function checkStat(stat3, options2) {
-      return stat3.isFile() && checkMode(stat3, options2);
+    function checkStat(stat2, options2) {
+      return stat2.isFile() && checkMode(stat2, options2);
     }
-    function checkMode(stat3, options2) {
-      var mod = stat3.mode;
-      var uid = stat3.uid;
-      var gid = stat3.gid;
+    function checkMode(stat2, options2) {
+      var mod = stat2.mode;
+      var uid = stat2.uid;
+      var gid = stat2.gid;
       var myUid = options2.uid !== void 0 ? options2.uid : process.getuid && process.getuid();
       var myGid = options2.gid !== void 0 ? options2.gid : process.getgid && process.getgid();
       var u3 = parseInt("100", 8);
@@ -23808,12 +23808,12 @@ var require_src2 = __commonJS({
     function check2(path6, isFile, isDirectory2) {
       log(`checking %s`, path6);
       try {
-        const stat3 = fs_1.statSync(path6);
-        if (stat3.isFile() && isFile) {
+        const stat2 = fs_1.statSync(path6);
+        if (stat2.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory2) {
+        if (stat2.isDirectory() && isDirectory2) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -24460,8 +24460,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -24569,13 +24569,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count3 = 0;
+        let count4 = 0;
         for (const item of node2.items) {
           const c5 = getAliasCount(doc, item, anchors2);
-          if (c5 > count3)
-            count3 = c5;
+          if (c5 > count4)
+            count4 = c5;
         }
-        return count3;
+        return count4;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -27528,8 +27528,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -27606,12 +27606,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count3 = 1;
+        let count4 = 1;
         const end = error63.linePos[1];
         if (end?.line === line && end.col > col) {
-          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count4 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count3);
+        const pointer = " ".repeat(ci) + "^".repeat(count4);
         error63.message += `:
 
 ${lineStr}
@@ -32957,14 +32957,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count3 = units;
+  let count4 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str2.charCodeAt(i2) & 64512) === 55296 && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count3--;
+      count4--;
       i2++;
     }
   }
-  return count3;
+  return count4;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -37347,8 +37347,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getBelarusianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -39995,8 +39995,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count3, one, many) {
-  return Math.abs(count3) === 1 ? one : many;
+function getArmenianPlural(count4, one, many) {
+  return Math.abs(count4) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -42734,8 +42734,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getRussianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -48383,8 +48383,8 @@ function rewriteKeyNames(ctx) {
       bySchema.set(entry.schema, entry);
   }
   const rewrites = /* @__PURE__ */ new Map();
-  for (const record2 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record2);
+  for (const record3 of pendingRecords.get(ctx) ?? []) {
+    const seen = ctx.seen.get(record3);
     const names = (seen?.def ?? seen?.schema)?.propertyNames;
     if (!names || names === true || rewrites.has(names))
       continue;
@@ -51495,13 +51495,18 @@ function parseActionInputs(raw) {
   if (seconds === null || seconds < 0.1 || seconds > 600) {
     return { ok: false, error: "input `push-interval-seconds`: a number of seconds from 0.1 to 600" };
   }
+  const inactivity = number4(text("agent-inactivity-seconds"), 600);
+  if (inactivity === null || inactivity < 1 || inactivity > 6 * 3600) {
+    return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
+  }
   const inputs = {
     spec: task.data,
     issue: issue3,
     base,
     branchPrefix,
     questionTimeoutMs: Math.round(minutes * 6e4),
-    pushIntervalMs: Math.round(seconds * 1e3)
+    pushIntervalMs: Math.round(seconds * 1e3),
+    inactivityMs: Math.round(inactivity * 1e3)
   };
   if (text("comment")) {
     const comment = Number(text("comment"));
@@ -51565,25 +51570,67 @@ function redact(text, secrets) {
 function containsSecret(text, secrets) {
   return secrets.some((s) => s.length >= MIN_SECRET_LENGTH && text.includes(s));
 }
-function isWorkerOnlyVariable(name) {
-  const upper = name.toUpperCase();
-  return upper === "GITHUB_TOKEN" || upper === "GH_TOKEN" || upper.startsWith("INPUT_") || upper.startsWith("ACTIONS_") || upper.startsWith("GIT_CONFIG_");
-}
-function agentEnvironment(env, withheld) {
-  const out = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === void 0 || isWorkerOnlyVariable(name)) continue;
-    if (containsSecret(value, withheld)) continue;
-    out[name] = value;
-  }
-  return out;
-}
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, rm as rm5, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir5, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join as join7 } from "node:path";
+import { delimiter, join as join8 } from "node:path";
+
+// src/core/agent-usage.ts
+function usageInLine(agent, line) {
+  const event = parseJsonLine(line);
+  if (!event) return null;
+  if (agent === "claude" && event["type"] === "result") {
+    const u3 = record2(event["usage"]);
+    const usage = {
+      input_tokens: count(u3["input_tokens"]) + count(u3["cache_creation_input_tokens"]) + count(u3["cache_read_input_tokens"]),
+      output_tokens: count(u3["output_tokens"])
+    };
+    const cost = event["total_cost_usd"];
+    if (typeof cost === "number" && Number.isFinite(cost) && cost >= 0) usage.cost_usd = cost;
+    return { usage, total: true };
+  }
+  if (agent === "gemini" && event["type"] === "result" && event["stats"] !== void 0) {
+    const s = record2(event["stats"]);
+    return { usage: { input_tokens: count(s["input_tokens"]), output_tokens: count(s["output_tokens"]) }, total: true };
+  }
+  if (agent === "codex" && event["type"] === "turn.completed") {
+    const u3 = record2(event["usage"]);
+    return { usage: { input_tokens: count(u3["input_tokens"]), output_tokens: count(u3["output_tokens"]) }, total: false };
+  }
+  return null;
+}
+function addUsage(agent, so_far, line) {
+  const found = usageInLine(agent, line);
+  if (!found) return so_far;
+  if (found.total || !so_far) return found.usage;
+  const sum = {
+    input_tokens: so_far.input_tokens + found.usage.input_tokens,
+    output_tokens: so_far.output_tokens + found.usage.output_tokens
+  };
+  if (so_far.cost_usd !== void 0 || found.usage.cost_usd !== void 0) sum.cost_usd = (so_far.cost_usd ?? 0) + (found.usage.cost_usd ?? 0);
+  return sum;
+}
+function parseJsonLine(line) {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith("{")) return null;
+  try {
+    const value = JSON.parse(trimmed);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function record2(value) {
+  return isRecord(value) ? value : {};
+}
+function count(value) {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : 0;
+}
 
 // src/core/agent.ts
 function agentCommand(opts) {
@@ -51602,52 +51649,207 @@ function agentCommand(opts) {
           "stream-json",
           "--verbose",
           "--dangerously-skip-permissions",
+          "--",
           opts.prompt
         ]
       };
     case "gemini":
-      return { file: "gemini", args: [...named ? ["--model", model] : [], "--yolo", "--skip-trust", "--prompt", opts.prompt] };
+      return {
+        file: "gemini",
+        args: [...named ? ["--model", model] : [], "--yolo", "--skip-trust", "--output-format", "stream-json", `--prompt=${opts.prompt}`]
+      };
     case "codex":
-      return { file: "codex", args: ["exec", "--sandbox", "workspace-write", ...named ? ["--model", model] : [], opts.prompt] };
+      return { file: "codex", args: ["exec", "--json", "--sandbox", "workspace-write", ...named ? ["--model", model] : [], "--", opts.prompt] };
     case "custom":
       return { file: "sh", args: ["-c", 'echo "dispatch: no agent-command given for a custom agent" >&2; exit 2'] };
   }
 }
-function claudeCost(line) {
-  const event = parseJsonLine(line);
-  if (!event || event["type"] !== "result") return null;
-  const cost = event["total_cost_usd"];
-  return typeof cost === "number" && Number.isFinite(cost) && cost >= 0 ? cost : null;
-}
 function readableLine(agent, line) {
-  if (agent !== "claude") return line;
+  if (agent === "custom") return line;
   const event = parseJsonLine(line);
   if (!event) return line;
+  if (agent === "claude") return claudeLine(event);
+  if (agent === "gemini") return geminiLine(event);
+  return codexLine(event);
+}
+function claudeLine(event) {
   if (event["type"] === "result") {
     const text = typeof event["result"] === "string" ? event["result"] : "";
     const subtype = typeof event["subtype"] === "string" ? event["subtype"] : "result";
-    return `[${subtype}] ${text}`.trim();
+    const status = typeof event["api_error_status"] === "number" ? ` (API status ${event["api_error_status"]})` : "";
+    return `[${event["is_error"] === true && subtype === "success" ? "error" : subtype}] ${text}${status}`.trim();
   }
   if (event["type"] === "assistant") {
     const message2 = event["message"];
     const content = Array.isArray(message2?.content) ? message2.content : [];
-    const texts = content.map((part) => isRecord(part) && part["type"] === "text" && typeof part["text"] === "string" ? part["text"] : "").filter((t2) => t2.length > 0);
+    const texts = content.map((part) => {
+      if (!isRecord(part)) return "";
+      if (part["type"] === "text" && typeof part["text"] === "string") return part["text"];
+      const input2 = isRecord(part["input"]) ? part["input"] : {};
+      if (part["type"] === "tool_use" && typeof input2["command"] === "string") return `$ ${input2["command"]}`;
+      return "";
+    }).filter((t2) => t2.length > 0);
     return texts.length > 0 ? texts.join("\n") : null;
   }
   return null;
 }
-function parseJsonLine(line) {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith("{")) return null;
-  try {
-    const value = JSON.parse(trimmed);
-    return isRecord(value) ? value : null;
-  } catch {
-    return null;
+function geminiLine(event) {
+  const type = event["type"];
+  if (type === "message" && event["role"] === "assistant" && typeof event["content"] === "string") return event["content"] || null;
+  if (type === "tool_use") {
+    const params = isRecord(event["parameters"]) ? event["parameters"] : {};
+    return typeof params["command"] === "string" ? `$ ${params["command"]}` : null;
   }
+  if (type === "error") return `[error] ${stringOf(event["message"])}`;
+  if (type === "result") {
+    const error63 = isRecord(event["error"]) ? ` ${stringOf(event["error"]["message"])}` : "";
+    return `[${stringOf(event["status"]) || "result"}]${error63}`;
+  }
+  return null;
 }
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function codexLine(event) {
+  const type = event["type"];
+  const item = isRecord(event["item"]) ? event["item"] : {};
+  if (type === "item.completed" && item["type"] === "agent_message") return stringOf(item["text"]) || null;
+  if (type === "item.started" && item["type"] === "command_execution") return `$ ${stringOf(item["command"])}`;
+  if (type === "item.completed" && item["type"] === "error") return `[error] ${stringOf(item["message"])}`;
+  if (type === "error") return `[error] ${stringOf(event["message"])}`;
+  if (type === "turn.failed") return `[failed] ${stringOf(isRecord(event["error"]) ? event["error"]["message"] : "")}`;
+  return null;
+}
+function stringOf(value) {
+  return typeof value === "string" ? value : "";
+}
+
+// src/core/agent-env.ts
+var AGENT_KEYS = {
+  claude: ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"],
+  gemini: ["GEMINI_API_KEY"],
+  codex: ["OPENAI_API_KEY"],
+  custom: []
+};
+var AGENT_SETTINGS_ENV = {
+  claude: [
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_MODEL",
+    "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+    "CLAUDE_CODE_MAX_RETRIES",
+    "API_TIMEOUT_MS",
+    "DISABLE_AUTOUPDATER",
+    "DISABLE_TELEMETRY",
+    "DISABLE_ERROR_REPORTING",
+    "IS_SANDBOX",
+    "BASH_DEFAULT_TIMEOUT_MS",
+    "BASH_MAX_TIMEOUT_MS"
+  ],
+  gemini: ["GOOGLE_GEMINI_BASE_URL", "GEMINI_MODEL", "GEMINI_CLI_NO_RELAUNCH", "GEMINI_TELEMETRY_ENABLED"],
+  // codex ignores OPENAI_BASE_URL: the worker turns it into a provider in $CODEX_HOME/config.toml (agent-home.ts).
+  codex: ["OPENAI_BASE_URL"],
+  custom: []
+};
+var BASE_ENV = [
+  "PATH",
+  "LANG",
+  "LANGUAGE",
+  "TERM",
+  "TZ",
+  "COLORTERM",
+  "NO_COLOR",
+  "CI",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy"
+];
+var BASE_PREFIXES = ["LC_"];
+function allowedAgentVariables(agent) {
+  return /* @__PURE__ */ new Set([...BASE_ENV, ...AGENT_KEYS[agent], ...AGENT_SETTINGS_ENV[agent]]);
+}
+function agentEnv(opts) {
+  const allowed = allowedAgentVariables(opts.agent);
+  const out = {};
+  for (const [name, value] of Object.entries(opts.env)) {
+    if (value === void 0) continue;
+    if (allowed.has(name) || BASE_PREFIXES.some((p2) => name.startsWith(p2))) out[name] = value;
+  }
+  out["HOME"] = opts.home;
+  if (opts.user) {
+    out["USER"] = opts.user;
+    out["LOGNAME"] = opts.user;
+  }
+  return { ...out, ...opts.set };
+}
+function missingKeyError(agent, env) {
+  const keys = AGENT_KEYS[agent];
+  if (keys.length === 0) return null;
+  if (keys.some((k2) => (env[k2] ?? "").trim().length > 0)) return null;
+  const names = keys.map((k2) => `\`${k2}\``).join(" or ");
+  return `the ${agent} agent needs its key: add the secret ${names} to the repository (Settings \u2192 Secrets and variables \u2192 Actions) and pass it to the job`;
+}
+var AGENT_SETTINGS_DEFAULTS = {
+  claude: {
+    // No side calls (telemetry, update checks, error reports): only the model server is contacted.
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    // A refused key or a failing server ends the run in seconds instead of minutes of retries.
+    CLAUDE_CODE_MAX_RETRIES: "2",
+    API_TIMEOUT_MS: "60000",
+    // Root is normal in container jobs; without this claude refuses --dangerously-skip-permissions as root.
+    IS_SANDBOX: "1"
+  },
+  gemini: { GEMINI_CLI_NO_RELAUNCH: "true", GEMINI_TELEMETRY_ENABLED: "false" },
+  codex: {},
+  custom: {}
+};
+function agentSettings(agent, env, commandMs) {
+  const out = { ...AGENT_SETTINGS_DEFAULTS[agent] };
+  if (agent === "claude" && commandMs !== void 0) {
+    out["BASH_DEFAULT_TIMEOUT_MS"] = String(Math.ceil(commandMs));
+    out["BASH_MAX_TIMEOUT_MS"] = String(Math.ceil(commandMs));
+  }
+  for (const name of AGENT_SETTINGS_ENV[agent]) {
+    const value = env[name];
+    if (value !== void 0 && value !== "") out[name] = value;
+  }
+  return out;
+}
+
+// src/core/agent-failure.ts
+var API = { claude: "the Anthropic API", gemini: "the Gemini API", codex: "the OpenAI API", custom: "the model API" };
+var UNREACHABLE = /ECONNREFUSED|ConnectionRefused|Unable to connect|ENOTFOUND|EAI_AGAIN|fetch failed|error sending request|Connection (refused|error)|connect ETIMEDOUT|stream disconnected/i;
+var SERVER_TROUBLE = /experiencing high demand|Internal server error|server had an error/i;
+function apiFailure(agent, lines) {
+  const api = API[agent];
+  for (const line of [...lines].reverse()) {
+    const event = parseJsonLine(line);
+    const status = typeof event?.["api_error_status"] === "number" ? event["api_error_status"] : statusIn(line);
+    if (status !== null) return describe3(api, status);
+    if (UNREACHABLE.test(line)) return `${api} could not be reached`;
+    if (SERVER_TROUBLE.test(line)) return `${api} failed (server error)`;
+  }
+  return null;
+}
+function describe3(api, status) {
+  if (status === 401 || status === 403) return `${api} refused the key (${status})`;
+  if (status === 429) return `${api} refused the request: quota or rate limit (${status})`;
+  if (status >= 500) return `${api} failed (${status})`;
+  return `${api} rejected the request (${status})`;
+}
+function statusIn(line) {
+  const patterns = [
+    /\b(?:status(?: code)?|code|API Error)["'\\:= ]+(4\d\d|5\d\d)\b/i,
+    /\b(4\d\d|5\d\d) (?:Unauthorized|Forbidden|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i,
+    /\b(401|403|429|500|502|503|504)\b.{0,40}\b(?:error|unauthorized|forbidden|api key|quota)/i
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(line);
+    if (match?.[1]) return Number(match[1]);
+  }
+  return null;
 }
 
 // src/core/branch.ts
@@ -51680,10 +51882,12 @@ function parseIpcName(name) {
   if (!match) return null;
   return { seq: Number(match[1]), kind: match[2] };
 }
+var MAX_QUESTIONS_PER_RUN = 10;
+var QUESTION_LIMIT_REASON = `the agent asked more than ${MAX_QUESTIONS_PER_RUN} questions in one run, the most a run may ask; answer what it asked, add a note, or retry with clearer instructions`;
 function nextQuestionSeq(names) {
-  let count3 = 0;
-  for (const name of names) if (parseIpcName(name)?.kind === "question") count3++;
-  return count3 + 1;
+  let count4 = 0;
+  for (const name of names) if (parseIpcName(name)?.kind === "question") count4++;
+  return count4 + 1;
 }
 function pendingQuestionSeq(names) {
   const questions = /* @__PURE__ */ new Set();
@@ -51693,8 +51897,8 @@ function pendingQuestionSeq(names) {
     if (parsed?.kind === "question") questions.add(parsed.seq);
     if (parsed?.kind === "answer") answers.add(parsed.seq);
   }
-  const open3 = [...questions].filter((q3) => !answers.has(q3)).sort((a2, b3) => a2 - b3);
-  return open3[0] ?? null;
+  const open4 = [...questions].filter((q3) => !answers.has(q3)).sort((a2, b3) => a2 - b3);
+  return open4[0] ?? null;
 }
 function temporaryName(finalName, unique) {
   return `.${finalName}.${unique}.tmp`;
@@ -51702,6 +51906,150 @@ function temporaryName(finalName, unique) {
 
 // src/core/plan.ts
 var import_gray_matter = __toESM(require_gray_matter(), 1);
+
+// src/core/sanitize.ts
+var MAX_PASSES = 6;
+var INVISIBLE = /[\p{Cf}\p{Cs}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0D\u{E0100}-\u{E01EF}]/gu;
+var REPEATED_SELECTOR = /(?<=[\uFE0E\uFE0F])[\uFE0E\uFE0F]+|(?<![^\uFE0E\uFE0F\s])[\uFE0E\uFE0F]+/gu;
+var LINE_SEPARATORS = /[\u2028\u2029\u0085]/g;
+var ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,6});?|#([0-9]{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g;
+var NAMED = {
+  lt: "<",
+  LT: "<",
+  gt: ">",
+  GT: ">",
+  quot: '"',
+  QUOT: '"',
+  apos: "'",
+  excl: "!",
+  dash: "\u2010",
+  hyphen: "\u2010",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  lbrack: "[",
+  rbrack: "]",
+  colon: ":",
+  sol: "/",
+  bsol: "\\",
+  num: "#",
+  commat: "@",
+  grave: "`",
+  equals: "=",
+  nbsp: "\xA0",
+  NonBreakingSpace: "\xA0",
+  Tab: "	",
+  NewLine: "\n",
+  shy: "\xAD",
+  zwj: "\u200D",
+  zwnj: "\u200C",
+  lrm: "\u200E",
+  rlm: "\u200F",
+  ZeroWidthSpace: "\u200B",
+  NegativeVeryThinSpace: "\u200B",
+  NegativeThinSpace: "\u200B",
+  NegativeMediumSpace: "\u200B",
+  NegativeThickSpace: "\u200B",
+  NoBreak: "\u2060",
+  af: "\u2061",
+  ApplyFunction: "\u2061",
+  it: "\u2062",
+  InvisibleTimes: "\u2062",
+  ic: "\u2063",
+  InvisibleComma: "\u2063"
+};
+var COMMENT = /<!--(?:>|->|[\s\S]*?--!?>|[\s\S]*$)/g;
+var HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]{0,30})\b([^<>]{0,2000}?)(\/?)>/g;
+var HIDDEN_ATTRIBUTE = /(?:^|\s)(?:hidden|aria-hidden\s*=\s*["']?true)|display\s*:\s*none|visibility\s*:\s*hidden/i;
+var QUIET_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
+var IMAGE_ALT = /!\[[^\]\n]{0,1000}\]\(/g;
+var LINK_TITLE = /(\]\(\s*<?[^\s()<>]*>?)\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\))(\s*\))/g;
+var DEFINITION_TITLE = /^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$/gm;
+var TOKEN = new RegExp(
+  [
+    String.raw`\bgh[opsur]_[A-Za-z0-9]{20,255}`,
+    String.raw`\bgithub_pat_[A-Za-z0-9_]{20,255}`,
+    String.raw`\bsk-(?:ant-|proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}`,
+    String.raw`\bAIza[0-9A-Za-z_-]{30,}`,
+    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`,
+    String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`,
+    String.raw`\bnpm_[A-Za-z0-9]{30,}`,
+    String.raw`-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)`
+  ].join("|"),
+  "g"
+);
+function sanitizeText(text) {
+  if (typeof text !== "string") return "";
+  return settle2(text) ?? settle2(lastResort(text)) ?? lastResort(text);
+}
+function settle2(text) {
+  let current = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = cleanOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return null;
+}
+function lastResort(text) {
+  return redactTokens(removeInvisible(text.replace(/[&<>]/g, "")));
+}
+function redactTokens(text) {
+  return text.replace(TOKEN, REDACTED);
+}
+function cleanOnce(text) {
+  const decoded = decodeEntities(text);
+  const visible = removeInvisible(decoded);
+  const shown = removeHidden(visible.replace(COMMENT, ""));
+  return redactTokens(shown);
+}
+function removeInvisible(text) {
+  return text.replace(INVISIBLE, "").replace(REPEATED_SELECTOR, "").replace(LINE_SEPARATORS, "\n");
+}
+function removeHidden(text) {
+  let out = "";
+  let from = 0;
+  HIDDEN_OPEN.lastIndex = 0;
+  for (let match = HIDDEN_OPEN.exec(text); match; match = HIDDEN_OPEN.exec(text)) {
+    if (match.index < from || !HIDDEN_ATTRIBUTE.test(match[2])) continue;
+    out += text.slice(from, match.index);
+    const after = match.index + match[0].length;
+    if (match[3] === "/" || /^(?:img|input|br|hr|source|meta|link)$/i.test(match[1])) {
+      from = after;
+    } else {
+      const close = new RegExp(`</${match[1]}\\s*>`, "i").exec(text.slice(after));
+      from = close ? after + close.index + close[0].length : text.length;
+    }
+    HIDDEN_OPEN.lastIndex = from;
+  }
+  out += text.slice(from);
+  return out.replace(HIDDEN_OPEN, (tag) => tag.replace(QUIET_ATTRIBUTE, "")).replace(IMAGE_ALT, "![](").replace(LINK_TITLE, "$1$2").replace(DEFINITION_TITLE, "$1");
+}
+function decodeEntities(text) {
+  if (!text.includes("&")) return text;
+  return text.replace(ENTITY, (whole, hex3, dec, name) => {
+    let char;
+    if (name !== void 0) char = NAMED[name];
+    else {
+      const code = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
+      char = code > 0 && code <= 1114111 ? String.fromCodePoint(code) : "";
+    }
+    return char === void 0 || char === "&" ? whole : char;
+  });
+}
+
+// src/core/defuse.ts
+var KEYWORD = String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b`;
+var CLOSING = new RegExp(
+  `${KEYWORD}([\\s:*_~\`\\\\]*)(?=#\\d|gh-\\d|[\\w.-]{1,100}\\/[\\w.-]{1,100}#\\d|https?:\\/\\/|www\\.)((?:#|gh-|[\\w.-]{1,100}\\/[\\w.-]{1,100}#)(?=\\d))?`,
+  "gi"
+);
+
+// src/core/markdown-text.ts
+function oneLine(text) {
+  return text.split(/[\r\n]+/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+}
 
 // src/core/model.ts
 var FAMILIES = [
@@ -51739,7 +52087,7 @@ var STARTER_ITEMS = [
 var EPOCH = (/* @__PURE__ */ new Date(0)).toISOString();
 var NOTE_SEPARATOR = " \u2014 ";
 var MARKERS = { pending: " ", done: "x", question: "?", error: "!" };
-var META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd"];
+var META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd", "tokens_in", "tokens_out"];
 var MATTER_OPTIONS = { lineWidth: -1 };
 var ITEM_LINE = /^([ \t]*)[-*+][ \t]+\[([ xX?!])\](?:[ \t]+(.*?))?[ \t]*$/;
 var NOTE_LINE = /^[ \t]*>[ \t]?\*\*Note:\*\*[ \t]?(.*?)[ \t]*$/;
@@ -51771,6 +52119,10 @@ function parsePlan(text) {
   if (run) plan.run = run;
   const cost = costOf(data.cost_usd);
   if (cost !== void 0) plan.cost_usd = cost;
+  const tokensIn = costOf(data.tokens_in);
+  if (tokensIn !== void 0) plan.tokens_in = Math.round(tokensIn);
+  const tokensOut = costOf(data.tokens_out);
+  if (tokensOut !== void 0) plan.tokens_out = Math.round(tokensOut);
   return plan;
 }
 function splitFrontMatter(text) {
@@ -51899,9 +52251,6 @@ function metaOf(plan) {
 function frontMatter(data) {
   return import_gray_matter.default.stringify("", data, MATTER_OPTIONS).slice(0, -1);
 }
-function oneLine(text) {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
 function itemLines(item, indent) {
   let text = oneLine(item.text);
   if (item.state === "done" && item.note) text += NOTE_SEPARATOR + oneLine(item.note);
@@ -51962,8 +52311,9 @@ function markItem(text, opts) {
   return split.front + lines.join("\n");
 }
 function appendNote(text, note) {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean2 = sanitizeText(note);
+  const lines = noteLines(clean2);
+  if (clean2.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;
@@ -51995,6 +52345,10 @@ function finalPlan(opts) {
   }
   const meta3 = { status: opts.status, updated: opts.now };
   if (opts.cost_usd !== void 0) meta3.cost_usd = opts.cost_usd;
+  if (opts.tokens) {
+    meta3.tokens_in = (plan?.tokens_in ?? 0) + opts.tokens.input;
+    meta3.tokens_out = (plan?.tokens_out ?? 0) + opts.tokens.output;
+  }
   return setPlanMeta(text, meta3);
 }
 function markFailure(text, plan, reason) {
@@ -52004,8 +52358,8 @@ function markFailure(text, plan, reason) {
     return markItem(text, { index: errorIndex, state: "error", reason: own2 ? `${own2}
 ${reason}` : reason });
   }
-  const open3 = firstOpenItem(plan);
-  if (open3 !== null) return markItem(text, { index: open3, state: "error", reason });
+  const open4 = firstOpenItem(plan);
+  if (open4 !== null) return markItem(text, { index: open4, state: "error", reason });
   const items = [...plan.items, { text: "The agent exited with an error", state: "error", reason }];
   return renderPlan({ ...plan, items });
 }
@@ -52024,8 +52378,8 @@ function waitingContext(opts) {
   const lines = [];
   if (plan) {
     const done = plan.items.filter((i2) => i2.state === "done").map((i2) => `- [x] ${i2.text}`);
-    const open3 = firstOpenItem(plan);
-    const current = open3 !== null ? plan.items[open3]?.text : void 0;
+    const open4 = firstOpenItem(plan);
+    const current = open4 !== null ? plan.items[open4]?.text : void 0;
     if (done.length > 0) lines.push(`Done so far:
 ${done.join("\n")}`);
     if (current) lines.push(`Stopped at: ${current}`);
@@ -52086,10 +52440,11 @@ ${cut(opts.plan.trim())}`);
     `Work the checklist in ${paths.plan} from top to bottom. The first item that is not ticked is the one in progress.`,
     `Tick each item as soon as it is done by changing \`- [ ]\` to \`- [x]\` in ${paths.plan}; you may add a short note after " \u2014 ". Save the file after each tick: the maintainer watches it live.`,
     opts.starter ? `This checklist is only a starting point: first replace its items with the concrete steps this task needs (one item for a small edit, five to eight for an investigation), keeping "Write a summary to output.md" last, then work them.` : `These items were given by the maintainer or an earlier run: keep them and their order. You may add items but do not drop any.`,
-    `When you need a decision only the maintainer can make, run \`dispatch-ask "your question"\` in the shell. It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
+    `When you need a decision only the maintainer can make, run \`"$DISPATCH_ASK" "your question"\` in the shell ($DISPATCH_ASK is the absolute path of dispatch-ask, which is also on PATH). It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
     `On an error you cannot recover from, mark the item \`- [!]\` with the reason on the next line, indented by two spaces, and stop.`,
     `Write your summary for the maintainer (what you did, what you found, what is left) to ${paths.output}.`,
-    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work.`,
+    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work (the repository's .git is read-only for you).`,
+    `Files under .github/workflows/ are out of reach: the job's token cannot push changes to them, so dispatch leaves such changes out. Describe a needed workflow change in ${paths.output} instead.`,
     `Do not edit the front matter of ${paths.plan} or anything under ${paths.dir}/ipc/.`
   ];
   parts.push(`## How to work
@@ -52117,11 +52472,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 var ASK_ANSWERED = 0;
 var ASK_USAGE = 2;
 var ASK_TIMED_OUT = 3;
+var ASK_LIMIT = 4;
 var TIMEOUT_ENV = "DISPATCH_QUESTION_TIMEOUT_SECONDS";
 var POLL_ENV = "DISPATCH_ASK_POLL_MS";
+var LAST_QUESTION_ENV = "DISPATCH_LAST_QUESTION";
+var LIMIT_FILE_ENV = "DISPATCH_QUESTION_LIMIT_FILE";
 async function ask(opts) {
   const ipc = join(opts.dir, IPC_DIR);
   await mkdir2(ipc, { recursive: true });
+  const next = nextQuestionSeq(await readdir2(ipc));
+  if (opts.lastSeq !== void 0 && next > opts.lastSeq) return { answered: false, seq: next, limited: true };
   const seq = await writeQuestion(ipc, opts.question);
   const answerFile = join(ipc, ipcFileName(seq, "answer"));
   const deadline = Date.now() + opts.timeoutMs;
@@ -52172,7 +52532,24 @@ async function askMain(args, env, io2) {
   const seconds = Number(env[TIMEOUT_ENV] ?? "1800");
   const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1e3 : 18e5;
   const poll = Number(env[POLL_ENV] ?? "500");
-  const result = await ask({ dir, question, timeoutMs, pollMs: Number.isFinite(poll) && poll > 0 ? poll : 500 });
+  const lastSeq = Number(env[LAST_QUESTION_ENV]);
+  const result = await ask({
+    dir,
+    question,
+    timeoutMs,
+    pollMs: Number.isFinite(poll) && poll > 0 ? poll : 500,
+    ...Number.isSafeInteger(lastSeq) && lastSeq >= 0 ? { lastSeq } : {}
+  });
+  if ("limited" in result) {
+    const file2 = env[LIMIT_FILE_ENV];
+    if (file2) await writeFile2(file2, `${question}
+`).catch(() => void 0);
+    io2.stderr(
+      `dispatch-ask: this run has asked ${MAX_QUESTIONS_PER_RUN} questions, the most a run may ask; this one was not asked. The task ends now: write where the work stands to context.md in the task folder and exit.
+`
+    );
+    return ASK_LIMIT;
+  }
   if (result.answered) {
     io2.stdout(result.answer.endsWith("\n") ? result.answer : `${result.answer}
 `);
@@ -52186,7 +52563,6 @@ async function askMain(args, env, io2) {
 }
 
 // src/worker/agent.ts
-import { createInterface } from "node:readline";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // node_modules/is-plain-obj/index.js
@@ -52815,11 +53191,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open3, close) => {
+var format = (open4, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open3}m`;
+  const openCode = `\x1B[${open4}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -53984,13 +54360,13 @@ var handleSendStrict = ({ anyProcess, channel, isSubprocess, message: message2, 
   const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
   const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
   return {
-    id: count++,
+    id: count2++,
     type: REQUEST_TYPE,
     message: message2,
     hasListeners
   };
 };
-var count = 0n;
+var count2 = 0n;
 var validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
   if (wrappedMessage?.type !== REQUEST_TYPE || wrappedMessage.hasListeners) {
     return;
@@ -55288,7 +55664,7 @@ function parseMilliseconds(milliseconds) {
 
 // node_modules/pretty-ms/index.js
 var isZero = (value) => value === 0 || value === 0n;
-var pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
+var pluralize = (word, count4) => count4 === 1 || count4 === 1n ? word : `${word}s`;
 var SECOND_ROUNDING_EPSILON = 1e-7;
 var ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
 function prettyMilliseconds(milliseconds, options2) {
@@ -57525,12 +57901,12 @@ var SignalExit = class extends SignalExitBase {
     for (const sig of signals) {
       this.#sigListeners[sig] = () => {
         const listeners = this.#process.listeners(sig);
-        let { count: count3 } = this.#emitter;
+        let { count: count4 } = this.#emitter;
         const p2 = process10;
         if (typeof p2.__signal_exit_emitter__ === "object" && typeof p2.__signal_exit_emitter__.count === "number") {
-          count3 += p2.__signal_exit_emitter__.count;
+          count4 += p2.__signal_exit_emitter__.count;
         }
-        if (listeners.length === count3) {
+        if (listeners.length === count4) {
           this.unload();
           const ret = this.#emitter.emit("exit", null, sig);
           const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -58991,11 +59367,16 @@ var {
 } = getIpcExport();
 
 // src/worker/agent.ts
+var MAX_LINE_CHARS = 16384;
 function startAgent(opts) {
   const keep = opts.keepLines ?? 200;
   const kept = [];
-  const child = execa(opts.command.file, opts.command.args, {
+  const prefix = opts.runAs?.prefix ?? [];
+  const [file2, ...args] = [...prefix, opts.command.file, ...opts.command.args];
+  const child = execa(file2, args, {
     cwd: opts.cwd,
+    ...opts.runAs?.uid !== void 0 ? { uid: opts.runAs.uid } : {},
+    ...opts.runAs?.gid !== void 0 ? { gid: opts.runAs.gid } : {},
     env: opts.env,
     extendEnv: false,
     stdin: "ignore",
@@ -59005,7 +59386,16 @@ function startAgent(opts) {
     cleanup: false,
     windowsHide: true
   });
-  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, (line) => {
+  let bytes = 0;
+  let tooMuch = false;
+  const counted = (n2) => {
+    bytes += n2;
+    if (!tooMuch && opts.maxOutputBytes !== void 0 && bytes > opts.maxOutputBytes) {
+      tooMuch = true;
+      opts.onTooMuchOutput?.(bytes);
+    }
+  };
+  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, counted, (line) => {
     kept.push(line);
     if (kept.length > keep) kept.shift();
     opts.onLine?.(line);
@@ -59025,7 +59415,8 @@ function startAgent(opts) {
   const signalGroup = (signal) => {
     if (done || child.pid === void 0) return;
     try {
-      process.kill(-child.pid, signal);
+      if (opts.runAs) opts.runAs.kill(child.pid, signal);
+      else process.kill(-child.pid, signal);
     } catch {
       child.kill(signal);
     }
@@ -59043,55 +59434,258 @@ function startAgent(opts) {
     }
   };
 }
-async function pump(stream, onLine) {
+async function pump(stream, counted, onLine) {
   if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) onLine(line);
+  stream.setEncoding("utf8");
+  let partial2 = "";
+  let cut2 = false;
+  for await (const chunk of stream) {
+    counted(Buffer.byteLength(chunk));
+    const pieces = chunk.split("\n");
+    for (let i2 = 0; i2 < pieces.length; i2++) {
+      const last = i2 === pieces.length - 1;
+      if (!cut2) partial2 += pieces[i2];
+      if (partial2.length > MAX_LINE_CHARS && !cut2) {
+        partial2 = `${partial2.slice(0, MAX_LINE_CHARS)} \u2026 (line cut)`;
+        cut2 = true;
+      }
+      if (last) break;
+      onLine(partial2.endsWith("\r") ? partial2.slice(0, -1) : partial2);
+      partial2 = "";
+      cut2 = false;
+    }
+  }
+  if (partial2.length > 0) onLine(partial2);
+}
+
+// src/worker/agent-user.ts
+var DEFAULT_AGENT_USER = "dispatch-agent";
+var SAME_USER = "same";
+var AgentUserError = class extends Error {
+};
+async function resolveAgentUser(opts) {
+  const log = opts.log ?? (() => void 0);
+  const choice = opts.choice.trim() || DEFAULT_AGENT_USER;
+  const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  if (choice === SAME_USER) {
+    log("agent-user: same: the agent runs as the worker's own user and can read the GitHub token (unsafe)");
+    return { mode: "same", name: null, ...self };
+  }
+  if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(choice)) throw new AgentUserError(`agent-user "${choice}" is not a user name (or "same")`);
+  let mode;
+  if (self.uid === 0) mode = "root";
+  else if (await canSudo()) mode = "sudo";
+  else {
+    throw new AgentUserError(
+      `cannot run the agent as its own user "${choice}": the worker is neither root nor allowed passwordless sudo. Run the job as root (a container job) or on a runner with sudo, or set the Action input \`agent-user: same\` to run the agent as the worker's user (unsafe: the agent can then read the GitHub token).`
+    );
+  }
+  const ids = await lookup(choice) ?? await create(choice, mode, log);
+  if (ids.uid === 0) throw new AgentUserError(`agent-user "${choice}" is root`);
+  log(`the agent runs as ${choice} (uid ${ids.uid}${mode === "sudo" ? ", through sudo" : ""})`);
+  return { mode, name: choice, ...ids };
+}
+async function canSudo() {
+  const r2 = await execa("sudo", ["-n", "true"], { reject: false, stdin: "ignore" });
+  return r2.exitCode === 0;
+}
+async function lookup(name) {
+  const uid = await execa("id", ["-u", name], { reject: false });
+  const gid = await execa("id", ["-g", name], { reject: false });
+  if (uid.exitCode !== 0 || gid.exitCode !== 0) return null;
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+async function create(name, mode, log) {
+  log(`creating the user ${name} for the agent`);
+  const args = ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name];
+  const r2 = mode === "sudo" ? await execa("sudo", ["-n", "useradd", ...args], { reject: false }) : await execa("useradd", args, { reject: false });
+  const ids = await lookup(name);
+  if (!ids) throw new AgentUserError(`could not create the user ${name}: ${r2.stderr.trim() || `useradd exited ${r2.exitCode}`}`);
+  return ids;
+}
+async function handOver(user, paths) {
+  if (user.mode === "same" || paths.length === 0) return;
+  if (user.mode === "root") {
+    await execa("chown", ["-R", "-P", `${user.uid}:${user.gid}`, "--", ...paths]);
+    return;
+  }
+  const group = process.getgid?.() ?? user.gid;
+  await execa("sudo", ["-n", "chown", "-R", "-P", `${user.uid}:${group}`, "--", ...paths]);
+  await execa("sudo", ["-n", "chmod", "-R", "g+rwX", "--", ...paths]);
+}
+async function takeBack(user, paths) {
+  if (user.mode !== "sudo" || paths.length === 0) return;
+  await execa("sudo", ["-n", "chown", "-R", "-P", `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`, "--", ...paths], { reject: false });
+}
+function runAs(user, env) {
+  if (user.mode === "same") return void 0;
+  if (user.mode === "root") return { prefix: [], uid: user.uid, gid: user.gid, kill: (pgid, signal) => process.kill(-pgid, signal) };
+  const names = Object.keys(env).filter((n2) => n2 !== "PATH");
+  return {
+    prefix: ["sudo", "-n", `--preserve-env=${names.join(",")}`, "-u", user.name, "--", "env", `PATH=${env["PATH"] ?? ""}`],
+    kill: (pgid, signal) => void execa("sudo", ["-n", "kill", "-s", signal, "--", `-${pgid}`], { reject: false })
+  };
+}
+
+// src/worker/agent-home.ts
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+async function prepareAgentHome(opts) {
+  await mkdir3(opts.home, { recursive: true, mode: 448 });
+  const vars = { HOME: opts.home };
+  if (opts.agent === "gemini") {
+    await mkdir3(join2(opts.home, ".gemini"), { recursive: true });
+    await writeFile3(join2(opts.home, ".gemini", "settings.json"), `${JSON.stringify(geminiSettings(opts.shellEnv ?? [], opts.commandMs), null, 2)}
+`);
+  }
+  if (opts.agent === "codex") {
+    const codexHome = join2(opts.home, ".codex");
+    await mkdir3(codexHome, { recursive: true });
+    await writeFile3(join2(codexHome, "config.toml"), codexConfig(opts.env["OPENAI_BASE_URL"]));
+    vars["CODEX_HOME"] = codexHome;
+  }
+  return vars;
+}
+function geminiSettings(shellEnv, commandMs) {
+  return {
+    security: { auth: { selectedType: "gemini-api-key" }, environmentVariableRedaction: { allowed: [...shellEnv] } },
+    // A failing or unreachable server ends the run in seconds: 2 attempts, not 10 with backoff.
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false, maxAttempts: 2, retryFetchErrors: false },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    tools: { useRipgrep: false, ...commandMs !== void 0 ? { shell: { inactivityTimeout: Math.ceil(commandMs / 1e3) } } : {} }
+  };
+}
+function codexConfig(baseUrl) {
+  const lines = [
+    "check_for_update_on_startup = false",
+    "",
+    "[analytics]",
+    "enabled = false",
+    "",
+    "[feedback]",
+    "enabled = false",
+    "",
+    // Plugin and app sync reach github.com and chatgpt.com at start; retries must end.
+    "[features]",
+    "plugins = false",
+    "remote_plugin = false",
+    "apps = false",
+    "in_app_updates = false",
+    "unbounded_connection_retries = false",
+    ""
+  ];
+  const url2 = baseUrl?.trim();
+  if (url2) {
+    lines.unshift(`model_provider = "dispatch"`);
+    lines.push(
+      "[model_providers.dispatch]",
+      `name = "dispatch"`,
+      `base_url = ${JSON.stringify(url2.replace(/\/+$/, ""))}`,
+      `wire_api = "responses"`,
+      `env_key = "OPENAI_API_KEY"`,
+      "request_max_retries = 1",
+      "stream_max_retries = 1",
+      "stream_idle_timeout_ms = 60000",
+      ""
+    );
+  }
+  return `${lines.join("\n")}
+`;
 }
 
 // src/worker/finish.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/core/workflow-files.ts
+var WORKFLOWS_DIR = ".github/workflows/";
+function isWorkflowPath(path6) {
+  return path6.startsWith(WORKFLOWS_DIR);
+}
+function isWorkflowRefusal(message2) {
+  return /refusing to allow an? [\w ]+ to (create or update|create|update|delete) workflow/i.test(message2);
+}
+function workflowsLeftOutNote(paths) {
+  const list = [...new Set(paths)].sort().map((p2) => `\`${p2}\``).join(", ");
+  return `Changes to workflow files were left out of the push: GitHub does not let the job's token change .github/workflows/ (${list}). Make them yourself.`;
+}
+
+// src/worker/safe-file.ts
+import { constants as constants6 } from "node:fs";
+import { lstat as lstat2, open as open3, unlink as unlink3 } from "node:fs/promises";
+async function readPlain(path6) {
+  try {
+    const handle = await open3(path6, constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) return null;
+      return await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+async function writePlain(path6, text) {
+  const info2 = await lstat2(path6).catch(() => null);
+  if (info2 && !info2.isFile()) await unlink3(path6);
+  const handle = await open3(path6, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_TRUNC | constants6.O_NOFOLLOW, 420);
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/worker/finish.ts
 async function finishRun(opts) {
-  const planFile = join2(opts.taskDir, PLAN_FILE);
+  const planFile = join3(opts.taskDir, PLAN_FILE);
   const current = await readText(planFile) ?? opts.fallbackPlan;
   const finalOptions = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== void 0) finalOptions.reason = opts.reason;
   if (opts.cost_usd !== void 0) finalOptions.cost_usd = opts.cost_usd;
-  const plan = redact(finalPlan(finalOptions), opts.secrets);
-  await mkdir3(join2(opts.taskDir, IPC_DIR), { recursive: true });
-  await writeFile3(planFile, plan);
-  const outputText = await readText(join2(opts.taskDir, OUTPUT_FILE));
+  const leftOut = await opts.publisher.workflowChanges();
+  const note = leftOut.length > 0 ? workflowsLeftOutNote(leftOut) : null;
+  if (opts.tokens) finalOptions.tokens = opts.tokens;
+  const planned = finalPlan(finalOptions);
+  const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
+  await mkdir4(join3(opts.taskDir, IPC_DIR), { recursive: true });
+  await writePlain(planFile, plan);
+  let outputText = await readText(join3(opts.taskDir, OUTPUT_FILE));
+  if (note) {
+    outputText = outputText === null ? `${note}
+` : `${outputText.replace(/\s*$/, "")}
+
+${note}
+`;
+    await writePlain(join3(opts.taskDir, OUTPUT_FILE), outputText);
+  }
   const output2 = outputText === null ? null : redact(outputText, opts.secrets);
   if (opts.status === "waiting") {
     const seq = opts.pendingQuestion ?? 0;
-    const question = await readText(join2(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
-    const contextFile = join2(opts.taskDir, CONTEXT_FILE);
-    await writeFile3(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
+    const question = await readText(join3(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
+    const contextFile = join3(opts.taskDir, CONTEXT_FILE);
+    await writePlain(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
     return { plan, output: output2, pushed: await opts.publisher.save("waiting") };
   }
   if (opts.status === "cancelled") return { plan, output: output2, pushed: await opts.publisher.save("cancelled") };
-  await writeFile3(join2(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
+  await writePlain(join3(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
 `);
   await opts.publisher.commitOnly("done");
-  await rm2(join2(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
+  await rm2(join3(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
   const pushed = await opts.publisher.save("remove bookkeeping");
   return { plan, output: output2, pushed };
 }
 async function readText(path6) {
   if (!existsSync3(path6)) return null;
-  try {
-    return await readFile2(path6, "utf8");
-  } catch {
-    return null;
-  }
+  return readPlain(path6);
 }
 
 // src/worker/git.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { writeFile as writeFile4 } from "node:fs/promises";
-import { isAbsolute, join as join3 } from "node:path";
+import { isAbsolute, join as join4 } from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -62537,7 +63131,29 @@ var DEFAULT_AUTHOR = {
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 };
 var REMOTE = "origin";
-var ALLOWED_ENV = ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_TERMINAL_PROMPT", "GIT_EDITOR"];
+function hardenedConfig(env = process.env) {
+  return [
+    ["core.hooksPath", "/dev/null"],
+    ["core.fsmonitor", "false"],
+    ["core.sshCommand", "false"],
+    ["core.askPass", ""],
+    ["credential.helper", ""],
+    ["http.proxy", env["HTTPS_PROXY"] ?? env["https_proxy"] ?? ""],
+    ["protocol.allow", "never"],
+    ["protocol.https.allow", "always"],
+    ["protocol.http.allow", "always"],
+    ["protocol.file.allow", "always"],
+    ["safe.directory", "*"]
+  ];
+}
+function configEnv(entries) {
+  const out = { GIT_CONFIG_COUNT: String(entries.length) };
+  entries.forEach(([key, value], i2) => {
+    out[`GIT_CONFIG_KEY_${i2}`] = key;
+    out[`GIT_CONFIG_VALUE_${i2}`] = value;
+  });
+  return out;
+}
 var Git = class _Git {
   dir;
   opts;
@@ -62547,43 +63163,75 @@ var Git = class _Git {
     this.opts = opts;
     this.dir = opts.dir;
     const author = opts.author ?? DEFAULT_AUTHOR;
-    const config2 = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false", "core.hooksPath=/dev/null"];
+    const config2 = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false"];
+    const fixed = {
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      ...opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}
+    };
+    const hardened = hardenedConfig();
+    const localEnv = { ...stringEnv(), ...fixed, GIT_EDITOR: "true", ...configEnv(hardened) };
+    const networkEnv = { ...stringEnv(), ...fixed, ...configEnv([...hardened, ...authEntries(opts.token, opts.server)]) };
     const base = {
       baseDir: opts.dir,
       config: config2,
-      allowEnvironment: ALLOWED_ENV,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafeHooksPath: true }
+      // simple-git guards these settings against untrusted callers; here they are the worker's own, pinned safe.
+      unsafe: {
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeEditor: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeCredentialHelper: true,
+        allowUnsafeProtocolOverride: true,
+        allowUnsafeGitProxy: true
+      }
     };
-    this.local = wo(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true" });
-    this.network = wo(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", ...authEnv(opts.token, opts.server) });
+    this.local = wo({ ...base, allowEnvironment: Object.keys(localEnv).filter((k2) => /^GIT_/.test(k2)) }).env(localEnv);
+    this.network = wo({ ...base, allowEnvironment: Object.keys(networkEnv).filter((k2) => /^GIT_/.test(k2)) }).env(networkEnv);
   }
-  /** The same settings in another folder (a worktree). */
-  at(dir) {
-    return new _Git({ ...this.opts, dir });
+  /** The same settings in another folder (a worktree), with its git directory when given. */
+  at(dir, gitDir) {
+    const { gitDir: _ignored, ...rest } = this.opts;
+    return new _Git({ ...rest, dir, ...gitDir ? { gitDir } : {} });
+  }
+  /** Pin the git directory and the remote's URL from now on: read them while only the worker has written here. */
+  async pinned() {
+    const gitDir = this.opts.gitDir ?? (await this.local.raw(["rev-parse", "--absolute-git-dir"])).trim();
+    const remoteUrl = this.opts.remoteUrl ?? ((await this.local.raw(["config", "--get", `remote.${REMOTE}.url`]).catch(() => "")).trim() || void 0);
+    return new _Git({ ...this.opts, gitDir, ...remoteUrl ? { remoteUrl } : {} });
+  }
+  get remote() {
+    return this.opts.remoteUrl ?? REMOTE;
   }
   async raw(args) {
     return this.local.raw(args);
   }
   /** Whether the remote has this branch. */
   async remoteHasBranch(branch) {
-    const out = await this.network.raw(["ls-remote", "--heads", REMOTE, `refs/heads/${branch}`]);
+    const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
     return out.trim().length > 0;
   }
   /** Fetch one branch into `refs/remotes/origin/<branch>`; its commit, or null when the remote has no such branch. */
   async fetchBranch(branch) {
     try {
-      await this.network.raw(["fetch", "--quiet", "--no-tags", REMOTE, `+refs/heads/${branch}:${remoteRef(branch)}`]);
+      await this.network.raw(["fetch", "--quiet", "--no-tags", this.remote, `+refs/heads/${branch}:${remoteRef(branch)}`]);
     } catch (error63) {
       if (/couldn't find remote ref|no such ref/i.test(String(error63))) return null;
       throw error63;
     }
     return this.revParse(remoteRef(branch));
   }
-  async push(branch) {
+  /** Push `commit` (default HEAD) to the branch. */
+  async push(branch, commit = "HEAD") {
     try {
-      await this.network.raw(["push", "--quiet", "--no-verify", REMOTE, `HEAD:refs/heads/${branch}`]);
+      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `${commit}:refs/heads/${branch}`]);
       return "pushed";
     } catch (error63) {
+      if (isWorkflowRefusal(String(error63))) return "refused-workflows";
       if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|stale info/i.test(String(error63))) return "rejected";
       throw error63;
     }
@@ -62625,13 +63273,26 @@ var Git = class _Git {
     }
     return files;
   }
-  /** Stage everything and commit; false when there was nothing to commit. */
-  async commitAll(message2) {
+  /**
+   * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   */
+  async commitAll(message2, keepOut) {
     await this.local.raw(["add", "--all"]);
-    const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
-    if (staged.trim().length === 0) return false;
+    const staged = await this.stagedChanges();
+    const left = keepOut ? staged.filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path) : [];
+    if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    if (staged.length === left.length) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message2]);
     return true;
+  }
+  /** Staged changes against HEAD, renames as a deletion and an addition. */
+  async stagedChanges() {
+    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+    const fields = out.split("\0").filter((f3) => f3.length > 0);
+    const changes = [];
+    for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D") });
+    return changes;
   }
   /** A file's content at a ref; null when it does not exist there. */
   async show(ref, path6) {
@@ -62669,7 +63330,7 @@ var Git = class _Git {
         const merged = resolve(path6, local, remote) ?? local;
         if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path6]);
         else {
-          await writeFile4(join3(this.dir, path6), merged);
+          await writePlain(join4(this.dir, path6), merged);
           await this.local.raw(["add", "--", path6]);
         }
       }
@@ -62696,21 +63357,19 @@ var Git = class _Git {
   }
   async rebaseInProgress() {
     const gitDir = (await this.local.raw(["rev-parse", "--git-dir"])).trim();
-    const abs = isAbsolute(gitDir) ? gitDir : join3(this.dir, gitDir);
+    const abs = isAbsolute(gitDir) ? gitDir : join4(this.dir, gitDir);
     return existsSync4(`${abs}/rebase-merge`) || existsSync4(`${abs}/rebase-apply`);
   }
 };
 function remoteRef(branch) {
   return `refs/remotes/${REMOTE}/${branch}`;
 }
-function authEnv(token, server = "https://github.com") {
-  if (!token) return {};
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: `http.${server.replace(/\/+$/, "")}/.extraheader`,
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
+function authEntries(token, server = "https://github.com") {
+  if (!token) return [];
+  return [[`http.${server.replace(/\/+$/, "")}/.extraheader`, `AUTHORIZATION: basic ${authHeaderValue(token)}`]];
+}
+function authHeaderValue(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
 }
 var GUARDED = /^(GIT_.*|EDITOR|VISUAL|PAGER|PREFIX|SSH_ASKPASS|INPUT_.*|ACTIONS_.*|GITHUB_TOKEN|GH_TOKEN)$/i;
 function stringEnv() {
@@ -62721,8 +63380,8 @@ function stringEnv() {
 
 // src/worker/monitor.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { readdir as readdir3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { readdir as readdir3, unlink as unlink4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 var Monitor = class {
   opts;
   timer = null;
@@ -62734,6 +63393,7 @@ var Monitor = class {
   pendingSince = null;
   cancelled = false;
   expired = false;
+  limited = false;
   constructor(opts) {
     this.opts = opts;
   }
@@ -62763,7 +63423,7 @@ var Monitor = class {
     }, this.opts.tickMs ?? 200);
   }
   async tick() {
-    const names = await this.ipcNames();
+    const names = await this.overLimit(await this.ipcNames());
     const now = Date.now();
     const fresh = newQuestions(names, this.questionsSeen);
     if (fresh.length > 0) {
@@ -62783,11 +63443,23 @@ var Monitor = class {
       this.lastFetch = Date.now();
       if (await this.opts.publisher.pull()) this.opts.log?.("brought the remote's new commits in");
     }
-    if (!this.cancelled && existsSync5(join4(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
+    if (!this.cancelled && existsSync5(join5(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
       this.cancelled = true;
       this.opts.log?.("the task was cancelled (ipc/.cancel)");
       this.opts.onCancel?.();
     }
+  }
+  /** The names without questions past the limit (those are deleted); `onQuestionLimit` when the limit was hit. */
+  async overLimit(names) {
+    const limit = this.opts.questionLimit;
+    if (!limit) return names;
+    const over = await removeQuestionsPast({ ipc: join5(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
+    if (!this.limited && (over.length > 0 || existsSync5(limit.file))) {
+      this.limited = true;
+      this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
+      this.opts.onQuestionLimit?.();
+    }
+    return names.filter((name) => !over.includes(name));
   }
   trackPending(pending, now) {
     if (pending === null) {
@@ -62804,12 +63476,20 @@ var Monitor = class {
   }
   async ipcNames() {
     try {
-      return await readdir3(join4(this.opts.taskDir, IPC_DIR));
+      return await readdir3(join5(this.opts.taskDir, IPC_DIR));
     } catch {
       return [];
     }
   }
 };
+async function removeQuestionsPast(opts) {
+  const over = opts.names.filter((name) => {
+    const parsed = parseIpcName(name);
+    return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
+  });
+  for (const name of over) await unlink4(join5(opts.ipc, name)).catch(() => void 0);
+  return over;
+}
 function newQuestions(names, seen) {
   const out = [];
   for (const name of names) {
@@ -62820,19 +63500,19 @@ function newQuestions(names, seen) {
 }
 
 // src/worker/resume.ts
-import { readdir as readdir4, readFile as readFile3, rm as rm3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { readdir as readdir4, rm as rm3 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
   const message2 = await opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
   if (BOOKKEEPING_REMOVED.test(message2) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await rm3(join5(opts.dir, IPC_DIR, DONE_FILE), { force: true });
-  await rm3(join5(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+  await rm3(join6(opts.dir, IPC_DIR, DONE_FILE), { force: true });
+  await rm3(join6(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
 }
 async function startingPlan(opts) {
-  const earlier = await readIfExists(join5(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
+  const earlier = await readIfExists(join6(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
   const parsed = earlier !== null ? parsePlan(earlier) : null;
   if (earlier === null || !parsed || parsed.status === "done" || parsed.items.length === 0) {
     const fresh = newPlan({ spec: opts.spec, issue: opts.issue, now: opts.now, ...opts.run ? { run: opts.run } : {} });
@@ -62857,29 +63537,25 @@ async function finishedRunPlan(opts) {
   return opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`);
 }
 async function answeredQuestions(dir) {
-  const ipc = join5(dir, IPC_DIR);
+  const ipc = join6(dir, IPC_DIR);
   const names = await readdir4(ipc).catch(() => []);
   const answered = [];
   const seqs = names.map(parseIpcName).filter((p2) => p2?.kind === "question").map((p2) => p2.seq).sort((a2, b3) => a2 - b3);
   for (const seq of seqs) {
-    const answer = await readIfExists(join5(ipc, ipcFileName(seq, "answer")));
+    const answer = await readIfExists(join6(ipc, ipcFileName(seq, "answer")));
     if (answer === null) continue;
-    const question = await readIfExists(join5(ipc, ipcFileName(seq, "question"))) ?? "";
+    const question = await readIfExists(join6(ipc, ipcFileName(seq, "question"))) ?? "";
     answered.push({ seq, question: question.trim(), answer: answer.trim() });
   }
   return answered;
 }
 async function readIfExists(path6) {
-  try {
-    return await readFile3(path6, "utf8");
-  } catch {
-    return null;
-  }
+  return readPlain(path6);
 }
 
 // src/worker/publish.ts
-import { readFile as readFile4, stat as stat2, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { lstat as lstat3, rm as rm4 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/core/plan-merge.ts
 function mergePlanNotes(local, remote) {
@@ -62897,6 +63573,7 @@ function mergePlanNotes(local, remote) {
 }
 
 // src/worker/publish.ts
+var ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
 var MAX_SCAN_BYTES = 20 * 1024 * 1024;
 var Publisher = class {
   opts;
@@ -62905,6 +63582,8 @@ var Publisher = class {
   pushed = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   own = null;
+  /** Workflow files whose changes were kept out of the commits. */
+  workflowsLeftOut = /* @__PURE__ */ new Set();
   constructor(opts) {
     this.opts = opts;
   }
@@ -62916,6 +63595,16 @@ var Publisher = class {
     const run = this.queue.then(fn2, fn2);
     this.queue = run.catch(() => void 0);
     return run;
+  }
+  /** Workflow files changed so far, committed or not (their changes are never pushed). */
+  workflowChanges() {
+    return this.exclusive(async () => {
+      const git = this.opts.git;
+      const head = await git.head();
+      const committed = this.own !== null && head !== this.own ? (await git.raw(["diff", "--name-only", this.own, head])).split("\n") : [];
+      for (const file2 of [...await git.changedFiles(), ...committed]) if (isWorkflowPath(file2)) this.workflowsLeftOut.add(file2);
+      return [...this.workflowsLeftOut];
+    });
   }
   /** Commit what changed (if anything) as `dispatch(<task>): <what>` and push. Whether the remote has the head now. */
   save(what) {
@@ -62945,8 +63634,17 @@ var Publisher = class {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
-    await this.redactChanged();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    const changed = await git.changedFiles();
+    const wrote = await this.dropForgedAnswers(changed) + await this.redactChanged(changed);
+    if (wrote > 0) await this.opts.afterWrite?.();
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
+      if (isWorkflowPath(path6)) {
+        if (!this.workflowsLeftOut.has(path6)) this.opts.log?.(`left ${path6} out: the job's token cannot push workflow files`);
+        this.workflowsLeftOut.add(path6);
+        return true;
+      }
+      return !deleted && ANSWER_PATH.test(path6);
+    });
     this.own = await git.head();
     return made;
   }
@@ -62954,12 +63652,16 @@ var Publisher = class {
     const git = this.opts.git;
     const attempts = this.opts.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const head = await git.head();
+      const head = this.own ?? await git.head();
       if (this.pushed === head) return true;
-      const result = await git.push(this.opts.branch);
+      const result = await git.push(this.opts.branch, head);
       if (result === "pushed") {
         this.pushed = head;
         return true;
+      }
+      if (result === "refused-workflows") {
+        this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
+        return false;
       }
       this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
       await git.fetchBranch(this.opts.branch);
@@ -62970,55 +63672,76 @@ var Publisher = class {
   }
   /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
   async integrate() {
+    if (this.own !== null && await this.opts.git.head() !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
     const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path6, local, remote) => {
       if (path6.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
       return local ?? remote;
     });
     if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
     this.own = await this.opts.git.head();
+    await this.opts.afterWrite?.();
     return ok;
   }
-  /** Replace secret values in every changed file before it is staged. */
-  async redactChanged() {
-    if (this.opts.secrets.length === 0) return;
-    for (const file2 of await this.opts.git.changedFiles()) {
-      const path6 = join6(this.opts.git.dir, file2);
+  /**
+   * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
+   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   */
+  async dropForgedAnswers(changed) {
+    const git = this.opts.git;
+    let touched = 0;
+    for (const file2 of changed) {
+      if (!ANSWER_PATH.test(file2)) continue;
+      if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
+      else await rm4(join7(git.dir, file2), { force: true });
+      this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
+      touched++;
+    }
+    return touched;
+  }
+  /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
+  async redactChanged(changed) {
+    if (this.opts.secrets.length === 0) return 0;
+    let rewritten = 0;
+    for (const file2 of changed) {
+      const path6 = join7(this.opts.git.dir, file2);
       try {
-        const info2 = await stat2(path6);
+        const info2 = await lstat3(path6);
         if (!info2.isFile() || info2.size > MAX_SCAN_BYTES) continue;
-        const text = await readFile4(path6, "utf8");
-        if (!containsSecret(text, this.opts.secrets)) continue;
-        await writeFile5(path6, redact(text, this.opts.secrets));
+        const text = await readPlain(path6);
+        if (text === null || !containsSecret(text, this.opts.secrets)) continue;
+        await writePlain(path6, redact(text, this.opts.secrets));
+        rewritten++;
         this.opts.log?.(`redacted a secret value in ${file2}`);
       } catch {
       }
     }
+    return rewritten;
   }
 };
 
 // src/worker/worktree.ts
-import { rm as rm4 } from "node:fs/promises";
+import { rm as rm5 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm4(opts.path, { recursive: true, force: true });
+  await rm5(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
     await opts.git.addWorktree(opts.path, opts.branch, remoteRef(opts.branch));
-    return { git: opts.git.at(opts.path), path: opts.path, continued: true };
+    return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: true };
   }
   const base = await opts.git.fetchBranch(opts.base);
   if (!base) throw new WorktreeError(`the base branch "${opts.base}" does not exist on the remote`);
   log(`creating ${opts.branch} from ${opts.base} (${base.slice(0, 7)})`);
   await opts.git.addWorktree(opts.path, opts.branch, remoteRef(opts.base));
-  return { git: opts.git.at(opts.path), path: opts.path, continued: false };
+  return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: false };
 }
 async function removeWorktree(git, path6) {
   await git.removeWorktree(path6).catch(() => void 0);
-  await rm4(path6, { recursive: true, force: true });
+  await rm5(path6, { recursive: true, force: true });
   await git.raw(["worktree", "prune"]).catch(() => void 0);
 }
 
@@ -63028,7 +63751,9 @@ var DEFAULTS = {
   pushIntervalMs: 5e3,
   fetchIntervalMs: 3e3,
   idleFetchIntervalMs: 15e3,
-  stopGraceMs: 5e3
+  stopGraceMs: 5e3,
+  inactivityMs: 10 * 6e4,
+  maxOutputBytes: 512 * 1024 * 1024
 };
 async function runWorker(opts) {
   const log = opts.log ?? (() => void 0);
@@ -63043,32 +63768,44 @@ async function runWorker(opts) {
   if (!isTaskId(spec.id)) return refuse(`"${spec.id}" is not a task id (lowercase letters, digits and '-')`);
   if (!Number.isSafeInteger(opts.issue) || opts.issue <= 0) return refuse(`"${opts.issue}" is not an issue number`);
   if (spec.agent === "custom" && !opts.agentCommand?.trim()) return refuse(`task ${spec.id} names a custom agent but no agent-command was given`);
+  const missingKey = opts.agentCommand?.trim() ? null : missingKeyError(spec.agent, env);
+  if (missingKey) return refuse(missingKey);
+  const user = opts.agentUser;
+  const isolated = user !== void 0 && user.mode !== "same";
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const workDir = opts.workDir ?? join7(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
-  const worktreePath = join7(workDir, "worktree");
-  const runtime = join7(workDir, "runtime");
-  await mkdir4(join7(runtime, "bin"), { recursive: true });
+  const tempBase = isolated ? tmpdir() : env["RUNNER_TEMP"] || tmpdir();
+  const workDir = opts.workDir ?? join8(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
+  const worktreePath = join8(workDir, "worktree");
+  const runtime = join8(workDir, "runtime");
+  const agentHome = join8(workDir, "home");
+  await mkdir5(join8(runtime, "bin"), { recursive: true });
+  if (isolated) {
+    await mkdir5(agentHome, { recursive: true, mode: 448 });
+    await chmod2(workDir, 493);
+  }
   const gitOptions = { dir: opts.workspace, log, ...opts.token ? { token: opts.token } : {}, ...opts.server ? { server: opts.server } : {}, ...opts.author ? { author: opts.author } : {} };
-  const git = new Git(gitOptions);
+  let git = new Git(gitOptions);
   let worktree;
   try {
+    git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm5(workDir, { recursive: true, force: true });
+    await rm6(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
-  const dir = join7(worktree.path, dirRel);
-  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
+  const dir = join8(worktree.path, dirRel);
+  const handBack = isolated ? () => handOver(user, [worktree.path]) : void 0;
+  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log, ...handBack ? { afterWrite: handBack } : {} });
   try {
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
-    await mkdir4(join7(dir, IPC_DIR), { recursive: true });
-    await writeFile6(join7(dir, PLAN_FILE), start.plan);
+    await mkdir5(join8(dir, IPC_DIR), { recursive: true });
+    await writePlain(join8(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
     const answers = await answeredQuestions(dir);
-    const context = await readIfExists2(join7(dir, CONTEXT_FILE));
+    const context = await readIfExists2(join8(dir, CONTEXT_FILE));
     const prompt = buildPrompt({
       spec,
       plan: start.plan,
@@ -63080,39 +63817,74 @@ async function runWorker(opts) {
       ...context ? { context } : {},
       ...opts.thread ? { thread: opts.thread } : {}
     });
-    const promptFile = join7(runtime, "prompt.md");
-    await writeFile6(promptFile, prompt);
-    await writeAskProgram(join7(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const promptFile = join8(runtime, "prompt.md");
+    await writeFile4(promptFile, prompt);
+    const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
+    await writeAskProgram(join8(runtime, "bin"), askCommand);
+    const askPath = join8(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
-    const agentEnv = {
-      ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      DISPATCH_TASK: spec.id,
-      DISPATCH_DIR: dir,
-      DISPATCH_PLAN: join7(dir, PLAN_FILE),
-      DISPATCH_PROMPT_FILE: promptFile,
-      [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
-      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
-      PATH: [join7(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+    const questionLimit = {
+      lastSeq: nextQuestionSeq(await readdir5(join8(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join8(isolated ? agentHome : runtime, "question-limit")
     };
-    let cost;
+    const real = !opts.agentCommand && spec.agent !== "custom";
+    const shellEnv = ["DISPATCH_ASK", "DISPATCH_TASK", "DISPATCH_DIR", "DISPATCH_PLAN", "DISPATCH_PROMPT_FILE", TIMEOUT_ENV, POLL_ENV, LAST_QUESTION_ENV, LIMIT_FILE_ENV];
+    const commandMs = questionTimeoutMs + 6e4;
+    const homeVars = real ? await prepareAgentHome({ home: agentHome, agent: spec.agent, env, shellEnv, commandMs }) : {};
+    const environment = agentEnv({
+      env,
+      agent: spec.agent,
+      home: isolated || real ? agentHome : env["HOME"] ?? agentHome,
+      ...isolated && user.name ? { user: user.name } : {},
+      set: {
+        ...real ? agentSettings(spec.agent, env, commandMs) : {},
+        ...homeVars,
+        ...pick2(env, opts.agentVariables ?? []),
+        DISPATCH_ASK: askPath,
+        DISPATCH_TASK: spec.id,
+        DISPATCH_DIR: dir,
+        DISPATCH_PLAN: join8(dir, PLAN_FILE),
+        DISPATCH_PROMPT_FILE: promptFile,
+        [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
+        [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+        [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
+        [LIMIT_FILE_ENV]: questionLimit.file,
+        PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+      }
+    });
+    if (isolated) {
+      await writeFile4(join8(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
+      await handOver(user, [worktree.path, agentHome]);
+    }
+    let usage;
+    let lastLineAt = Date.now();
+    let silentFor = null;
+    let tooLoud = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
+    let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
     const agent = startAgent({
       command,
       cwd: worktree.path,
-      env: agentEnv,
+      env: environment,
+      ...isolated ? { runAs: runAs(user, environment) } : {},
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      onTooMuchOutput: (bytes) => {
+        tooLoud = bytes;
+        stopAgent(`it printed more than ${bytes} bytes`);
+      },
       onLine: (line) => {
-        const c5 = spec.agent === "claude" ? claudeCost(line) : null;
-        if (c5 !== null) cost = c5;
+        lastLineAt = Date.now();
+        usage = addUsage(spec.agent, usage, line);
         const readable3 = readableLine(outputKind, line);
         if (readable3 !== null) opts.onAgentLine?.(redact(readable3, secrets));
       }
     });
-    const stopAgent = (why) => {
-      log(`stopping the agent: ${why}`);
+    const stopAgent = (why2) => {
+      log(`stopping the agent: ${why2}`);
       void agent.stop(graceMs);
     };
     const onAbort = () => {
@@ -63133,19 +63905,44 @@ async function runWorker(opts) {
         cancelled = true;
         stopAgent("the task was cancelled from the thread");
       },
-      onQuestionExpired: () => stopAgent("it kept running after its question timed out")
+      onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
+      questionLimit,
+      onQuestionLimit: () => {
+        limited = true;
+        stopAgent(`it asked more than ${MAX_QUESTIONS_PER_RUN} questions in this run`);
+      }
     });
     await monitor.start();
+    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
+    const watchdog = setInterval(() => {
+      void (async () => {
+        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
+        const pending = pendingQuestionSeq(await readdir5(join8(dir, IPC_DIR)).catch(() => []));
+        if (pending !== null) return void (lastLineAt = Date.now());
+        silentFor = Date.now() - lastLineAt;
+        stopAgent(`no output for ${Math.round(silentFor / 1e3)} s`);
+      })();
+    }, Math.min(1e3, inactivityMs));
     const exit = await agent.exited;
+    clearInterval(watchdog);
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
+    if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
-    const names = await readdir5(join7(dir, IPC_DIR)).catch(() => []);
+    const ipcNames = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
+    if ((await removeQuestionsPast({ ipc: join8(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
+    const names = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planNow = await readIfExists2(join7(dir, PLAN_FILE)) ?? start.plan;
-    const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
+    const planLeft = await readIfExists2(join8(dir, PLAN_FILE));
+    const planNow = planLeft ?? start.plan;
+    const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
+    const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable2 = agent.lines().map((l3) => readableLine(outputKind, l3)).filter((l3) => l3 !== null);
-    const reason = redact(failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} }), secrets);
+    const stoppedWhy = silentFor !== null ? `the agent produced no output for ${Math.round(silentFor / 1e3)} s` : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
+    const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
+    const general = failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} });
+    const reason = limited ? QUESTION_LIMIT_REASON : redact(why ? `${why}; ${general}` : general, secrets);
+    const cost = usage?.cost_usd;
     log(`task ${spec.id}: ${status}`);
     const finished7 = await finishRun({
       publisher,
@@ -63157,37 +63954,55 @@ async function runWorker(opts) {
       now: now(),
       fallbackPlan: start.plan,
       secrets,
-      ...cost !== void 0 ? { cost_usd: cost } : {}
+      ...cost !== void 0 ? { cost_usd: cost } : {},
+      ...usage ? { tokens: { input: usage.input_tokens, output: usage.output_tokens } } : {}
     });
     const result = { status, branch, plan: finished7.plan, output: finished7.output, pushed: finished7.pushed };
     if (cost !== void 0) result.cost_usd = cost;
+    if (usage) result.usage = usage;
     if (!finished7.pushed) result.error = "the final commits could not be pushed";
     if (status === "failed") result.error ??= reason.split("\n")[0]?.replace(/; last output:$/, "");
     return result;
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm5(workDir, { recursive: true, force: true });
+      await rm6(workDir, { recursive: true, force: true });
     }
   }
 }
 function defaultAskCommand() {
   return [process.execPath, process.argv[1] ?? "", "ask"];
 }
+async function reachableAskCommand(runtime) {
+  const [node2, bundle] = [process.execPath, process.argv[1] ?? ""];
+  const place = async (from, to2, mode) => {
+    const linked = await link2(from, to2).then(() => true, () => false);
+    if (linked) return;
+    await copyFile2(from, to2);
+    await chmod2(to2, mode);
+  };
+  await place(node2, join8(runtime, "node"), 493);
+  await place(bundle, join8(runtime, "dispatch.js"), 420);
+  return [join8(runtime, "node"), join8(runtime, "dispatch.js"), "ask"];
+}
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
-  const path6 = join7(binDir, "dispatch-ask");
-  await writeFile6(path6, `#!/bin/sh
+  const path6 = join8(binDir, "dispatch-ask");
+  await writeFile4(path6, `#!/bin/sh
 exec ${quoted} "$@"
 `);
   await chmod2(path6, 493);
 }
-async function readIfExists2(path6) {
-  try {
-    return await readFile5(path6, "utf8");
-  } catch {
-    return null;
+function pick2(env, names) {
+  const out = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== void 0 && !isSecretName(name)) out[name] = value;
   }
+  return out;
+}
+async function readIfExists2(path6) {
+  return readPlain(path6);
 }
 
 // src/core/config.ts
@@ -63245,138 +64060,6 @@ function permits(have, need) {
   return rank(have) >= rank(need);
 }
 
-// src/core/sanitize.ts
-var MAX_PASSES = 6;
-var INVISIBLE = /[\p{Cf}\p{Cs}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0D\u{E0100}-\u{E01EF}]/gu;
-var REPEATED_SELECTOR = /(?<=[\uFE0E\uFE0F])[\uFE0E\uFE0F]+|(?<![^\uFE0E\uFE0F\s])[\uFE0E\uFE0F]+/gu;
-var LINE_SEPARATORS = /[\u2028\u2029\u0085]/g;
-var ENTITY = /&(?:#[xX]([0-9a-fA-F]{1,6});?|#([0-9]{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g;
-var NAMED = {
-  lt: "<",
-  LT: "<",
-  gt: ">",
-  GT: ">",
-  quot: '"',
-  QUOT: '"',
-  apos: "'",
-  excl: "!",
-  dash: "\u2010",
-  hyphen: "\u2010",
-  lpar: "(",
-  rpar: ")",
-  lsqb: "[",
-  rsqb: "]",
-  lbrack: "[",
-  rbrack: "]",
-  colon: ":",
-  sol: "/",
-  bsol: "\\",
-  num: "#",
-  commat: "@",
-  grave: "`",
-  equals: "=",
-  nbsp: "\xA0",
-  NonBreakingSpace: "\xA0",
-  Tab: "	",
-  NewLine: "\n",
-  shy: "\xAD",
-  zwj: "\u200D",
-  zwnj: "\u200C",
-  lrm: "\u200E",
-  rlm: "\u200F",
-  ZeroWidthSpace: "\u200B",
-  NegativeVeryThinSpace: "\u200B",
-  NegativeThinSpace: "\u200B",
-  NegativeMediumSpace: "\u200B",
-  NegativeThickSpace: "\u200B",
-  NoBreak: "\u2060",
-  af: "\u2061",
-  ApplyFunction: "\u2061",
-  it: "\u2062",
-  InvisibleTimes: "\u2062",
-  ic: "\u2063",
-  InvisibleComma: "\u2063"
-};
-var COMMENT = /<!--(?:>|->|[\s\S]*?--!?>|[\s\S]*$)/g;
-var HIDDEN_OPEN = /<([A-Za-z][A-Za-z0-9-]{0,30})\b([^<>]{0,2000}?)(\/?)>/g;
-var HIDDEN_ATTRIBUTE = /(?:^|\s)(?:hidden|aria-hidden\s*=\s*["']?true)|display\s*:\s*none|visibility\s*:\s*hidden/i;
-var QUIET_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
-var IMAGE_ALT = /!\[[^\]\n]*\]\(/g;
-var LINK_TITLE = /(\]\(\s*<?[^\s()<>]*>?)\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\))(\s*\))/g;
-var DEFINITION_TITLE = /^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$/gm;
-var TOKEN = new RegExp(
-  [
-    String.raw`\bgh[opsur]_[A-Za-z0-9]{20,255}`,
-    String.raw`\bgithub_pat_[A-Za-z0-9_]{20,255}`,
-    String.raw`\bsk-(?:ant-|proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}`,
-    String.raw`\bAIza[0-9A-Za-z_-]{30,}`,
-    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`,
-    String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`,
-    String.raw`\bnpm_[A-Za-z0-9]{30,}`,
-    String.raw`-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$)`
-  ].join("|"),
-  "g"
-);
-function sanitizeText(text) {
-  if (typeof text !== "string") return "";
-  return settle2(text) ?? settle2(lastResort(text)) ?? lastResort(text);
-}
-function settle2(text) {
-  let current = text;
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const next = cleanOnce(current);
-    if (next === current) return current;
-    current = next;
-  }
-  return null;
-}
-function lastResort(text) {
-  return redactTokens(removeInvisible(text.replace(/[&<>]/g, "")));
-}
-function redactTokens(text) {
-  return text.replace(TOKEN, REDACTED);
-}
-function cleanOnce(text) {
-  const decoded = decodeEntities(text);
-  const visible = removeInvisible(decoded);
-  const shown = removeHidden(visible.replace(COMMENT, ""));
-  return redactTokens(shown);
-}
-function removeInvisible(text) {
-  return text.replace(INVISIBLE, "").replace(REPEATED_SELECTOR, "").replace(LINE_SEPARATORS, "\n");
-}
-function removeHidden(text) {
-  let out = "";
-  let from = 0;
-  HIDDEN_OPEN.lastIndex = 0;
-  for (let match = HIDDEN_OPEN.exec(text); match; match = HIDDEN_OPEN.exec(text)) {
-    if (match.index < from || !HIDDEN_ATTRIBUTE.test(match[2])) continue;
-    out += text.slice(from, match.index);
-    const after = match.index + match[0].length;
-    if (match[3] === "/" || /^(?:img|input|br|hr|source|meta|link)$/i.test(match[1])) {
-      from = after;
-    } else {
-      const close = new RegExp(`</${match[1]}\\s*>`, "i").exec(text.slice(after));
-      from = close ? after + close.index + close[0].length : text.length;
-    }
-    HIDDEN_OPEN.lastIndex = from;
-  }
-  out += text.slice(from);
-  return out.replace(HIDDEN_OPEN, (tag) => tag.replace(QUIET_ATTRIBUTE, "")).replace(IMAGE_ALT, "![](").replace(LINK_TITLE, "$1$2").replace(DEFINITION_TITLE, "$1");
-}
-function decodeEntities(text) {
-  if (!text.includes("&")) return text;
-  return text.replace(ENTITY, (whole, hex3, dec, name) => {
-    let char;
-    if (name !== void 0) char = NAMED[name];
-    else {
-      const code = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
-      char = code > 0 && code <= 1114111 ? String.fromCodePoint(code) : "";
-    }
-    return char === void 0 || char === "&" ? whole : char;
-  });
-}
-
 // src/core/thread-context.ts
 var BODY_SHARE = 0.4;
 var FILES_SHARE = 0.15;
@@ -63408,7 +64091,7 @@ What people wrote on ${what.toLowerCase()} #${thread.number} before the task was
     const lines = body.split("\n").length;
     const room = Math.max(0, Math.min(left, Math.floor(budget * BODY_SHARE)) - 2 * lines);
     const shown = body.length <= room ? body : body.slice(0, room);
-    if (shown.length < body.length) cuts.push(`${count2(body.length - shown.length, "character")} of the description`);
+    if (shown.length < body.length) cuts.push(`${count3(body.length - shown.length, "character")} of the description`);
     const quoted = quote(shown);
     if (shown) parts.push(quoted);
     left -= quoted.length + 2;
@@ -63424,7 +64107,7 @@ What people wrote on ${what.toLowerCase()} #${thread.number} before the task was
       room -= line.length + 1;
     }
     const header = `#### Changed files (${total})`;
-    if (lines.length < total) cuts.push(`${count2(total - lines.length, "changed file")} of the list`);
+    if (lines.length < total) cuts.push(`${count3(total - lines.length, "changed file")} of the list`);
     if (lines.length > 0) {
       parts.push(`${header}
 
@@ -63455,7 +64138,7 @@ ${lines.join("\n")}`);
       left -= text.length + 2;
     } else dropped++;
   }
-  if (dropped > 0) cuts.push(`the ${count2(dropped, "oldest comment")}`);
+  if (dropped > 0) cuts.push(`the ${count3(dropped, "oldest comment")}`);
   const oldestFirst = (list) => list.slice().reverse().map((item) => render(item.post, item.review));
   const keptComments = oldestFirst(kept.filter((item) => !item.review));
   const keptReviews = oldestFirst(kept.filter((item) => item.review));
@@ -63465,8 +64148,8 @@ ${keptComments.join("\n\n")}`);
   if (keptReviews.length > 0) parts.push(`#### Review comments on the diff
 
 ${keptReviews.join("\n\n")}`);
-  if (others > 0) notes.push(`${count2(others, "comment")} by others not shown`);
-  if (late > 0) notes.push(`${count2(late, "comment")} edited after the /dispatch comment not shown`);
+  if (others > 0) notes.push(`${count3(others, "comment")} by others not shown`);
+  if (late > 0) notes.push(`${count3(late, "comment")} edited after the /dispatch comment not shown`);
   if (cuts.length > 0) notes.push(`cut to fit ${budget.toLocaleString("en-US")} characters: ${cuts.join(", ")} left out`);
   if (notes.length > 0) parts.push(`_Not all of the thread is shown: ${notes.join("; ")}._`);
   return parts.join("\n\n");
@@ -63495,7 +64178,7 @@ function clean(text) {
 function oneLine2(text) {
   return text.replace(/\s+/g, " ").trim();
 }
-function count2(n2, noun) {
+function count3(n2, noun) {
   return `${n2.toLocaleString("en-US")} ${n2 === 1 ? noun : `${noun}s`}`;
 }
 
@@ -63612,12 +64295,12 @@ function message(error63) {
 
 // action/config.ts
 var import_yaml = __toESM(require_dist3(), 1);
-import { readFile as readFile6 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 async function workspaceConfig(workspace, log) {
   let text;
   try {
-    text = await readFile6(join8(workspace, ".github", "dispatch.yml"), "utf8");
+    text = await readFile2(join9(workspace, ".github", "dispatch.yml"), "utf8");
   } catch {
     return DEFAULT_CONFIG;
   }
@@ -63632,7 +64315,7 @@ async function workspaceConfig(workspace, log) {
 }
 
 // action/main.ts
-var INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-command"];
+var INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command", "agent-user"];
 async function action() {
   const raw = {};
   for (const name of INPUTS) raw[name] = getInput(name);
@@ -63646,6 +64329,16 @@ async function action() {
     return;
   }
   const { inputs } = parsed;
+  let agentUser;
+  try {
+    agentUser = await resolveAgentUser({ choice: raw["agent-user"] ?? "", log: (line) => info(line) });
+  } catch (error63) {
+    if (!(error63 instanceof AgentUserError)) throw error63;
+    setOutput("status", "failed");
+    setFailed(error63.message);
+    return;
+  }
+  if (agentUser.mode === "same") warning("agent-user: same: the agent runs as the worker's user and can read the GitHub token");
   const controller = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.on(signal, () => {
@@ -63665,9 +64358,11 @@ async function action() {
     workspace,
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
+    inactivityMs: inputs.inactivityMs,
     signal: controller.signal,
     log: (line) => info(line),
     onAgentLine: (line) => info(`\u2502 ${line}`),
+    agentUser,
     ...token ? { token } : {},
     ...server ? { server } : {},
     ...run ? { runUrl: run } : {},

@@ -33,3 +33,11 @@ export function parseTaskBranch(prefix: string, ref: string): TaskBranch | null 
   if (!Number.isSafeInteger(issue) || issue <= 0 || !isTaskId(task)) return null;
   return { issue, task };
 }
+
+/** The prefix a task branch was named with (`ai/42/fix` of issue 42, task `fix` → `ai/`); null when it is not one. */
+export function prefixOfBranch(branch: string, issue: number, task: string): string | null {
+  const tail = `${issue}/${task}`;
+  if (!branch.endsWith(tail)) return null;
+  const prefix = branch.slice(0, branch.length - tail.length);
+  return prefix.length > 0 && prefix.endsWith("/") ? prefix : null;
+}

@@ -5,7 +5,7 @@
  * A model word inside the task's subject ("compare opus and sonnet pricing") is not a directive: only the forms
  * below are. Every pattern works on one paragraph and is linear (no nested quantifiers).
  */
-import { routeModel, type ModelAlias } from "./model.js";
+import { isUnknownModel, routeModel, type ModelAlias } from "./model.js";
 
 export interface Directives {
   /** The model word as written, lowercased (`opus`, `gpt-5`), of the last model directive; null when none. */
@@ -15,6 +15,11 @@ export interface Directives {
   after: string[];
   /** The text with every directive taken out, not yet tidied. */
   rest: string;
+  /**
+   * A word in a model directive's place that names no model here but looks meant as one (`use llama to …`,
+   * `(sonet)`), lowercased; null when none. The caller refuses the command rather than run another model.
+   */
+  unknownModel: string | null;
 }
 
 interface Span {
@@ -68,7 +73,12 @@ const PHRASE_MAX = 80;
 /** Read the directives of one paragraph of text (a task's first paragraph, or a list's header). */
 export function readDirectives(text: string, aliases: Aliases = {}): Directives {
   const spans: Span[] = [];
-  const model = (word: string): string | undefined => (routeModel(word, aliases) ? word.toLowerCase() : undefined);
+  let unknownModel: string | null = null;
+  const model = (word: string): string | undefined => {
+    if (routeModel(word, aliases)) return word.toLowerCase();
+    if (unknownModel === null && isUnknownModel(word, aliases)) unknownModel = word.toLowerCase();
+    return undefined;
+  };
 
   let lead = 0;
   for (let guard = 0; guard < 8; guard++) {
@@ -96,11 +106,11 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
   for (const { match, index } of verbs) {
     const verb = match[1]!.toLowerCase();
     const word = match[2]!;
-    const named = model(word);
-    if (!named) continue;
     const next = text.slice(index + match[0].length);
     // `have X` only before a verb (`have haiku write …`); the verb stays in the title.
     if (verb === "have" ? match[3] !== undefined || !/^\s+[a-z]/i.test(next) : match[3] === undefined && !AFTER_USE.test(next)) continue;
+    const named = verb === "have" ? (routeModel(word, aliases) ? word.toLowerCase() : undefined) : model(word);
+    if (!named) continue;
     spans.push({ start: index, end: index + match[0].length, model: named });
   }
   for (const match of text.matchAll(USING)) {
@@ -108,6 +118,8 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
     if (named) spans.push({ start: match.index, end: match.index + match[0].length, model: named });
   }
   for (const match of text.matchAll(PAREN)) {
+    const inside = match[1]!.trim();
+    if (/^[A-Za-z0-9][\w.-]*$/.test(inside)) model(inside);
     const found = readPhraseList(match[1]!, aliases);
     if (found) spans.push({ start: match.index, end: match.index + match[0].length, ...found });
   }
@@ -125,7 +137,7 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
     if (span.worktree) worktree = true;
     if (span.after) after.push(...span.after);
   }
-  return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans) };
+  return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans), unknownModel };
 }
 
 /** Peel clauses off the end while each is nothing but directives: `…. use opus, do it in a worktree`. */

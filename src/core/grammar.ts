@@ -7,6 +7,7 @@
  */
 import type { Command } from "./command.js";
 import { DEFAULT_CONFIG, type DispatchConfig } from "./config.js";
+import { sanitizeText } from "./sanitize.js";
 import { splitPrompt } from "./split.js";
 import { isTaskId } from "./task.js";
 import { quoted } from "./title.js";
@@ -26,10 +27,14 @@ export const USAGE = {
   help: "`/dispatch help`",
 } as const;
 
-/** Parse a comment body into a command. `config` defaults to the built-in configuration. */
+/**
+ * Parse a comment body into a command. `config` defaults to the built-in configuration. The body is cleaned first
+ * (`sanitizeText`): what a reader of the comment cannot see (HTML comments, invisible characters, hidden text) is
+ * neither a command nor part of a title, prompt, step, answer or note, and token-shaped strings are redacted.
+ */
 export function parseComment(body: string, config: DispatchConfig = DEFAULT_CONFIG): Command {
   try {
-    return parse(body, config);
+    return parse(sanitizeText(body), config);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { kind: "error", message: `dispatch could not read this command (${reason.slice(0, 200)}). \`/dispatch help\` shows what it understands.` };

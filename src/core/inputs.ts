@@ -12,6 +12,8 @@ export interface ActionInputs {
   branchPrefix: string;
   questionTimeoutMs: number;
   pushIntervalMs: number;
+  /** The agent's inactivity limit (input `agent-inactivity-seconds`, default 600). */
+  inactivityMs: number;
   agentCommand?: string;
   /** Id of the /dispatch comment, when the workflow passes it: the thread is read up to it. */
   comment?: number;
@@ -68,6 +70,11 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     return { ok: false, error: "input `push-interval-seconds`: a number of seconds from 0.1 to 600" };
   }
 
+  const inactivity = number(text("agent-inactivity-seconds"), 600);
+  if (inactivity === null || inactivity < 1 || inactivity > 6 * 3600) {
+    return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
+  }
+
   const inputs: ActionInputs = {
     spec: task.data,
     issue,
@@ -75,6 +82,7 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     branchPrefix,
     questionTimeoutMs: Math.round(minutes * 60_000),
     pushIntervalMs: Math.round(seconds * 1000),
+    inactivityMs: Math.round(inactivity * 1000),
   };
   if (text("comment")) {
     const comment = Number(text("comment"));

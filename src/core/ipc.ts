@@ -63,6 +63,14 @@ export function parseIpcName(name: string): IpcName | null {
   return { seq: Number(match[1]), kind: match[2] as IpcKind };
 }
 
+/** The most questions one run of a task may ask; asking more ends the task (see `QUESTION_LIMIT_REASON`). */
+export const MAX_QUESTIONS_PER_RUN = 10;
+
+/** Why a task that asked too many questions failed: one line for the status comment. */
+export const QUESTION_LIMIT_REASON =
+  `the agent asked more than ${MAX_QUESTIONS_PER_RUN} questions in one run, the most a run may ask; ` +
+  "answer what it asked, add a note, or retry with clearer instructions";
+
 /** The next question number: one more than the questions so far. */
 export function nextQuestionSeq(names: Iterable<string>): number {
   let count = 0;

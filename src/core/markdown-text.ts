@@ -2,6 +2,7 @@
  * Text from agents and people placed into comments the app posts: shown as written, never able to forge a hidden
  * marker, ping someone, or break the comment's layout; and cut to fit GitHub's size limit.
  */
+import { breakClosingKeywords } from "./defuse.js";
 
 /** Backslash-escaped: everything that could start markdown, HTML, an entity or math inside a line. */
 const SPECIAL = /[\\`*_[\]<>&()|~!$]/g;
@@ -10,16 +11,19 @@ const ESCAPED = /\\([\\`*_[\]<>&()|~!$])|&mdash;|&#8288;/g;
 const MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
 /** U+2060 WORD JOINER: invisible, breaks mentions and markers without changing what a reader sees. */
 export const WORD_JOINER = "\u2060";
+/** Where GitHub would autolink a bare URL (`https://…`, `www.…`). */
+const AUTOLINK = /(https?(?=:\/\/)|www(?=\.))/gi;
+/** `owner/repo#1`: a reference that would add a cross-reference to another repository's issue. */
+const CROSS_REFERENCE = /\b([\w.-]{1,100}\/[\w.-]{1,100})#(?=\d)/g;
 
 /**
  * One line of plain text as inline markdown that renders exactly as the text and reads back with `unescapeInline`.
- * Line breaks become spaces; ` — ` stays free for the renderer (em dashes are written `&mdash;`).
+ * Line breaks become spaces; ` — ` stays free for the renderer (em dashes are written `&mdash;`). Nothing in it is
+ * active: no markup, no mention, no closing keyword, no autolinked URL (a `&#8288;` word joiner breaks each).
  */
 export function escapeInline(text: string): string {
-  return oneLine(text)
-    .replace(SPECIAL, "\\$&")
-    .replace(/—/g, "&mdash;")
-    .replace(MENTION, "$1@&#8288;");
+  const escaped = oneLine(text).replace(SPECIAL, "\\$&").replace(/—/g, "&mdash;").replace(MENTION, "$1@&#8288;");
+  return breakClosingKeywords(escaped, "&#8288;").replace(AUTOLINK, "$1&#8288;").replace(CROSS_REFERENCE, "$1#&#8288;");
 }
 
 export function unescapeInline(markdown: string): string {
@@ -29,20 +33,13 @@ export function unescapeInline(markdown: string): string {
   });
 }
 
+/** Line breaks and the whitespace around them become one space (linear: no pattern backtracks over long blanks). */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-
-/**
- * Markdown written by an agent (a question, output.md), kept as markdown but defused: no hidden `dispatch:` marker
- * can be forged, no one is mentioned, no issue is closed by a keyword, CRLF becomes LF.
- */
-export function defuseMarkdown(markdown: string): string {
-  return markdown
-    .replace(/\r\n?/g, "\n")
-    .replace(/dispatch:/gi, (m) => `dispatch${WORD_JOINER}:`)
-    .replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, `$1@${WORD_JOINER}`)
-    .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)(?=[\w.-]*\/?[\w.-]*#\d)/gi, `$1${WORD_JOINER}$2`);
+  return text
+    .split(/[\r\n]+/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .join(" ");
 }
 
 /**

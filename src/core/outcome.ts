@@ -34,6 +34,8 @@ export interface FinalPlanOptions {
   /** For `failed`: why, shown under the failing item (the agent's last output lines). */
   reason?: string;
   cost_usd?: number;
+  /** Tokens this run used; added to what earlier runs of the task recorded. */
+  tokens?: { input: number; output: number };
 }
 
 /** plan.md as the run leaves it: status, time and cost set; the failing item `[!]`, or the waiting one `[?]`. */
@@ -47,6 +49,10 @@ export function finalPlan(opts: FinalPlanOptions): string {
   }
   const meta: Parameters<typeof setPlanMeta>[1] = { status: opts.status, updated: opts.now };
   if (opts.cost_usd !== undefined) meta.cost_usd = opts.cost_usd;
+  if (opts.tokens) {
+    meta.tokens_in = (plan?.tokens_in ?? 0) + opts.tokens.input;
+    meta.tokens_out = (plan?.tokens_out ?? 0) + opts.tokens.output;
+  }
   return setPlanMeta(text, meta);
 }
 

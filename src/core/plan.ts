@@ -14,7 +14,9 @@
  * - notes are `> **Note:** …` lines; following `>` lines continue the same note (multi-line notes).
  */
 import matter from "gray-matter";
+import { oneLine } from "./markdown-text.js";
 import { familyOf, FAMILY_DEFAULTS } from "./model.js";
+import { sanitizeText } from "./sanitize.js";
 import { AGENTS, type AgentName, type TaskSpec } from "./task.js";
 
 export const TASK_STATUSES = ["queued", "running", "waiting", "done", "failed", "cancelled"] as const;
@@ -45,6 +47,9 @@ export interface PlanMeta {
   /** ISO time of the last change. */
   updated: string;
   cost_usd?: number;
+  /** Tokens the agent CLI reported for its runs (input, output). */
+  tokens_in?: number;
+  tokens_out?: number;
 }
 
 export interface Plan extends PlanMeta {
@@ -66,7 +71,7 @@ export const STARTER_ITEMS: readonly string[] = [
 const EPOCH = new Date(0).toISOString();
 const NOTE_SEPARATOR = " — ";
 const MARKERS: Record<ItemState, string> = { pending: " ", done: "x", question: "?", error: "!" };
-const META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd"] as const;
+const META_KEYS = ["task", "title", "model", "agent", "issue", "status", "run", "updated", "cost_usd", "tokens_in", "tokens_out"] as const;
 /** gray-matter caches every text it parses unless options are given: always give some. */
 const MATTER_OPTIONS = { lineWidth: -1 } as {};
 
@@ -107,6 +112,10 @@ export function parsePlan(text: string): Plan | null {
   if (run) plan.run = run;
   const cost = costOf(data.cost_usd);
   if (cost !== undefined) plan.cost_usd = cost;
+  const tokensIn = costOf(data.tokens_in);
+  if (tokensIn !== undefined) plan.tokens_in = Math.round(tokensIn);
+  const tokensOut = costOf(data.tokens_out);
+  if (tokensOut !== undefined) plan.tokens_out = Math.round(tokensOut);
   return plan;
 }
 
@@ -268,10 +277,6 @@ function frontMatter(data: object): string {
   return matter.stringify("", data, MATTER_OPTIONS).slice(0, -1);
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-
 function itemLines(item: PlanItem, indent: string): string[] {
   let text = oneLine(item.text);
   if (item.state === "done" && item.note) text += NOTE_SEPARATOR + oneLine(item.note);
@@ -358,10 +363,11 @@ export function markItem(text: string, opts: { index?: number; state: ItemState;
   return split.front + lines.join("\n");
 }
 
-/** Append a maintainer note: `> **Note:** <first line>`, further lines as `> <line>` (one note, several lines). */
+/** Append a maintainer note, cleaned (`sanitizeText`): `> **Note:** <first line>`, further lines as `> <line>` (one note, several lines). */
 export function appendNote(text: string, note: string): string {
-  const lines = noteLines(note);
-  if (note.trim() === "") return text;
+  const clean = sanitizeText(note);
+  const lines = noteLines(clean);
+  if (clean.trim() === "") return text;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let out = text;
   if (out !== "" && !out.endsWith("\n")) out += eol;

@@ -65,10 +65,11 @@ export function buildPrompt(opts: PromptOptions): string {
     opts.starter
       ? `This checklist is only a starting point: first replace its items with the concrete steps this task needs (one item for a small edit, five to eight for an investigation), keeping "Write a summary to output.md" last, then work them.`
       : `These items were given by the maintainer or an earlier run: keep them and their order. You may add items but do not drop any.`,
-    `When you need a decision only the maintainer can make, run \`dispatch-ask "your question"\` in the shell. It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
+    `When you need a decision only the maintainer can make, run \`"$DISPATCH_ASK" "your question"\` in the shell ($DISPATCH_ASK is the absolute path of dispatch-ask, which is also on PATH). It waits for the answer and prints it. If it exits with code 3 nobody answered in time: write where the work stands to ${paths.context} and stop at once, leaving the item unticked. Ask only when you cannot reasonably decide yourself.`,
     `On an error you cannot recover from, mark the item \`- [!]\` with the reason on the next line, indented by two spaces, and stop.`,
     `Write your summary for the maintainer (what you did, what you found, what is left) to ${paths.output}.`,
-    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work.`,
+    `Never run git push, never change git remotes or configuration, and never touch files outside this worktree. Commit nothing: dispatch commits and pushes your work (the repository's .git is read-only for you).`,
+    `Files under .github/workflows/ are out of reach: the job's token cannot push changes to them, so dispatch leaves such changes out. Describe a needed workflow change in ${paths.output} instead.`,
     `Do not edit the front matter of ${paths.plan} or anything under ${paths.dir}/ipc/.`,
   ];
   parts.push(`## How to work\n\n${rules.map((r, i) => `${i + 1}. ${r}`).join("\n")}`);

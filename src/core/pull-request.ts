@@ -1,7 +1,9 @@
 /**
  * What a finished task leaves on GitHub: a pull request when it changed code, else a reply with its output.md.
  */
-import { defuseMarkdown, escapeInline, fitText, markdownUrl, oneLine } from "./markdown-text.js";
+import { defuseLine, defuseMarkdown, type DefuseOptions } from "./defuse.js";
+import { escapeInline, fitText, markdownUrl } from "./markdown-text.js";
+import { sanitizeText } from "./sanitize.js";
 import type { PlanItem } from "./plan.js";
 import { COMMENT_LIMIT, type TaskView } from "./status-view.js";
 
@@ -22,7 +24,11 @@ export function findPullRequestTask(body: string): string | null {
   return /^\s*<!-- dispatch:pr task=([a-z0-9-]+) -->/.exec(body)?.[1] ?? null;
 }
 
-export function renderPullRequest(opts: { task: TaskView; output: string; issue: number }): { title: string; body: string } {
+/**
+ * What the pull request says. Everything the agent wrote in it is defused (see `core/defuse.ts`); `repoUrl` keeps
+ * links into this repository clickable.
+ */
+export function renderPullRequest(opts: { task: TaskView; output: string; issue: number; repoUrl?: string }): { title: string; body: string } {
   const { task, issue } = opts;
   const head = [
     pullRequestMarker(safeMarkerId(task.id)),
@@ -33,14 +39,14 @@ export function renderPullRequest(opts: { task: TaskView; output: string; issue:
   const body = fitSections({
     head,
     checklist: task.items.length > 0 ? `### Checklist\n\n${checklist(task.items)}` : "",
-    output: `### Output\n\n${outputText(opts.output)}`,
+    output: `### Output\n\n${outputText(opts.output, defuseOptions(opts.repoUrl))}`,
     notice: `_… cut to fit in a pull request description: the whole \`output.md\` is in the branch's history (\`${task.branch}~1\`)._`,
   });
   return { title: prTitle(task), body };
 }
 
 /** The reply for a task that changed no code: its headline and its output. */
-export function renderOutputReply(opts: { task: TaskView; output: string }): string {
+export function renderOutputReply(opts: { task: TaskView; output: string; repoUrl?: string }): string {
   const { task } = opts;
   const outcome =
     task.status === "done" ? "COMPLETE" : task.status === "failed" ? "FAILED" : task.status === "cancelled" ? "cancelled" : task.status;
@@ -52,13 +58,13 @@ export function renderOutputReply(opts: { task: TaskView; output: string }): str
   return fitSections({
     head,
     checklist: "",
-    output: outputText(opts.output),
+    output: outputText(opts.output, defuseOptions(opts.repoUrl)),
     notice: `_… cut to fit in a comment: the whole \`output.md\` is in the branch's history (\`${task.branch}~1\`)._`,
   });
 }
 
 function prTitle(task: TaskView): string {
-  const title = oneLine(task.title) || task.id;
+  const title = defuseLine(task.title) || task.id;
   return title.length <= TITLE_LIMIT ? title : `${title.slice(0, TITLE_LIMIT - 1).trimEnd()}…`;
 }
 
@@ -69,20 +75,29 @@ function safeMarkerId(id: string): string {
 function checklist(items: readonly PlanItem[]): string {
   return items
     .map((item) => {
-      const text = escapeInline(item.text);
-      if (item.state === "done") return `- [x] ${text}${item.note ? ` — ${escapeInline(item.note)}` : ""}`;
+      const text = inline(item.text);
+      if (item.state === "done") return `- [x] ${text}${item.note ? ` — ${inline(item.note)}` : ""}`;
       if (item.state === "question") return `- [ ] ❓ ${text} (waiting for an answer)`;
       if (item.state === "error") {
-        const reason = (item.reason ?? "").split("\n").filter((l) => l.trim() !== "");
-        return [`- [ ] ✗ ${text}`, ...reason.map((l) => `  > ${escapeInline(l)}`)].join("\n");
+        const reason = sanitizeText(item.reason ?? "").split("\n").filter((l) => l.trim() !== "");
+        return [`- [ ] ✗ ${text}`, ...reason.map((l) => `  > ${inline(l)}`)].join("\n");
       }
       return `- [ ] ${text}`;
     })
     .join("\n");
 }
 
-function outputText(output: string): string {
-  const text = defuseMarkdown(output).trim();
+/** Agent text on one line: cleaned, then escaped (no markup, mention, closing keyword or link is active). */
+function inline(text: string): string {
+  return escapeInline(sanitizeText(text));
+}
+
+function defuseOptions(repoUrl: string | undefined): DefuseOptions {
+  return repoUrl ? { repoUrl } : {};
+}
+
+function outputText(output: string, options: DefuseOptions): string {
+  const text = defuseMarkdown(output, options).trim();
   return text === "" ? "_The task wrote no `output.md`._" : text;
 }
 

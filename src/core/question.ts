@@ -9,7 +9,8 @@
  *   Answer with a quote reply of this comment, or `/dispatch answer security-review <your answer>`.
  */
 import { seqLabel } from "./ipc.js";
-import { defuseMarkdown, escapeInline, fitText, WORD_JOINER } from "./markdown-text.js";
+import { defuseMarkdown } from "./defuse.js";
+import { escapeInline, fitText, WORD_JOINER } from "./markdown-text.js";
 import { COMMENT_LIMIT } from "./status-view.js";
 import { isTaskId } from "./task.js";
 
@@ -24,13 +25,14 @@ export function questionHeading(q: { task: string; seq: number; model: string })
   return `**❓ Question ${seqLabel(q.seq)} from \`${q.task}\`** (${escapeInline(q.model)})`;
 }
 
-export function renderQuestion(q: { task: string; seq: number; model: string; question: string }): string {
+/** `repoUrl`: links into this repository stay links; others (and all when absent) are shown as text. */
+export function renderQuestion(q: { task: string; seq: number; model: string; question: string; repoUrl?: string }): string {
   const task = safeId(q.task);
   const seq = Number.isSafeInteger(q.seq) && q.seq > 0 ? q.seq : 1;
   const head = `${questionMarker(task, seq)}\n${questionHeading({ task, seq, model: q.model })}\n\n`;
   const foot = `\n\nAnswer with a quote reply of this comment, or \`/dispatch answer ${task} <your answer>\`.\n`;
   const notice = `_… cut to fit in a comment: the whole question is in \`.dispatch/tasks/${task}/ipc/${seqLabel(seq)}.question\` on the task's branch._`;
-  const text = defuseQuestion(q.question);
+  const text = defuseQuestion(q.question, q.repoUrl);
   const room = COMMENT_LIMIT - head.length - foot.length;
   let quoted = quote(text);
   if (quoted.length > room) {
@@ -65,8 +67,9 @@ function safeId(task: string): string {
 }
 
 /** Agent text, defused; a heading such as "Question 002 from `x`" inside it cannot pass for the real one. */
-function defuseQuestion(question: string): string {
-  return defuseMarkdown(question.trim()).replace(/(question)(\s+\d)/gi, `$1${WORD_JOINER}$2`);
+function defuseQuestion(question: string, repoUrl: string | undefined): string {
+  return defuseMarkdown(question, repoUrl ? { repoUrl } : {})
+    .trim().replace(/(question)(\s+\d)/gi, `$1${WORD_JOINER}$2`);
 }
 
 function quote(text: string): string {

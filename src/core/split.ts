@@ -9,7 +9,7 @@ import type { Command } from "./command.js";
 import type { DispatchConfig } from "./config.js";
 import { readDirectives, type Directives } from "./directive.js";
 import { headline, splitList, type ListItem } from "./list.js";
-import { routeModel, type ModelRoute } from "./model.js";
+import { routeModel, unknownModelMessage, type ModelRoute } from "./model.js";
 import { taskIdFrom, type TaskSpec } from "./task.js";
 import { quoted, tidyTitle } from "./title.js";
 
@@ -40,12 +40,19 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   const fallback = routeModel(config.default_model, aliases) ?? { agent: "claude", model: "sonnet" };
   const route = (word: string | null, inherited: ModelRoute): ModelRoute => (word ? (routeModel(word, aliases) ?? inherited) : inherited);
 
+  const unknown = (directives: Directives): Command | null =>
+    directives.unknownModel ? { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) } : null;
+
   const headerDirectives = readDirectives(headline(header), aliases);
+  const headerUnknown = unknown(headerDirectives);
+  if (headerUnknown) return headerUnknown;
   const headerRest = tidyTitle(headerDirectives.rest);
   const headerRoute = route(headerDirectives.model, fallback);
 
   if (shape.items.length === 0) {
     const directives = readDirectives(headline(whole), aliases);
+    const refused = unknown(directives);
+    if (refused) return refused;
     const title = tidyTitle(directives.rest);
     if (title.length === 0) {
       const directed = directives.model !== null || directives.worktree;
@@ -59,6 +66,8 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   }
 
   const itemDirectives = shape.items.map((item) => readDirectives(headline(item.text), aliases));
+  const itemUnknown = itemDirectives.map(unknown).find((refused) => refused !== null);
+  if (itemUnknown) return itemUnknown;
   if (!isParallel(headerRest, itemDirectives)) {
     const steps = shape.items.map((item) => headline(item.text).replace(/\s+/g, " ").trim()).filter((step) => /[\p{L}\p{N}]/u.test(step));
     // `steps:` names no work: the steps do (`Add a failing test, then fix the bug`).

@@ -45,8 +45,11 @@ const taskSchema = z.object({
   pr: z.union([z.number().int(), z.object({ number: z.number().int(), url: z.string() })]).optional(),
   error: z.string().optional(),
   cost_usd: z.number().optional(),
+  tokens_in: z.number().int().nonnegative().optional().catch(undefined),
+  tokens_out: z.number().int().nonnegative().optional().catch(undefined),
   asked: z.array(z.number().int()).catch([]).optional(),
   answeredBy: z.array(z.number().int()).catch([]).optional(),
+  head: z.string().regex(/^[0-9a-f]{4,40}$/).optional().catch(undefined),
   question: z.object({ seq: z.number().int(), comment: z.number().int() }).optional().catch(undefined),
   reasons: z.record(z.string(), z.string()).catch({}).optional(),
   spec: z
@@ -111,8 +114,11 @@ function taskFrom(stored: z.output<typeof taskSchema>, meta: z.output<typeof vie
   else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
   if (stored.error !== undefined) task.error = stored.error;
   if (stored.cost_usd !== undefined) task.cost_usd = stored.cost_usd;
+  if (stored.tokens_in !== undefined) task.tokens_in = stored.tokens_in;
+  if (stored.tokens_out !== undefined) task.tokens_out = stored.tokens_out;
   if (stored.spec) task.spec = { prompt: stored.spec.prompt, steps: stored.spec.steps ?? [], worktree: stored.spec.worktree ?? true };
   if (stored.answeredBy !== undefined && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
+  if (stored.head !== undefined) task.head = stored.head;
   if (stored.question !== undefined) task.question = { seq: stored.question.seq, comment: stored.question.comment };
   return task;
 }

@@ -20,8 +20,10 @@
  *   &emsp;❓ Write tests for /orders endpoints (waiting for your answer)
  *
  * Item lines are read back from the visible text (escaped with `escapeInline`); the hidden task line holds the rest.
- * Too long for GitHub: finished tasks, then all tasks, lose their item lines; then the headlines lose their links and
- * the hidden lines keep only what the app needs (no title, run, cost); then tasks are cut with a note.
+ * Too long for GitHub (256 tasks fit): finished tasks lose their item lines; then queued and finished tasks fold to
+ * one line each (no links), while running and waiting tasks keep their checklists and links; then every task loses
+ * its items; then the headlines lose their links and the hidden lines keep only what the app needs (no title, cost;
+ * the run stays, so a retried task's old plan is never read as its new run's); then tasks are cut with a note.
  */
 import { escapeInline, markdownUrl, unescapeInline } from "./markdown-text.js";
 import { routeModel } from "./model.js";
@@ -45,6 +47,7 @@ import {
   type StatusView,
   type TaskView,
 } from "./status-view.js";
+import { dispatchUsageText, usageText } from "./usage-text.js";
 
 /** Visible reasons are one line of at most this many characters; the hidden line keeps the rest. */
 const REASON_SHOWN = 160;
@@ -52,25 +55,52 @@ const REASON_SHOWN = 160;
 interface Layout {
   /** Show this task's items. */
   items: (task: TaskView) => boolean;
-  /** Links in headlines; title, run, cost in hidden lines. */
+  /** Links in this task's headline. */
+  links: (task: TaskView) => boolean;
+  /** Title and cost in hidden lines. */
   full: boolean;
 }
 
+/** A task someone may be watching: running, or waiting for an answer. */
+const active = (task: TaskView): boolean => task.status === "running" || task.status === "waiting" || isAsking(task);
+
 const LAYOUTS: readonly Layout[] = [
-  { items: () => true, full: true },
-  { items: (task) => !isFinished(task), full: true },
-  { items: () => false, full: true },
-  { items: () => false, full: false },
+  { items: () => true, links: () => true, full: true },
+  { items: (task) => !isFinished(task), links: () => true, full: true },
+  { items: active, links: active, full: true },
+  { items: active, links: active, full: false },
+  { items: () => false, links: active, full: false },
+  { items: () => false, links: () => false, full: false },
 ];
+/** After this layout fails, the watched tasks' checklists are kept for as many of them as fit. */
+const PARTIAL_AFTER = 3;
 
 export function renderStatus(view: StatusView): string {
   const prefix = branchPrefix(view);
   const head = renderHead(view, prefix);
+  const render = (layout: Layout) => view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
+  const fits = (blocks: readonly string[]) => [head, ...blocks].join("\n\n").length + 1 <= COMMENT_LIMIT;
+  const done = (blocks: readonly string[]) => [head, ...blocks].join("\n\n") + "\n";
   let blocks: string[] = [];
-  for (const layout of LAYOUTS) {
-    blocks = view.tasks.map((task) => renderTask({ view, prefix, layout }, task));
-    const text = [head, ...blocks].join("\n\n") + "\n";
-    if (text.length <= COMMENT_LIMIT) return text;
+  for (const [index, layout] of LAYOUTS.entries()) {
+    blocks = render(layout);
+    if (fits(blocks)) return done(blocks);
+    if (index !== PARTIAL_AFTER) continue;
+    // Not every watched task's checklist fits: keep as many as do, in the order of the tasks.
+    const watched = view.tasks.filter(active);
+    let low = 0;
+    let high = watched.length - 1;
+    let best: string[] | null = null;
+    while (low <= high) {
+      const k = Math.floor((low + high) / 2);
+      const shown = new Set(watched.slice(0, k));
+      const tried = render({ ...layout, items: (task) => shown.has(task) });
+      if (fits(tried)) {
+        best = tried;
+        low = k + 1;
+      } else high = k - 1;
+    }
+    if (best) return done(best);
   }
   return truncated(head, blocks);
 }
@@ -92,7 +122,8 @@ function truncated(head: string, blocks: readonly string[]): string {
 
 function renderHead(view: StatusView, prefix: BranchNaming): string {
   const hidden = { issue: view.issue, base: view.base, repoUrl: view.repoUrl, branches: prefix.prefix, ...(prefix.suffix ? { suffix: prefix.suffix } : {}) };
-  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks)].join("\n");
+  const usage = dispatchUsageText(view.tasks);
+  return [statusMarker(view.command), hiddenLine(VIEW_PREFIX, hidden), headline(view.tasks), ...(usage ? [usage] : [])].join("\n");
 }
 
 /** The first line a reader sees: how many tasks are complete, and plainly when the dispatch is finished. */
@@ -145,7 +176,7 @@ function renderTask(context: RenderContext, task: TaskView): string {
   const { view, layout } = context;
   const showItems = layout.items(task);
   const lines = [hiddenLine(TASK_PREFIX, storedTask(context, task, showItems))];
-  lines.push(taskHeadline(view, task, layout.full));
+  lines.push(taskHeadline(view, task, layout.links(task)));
   if (showItems) {
     const mark = currentMark(task);
     const current = mark ? currentItemIndex(task.items) : -1;
@@ -169,7 +200,8 @@ function taskHeadline(view: StatusView, task: TaskView, links: boolean): string 
     if (task.run) parts.push(`[run](${markdownUrl(task.run)})`);
     if (task.branch && view.repoUrl) parts.push(`[branch](${markdownUrl(`${view.repoUrl}/tree/${task.branch}`)})`);
     if (task.pr) parts.push(`[PR #${task.pr.number}](${markdownUrl(task.pr.url)})`);
-    if (task.cost_usd !== undefined) parts.push(`\\$${task.cost_usd.toFixed(2)}`);
+    const usage = usageText(task);
+    if (usage) parts.push(usage);
   }
   return parts.join(" · ");
 }
@@ -227,15 +259,18 @@ function storedTask(context: RenderContext, task: TaskView, withItems: boolean):
   stored.status = task.status;
   if (task.branch !== prefix.prefix + task.id + prefix.suffix) stored.branch = task.branch;
   if (task.after.length > 0) stored.after = task.after;
-  if (opts.full && task.run !== undefined) {
+  if (task.run !== undefined) {
     if (view.repoUrl && task.run.startsWith(`${view.repoUrl}/`)) stored.runPath = task.run.slice(view.repoUrl.length);
     else stored.run = task.run;
   }
   if (task.pr) stored.pr = task.pr.url === `${view.repoUrl}/pull/${task.pr.number}` ? task.pr.number : task.pr;
   if (task.error !== undefined) stored.error = task.error;
   if (opts.full && task.cost_usd !== undefined) stored.cost_usd = task.cost_usd;
+  if (opts.full && task.tokens_in !== undefined) stored.tokens_in = task.tokens_in;
+  if (opts.full && task.tokens_out !== undefined) stored.tokens_out = task.tokens_out;
   if (task.asked.length > 0) stored.asked = task.asked;
   if (task.answeredBy && task.answeredBy.length > 0) stored.answeredBy = task.answeredBy;
+  if (task.head !== undefined) stored.head = task.head;
   if (task.question) stored.question = task.question;
   if (opts.full && task.spec) {
     const spec: Record<string, unknown> = { prompt: task.spec.prompt };

@@ -2,8 +2,10 @@
  * What a status comment shows and remembers: the task and dispatch views, the markers and glyphs its rendering
  * (`status-render.ts`) writes and its reading back (`status-read.ts`) parses, and how a task's view changes.
  */
+import { isRunUrl } from "./defuse.js";
 import { oneLine } from "./markdown-text.js";
 import { FINISHED_STATUSES, type ItemState, type Plan, type PlanItem, type TaskStatus } from "./plan.js";
+import { sanitizeText } from "./sanitize.js";
 import type { AgentName, TaskSpec } from "./task.js";
 
 export const COMMENT_LIMIT = 65_536;
@@ -23,12 +25,19 @@ export interface TaskView {
   /** Why the task failed or was cancelled, one line. */
   error?: string;
   cost_usd?: number;
+  tokens_in?: number;
+  tokens_out?: number;
   /** Question numbers already posted to the thread (never post one twice). */
   asked: number[];
   /** The unanswered question the task waits on: its number and the id of the comment that asked it on the thread. */
   question?: { seq: number; comment: number };
   /** Ids of the comments whose answers were written to the branch (a redelivered answer is not written twice). */
   answeredBy?: number[];
+  /**
+   * The start of the branch head's commit id when the app last read the task's files. A read of many tasks skips
+   * those whose head has not moved since (see `readTasks`).
+   */
+  head?: string;
   /**
    * What the task was dispatched with, beyond the fields above: later starts (dependents, retries, answered waiting
    * tasks) use it, never the current text of the editable /dispatch comment. Left out of the comment only when
@@ -113,16 +122,20 @@ export function specOfView(task: TaskView): TaskSpec {
   };
 }
 
-/** The task as its plan now says, keeping what only the app knows (branch, after, PR, questions posted). */
-export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): TaskView {
+/**
+ * The task as its plan now says, keeping what only the app knows (branch, after, PR, questions posted) and what the
+ * agent may not change: title, model and agent stay the app's; the run link is taken only when it is an Actions run
+ * of `repoUrl`; item texts are cleaned (`sanitizeText`).
+ */
+export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan; repoUrl: string }): TaskView {
   const { previous, plan } = opts;
   const view: TaskView = {
     id: previous.id,
-    title: plan.title || previous.title,
-    model: plan.model || previous.model,
-    agent: plan.agent,
+    title: previous.title,
+    model: previous.model,
+    agent: previous.agent,
     status: plan.status,
-    items: plan.items.map((item) => ({ ...item })),
+    items: plan.items.map(sanitizeItem),
     branch: previous.branch,
     after: [...previous.after],
     asked: [...previous.asked],
@@ -130,17 +143,28 @@ export function taskViewFromPlan(opts: { previous: TaskView; plan: Plan }): Task
     ...(previous.question ? { question: { ...previous.question } } : {}),
     ...(previous.spec ? { spec: { ...previous.spec, steps: [...previous.spec.steps] } } : {}),
   };
-  const run = plan.run ?? previous.run;
+  const run = isRunUrl(plan.run, opts.repoUrl) ? plan.run : previous.run;
   if (run !== undefined) view.run = run;
   if (previous.pr) view.pr = { ...previous.pr };
   const cost = plan.cost_usd ?? previous.cost_usd;
   if (cost !== undefined) view.cost_usd = cost;
-  const failedItem = plan.items.find((item) => item.state === "error");
+  for (const key of ["tokens_in", "tokens_out"] as const) {
+    const tokens = plan[key] ?? previous[key];
+    if (tokens !== undefined) view[key] = tokens;
+  }
+  const failedItem = view.items.find((item) => item.state === "error");
   if (plan.status === "failed" || plan.status === "cancelled") {
     const error = previous.error ?? (plan.status === "failed" && failedItem ? `stopped at “${failedItem.text}”` : undefined);
     if (error !== undefined) view.error = error;
   }
   return view;
+}
+
+function sanitizeItem(item: PlanItem): PlanItem {
+  const clean: PlanItem = { ...item, text: sanitizeText(item.text) };
+  if (item.note !== undefined) clean.note = sanitizeText(item.note);
+  if (item.reason !== undefined) clean.reason = sanitizeText(item.reason);
+  return clean;
 }
 
 /** A plan from a run that is over, read after the task was queued again (a retry): not the new run's state. */

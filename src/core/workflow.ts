@@ -3,8 +3,18 @@
  */
 import type { TaskSpec } from "./task.js";
 
-/** GitHub refuses a `workflow_dispatch` whose inputs hold more than this many characters in all. */
+/**
+ * GitHub refuses a `workflow_dispatch` whose inputs payload is longer than this: the `inputs` object as JSON (names,
+ * quotes, and the tasks' JSON escaped inside a string), not the values' raw length.
+ */
 export const WORKFLOW_INPUTS_LIMIT = 65_535;
+/** GitHub refuses a `workflow_dispatch` with more inputs than this. */
+export const WORKFLOW_INPUTS_MAX = 25;
+
+/** The size GitHub measures: the inputs object serialized as JSON. */
+export function inputsPayloadSize(inputs: Readonly<Record<string, string>>): number {
+  return JSON.stringify(inputs).length;
+}
 
 export interface WorkflowInputs {
   issue: string;
@@ -12,6 +22,10 @@ export interface WorkflowInputs {
   comment: string;
   /** JSON array of the TaskSpecs to start. */
   tasks: string;
+  /** Task branches are `<branch_prefix><issue>/<task>` (`branch_prefix` of `.github/dispatch.yml`), passed to the Action. */
+  branch_prefix: string;
+  /** `question_timeout_minutes` of `.github/dispatch.yml`, passed to the Action. */
+  question_timeout_minutes: string;
   /** The matrix's `max-parallel`, when `.github/dispatch.yml` sets `max_parallel`; the workflow's default otherwise. */
   max_parallel?: string;
 }
@@ -23,25 +37,30 @@ export interface WorkflowInputsOptions {
   base: string;
   comment: number;
   tasks: readonly TaskSpec[];
+  /** The config keys the worker needs: the app reads them once, the workflow hands them to the Action. */
+  branchPrefix: string;
+  questionTimeoutMinutes: number;
   maxParallel?: number | undefined;
 }
 
 /** The inputs of one dispatch, or an error a person can act on when GitHub would refuse them. */
-export function workflowInputs({ issue, base, comment, tasks, maxParallel }: WorkflowInputsOptions): WorkflowInputsResult {
+export function workflowInputs({ issue, base, comment, tasks, branchPrefix, questionTimeoutMinutes, maxParallel }: WorkflowInputsOptions): WorkflowInputsResult {
   if (tasks.length === 0) return { ok: false, error: "there is no task to start" };
   const inputs: WorkflowInputs = {
     issue: String(issue),
     base,
     comment: String(comment),
     tasks: JSON.stringify(tasks),
+    branch_prefix: branchPrefix,
+    question_timeout_minutes: String(questionTimeoutMinutes),
     ...(maxParallel === undefined ? {} : { max_parallel: String(maxParallel) }),
   };
-  const size = Object.values(inputs).reduce((sum, value) => sum + value.length, 0);
+  const size = inputsPayloadSize({ ...inputs });
   if (size > WORKFLOW_INPUTS_LIMIT) {
     return {
       ok: false,
       error:
-        `these ${tasks.length} task${tasks.length === 1 ? "" : "s"} take ${size.toLocaleString("en-US")} characters, ` +
+        `these ${tasks.length} task${tasks.length === 1 ? "" : "s"} take ${size.toLocaleString("en-US")} characters as GitHub counts them, ` +
         `more than the ${WORKFLOW_INPUTS_LIMIT.toLocaleString("en-US")} GitHub allows in one workflow dispatch; ` +
         "shorten the prompts or split them over several /dispatch comments",
     };

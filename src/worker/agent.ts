@@ -2,11 +2,11 @@
  * The agent process: started with execa in the worktree, in its own process group (so stopping it stops the tools it
  * started), stdin closed, output streamed line by line and its tail kept for a failure report.
  */
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import type { AgentCommand } from "../core/agent.js";
+import type { RunAs } from "./agent-user.js";
 
 export interface AgentExit {
   /** null when the process was killed by a signal or never started. */
@@ -24,7 +24,15 @@ export interface AgentProcessOptions {
   onLine?: (line: string) => void;
   /** Lines kept for the tail; default 200 (the failure report shows the last 20 readable ones). */
   keepLines?: number;
+  /** Run as the agent's own user (agent-user.ts); default the worker's user. */
+  runAs?: RunAs;
+  /** Output (stdout and stderr) beyond this many bytes calls `onTooMuchOutput` once; default unlimited. */
+  maxOutputBytes?: number;
+  onTooMuchOutput?: (bytes: number) => void;
 }
+
+/** A line longer than this is cut: an agent printing one endless line must not fill the worker's memory. */
+export const MAX_LINE_CHARS = 16_384;
 
 export interface AgentProcess {
   readonly pid: number | undefined;
@@ -38,8 +46,12 @@ export interface AgentProcess {
 export function startAgent(opts: AgentProcessOptions): AgentProcess {
   const keep = opts.keepLines ?? 200;
   const kept: string[] = [];
-  const child = execa(opts.command.file, opts.command.args, {
+  const prefix = opts.runAs?.prefix ?? [];
+  const [file, ...args] = [...prefix, opts.command.file, ...opts.command.args];
+  const child = execa(file!, args, {
     cwd: opts.cwd,
+    ...(opts.runAs?.uid !== undefined ? { uid: opts.runAs.uid } : {}),
+    ...(opts.runAs?.gid !== undefined ? { gid: opts.runAs.gid } : {}),
     env: opts.env,
     extendEnv: false,
     stdin: "ignore",
@@ -49,7 +61,16 @@ export function startAgent(opts: AgentProcessOptions): AgentProcess {
     cleanup: false,
     windowsHide: true,
   });
-  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, (line) => {
+  let bytes = 0;
+  let tooMuch = false;
+  const counted = (n: number) => {
+    bytes += n;
+    if (!tooMuch && opts.maxOutputBytes !== undefined && bytes > opts.maxOutputBytes) {
+      tooMuch = true;
+      opts.onTooMuchOutput?.(bytes);
+    }
+  };
+  const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, counted, (line) => {
     kept.push(line);
     if (kept.length > keep) kept.shift();
     opts.onLine?.(line);
@@ -72,7 +93,8 @@ export function startAgent(opts: AgentProcessOptions): AgentProcess {
   const signalGroup = (signal: NodeJS.Signals) => {
     if (done || child.pid === undefined) return;
     try {
-      process.kill(-child.pid, signal);
+      if (opts.runAs) opts.runAs.kill(child.pid, signal);
+      else process.kill(-child.pid, signal);
     } catch {
       child.kill(signal);
     }
@@ -92,8 +114,27 @@ export function startAgent(opts: AgentProcessOptions): AgentProcess {
   };
 }
 
-async function pump(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
+/** Lines of a stream, each cut to MAX_LINE_CHARS; the rest of an over-long line is dropped, not buffered. */
+async function pump(stream: Readable | null, counted: (bytes: number) => void, onLine: (line: string) => void): Promise<void> {
   if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) onLine(line);
+  stream.setEncoding("utf8");
+  let partial = "";
+  let cut = false;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    counted(Buffer.byteLength(chunk));
+    const pieces = chunk.split("\n");
+    for (let i = 0; i < pieces.length; i++) {
+      const last = i === pieces.length - 1;
+      if (!cut) partial += pieces[i];
+      if (partial.length > MAX_LINE_CHARS && !cut) {
+        partial = `${partial.slice(0, MAX_LINE_CHARS)} … (line cut)`;
+        cut = true;
+      }
+      if (last) break;
+      onLine(partial.endsWith("\r") ? partial.slice(0, -1) : partial);
+      partial = "";
+      cut = false;
+    }
+  }
+  if (partial.length > 0) onLine(partial);
 }

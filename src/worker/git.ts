@@ -4,9 +4,15 @@
  * The GitHub token is handed to git only on the commands that talk to the remote (fetch, push, ls-remote), as an
  * `http.<server>/.extraheader` in that command's own environment (GIT_CONFIG_COUNT): it is never written to
  * .git/config, which the agent's worktree shares, nor put on a command line.
+ *
+ * Nothing the agent can write steers the worker's git: no system or global configuration (GIT_CONFIG_NOSYSTEM,
+ * GIT_CONFIG_GLOBAL=/dev/null; the agent's home is not the worker's), the git directory given explicitly (GIT_DIR,
+ * GIT_WORK_TREE: a `.git` file planted in the worktree is never followed), the remote by its URL (no
+ * `remote.origin.*`), and the dangerous settings pinned on every command (`HARDENED`).
  */
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { writePlain } from "./safe-file.js";
+import { isWorkflowRefusal } from "../core/workflow-files.js";
 import { isAbsolute, join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 
@@ -25,9 +31,14 @@ export interface GitOptions {
   author?: GitIdentity;
   /** Log line sink. */
   log?: (line: string) => void;
+  /** The git directory, given explicitly (GIT_DIR, GIT_WORK_TREE = `dir`); default: found from `dir`. */
+  gitDir?: string;
+  /** The remote's URL; default the remote named `origin`. */
+  remoteUrl?: string;
 }
 
-export type PushResult = "pushed" | "rejected";
+/** `refused-workflows`: GitHub refused the push because it changes .github/workflows/ (no retry helps). */
+export type PushResult = "pushed" | "rejected" | "refused-workflows";
 
 export const DEFAULT_AUTHOR: GitIdentity = {
   name: "github-actions[bot]",
@@ -36,8 +47,35 @@ export const DEFAULT_AUTHOR: GitIdentity = {
 
 const REMOTE = "origin";
 
-/** Variables simple-git must let through to git (it strips GIT_* by default). */
-const ALLOWED_ENV = ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_TERMINAL_PROMPT", "GIT_EDITOR"];
+/**
+ * Settings pinned on every worker git command (command-line scope, above any file): no hooks, no fsmonitor command,
+ * no credential helper, no ssh command, no askpass, only the https, http and file transports (no `ext::`).
+ */
+export function hardenedConfig(env: Readonly<Record<string, string | undefined>> = process.env): Array<[string, string]> {
+  return [
+    ["core.hooksPath", "/dev/null"],
+    ["core.fsmonitor", "false"],
+    ["core.sshCommand", "false"],
+    ["core.askPass", ""],
+    ["credential.helper", ""],
+    ["http.proxy", env["HTTPS_PROXY"] ?? env["https_proxy"] ?? ""],
+    ["protocol.allow", "never"],
+    ["protocol.https.allow", "always"],
+    ["protocol.http.allow", "always"],
+    ["protocol.file.allow", "always"],
+    ["safe.directory", "*"],
+  ];
+}
+
+/** GIT_CONFIG_COUNT/KEY_n/VALUE_n for `entries`. */
+function configEnv(entries: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const out: Record<string, string> = { GIT_CONFIG_COUNT: String(entries.length) };
+  entries.forEach(([key, value], i) => {
+    out[`GIT_CONFIG_KEY_${i}`] = key;
+    out[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return out;
+}
 
 /** Resolves a conflicted file during a rebase: `local` is our commit being replayed, `remote` what is on the branch. */
 export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null;
@@ -52,22 +90,52 @@ export class Git {
     this.opts = opts;
     this.dir = opts.dir;
     const author = opts.author ?? DEFAULT_AUTHOR;
-    // No hooks: the agent shares this repository's hooks folder, and a hook it planted would run inside the
-    // worker's git (where the token is) on the next commit, fetch or push.
-    const config = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false", "core.hooksPath=/dev/null"];
+    const config = [`user.name=${author.name}`, `user.email=${author.email}`, "commit.gpgsign=false"];
+    const fixed: Record<string, string> = {
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      ...(opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}),
+    };
+    const hardened = hardenedConfig();
+    const localEnv = { ...stringEnv(), ...fixed, GIT_EDITOR: "true", ...configEnv(hardened) };
+    const networkEnv = { ...stringEnv(), ...fixed, ...configEnv([...hardened, ...authEntries(opts.token, opts.server)]) };
     const base = {
       baseDir: opts.dir,
       config,
-      allowEnvironment: ALLOWED_ENV,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafeHooksPath: true },
+      // simple-git guards these settings against untrusted callers; here they are the worker's own, pinned safe.
+      unsafe: {
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeEditor: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeSshCommand: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeCredentialHelper: true,
+        allowUnsafeProtocolOverride: true,
+        allowUnsafeGitProxy: true,
+      },
     };
-    this.local = simpleGit(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true" });
-    this.network = simpleGit(base).env({ ...stringEnv(), GIT_TERMINAL_PROMPT: "0", ...authEnv(opts.token, opts.server) });
+    this.local = simpleGit({ ...base, allowEnvironment: Object.keys(localEnv).filter((k) => /^GIT_/.test(k)) }).env(localEnv);
+    this.network = simpleGit({ ...base, allowEnvironment: Object.keys(networkEnv).filter((k) => /^GIT_/.test(k)) }).env(networkEnv);
   }
 
-  /** The same settings in another folder (a worktree). */
-  at(dir: string): Git {
-    return new Git({ ...this.opts, dir });
+  /** The same settings in another folder (a worktree), with its git directory when given. */
+  at(dir: string, gitDir?: string): Git {
+    const { gitDir: _ignored, ...rest } = this.opts;
+    return new Git({ ...rest, dir, ...(gitDir ? { gitDir } : {}) });
+  }
+
+  /** Pin the git directory and the remote's URL from now on: read them while only the worker has written here. */
+  async pinned(): Promise<Git> {
+    const gitDir = this.opts.gitDir ?? (await this.local.raw(["rev-parse", "--absolute-git-dir"])).trim();
+    const remoteUrl = this.opts.remoteUrl ?? ((await this.local.raw(["config", "--get", `remote.${REMOTE}.url`]).catch(() => "")).trim() || undefined);
+    return new Git({ ...this.opts, gitDir, ...(remoteUrl ? { remoteUrl } : {}) });
+  }
+
+  private get remote(): string {
+    return this.opts.remoteUrl ?? REMOTE;
   }
 
   async raw(args: string[]): Promise<string> {
@@ -76,14 +144,14 @@ export class Git {
 
   /** Whether the remote has this branch. */
   async remoteHasBranch(branch: string): Promise<boolean> {
-    const out = await this.network.raw(["ls-remote", "--heads", REMOTE, `refs/heads/${branch}`]);
+    const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
     return out.trim().length > 0;
   }
 
   /** Fetch one branch into `refs/remotes/origin/<branch>`; its commit, or null when the remote has no such branch. */
   async fetchBranch(branch: string): Promise<string | null> {
     try {
-      await this.network.raw(["fetch", "--quiet", "--no-tags", REMOTE, `+refs/heads/${branch}:${remoteRef(branch)}`]);
+      await this.network.raw(["fetch", "--quiet", "--no-tags", this.remote, `+refs/heads/${branch}:${remoteRef(branch)}`]);
     } catch (error) {
       if (/couldn't find remote ref|no such ref/i.test(String(error))) return null;
       throw error;
@@ -91,11 +159,13 @@ export class Git {
     return this.revParse(remoteRef(branch));
   }
 
-  async push(branch: string): Promise<PushResult> {
+  /** Push `commit` (default HEAD) to the branch. */
+  async push(branch: string, commit = "HEAD"): Promise<PushResult> {
     try {
-      await this.network.raw(["push", "--quiet", "--no-verify", REMOTE, `HEAD:refs/heads/${branch}`]);
+      await this.network.raw(["push", "--quiet", "--no-verify", this.remote, `${commit}:refs/heads/${branch}`]);
       return "pushed";
     } catch (error) {
+      if (isWorkflowRefusal(String(error))) return "refused-workflows";
       if (/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|stale info/i.test(String(error))) return "rejected";
       throw error;
     }
@@ -145,13 +215,27 @@ export class Git {
     return files;
   }
 
-  /** Stage everything and commit; false when there was nothing to commit. */
-  async commitAll(message: string): Promise<boolean> {
+  /**
+   * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   */
+  async commitAll(message: string, keepOut?: (path: string, deleted: boolean) => boolean): Promise<boolean> {
     await this.local.raw(["add", "--all"]);
-    const staged = await this.local.raw(["diff", "--cached", "--name-only"]);
-    if (staged.trim().length === 0) return false;
+    const staged = await this.stagedChanges();
+    const left = keepOut ? staged.filter((c) => keepOut(c.path, c.deleted)).map((c) => c.path) : [];
+    if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
+    if (staged.length === left.length) return false;
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
+  }
+
+  /** Staged changes against HEAD, renames as a deletion and an addition. */
+  async stagedChanges(): Promise<Array<{ path: string; deleted: boolean }>> {
+    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+    const fields = out.split("\0").filter((f) => f.length > 0);
+    const changes: Array<{ path: string; deleted: boolean }> = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) changes.push({ path: fields[i + 1]!, deleted: fields[i]!.startsWith("D") });
+    return changes;
   }
 
   /** A file's content at a ref; null when it does not exist there. */
@@ -192,7 +276,7 @@ export class Git {
         const merged = resolve(path, local, remote) ?? local;
         if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path]);
         else {
-          await writeFile(join(this.dir, path), merged);
+          await writePlain(join(this.dir, path), merged);
           await this.local.raw(["add", "--", path]);
         }
       }
@@ -232,13 +316,18 @@ export function remoteRef(branch: string): string {
 
 /** The per-command git configuration that carries the token; empty without a token. */
 export function authEnv(token: string | undefined, server = "https://github.com"): Record<string, string> {
-  if (!token) return {};
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: `http.${server.replace(/\/+$/, "")}/.extraheader`,
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
-  };
+  const entries = authEntries(token, server);
+  return entries.length === 0 ? {} : configEnv(entries);
+}
+
+function authEntries(token: string | undefined, server = "https://github.com"): Array<[string, string]> {
+  if (!token) return [];
+  return [[`http.${server.replace(/\/+$/, "")}/.extraheader`, `AUTHORIZATION: basic ${authHeaderValue(token)}`]];
+}
+
+/** The base64 credential git sends in its AUTHORIZATION header for `token`. */
+export function authHeaderValue(token: string): string {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
 }
 
 /**

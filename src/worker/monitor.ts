@@ -6,12 +6,14 @@
  * - while a question is pending: fetch every `fetchIntervalMs`, so `NNN.answer` lands in the worktree;
  *   otherwise every `idleFetchIntervalMs` (to see a `.cancel` or a note);
  * - `ipc/.cancel` in the worktree: `onCancel`;
- * - a question pending past `questionExpiryMs` (dispatch-ask should have given up): `onQuestionExpired`.
+ * - a question pending past `questionExpiryMs` (dispatch-ask should have given up): `onQuestionExpired`;
+ * - a question numbered past `lastQuestion` (written by hand: it is deleted, never pushed) or the `limitFile` that
+ *   dispatch-ask writes when it refuses one: `onQuestionLimit`, once.
  */
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { CANCEL_FILE, IPC_DIR, parseIpcName, pendingQuestionSeq, seqLabel } from "../core/ipc.js";
+import { CANCEL_FILE, IPC_DIR, ipcFileName, parseIpcName, pendingQuestionSeq, seqLabel } from "../core/ipc.js";
 import type { Publisher } from "./publish.js";
 
 export interface MonitorOptions {
@@ -27,6 +29,9 @@ export interface MonitorOptions {
   log?: (line: string) => void;
   onCancel?: () => void;
   onQuestionExpired?: (seq: number) => void;
+  /** The highest question number this run may ask, and the file dispatch-ask writes when it refused one. */
+  questionLimit?: { lastSeq: number; file: string };
+  onQuestionLimit?: () => void;
 }
 
 export class Monitor {
@@ -40,6 +45,7 @@ export class Monitor {
   private pendingSince: { seq: number; at: number } | null = null;
   private cancelled = false;
   private expired = false;
+  private limited = false;
 
   constructor(opts: MonitorOptions) {
     this.opts = opts;
@@ -76,7 +82,7 @@ export class Monitor {
   }
 
   private async tick(): Promise<void> {
-    const names = await this.ipcNames();
+    const names = await this.overLimit(await this.ipcNames());
     const now = Date.now();
     const fresh = newQuestions(names, this.questionsSeen);
     if (fresh.length > 0) {
@@ -105,6 +111,19 @@ export class Monitor {
     }
   }
 
+  /** The names without questions past the limit (those are deleted); `onQuestionLimit` when the limit was hit. */
+  private async overLimit(names: string[]): Promise<string[]> {
+    const limit = this.opts.questionLimit;
+    if (!limit) return names;
+    const over = await removeQuestionsPast({ ipc: join(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
+    if (!this.limited && (over.length > 0 || existsSync(limit.file))) {
+      this.limited = true;
+      this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
+      this.opts.onQuestionLimit?.();
+    }
+    return names.filter((name) => !over.includes(name));
+  }
+
   private trackPending(pending: number | null, now: number): void {
     if (pending === null) {
       this.pendingSince = null;
@@ -126,6 +145,16 @@ export class Monitor {
       return [];
     }
   }
+}
+
+/** Delete the question files numbered past `lastSeq` (never pushed, never posted); the names deleted. */
+export async function removeQuestionsPast(opts: { ipc: string; names: readonly string[]; lastSeq: number }): Promise<string[]> {
+  const over = opts.names.filter((name) => {
+    const parsed = parseIpcName(name);
+    return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
+  });
+  for (const name of over) await unlink(join(opts.ipc, name)).catch(() => undefined);
+  return over;
 }
 
 function newQuestions(names: readonly string[], seen: ReadonlySet<number>): number[] {

@@ -3,12 +3,14 @@
  * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is rebased onto the remote and retried,
  * never forced. One operation at a time: every git command of the worker goes through `exclusive`.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
 import { PLAN_FILE } from "../core/ipc.js";
 import { containsSecret, redact } from "../core/secret.js";
+import { isWorkflowPath } from "../core/workflow-files.js";
 import { type Git, remoteRef } from "./git.js";
+import { readPlain, writePlain } from "./safe-file.js";
 
 export interface PublisherOptions {
   /** Git over the worktree. */
@@ -20,7 +22,12 @@ export interface PublisherOptions {
   log?: (line: string) => void;
   /** Push attempts before giving up for now (the next push tries again). */
   attempts?: number;
+  /** Called after the worker wrote into the worktree (a rebase, a redaction): hands the files back to the agent. */
+  afterWrite?: () => Promise<void>;
 }
+
+/** An answer file in a task folder: only the app writes these. */
+const ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
 
 /** Files larger than this are not scanned for secrets. */
 const MAX_SCAN_BYTES = 20 * 1024 * 1024;
@@ -32,6 +39,8 @@ export class Publisher {
   private pushed: string | null = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   private own: string | null = null;
+  /** Workflow files whose changes were kept out of the commits. */
+  readonly workflowsLeftOut = new Set<string>();
 
   constructor(opts: PublisherOptions) {
     this.opts = opts;
@@ -46,6 +55,17 @@ export class Publisher {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Workflow files changed so far, committed or not (their changes are never pushed). */
+  workflowChanges(): Promise<string[]> {
+    return this.exclusive(async () => {
+      const git = this.opts.git;
+      const head = await git.head();
+      const committed = this.own !== null && head !== this.own ? (await git.raw(["diff", "--name-only", this.own, head])).split("\n") : [];
+      for (const file of [...(await git.changedFiles()), ...committed]) if (isWorkflowPath(file)) this.workflowsLeftOut.add(file);
+      return [...this.workflowsLeftOut];
+    });
   }
 
   /** Commit what changed (if anything) as `dispatch(<task>): <what>` and push. Whether the remote has the head now. */
@@ -80,8 +100,18 @@ export class Publisher {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
-    await this.redactChanged();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`);
+    const changed = await git.changedFiles();
+    const wrote = (await this.dropForgedAnswers(changed)) + (await this.redactChanged(changed));
+    if (wrote > 0) await this.opts.afterWrite?.();
+    // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path, deleted) => {
+      if (isWorkflowPath(path)) {
+        if (!this.workflowsLeftOut.has(path)) this.opts.log?.(`left ${path} out: the job's token cannot push workflow files`);
+        this.workflowsLeftOut.add(path);
+        return true;
+      }
+      return !deleted && ANSWER_PATH.test(path);
+    });
     this.own = await git.head();
     return made;
   }
@@ -90,12 +120,17 @@ export class Publisher {
     const git = this.opts.git;
     const attempts = this.opts.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const head = await git.head();
+      // The worker's own commit, not HEAD: a commit the agent made meanwhile is folded in first, never pushed as is.
+      const head = this.own ?? (await git.head());
       if (this.pushed === head) return true;
-      const result = await git.push(this.opts.branch);
+      const result = await git.push(this.opts.branch, head);
       if (result === "pushed") {
         this.pushed = head;
         return true;
+      }
+      if (result === "refused-workflows") {
+        this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
+        return false;
       }
       this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
       await git.fetchBranch(this.opts.branch);
@@ -107,30 +142,52 @@ export class Publisher {
 
   /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
   private async integrate(): Promise<boolean> {
+    if (this.own !== null && (await this.opts.git.head()) !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
     const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path, local, remote) => {
       if (path.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
       return local ?? remote;
     });
     if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
     this.own = await this.opts.git.head();
+    await this.opts.afterWrite?.();
     return ok;
   }
 
-  /** Replace secret values in every changed file before it is staged. */
-  private async redactChanged(): Promise<void> {
-    if (this.opts.secrets.length === 0) return;
-    for (const file of await this.opts.git.changedFiles()) {
+  /**
+   * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
+   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   */
+  private async dropForgedAnswers(changed: readonly string[]): Promise<number> {
+    const git = this.opts.git;
+    let touched = 0;
+    for (const file of changed) {
+      if (!ANSWER_PATH.test(file)) continue;
+      if ((await git.show("HEAD", file)) !== null) await git.raw(["checkout", "HEAD", "--", file]);
+      else await rm(join(git.dir, file), { force: true });
+      this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
+      touched++;
+    }
+    return touched;
+  }
+
+  /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
+  private async redactChanged(changed: readonly string[]): Promise<number> {
+    if (this.opts.secrets.length === 0) return 0;
+    let rewritten = 0;
+    for (const file of changed) {
       const path = join(this.opts.git.dir, file);
       try {
-        const info = await stat(path);
+        const info = await lstat(path);
         if (!info.isFile() || info.size > MAX_SCAN_BYTES) continue;
-        const text = await readFile(path, "utf8");
-        if (!containsSecret(text, this.opts.secrets)) continue;
-        await writeFile(path, redact(text, this.opts.secrets));
+        const text = await readPlain(path);
+        if (text === null || !containsSecret(text, this.opts.secrets)) continue;
+        await writePlain(path, redact(text, this.opts.secrets));
+        rewritten++;
         this.opts.log?.(`redacted a secret value in ${file}`);
       } catch {
         // deleted meanwhile, or unreadable: nothing to redact
       }
     }
+    return rewritten;
   }
 }

@@ -2,13 +2,14 @@
  * Picking a task up again: the plan a run starts from (the branch's own when a run before this one left it, a
  * fresh one otherwise) and the questions earlier runs asked and got answers to.
  */
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CANCEL_FILE, DONE_FILE, IPC_DIR, ipcFileName, parseIpcName, PLAN_FILE } from "../core/ipc.js";
 import { markItem, newPlan, parsePlan, renderPlan, setPlanMeta, type PlanMeta } from "../core/plan.js";
 import type { AnsweredQuestion } from "../core/prompt.js";
 import type { TaskSpec } from "../core/task.js";
 import type { Git } from "./git.js";
+import { readPlain } from "./safe-file.js";
 
 export interface StartingPlanOptions {
   /** Git over the worktree. */
@@ -96,9 +97,5 @@ export async function answeredQuestions(dir: string): Promise<AnsweredQuestion[]
 }
 
 async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return null;
-  }
+  return readPlain(path);
 }

@@ -4,24 +4,40 @@
  *   worktree → plan.md pushed → agent started (no GitHub token) under the monitor → outcome → closing commits
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { agentCommand, claudeCost, readableLine } from "../core/agent.js";
+import { agentCommand, readableLine } from "../core/agent.js";
+import { agentEnv, agentSettings, missingKeyError } from "../core/agent-env.js";
+import { apiFailure } from "../core/agent-failure.js";
+import { addUsage, type AgentUsage } from "../core/agent-usage.js";
 import { taskBranch } from "../core/branch.js";
-import { CONTEXT_FILE, IPC_DIR, OUTPUT_FILE, pendingQuestionSeq, PLAN_FILE, taskDir as taskFolder } from "../core/ipc.js";
+import {
+  CONTEXT_FILE,
+  IPC_DIR,
+  MAX_QUESTIONS_PER_RUN,
+  nextQuestionSeq,
+  OUTPUT_FILE,
+  pendingQuestionSeq,
+  PLAN_FILE,
+  QUESTION_LIMIT_REASON,
+  taskDir as taskFolder,
+} from "../core/ipc.js";
 import { decideOutcome, failureReason, type RunOutcome } from "../core/outcome.js";
 import { parsePlan } from "../core/plan.js";
 import { buildPrompt } from "../core/prompt.js";
-import { agentEnvironment, redact, secretValues } from "../core/secret.js";
+import { isSecretName, redact, secretValues } from "../core/secret.js";
 import { isTaskId, type TaskSpec } from "../core/task.js";
-import { POLL_ENV, TIMEOUT_ENV } from "./ask.js";
+import { LAST_QUESTION_ENV, LIMIT_FILE_ENV, POLL_ENV, TIMEOUT_ENV } from "./ask.js";
 import { startAgent, type AgentProcess } from "./agent.js";
+import { handOver, runAs, takeBack, type AgentUser } from "./agent-user.js";
+import { prepareAgentHome } from "./agent-home.js";
 import { finishRun } from "./finish.js";
 import { Git, type GitIdentity } from "./git.js";
-import { Monitor } from "./monitor.js";
+import { Monitor, removeQuestionsPast } from "./monitor.js";
 import { reopenTaskFolder, startingPlan, answeredQuestions } from "./resume.js";
 import { Publisher } from "./publish.js";
+import { readPlain, writePlain } from "./safe-file.js";
 import { prepareWorktree, removeWorktree } from "./worktree.js";
 
 export interface WorkerOptions {
@@ -53,6 +69,13 @@ export interface WorkerOptions {
   fetchIntervalMs?: number;
   /** Fetch interval otherwise (to see `.cancel` and notes); default 15 s. */
   idleFetchIntervalMs?: number;
+  /**
+   * The agent is stopped (task `failed`) after this long without a line of output while no question is pending: a
+   * model server that never answers, a CLI retrying in silence. Default 10 minutes.
+   */
+  inactivityMs?: number;
+  /** The agent is stopped (task `failed`) once it has printed this much; default 512 MiB. */
+  maxOutputBytes?: number;
   /** SIGTERM → SIGKILL delay when stopping the agent; default 5 s. */
   stopGraceMs?: number;
   /** Where the worktree and the worker's own files go; default a new folder under RUNNER_TEMP or the OS temp dir. */
@@ -72,6 +95,13 @@ export interface WorkerOptions {
   /** Each line of the agent's output, readable and redacted. */
   onAgentLine?: (line: string) => void;
   now?: () => Date;
+  /**
+   * The agent's own OS user (resolveAgentUser): it owns the worktree and its own home, and cannot read the worker's
+   * environment nor write its git directory. Default: the worker's user (unsafe outside tests and local mode).
+   */
+  agentUser?: AgentUser;
+  /** Names of further variables of `env` the agent may have (local mode, tests); never a secret's. */
+  agentVariables?: string[];
 }
 
 export interface WorkerResult {
@@ -84,6 +114,8 @@ export interface WorkerResult {
   /** The remote has the final commits. */
   pushed: boolean;
   cost_usd?: number;
+  /** Tokens (and dollars where the CLI gives them) as the agent CLI reported them. */
+  usage?: AgentUsage;
   /** Why the run could not start or finish normally. */
   error?: string;
 }
@@ -94,6 +126,8 @@ const DEFAULTS = {
   fetchIntervalMs: 3_000,
   idleFetchIntervalMs: 15_000,
   stopGraceMs: 5_000,
+  inactivityMs: 10 * 60_000,
+  maxOutputBytes: 512 * 1024 * 1024,
 };
 
 export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
@@ -109,17 +143,29 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   if (!isTaskId(spec.id)) return refuse(`"${spec.id}" is not a task id (lowercase letters, digits and '-')`);
   if (!Number.isSafeInteger(opts.issue) || opts.issue <= 0) return refuse(`"${opts.issue}" is not an issue number`);
   if (spec.agent === "custom" && !opts.agentCommand?.trim()) return refuse(`task ${spec.id} names a custom agent but no agent-command was given`);
+  const missingKey = opts.agentCommand?.trim() ? null : missingKeyError(spec.agent, env);
+  if (missingKey) return refuse(missingKey);
 
+  const user = opts.agentUser;
+  const isolated = user !== undefined && user.mode !== "same";
   const secrets = secretValues(env, [...(opts.secrets ?? []), ...(opts.token ? [opts.token] : [])]);
-  const workDir = opts.workDir ?? join(env["RUNNER_TEMP"] || tmpdir(), `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
+  // An isolated agent must reach its folders: under the system's temp folder, not RUNNER_TEMP (maybe private).
+  const tempBase = isolated ? tmpdir() : env["RUNNER_TEMP"] || tmpdir();
+  const workDir = opts.workDir ?? join(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
   const worktreePath = join(workDir, "worktree");
   const runtime = join(workDir, "runtime");
+  const agentHome = join(workDir, "home");
   await mkdir(join(runtime, "bin"), { recursive: true });
+  if (isolated) {
+    await mkdir(agentHome, { recursive: true, mode: 0o700 });
+    await chmod(workDir, 0o755);
+  }
 
   const gitOptions = { dir: opts.workspace, log, ...(opts.token ? { token: opts.token } : {}), ...(opts.server ? { server: opts.server } : {}), ...(opts.author ? { author: opts.author } : {}) };
-  const git = new Git(gitOptions);
+  let git = new Git(gitOptions);
   let worktree: Awaited<ReturnType<typeof prepareWorktree>>;
   try {
+    git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error) {
     await rm(workDir, { recursive: true, force: true });
@@ -127,14 +173,16 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   }
   const dirRel = taskFolder(spec.id);
   const dir = join(worktree.path, dirRel);
-  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log });
+  // The agent owns the worktree's files (not its git directory) and its home; handed back after the worker writes.
+  const handBack = isolated ? () => handOver(user, [worktree.path]) : undefined;
+  const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log, ...(handBack ? { afterWrite: handBack } : {}) });
 
   try {
     // Plan: continue the branch's plan (resume, retry) or write a fresh one, and push it at once.
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...(opts.runUrl ? { run: opts.runUrl } : {}) });
     await mkdir(join(dir, IPC_DIR), { recursive: true });
-    await writeFile(join(dir, PLAN_FILE), start.plan);
+    await writePlain(join(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
 
@@ -154,33 +202,71 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     });
     const promptFile = join(runtime, "prompt.md");
     await writeFile(promptFile, prompt);
-    await writeAskProgram(join(runtime, "bin"), opts.askCommand ?? defaultAskCommand());
+    const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
+    await writeAskProgram(join(runtime, "bin"), askCommand);
+    const askPath = join(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...(opts.agentCommand ? { custom: opts.agentCommand } : {}) });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
-    const agentEnv = {
-      ...agentEnvironment(env, opts.token ? [opts.token] : []),
-      DISPATCH_TASK: spec.id,
-      DISPATCH_DIR: dir,
-      DISPATCH_PLAN: join(dir, PLAN_FILE),
-      DISPATCH_PROMPT_FILE: promptFile,
-      [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
-      [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
-      PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
+    // dispatch-ask writes the limit file when it refuses a question: somewhere the agent's user may write.
+    const questionLimit = {
+      lastSeq: nextQuestionSeq(await readdir(join(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join(isolated ? agentHome : runtime, "question-limit"),
     };
+    // A real CLI gets its own HOME with its per-run configuration and its settings (base URL, bounded retries …).
+    const real = !opts.agentCommand && spec.agent !== "custom";
+    const shellEnv = ["DISPATCH_ASK", "DISPATCH_TASK", "DISPATCH_DIR", "DISPATCH_PLAN", "DISPATCH_PROMPT_FILE", TIMEOUT_ENV, POLL_ENV, LAST_QUESTION_ENV, LIMIT_FILE_ENV];
+    const commandMs = questionTimeoutMs + 60_000;
+    const homeVars = real ? await prepareAgentHome({ home: agentHome, agent: spec.agent, env, shellEnv, commandMs }) : {};
+    const environment = agentEnv({
+      env,
+      agent: spec.agent,
+      home: isolated || real ? agentHome : (env["HOME"] ?? agentHome),
+      ...(isolated && user.name ? { user: user.name } : {}),
+      set: {
+        ...(real ? agentSettings(spec.agent, env, commandMs) : {}),
+        ...homeVars,
+        ...pick(env, opts.agentVariables ?? []),
+        DISPATCH_ASK: askPath,
+        DISPATCH_TASK: spec.id,
+        DISPATCH_DIR: dir,
+        DISPATCH_PLAN: join(dir, PLAN_FILE),
+        DISPATCH_PROMPT_FILE: promptFile,
+        [TIMEOUT_ENV]: String(questionTimeoutMs / 1000),
+        [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
+        [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
+        [LIMIT_FILE_ENV]: questionLimit.file,
+        PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
+      },
+    });
+    if (isolated) {
+      // Its own git reads the worker's repository (owned by another user): let it, and give it a name to commit with.
+      await writeFile(join(agentHome, ".gitconfig"), "[safe]\n\tdirectory = *\n[user]\n\tname = dispatch agent\n\temail = agent@dispatch.invalid\n");
+      await handOver(user, [worktree.path, agentHome]);
+    }
 
     // Run the agent under the monitor until it exits or the task is cancelled.
-    let cost: number | undefined;
+    let usage: AgentUsage | undefined;
+    let lastLineAt = Date.now();
+    let silentFor: number | null = null;
+    let tooLoud: number | null = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
+    let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
     const agent: AgentProcess = startAgent({
       command,
       cwd: worktree.path,
-      env: agentEnv,
+      env: environment,
+      ...(isolated ? { runAs: runAs(user, environment) } : {}),
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      onTooMuchOutput: (bytes) => {
+        tooLoud = bytes;
+        stopAgent(`it printed more than ${bytes} bytes`);
+      },
       onLine: (line) => {
-        const c = spec.agent === "claude" ? claudeCost(line) : null;
-        if (c !== null) cost = c;
+        lastLineAt = Date.now();
+        usage = addUsage(spec.agent, usage, line);
         const readable = readableLine(outputKind, line);
         if (readable !== null) opts.onAgentLine?.(redact(readable, secrets));
       },
@@ -208,20 +294,48 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
         stopAgent("the task was cancelled from the thread");
       },
       onQuestionExpired: () => stopAgent("it kept running after its question timed out"),
+      questionLimit,
+      onQuestionLimit: () => {
+        limited = true;
+        stopAgent(`it asked more than ${MAX_QUESTIONS_PER_RUN} questions in this run`);
+      },
     });
     await monitor.start();
+    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
+    const watchdog = setInterval(() => {
+      void (async () => {
+        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
+        // Waiting for an answer is silent by design.
+        const pending = pendingQuestionSeq(await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]));
+        if (pending !== null) return void (lastLineAt = Date.now());
+        silentFor = Date.now() - lastLineAt;
+        stopAgent(`no output for ${Math.round(silentFor / 1000)} s`);
+      })();
+    }, Math.min(1000, inactivityMs));
     const exit = await agent.exited;
+    clearInterval(watchdog);
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
+    if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
 
-    // Outcome and the closing commits.
+    // Outcome and the closing commits (a question written past the limit just before the agent exited goes too).
+    const ipcNames = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
+    if ((await removeQuestionsPast({ ipc: join(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
     const names = await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planNow = (await readIfExists(join(dir, PLAN_FILE))) ?? start.plan;
-    const status = decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
+    const planLeft = await readIfExists(join(dir, PLAN_FILE));
+    const planNow = planLeft ?? start.plan;
+    const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
+    const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
-    const reason = redact(failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) }), secrets);
+    const stoppedWhy = silentFor !== null
+      ? `the agent produced no output for ${Math.round(silentFor / 1000)} s`
+      : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
+    const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
+    const general = failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) });
+    const reason = limited ? QUESTION_LIMIT_REASON : redact(why ? `${why}; ${general}` : general, secrets);
+    const cost = usage?.cost_usd;
     log(`task ${spec.id}: ${status}`);
     const finished = await finishRun({
       publisher,
@@ -234,9 +348,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       fallbackPlan: start.plan,
       secrets,
       ...(cost !== undefined ? { cost_usd: cost } : {}),
+      ...(usage ? { tokens: { input: usage.input_tokens, output: usage.output_tokens } } : {}),
     });
     const result: WorkerResult = { status, branch, plan: finished.plan, output: finished.output, pushed: finished.pushed };
     if (cost !== undefined) result.cost_usd = cost;
+    if (usage) result.usage = usage;
     if (!finished.pushed) result.error = "the final commits could not be pushed";
     if (status === "failed") result.error ??= reason.split("\n")[0]?.replace(/; last output:$/, "");
     return result;
@@ -253,6 +369,24 @@ function defaultAskCommand(): string[] {
   return [process.execPath, process.argv[1] ?? "", "ask"];
 }
 
+/**
+ * The ask command an isolated agent can run: Node and the bundle may sit in folders only the worker may enter (the
+ * runner's home, npx's cache), so both are linked (or copied) into the run's own folder.
+ */
+async function reachableAskCommand(runtime: string): Promise<string[]> {
+  const [node, bundle] = [process.execPath, process.argv[1] ?? ""];
+  // A hard link keeps the file's own mode (node 755, the bundle 644); a copy gets it set.
+  const place = async (from: string, to: string, mode: number) => {
+    const linked = await link(from, to).then(() => true, () => false);
+    if (linked) return;
+    await copyFile(from, to);
+    await chmod(to, mode);
+  };
+  await place(node, join(runtime, "node"), 0o755);
+  await place(bundle, join(runtime, "dispatch.js"), 0o644);
+  return [join(runtime, "node"), join(runtime, "dispatch.js"), "ask"];
+}
+
 /** `dispatch-ask` on the agent's PATH: a tiny script that runs the ask command with the agent's arguments. */
 async function writeAskProgram(binDir: string, command: readonly string[]): Promise<void> {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
@@ -261,10 +395,15 @@ async function writeAskProgram(binDir: string, command: readonly string[]): Prom
   await chmod(path, 0o755);
 }
 
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return null;
+function pick(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && !isSecretName(name)) out[name] = value;
   }
+  return out;
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  return readPlain(path);
 }

@@ -16,7 +16,7 @@ export interface WorktreeOptions {
 }
 
 export interface Worktree {
-  /** Git over the worktree. */
+  /** Git over the worktree, its git directory pinned (read before the agent could touch the worktree). */
   git: Git;
   path: string;
   /** The branch existed on the remote and is being continued. */
@@ -33,13 +33,13 @@ export async function prepareWorktree(opts: WorktreeOptions): Promise<Worktree> 
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
     await opts.git.addWorktree(opts.path, opts.branch, remoteRef(opts.branch));
-    return { git: opts.git.at(opts.path), path: opts.path, continued: true };
+    return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: true };
   }
   const base = await opts.git.fetchBranch(opts.base);
   if (!base) throw new WorktreeError(`the base branch "${opts.base}" does not exist on the remote`);
   log(`creating ${opts.branch} from ${opts.base} (${base.slice(0, 7)})`);
   await opts.git.addWorktree(opts.path, opts.branch, remoteRef(opts.base));
-  return { git: opts.git.at(opts.path), path: opts.path, continued: false };
+  return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: false };
 }
 
 export async function removeWorktree(git: Git, path: string): Promise<void> {

@@ -22,13 +22,15 @@ describe("action.yml", () => {
     const meta = parse(text) as { runs: { using: string; main: string }; inputs: Record<string, { required?: boolean; default?: string }>; outputs: Record<string, unknown> };
     expect(meta.runs).toEqual({ using: "node24", main: "dist/index.js" });
     expect(Object.keys(meta.inputs).sort()).toEqual(
-      ["agent-command", "base", "branch-prefix", "comment", "github-token", "issue", "push-interval-seconds", "question-timeout-minutes", "task"].sort(),
+      ["agent-command", "agent-inactivity-seconds", "agent-user", "base", "branch-prefix", "comment", "github-token", "issue", "push-interval-seconds", "question-timeout-minutes", "task"].sort(),
     );
     for (const name of ["task", "issue", "base"]) expect(meta.inputs[name]?.required).toBe(true);
     expect(meta.inputs["github-token"]?.default).toBe("${{ github.token }}");
     expect(meta.inputs["question-timeout-minutes"]?.default).toBe("30");
     expect(meta.inputs["push-interval-seconds"]?.default).toBe("5");
+    expect(meta.inputs["agent-inactivity-seconds"]?.default).toBe("600");
     expect(meta.inputs["branch-prefix"]?.default).toBe("dispatch/");
+    expect(meta.inputs["agent-user"]?.default).toBe("dispatch-agent");
     expect(Object.keys(meta.outputs).sort()).toEqual(["branch", "status"]);
   });
 });

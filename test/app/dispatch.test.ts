@@ -153,11 +153,13 @@ describe("/dispatch <prompt>", () => {
   });
 
   it("uses the configured workflow and branch prefix", async () => {
-    h.github.config = "workflow: agents.yml\nbranch_prefix: ai/\n";
+    h.github.config = "workflow: agents.yml\nbranch_prefix: ai/\nquestion_timeout_minutes: 7\n";
     h.github.workflows.add("agents.yml");
     await h.comment("/dispatch use sonnet to add tests");
     expect(h.github.dispatches[0]!.workflow).toBe("agents.yml");
     expect(parseStatus(h.github.byApp()[0]!.body)!.tasks[0]!.branch).toMatch(/^ai\/42\//);
+    // The worker names the same branch and waits as long: the keys travel in the workflow's inputs.
+    expect(h.github.dispatches[0]!.inputs).toMatchObject({ branch_prefix: "ai/", question_timeout_minutes: "7" });
   });
 
   it("marks the tasks failed in the status when the workflow cannot be started", async () => {
@@ -179,14 +181,51 @@ describe("/dispatch <prompt>", () => {
     expect(findStatusCommand(replies[0]!.body)).toBeNull();
   });
 
-  it("retries a secondary rate limit (403) and a 502 on its writes", async () => {
+  it("retries a secondary rate limit (403) on its writes; a 502 on the workflow dispatch is not retried but told", async () => {
     h.github.fail("POST", /\/issues\/42\/comments$/, 403, { message: "You have exceeded a secondary rate limit", headers: { "retry-after": "0" } });
-    h.github.fail("POST", /\/dispatches$/, 502, { message: "Bad Gateway" });
+    h.github.fail("POST", /\/dispatches$/, 502, { message: "Bad Gateway", applied: true });
     await h.comment("/dispatch use sonnet to add tests");
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(h.github.count("POST", /\/dispatches$/)).toBe(1);
+    const [status, reply] = h.github.byApp();
+    expect(findStatusCommand(status!.body)).not.toBeNull();
+    expect(status!.body).toContain("queued");
+    expect(reply!.body).toContain("may have started anyway");
+    expect(h.github.count("POST", /\/issues\/42\/comments$/)).toBe(3);
+  });
+
+  it("a status comment GitHub made but answered 502 to is found, not posted twice", async () => {
+    h.github.fail("POST", /\/issues\/42\/comments$/, 502, { message: "Bad Gateway", applied: true });
+    await h.comment("/dispatch use sonnet to add tests");
+    expect(h.github.count("POST", /\/issues\/42\/comments$/)).toBe(1);
     expect(h.github.byApp()).toHaveLength(1);
     expect(h.github.dispatches).toHaveLength(1);
-    expect(h.github.count("POST", /\/issues\/42\/comments$/)).toBe(2);
-    expect(h.github.count("POST", /\/dispatches$/)).toBe(2);
+  });
+
+  it("a status comment that could not be posted gets a reply saying why", async () => {
+    h.github.fail("POST", /\/issues\/42\/comments$/, 502, { message: "Bad Gateway" });
+    await h.comment("/dispatch use sonnet to add tests");
+    expect(h.github.dispatches).toHaveLength(0);
+    const [reply] = h.github.byApp();
+    expect(findStatusCommand(reply!.body)).toBeNull();
+    expect(reply!.body).toContain("Bad Gateway");
+  });
+
+  it("a command whose thread cannot be read gets a reply saying why", async () => {
+    await h.comment("/dispatch use sonnet to add tests");
+    h.github.fail("POST", /^\/graphql$/, 502, { message: "Bad Gateway", times: 10 });
+    await h.comment("/dispatch status");
+    const reply = h.github.byApp().at(-1)!;
+    expect(findStatusCommand(reply.body)).toBeNull();
+    expect(reply.body).toContain("could not finish this command");
+    expect(reply.body).toContain("Bad Gateway");
+  });
+
+  it("the same /dispatch delivered twice at once (two deliveries) makes one status comment and one run", async () => {
+    const id = h.github.addComment("/dispatch use sonnet to add tests", "maintainer").id;
+    await Promise.all([h.comment("/dispatch use sonnet to add tests", { id }), h.comment("/dispatch use sonnet to add tests", { id })]);
+    expect(h.github.byApp()).toHaveLength(1);
+    expect(h.github.dispatches).toHaveLength(1);
   });
 });
 
@@ -202,5 +241,19 @@ describe("help and errors", () => {
     const [reply] = h.github.byApp();
     expect(reply!.body).toContain("2");
     expect(h.github.dispatches).toHaveLength(0);
+  });
+
+  it("an unknown or misspelt model gets the models this repository knows and a did-you-mean; nothing is dispatched", async () => {
+    h.github.config = "models:\n  speedy:\n    agent: gemini\n    model: gemini-2.5-flash\n";
+    await h.comment("/dispatch use llama to fix the bug");
+    await h.comment("/dispatch use sonet to fix the login page");
+    await h.comment("/dispatch use speedi to write the docs");
+    expect(h.github.dispatches).toHaveLength(0);
+    const [llama, sonet, speedi] = h.github.byApp().map((c) => c.body);
+    expect(llama).toContain("`llama` is not a model this repository knows");
+    for (const name of ["opus", "sonnet", "haiku", "gemini", "codex", "speedy"]) expect(llama).toContain(`\`${name}\``);
+    expect(sonet).toContain("did you mean `sonnet`?");
+    expect(speedi).toContain("did you mean `speedy`?");
+    expect(h.github.byApp().every((c) => findStatusCommand(c.body) === null)).toBe(true);
   });
 });

@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import nock from "nock";
+import { checkQuery } from "../contracts/graphql-schema.js";
+import { checkRequest } from "../contracts/openapi.js";
 
 export interface FakeComment {
   id: number;
@@ -36,16 +38,18 @@ export class FakeGitHub {
   permissions: Record<string, string> = {};
   pullRequests = new Map<number, { headRepo: string | null; headRef: string }>();
   pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
-  dispatches: Array<{ workflow: string; ref: string; inputs: Record<"issue" | "base" | "comment" | "tasks", string> }> = [];
+  dispatches: Array<{ workflow: string; ref: string; inputs: Record<"issue" | "base" | "comment" | "tasks", string> & Record<string, string> }> = [];
   cancelledRuns: number[] = [];
   config: string | null = null;
   workflows = new Set(["dispatch.yml"]);
   requests: RecordedRequest[] = [];
   /** Requests to APIs outside the app's list: a test fails when there is one. */
   unanswered: string[] = [];
+  /** Requests that break GitHub's published contracts (REST description, GraphQL schema): a test fails on one. */
+  violations: string[] = [];
   /** Added to every answer, to measure handler time against a slower GitHub. */
   latencyMs = 0;
-  private failures: Array<{ method: string; path: RegExp; status: number; headers: Record<string, string>; message: string }> = [];
+  private failures: Array<{ method: string; path: RegExp; status: number; headers: Record<string, string>; message: string; applied: boolean }> = [];
   private nextId = 1000;
   private nextPull = 100;
 
@@ -66,10 +70,18 @@ export class FakeGitHub {
     }
   }
 
-  /** Fail the next `times` requests matching with this status (403 secondary rate limit, 502 …). */
-  fail(method: string, path: RegExp, status: number, options: { times?: number; headers?: Record<string, string>; message?: string } = {}): void {
+  /**
+   * Fail the next `times` requests matching with this status (403 secondary rate limit, 502 …). `applied`: do what
+   * was asked, then answer the failure anyway (GitHub made the comment but its proxy answered 502).
+   */
+  fail(
+    method: string,
+    path: RegExp,
+    status: number,
+    options: { times?: number; headers?: Record<string, string>; message?: string; applied?: boolean } = {},
+  ): void {
     for (let i = 0; i < (options.times ?? 1); i++) {
-      this.failures.push({ method, path, status, headers: options.headers ?? {}, message: options.message ?? "failure" });
+      this.failures.push({ method, path, status, headers: options.headers ?? {}, message: options.message ?? "failure", applied: options.applied ?? false });
     }
   }
 
@@ -109,11 +121,25 @@ export class FakeGitHub {
     const url = new URL(uri, API);
     const path = decodeURIComponent(url.pathname);
     this.requests.push({ method, path, body });
+    const input = (body ?? {}) as Record<string, any>;
+    const broken =
+      url.pathname === "/graphql"
+        ? checkQuery(String(input.query ?? "")).map((problem) => `GraphQL: ${problem}`)
+        : checkRequest({ method, path: url.pathname, query: url.searchParams, body: body === "" ? null : body });
+    if (broken.length > 0) {
+      this.violations.push(...broken);
+      return [422, { message: `Not GitHub's contract: ${broken.join("; ")}` }];
+    }
     const failure = this.failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
+      if (f!.applied) this.answer(method, url, path, body);
       return [f!.status, { message: f!.message }, f!.headers];
     }
+    return this.answer(method, url, path, body);
+  }
+
+  private answer(method: string, url: URL, path: string, body: unknown): [number, unknown, Record<string, string>?] {
     const repo = `/repos/${OWNER}/${REPO}`;
     const input = (body ?? {}) as Record<string, any>;
     let m: RegExpExecArray | null;
@@ -124,8 +150,10 @@ export class FakeGitHub {
       return [200, { permission: permission === "maintain" ? "write" : permission === "triage" ? "read" : permission, role_name: permission }];
     }
     if (method === "POST" && (m = new RegExp(`^${repo}/issues/comments/(\\d+)/reactions$`).exec(path))) {
-      this.reactions.push({ comment: Number(m[1]), content: input.content });
-      return [201, { id: 1, content: input.content }];
+      // GitHub answers 200 with the existing reaction when the app made the same one before, 201 for a new one.
+      const again = this.reactions.some((r) => r.comment === Number(m![1]) && r.content === input.content);
+      if (!again) this.reactions.push({ comment: Number(m[1]), content: input.content });
+      return [again ? 200 : 201, { id: 1, content: input.content }];
     }
     if (method === "POST" && (m = new RegExp(`^${repo}/issues/(\\d+)/comments$`).exec(path))) {
       const comment = this.addComment(input.body, APP_LOGIN, Number(m[1]));
@@ -165,6 +193,10 @@ export class FakeGitHub {
       return [200, this.pulls.filter((p) => p.head === head).map((p) => ({ number: p.number, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}` }))];
     }
     if (method === "POST" && path === `${repo}/pulls`) {
+      // GitHub refuses a second open PR for one head and base.
+      if (this.pulls.some((p) => p.head === input.head && p.base === input.base)) {
+        return [422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${OWNER}:${input.head}.` }] }];
+      }
       const pull = { number: this.nextPull++, head: input.head, base: input.base, title: input.title, body: input.body };
       this.pulls.push(pull);
       return [201, { number: pull.number, html_url: `https://github.com/${OWNER}/${REPO}/pull/${pull.number}` }];

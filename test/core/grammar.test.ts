@@ -486,8 +486,25 @@ describe("directives", () => {
     expect(tasks[2]?.title).toBe("Fix c");
   });
 
-  it("an unknown model word is just a word", () => {
-    expect(one("use llama to fix the tests")).toMatchObject({ model: "sonnet", title: "Use llama to fix the tests" });
+  it("an unknown or misspelt model word in a directive's place is refused with the known models and a did-you-mean", () => {
+    const llama = errorOf(parseComment("/dispatch use llama to fix the tests"));
+    expect(llama).toContain("`llama` is not a model this repository knows");
+    expect(llama).toContain("`opus`");
+    const sonet = errorOf(parseComment("/dispatch use sonet to fix the bug"));
+    expect(sonet).toContain("did you mean `sonnet`?");
+    expect(errorOf(parseComment("/dispatch fix the login (opsu)"))).toContain("did you mean `opus`?");
+    expect(errorOf(parseComment("/dispatch gemni: write the docs"))).toContain("did you mean `gemini`?");
+    expect(errorOf(parseComment("/dispatch three things:\n1. use opus to review auth\n2. using qwen, write tests\n3. fix c"))).toContain("`qwen`");
+    const cfg = config({ models: { speedy: { agent: "gemini", model: "gemini-2.5-flash" } } });
+    const alias = errorOf(parseComment("/dispatch use speedyy to fix it", cfg));
+    expect(alias).toContain("did you mean `speedy`?");
+    expect(alias).toContain("aliases `speedy`");
+  });
+
+  it("a model-like word in the subject, or an ordinary tool in a directive's place, is just a word", () => {
+    expect(one("compare llama and opus pricing")).toMatchObject({ model: "sonnet", title: "Compare llama and opus pricing" });
+    expect(one("use jq to parse the logs")).toMatchObject({ model: "sonnet", title: "Use jq to parse the logs" });
+    expect(one("use docker to run the tests")).toMatchObject({ model: "sonnet" });
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defuseMarkdown, escapeInline, fitText, unescapeInline } from "../../src/core/markdown-text.js";
+import { escapeInline, fitText, oneLine, unescapeInline } from "../../src/core/markdown-text.js";
 
 describe("escapeInline", () => {
   it("reads back any one-line text exactly", () => {
@@ -20,11 +20,15 @@ describe("escapeInline", () => {
   });
 });
 
-describe("defuseMarkdown", () => {
-  it("keeps the text as a reader sees it", () => {
-    const text = "Fixes #3 and resolves: acme/shop#4; @me; dispatch:pr\r\n";
-    expect(defuseMarkdown(text).replace(/\u2060/g, "")).toBe(text.replace("\r\n", "\n"));
-    expect(defuseMarkdown(text)).not.toMatch(/fixes\s+#3|resolves:\s+acme|@me|dispatch:/i);
+describe("escapeInline, defused", () => {
+  it("closes nothing, links nothing, references no other repository, and reads back exactly", () => {
+    const text = "Fixes #1, closes acme/shop#2, resolves https://github.com/o/r/issues/3, see www.evil.example and other/repo#4";
+    const escaped = escapeInline(text);
+    expect(unescapeInline(escaped)).toBe(text);
+    const rendered = escaped.replace(/&#8288;/g, "\u2060").replace(/\\(.)/g, "$1");
+    expect(rendered).not.toMatch(/\b(fixes|closes|resolves)[\s:]+(#|acme|https)/i);
+    expect(rendered).not.toMatch(/https:\/\/|www\.|\w\/\w+#\d|#\d/);
+    expect(rendered.replace(/\u2060/g, "")).toBe(text);
   });
 });
 
@@ -43,5 +47,20 @@ describe("fitText", () => {
   it("does not split a surrogate pair", () => {
     const out = fitText("😀".repeat(50), 40, "…");
     expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe("oneLine", () => {
+  it("joins lines with one space, as the whitespace-around-breaks rule says", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("a", " ", "\t", "\n", "\r", "\u2028", "b") }), (text) => {
+        expect(oneLine(text)).toBe(text.replace(/\s*[\r\n]+\s*/g, " ").trim());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("handles a long blank run without a line break", () => {
+    expect(oneLine(`fixes${" ".repeat(60_000)}#1`)).toBe(`fixes${" ".repeat(60_000)}#1`);
   });
 });

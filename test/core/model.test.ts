@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { familyOf, FAMILY_DEFAULTS, isModelName, routeModel } from "../../src/core/model.js";
+import fc from "fast-check";
+import { BUILT_IN_MODELS, closestModel, editDistance, familyOf, FAMILY_DEFAULTS, isModelName, isUnknownModel, knownModels, routeModel, unknownModelMessage } from "../../src/core/model.js";
 
 describe("routeModel", () => {
   it.each([
@@ -53,5 +54,54 @@ describe("familyOf and isModelName", () => {
     expect(FAMILY_DEFAULTS.claude).toBe("sonnet");
     expect(routeModel(FAMILY_DEFAULTS.gemini)?.agent).toBe("gemini");
     expect(routeModel(FAMILY_DEFAULTS.codex)?.agent).toBe("codex");
+  });
+});
+
+describe("unknown model words", () => {
+  it.each([
+    ["sonnte", "sonnet", 1],
+    ["sonet", "sonnet", 1],
+    ["opsu", "opus", 1],
+    ["gemni", "gemini", 1],
+    ["haiku", "haiku", 0],
+    ["", "abc", 3],
+  ])("editDistance(%j, %j) = %i", (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
+    expect(editDistance(b, a)).toBe(d);
+  });
+
+  it("edit distance is a metric on any words", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b, c) => {
+        expect(editDistance(a, a)).toBe(0);
+        expect(editDistance(a, b)).toBe(editDistance(b, a));
+        expect(editDistance(a, c)).toBeLessThanOrEqual(editDistance(a, b) + editDistance(b, c) + 1); // transpositions bend it by at most 1
+        expect(editDistance(a, b)).toBeLessThanOrEqual(Math.max(a.length, b.length));
+      }),
+    );
+  });
+
+  it.each(["llama", "llama-3", "mistral", "grok", "deepseek-r1", "qwen", "sonet", "opsu", "gemni", "hiaku"])("%j is an unknown model word", (word) => {
+    expect(isUnknownModel(word)).toBe(true);
+  });
+
+  it.each(["jq", "git", "code", "docker", "the", "sonnet", "opus", "gpt-5", "vitest", "eslint", "pytest"])("%j is not an unknown model word", (word) => {
+    expect(isUnknownModel(word)).toBe(false);
+  });
+
+  it("a misspelt alias is caught, and suggested, only where the repository configures it", () => {
+    const aliases = { speedy: { agent: "gemini" as const, model: "gemini-2.5-flash" } };
+    expect(isUnknownModel("speedyy")).toBe(false);
+    expect(isUnknownModel("speedyy", aliases)).toBe(true);
+    expect(closestModel("speedyy", aliases)).toBe("speedy");
+    expect(knownModels(aliases)).toEqual([...BUILT_IN_MODELS, "speedy"]);
+  });
+
+  it("the reply lists the known models and the nearest one", () => {
+    const message = unknownModelMessage("sonet", { fast: { agent: "gemini" } });
+    expect(message).toContain("did you mean `sonnet`?");
+    expect(message).toContain("Nothing was dispatched");
+    for (const name of [...BUILT_IN_MODELS, "fast"]) expect(message).toContain(`\`${name}\``);
+    expect(unknownModelMessage("llama")).not.toContain("did you mean");
   });
 });

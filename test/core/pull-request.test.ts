@@ -41,7 +41,7 @@ describe("renderPullRequest", () => {
       ## Summary
 
       Updated the install section for \`npm ci\`.
-      Thanks @⁠octocat, this fixes⁠ #12.
+      Thanks @⁠octocat, this fixes⁠ #⁠12.
       "
     `);
     expect(findPullRequestTask(pr.body)).toBe("update-readme");
@@ -102,7 +102,7 @@ describe("renderOutputReply", () => {
       ## Summary
 
       Updated the install section for \`npm ci\`.
-      Thanks @⁠octocat, this fixes⁠ #12.
+      Thanks @⁠octocat, this fixes⁠ #⁠12.
       "
     `);
   });

@@ -120,7 +120,7 @@ describe("sanitizeText", () => {
     expect(sanitizeText(text)).toBe(text);
   });
 
-  it("is fast on long adversarial input", () => {
+  it("handles long adversarial input (every pattern is linear or bounded)", () => {
     const inputs = ["<a".repeat(30_000), "&l&#116;;".repeat(7000), "<!--".repeat(15_000), "<x hidden>".repeat(6000), "`".repeat(60_000)];
     for (const input of inputs) {
       const out = sanitizeText(input);

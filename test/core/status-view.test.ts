@@ -74,17 +74,17 @@ describe("task views", () => {
     notes: [],
   };
 
-  it("takes status, items, run and cost from the plan and keeps what only the app knows", () => {
+  it("takes status, items, run and cost from the plan and keeps what only the app knows, title and model too", () => {
     const previous: TaskView = {
       ...queuedView({ spec, branch: "dispatch/42/db-migration" }),
       pr: { number: 3, url: `${REPO}/pull/3` },
       asked: [1],
       error: "old failure",
     };
-    expect(taskViewFromPlan({ previous, plan })).toEqual({
+    expect(taskViewFromPlan({ previous, plan, repoUrl: REPO })).toEqual({
       id: "db-migration",
-      title: "Database migration",
-      model: "opus",
+      title: "database migration",
+      model: "sonnet",
       agent: "claude",
       status: "running",
       items: plan.items,
@@ -103,13 +103,13 @@ describe("task views", () => {
     const failed: Plan = { ...plan, status: "failed", items: items([["error", "Run the migration"]]) };
     delete failed.run;
     delete failed.cost_usd;
-    expect(taskViewFromPlan({ previous, plan: failed })).toMatchObject({
+    expect(taskViewFromPlan({ previous, plan: failed, repoUrl: REPO })).toMatchObject({
       status: "failed",
       run: "r",
       cost_usd: 2,
       error: "stopped at “Run the migration”",
     });
-    expect(taskViewFromPlan({ previous: { ...previous, error: "job timed out" }, plan: failed }).error).toBe("job timed out");
+    expect(taskViewFromPlan({ previous: { ...previous, error: "job timed out" }, plan: failed, repoUrl: REPO }).error).toBe("job timed out");
   });
 
   it("knows finished tasks and finished dispatches", () => {

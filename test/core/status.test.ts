@@ -104,6 +104,7 @@ describe("renderStatus", () => {
       "<!-- dispatch:status comment=1234 -->
       <!-- dispatch:view {"issue":42,"base":"main","repoUrl":"https://github.com/acme/shop","branches":"dispatch/42/"} -->
       ⏳ **dispatch** · 1 of 5 tasks complete · 1 waiting for an answer · 1 failed
+      Usage: \\$0.42 (1 of 5 tasks report cost)
 
       <!-- dispatch:task {"id":"security-review","title":"do a security review of the auth module","model":"opus","status":"running","runPath":"/actions/runs/123","asked":[1]} -->
       ● **security-review** (opus) — 3/5 items complete · [run](https://github.com/acme/shop/actions/runs/123) · [branch](https://github.com/acme/shop/tree/dispatch/42/security-review)
@@ -369,6 +370,14 @@ describe("round trip", () => {
   });
 });
 
+/** The ids of the tasks whose checklist the body shows (a headline followed by item lines). */
+function checklists(body: string): string[] {
+  return body.split("\n\n").flatMap((block) => {
+    const id = /^● \*\*([^*]+)\*\*/m.exec(block)?.[1];
+    return id && /\n&emsp;/.test(block) ? [id] : [];
+  });
+}
+
 describe("size limit", () => {
   const long = (n: number, i: number) => `Step ${i}: ${"check every endpoint and write down what it returns ".repeat(n)}`.trim();
   const big = (count: number, extra: Partial<TaskView> = {}): StatusView => ({
@@ -409,7 +418,41 @@ describe("size limit", () => {
     expect(parsed.tasks.map(({ id, status, asked, pr, branch }) => ({ id, status, asked, pr, branch }))).toEqual(
       v.tasks.map(({ id, status, asked, pr, branch }) => ({ id, status, asked, pr, branch })),
     );
-    expect(body).toContain("● **task-0-perf-audit** (sonnet) — 3/8 items complete\n");
+    // As many running and waiting tasks as fit keep their checklist and links, from the first on.
+    expect(body).toContain(`● **task-0-perf-audit** (sonnet) — 3/8 items complete · [run](${REPO}/actions/runs/9000000000)`);
+    const withItems = checklists(body);
+    const watched = v.tasks.filter((t) => t.status === "running" || t.status === "waiting").map((t) => t.id);
+    expect(withItems).toEqual(watched.slice(0, withItems.length));
+  });
+
+  it("at 256 tasks keeps every running and waiting task's checklist and run link, finished and queued ones on one line", () => {
+    const statuses = (t: number): TaskView["status"] => (t < 20 ? "running" : t < 22 ? "waiting" : t < 122 ? "done" : t < 134 ? "failed" : "queued");
+    const v: StatusView = {
+      ...seedView,
+      tasks: Array.from({ length: 256 }, (_, t) => ({
+        id: `task-${t}-perf-audit`,
+        title: `Load test the top API endpoints and check database indexes, part ${t}`,
+        model: "sonnet",
+        agent: "claude",
+        status: statuses(t),
+        items: statuses(t) === "queued" ? [] : Array.from({ length: 8 }, (_, i) => ({ text: long(1, i), state: i < 3 ? "done" : "pending" }) as PlanItem),
+        branch: `dispatch/42/task-${t}-perf-audit`,
+        after: [],
+        ...(statuses(t) === "queued" && t > 200 ? {} : { run: `${REPO}/actions/runs/${9_000_000_000 + t}` }),
+        ...(statuses(t) === "done" ? { pr: { number: 1000 + t, url: `${REPO}/pull/${1000 + t}` }, cost_usd: 0.42 } : {}),
+        ...(t === 21 ? { question: { seq: 1, comment: 5678 } } : {}),
+        asked: t === 21 ? [1] : [],
+      })),
+    };
+    const body = renderStatus(v);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(checklists(body)).toEqual(v.tasks.slice(0, 22).map((t) => t.id));
+    for (const t of v.tasks.slice(0, 20)) expect(body).toContain(`● **${t.id}** (sonnet) — 3/8 items complete · [run](${t.run})`);
+    const parsed = parseStatus(body)!;
+    expect(parsed.tasks).toHaveLength(256);
+    // A retried task (queued, still naming its old run) keeps that run: its old plan is never read as the new run's.
+    expect(parsed.tasks[150]).toMatchObject({ status: "queued", run: `${REPO}/actions/runs/9000000150` });
+    expect(parsed.tasks.map((t) => t.status)).toEqual(v.tasks.map((t) => t.status));
   });
 
   it("cuts tasks with a clear note when even headlines do not fit", () => {

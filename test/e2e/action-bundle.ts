@@ -26,15 +26,19 @@ export interface FreshBundle {
   remove(): Promise<void>;
 }
 
-/** Bundle action/main.ts now; throws with esbuild's message when the sources do not build. */
-export async function buildActionBundle(): Promise<FreshBundle> {
-  const folder = await mkdtemp(join(tmpdir(), "dispatch-action-"));
+/**
+ * Bundle action/main.ts now (or, with `app`, the serverless app action/app/main.ts that dispatch-app.yml and the
+ * monitor run); throws with esbuild's message when the sources do not build.
+ */
+export async function buildActionBundle(options: { app?: boolean } = {}): Promise<FreshBundle> {
+  const folder = await mkdtemp(join(tmpdir(), options.app ? "dispatch-app-action-" : "dispatch-action-"));
   const path = join(folder, "dist", "index.js");
   try {
     await mkdir(join(folder, "dist"));
-    const result = await execa(process.execPath, [join(ROOT, "scripts/build-action.mjs"), path], { cwd: ROOT, reject: false, all: true });
-    if (result.exitCode !== 0) throw new Error(`the Action does not build from the sources (node scripts/build-action.mjs):\n${result.all}`);
-    await copyFile(join(ROOT, "action/action.yml"), join(folder, "action.yml"));
+    const args = [join(ROOT, "scripts/build-action.mjs"), path, ...(options.app ? ["--app"] : [])];
+    const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, all: true });
+    if (result.exitCode !== 0) throw new Error(`the Action does not build from the sources (node ${args.slice(0, 1).join(" ")}):\n${result.all}`);
+    await copyFile(join(ROOT, options.app ? "action/app/action.yml" : "action/action.yml"), join(folder, "action.yml"));
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     throw error;

@@ -11,13 +11,25 @@
  * The Action runs from a bundle built from the sources now (never a stale action/dist).
  * `--issue-body FILE` puts that file's text in the body of issue #1; the scripted agents copy the `## The thread`
  * section of their prompt into output.md, which is printed at the end: what the agent was given from the thread.
+ *
+ *   npm run sandbox -- --real-agents ["/dispatch …"]
+ *
+ * runs the real claude, gemini and codex CLIs (from node_modules) instead, against the scripted model server
+ * (test/model-server): each ticks its checklist with its own shell tool, asks one question, writes the answer.
+ *
+ *   npm run sandbox -- --mode actions "/dispatch …"
+ *
+ * runs it without a server (Actions mode): the comment starts dispatch-app.yml on the local runner, and the dispatch's
+ * monitor job keeps the status comment; no push webhook is delivered.
  */
 import { readFile } from "node:fs/promises";
 import { parseComment } from "../../src/core/grammar.js";
+import { startModelServer } from "../model-server/server.js";
 import { buildActionBundle } from "./action-bundle.js";
 import { startHarness, type AgentScript } from "./harness.js";
 import { taskDir, OUTPUT_FILE } from "../../src/core/ipc.js";
 import { parseStatus } from "../../src/core/status-read.js";
+import { realAgentOptions } from "./real-agents.js";
 import { renderForTerminal } from "./terminal-markdown.js";
 
 const DEFAULT_COMMENT = `/dispatch three things:
@@ -44,6 +56,11 @@ const rule = (title: string) => console.log(`\n── ${title} ${"─".repeat(Ma
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  const real = args.includes("--real-agents");
+  if (real) args.splice(args.indexOf("--real-agents"), 1);
+  const flag = args.indexOf("--mode");
+  const mode = flag >= 0 ? args.splice(flag, 2)[1] : "app";
+  if (mode !== "app" && mode !== "actions") throw new Error(`--mode is app (the hosted app, default) or actions (no server), not ${String(mode)}`);
   const at = args.indexOf("--issue-body");
   const bodyFile = at >= 0 ? args[at + 1] : undefined;
   if (at >= 0 && !bodyFile) throw new Error("--issue-body needs a file");
@@ -54,21 +71,26 @@ async function main(): Promise<number> {
   const ansi = process.stdout.isTTY === true && !process.env["NO_COLOR"];
   const show = (markdown: string) => console.log(renderForTerminal(markdown, { ansi }));
   const bundle = await buildActionBundle();
-  const harness = await startHarness({ agents: AGENTS, verbose, runner: { actionPath: bundle.path } }).catch(async (error: unknown) => {
+  const models = real ? await startModelServer() : null;
+  const options = models ? { ...realAgentOptions(models.url), verbose } : { agents: AGENTS, verbose };
+  const runner = "runner" in options ? options.runner : undefined;
+  const harness = await startHarness({ ...options, mode, runner: { ...runner, actionPath: bundle.path } }).catch(async (error: unknown) => {
     await bundle.remove();
+    await models?.close();
     throw error;
   });
   const issue = 1;
   const stopping = async () => {
     await harness.stop();
     await bundle.remove();
+    await models?.close();
   };
   process.once("SIGINT", () => void stopping().then(() => process.exit(130)));
   try {
-    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})`);
+    console.log(`GitHub stand-in: ${harness.hub.url}   repository: acme/shop (${harness.repo.dir})   mode: ${mode === "actions" ? "no server (Actions)" : "hosted app"}`);
     harness.hub.openIssue({
       title: issueBody !== undefined ? "Bug report" : "Pre-launch sweep",
-      user: "outsider",
+      user: issueBody !== undefined ? "outsider" : "maintainer",
       ...(issueBody !== undefined ? { body: issueBody } : {}),
     });
     if (issueBody !== undefined) {

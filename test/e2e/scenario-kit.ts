@@ -4,7 +4,7 @@
  * in the stand-in (git history of the bare repository, the status comment's visible lines).
  */
 import { execa } from "execa";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app/index.js";
@@ -32,6 +32,10 @@ export interface Scenario {
 export async function startScenario(options: Omit<HarnessOptions, "agentCommand" | "agents"> & { agents: Record<string, AgentScript> }): Promise<Scenario> {
   const scratch = await mkdtemp(join(tmpdir(), "scenario-"));
   const probes = join(scratch, "probes");
+  // The agent runs as its own user (dispatch-agent): it reads the scripts here and writes its probes.
+  await chmod(scratch, 0o755);
+  await mkdir(probes, { mode: 0o777 });
+  await chmod(probes, 0o777);
   const script = join(scratch, "agents.json");
   const probe = join(scratch, "probe.mjs");
   await writeFile(script, JSON.stringify(options.agents, null, 2));

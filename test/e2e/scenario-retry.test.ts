@@ -3,7 +3,7 @@
  * the task FAILED; `/dispatch retry <task>` runs it again on the same branch, and it finishes with a PR.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -23,6 +23,7 @@ let markers: string;
 describe("scenario 2: a failed task, retried on its branch", () => {
   beforeEach(async () => {
     markers = await mkdtemp(join(tmpdir(), "scenario-retry-"));
+    await chmod(markers, 0o777); // the agent, as its own user, leaves its marker here
     scenario = await startScenario({
       agents: {
         [TASK]: {

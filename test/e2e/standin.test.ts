@@ -15,6 +15,7 @@ import { StandIn } from "./github/server.js";
 import { startHarness } from "./harness.js";
 import { condition, interpolate } from "./runner/expressions.js";
 import { LocalRunner } from "./runner/runner.js";
+import { planRun } from "./runner/workflow.js";
 
 const WORKFLOW = await readFile(new URL("../../.github/workflows/dispatch.yml", import.meta.url), "utf8");
 const SECRET = "webhook-secret";
@@ -78,11 +79,14 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  const violations = [...hub.contractViolations];
   await Promise.all(runners.map((runner) => runner.stop()));
   runners = [];
   await hub.stop();
   await hooks.close();
   await rm(scratch, { recursive: true, force: true });
+  // Tests that break a contract on purpose empty the list once they checked it.
+  expect(violations).toEqual([]);
 });
 
 const repo = { owner: "acme", repo: "shop" };
@@ -273,6 +277,65 @@ describe("GraphQL", () => {
   });
 });
 
+describe("GitHub's published contracts", () => {
+  it("answers issue(number:) of a pull request with NOT_FOUND, as GitHub does; issueOrPullRequest and pullRequest resolve", async () => {
+    await hub.openPull({ title: "Checkout", user: "maintainer", head: "feature/checkout" });
+    await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "on the PR" });
+    const error = await octokit
+      .graphql(`{ repository(owner: "acme", name: "shop") { issue(number: 1) { comments(last: 1) { nodes { body } } } } }`)
+      .catch((e: { errors: unknown; data: unknown }) => e);
+    expect(error).toMatchObject({
+      errors: [{ type: "NOT_FOUND", path: ["repository", "issue"], message: "Could not resolve to an Issue with the number of 1." }],
+      data: { repository: { issue: null } },
+    });
+    const fields = "comments(last: 1) { nodes { body } }";
+    const both = await octokit.graphql<any>(`{ repository(owner: "acme", name: "shop") {
+      issueOrPullRequest(number: 1) { __typename ... on Issue { ${fields} } ... on PullRequest { headRefName ${fields} } }
+      pullRequest(number: 1) { number headRefName baseRefName isCrossRepository } } }`);
+    expect(both.repository.issueOrPullRequest).toEqual({ __typename: "PullRequest", headRefName: "feature/checkout", comments: { nodes: [{ body: "on the PR" }] } });
+    expect(both.repository.pullRequest).toEqual({ number: 1, headRefName: "feature/checkout", baseRefName: "main", isCrossRepository: false });
+    expect(hub.contractViolations).toEqual([]);
+  });
+
+  it("refuses a query GitHub's schema does not allow, and records it", async () => {
+    await expect(octokit.graphql(`{ repository(owner: "acme", name: "shop") { issue(number: 1) { headRefName } } }`)).rejects.toMatchObject({
+      errors: [{ message: 'Cannot query field "headRefName" on type "Issue".' }],
+    });
+    expect(hub.contractViolations).toEqual(['GraphQL: Cannot query field "headRefName" on type "Issue".']);
+    hub.contractViolations.length = 0;
+  });
+
+  it("refuses REST requests outside GitHub's description (path, query parameter, body field) with a clear reason, and records them", async () => {
+    hub.openIssue({ title: "t", user: "maintainer" });
+    const call = (route: string, options: Record<string, unknown>) => octokit.request(route, { ...repo, ...options }).catch((e: { status: number; message: string }) => e);
+    expect(await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: 1, body: "x", bodyy: "typo" })).toMatchObject({
+      status: 422,
+      message: expect.stringContaining("body must NOT have additional properties (bodyy)"),
+    });
+    expect(await call("GET /repos/{owner}/{repo}/pulls", { sort: "newest" })).toMatchObject({ status: 422, message: expect.stringContaining("query parameter sort must be equal to one of the allowed values") });
+    expect(await call("GET /repos/{owner}/{repo}/issues/comments/{id}/sideways", { id: 1 })).toMatchObject({
+      status: 404,
+      message: expect.stringContaining("no such operation in GitHub's REST API"),
+    });
+    expect(await call("GET /repos/{owner}/{repo}/pulls", { colour: "red" })).toMatchObject({ status: 422, message: expect.stringContaining("unknown query parameter colour") });
+    expect(hub.contractViolations).toHaveLength(4);
+    expect(hub.comments(1)).toEqual([]);
+    hub.contractViolations.length = 0;
+  });
+
+  it("models GitHub's limits: comment body, reaction already there", async () => {
+    hub.openIssue({ title: "t", user: "maintainer" });
+    const long = await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "x".repeat(65_537) }).catch((e: { status: number }) => e);
+    expect(long).toMatchObject({ status: 422 });
+    const { data: comment } = await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "x".repeat(65_536) });
+    const first = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" });
+    const again = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.data.id).toBe(first.data.id);
+    expect(hub.contractViolations).toEqual([]);
+  });
+});
+
 describe("workflow_dispatch and the local runner", () => {
   /** A fake Action: records what it was given, and overlaps, then reports an output. */
   async function fakeAction(script: string): Promise<string> {
@@ -375,7 +438,32 @@ describe("workflow_dispatch and the local runner", () => {
     await expect(
       octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: { issue: "1", base: "main", comment: "1" } }),
     ).rejects.toMatchObject({ status: 422, response: { data: { message: "Required input 'tasks' not provided" } } });
+    // At most 25 inputs: GitHub's description says so, so the request is refused as a broken contract.
+    const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`input${i}`, "x"]));
+    await expect(octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: many })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: expect.stringContaining("body/inputs must NOT have more than 25 properties") } },
+    });
+    expect(hub.contractViolations).toEqual(["POST /repos/acme/shop/actions/workflows/dispatch.yml/dispatches: body/inputs must NOT have more than 25 properties"]);
+    hub.contractViolations.length = 0;
+    // 40,000 characters of value, over 65,535 once its quotes are escaped in the JSON payload.
+    const quoted = '"'.repeat(40_000);
+    await expect(
+      octokit.rest.actions.createWorkflowDispatch({ ...base, workflow_id: "dispatch.yml", inputs: { issue: "1", base: "main", comment: "1", tasks: quoted } }),
+    ).rejects.toMatchObject({ status: 422, response: { data: { message: "inputs are too large." } } });
     expect(hub.dispatches).toHaveLength(0);
+  });
+
+  it("plans at most 256 matrix jobs per run of the real workflow, as GitHub does", () => {
+    const contexts = (count: number) => ({
+      inputs: { issue: "7", base: "main", comment: "1", tasks: JSON.stringify(Array.from({ length: count }, (_, i) => ({ ...tasks[0]!, id: `task-${i}` }))) },
+      github: { repository: "acme/shop", run_id: "1", event_name: "workflow_dispatch" },
+      secrets: {},
+      env: {},
+      vars: {},
+    });
+    expect(planRun(WORKFLOW, contexts(256)).jobs).toHaveLength(256);
+    expect(() => planRun(WORKFLOW, contexts(257))).toThrow("Strategy produced more than 256 jobs (257)");
   });
 
   it("cancelling a run sends SIGTERM to its Action and reports the job cancelled", async () => {

@@ -46,6 +46,17 @@ describe("dispatch-ask", () => {
     expect(existsSync(join(dir, "ipc/001.done"))).toBe(false);
   });
 
+  it("exits 4 and asks nothing past the run's last question number, telling the worker through the limit file", async () => {
+    await mkdir(join(dir, "ipc"));
+    for (const seq of ["001", "002"]) await writeFile(join(dir, `ipc/${seq}.question`), "earlier\n");
+    const limitFile = join(dir, "limit");
+    const result = await runAsk(["A third?"], { DISPATCH_LAST_QUESTION: "2", DISPATCH_QUESTION_LIMIT_FILE: limitFile });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toContain("this run has asked 10 questions, the most a run may ask");
+    expect(existsSync(join(dir, "ipc/003.question"))).toBe(false);
+    expect(await readFile(limitFile, "utf8")).toBe("A third?\n");
+  });
+
   it("exits 2 on a usage error", async () => {
     expect((await runAsk([])).exitCode).toBe(2);
     const noDir = await execa(ASK_COMMAND[0]!, [...ASK_COMMAND.slice(1), "question"], { reject: false, env: { DISPATCH_DIR: "" } });

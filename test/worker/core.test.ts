@@ -1,6 +1,7 @@
 /** The worker's pure helpers in src/core: agent command lines, secrets, prompt, outcome, plan merge, Action inputs. */
 import { describe, expect, it } from "vitest";
-import { agentCommand, claudeCost, readableLine } from "../../src/core/agent.js";
+import { agentCommand, readableLine } from "../../src/core/agent.js";
+import { usageInLine } from "../../src/core/agent-usage.js";
 import { parseActionInputs, runUrl } from "../../src/core/inputs.js";
 import { decideOutcome, failureReason, finalPlan, waitingContext } from "../../src/core/outcome.js";
 import { mergePlanNotes } from "../../src/core/plan-merge.js";
@@ -29,14 +30,14 @@ describe("agentCommand", () => {
   it("runs Claude Code in print mode with stream-json and permissions bypassed", () => {
     expect(agentCommand({ agent: "claude", model: "opus", prompt: "do it" })).toEqual({
       file: "claude",
-      args: ["-p", "--model", "opus", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "do it"],
+      args: ["-p", "--model", "opus", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "--", "do it"],
     });
   });
   it("gives Gemini and Codex a model only when one is named beyond the family word", () => {
-    expect(agentCommand({ agent: "gemini", model: "gemini-2.5-flash", prompt: "p" }).args).toEqual(["--model", "gemini-2.5-flash", "--yolo", "--skip-trust", "--prompt", "p"]);
-    expect(agentCommand({ agent: "gemini", model: "gemini", prompt: "p" }).args).toEqual(["--yolo", "--skip-trust", "--prompt", "p"]);
-    expect(agentCommand({ agent: "codex", model: "gpt-5", prompt: "p" })).toEqual({ file: "codex", args: ["exec", "--sandbox", "workspace-write", "--model", "gpt-5", "p"] });
-    expect(agentCommand({ agent: "codex", model: "codex", prompt: "p" }).args).toEqual(["exec", "--sandbox", "workspace-write", "p"]);
+    expect(agentCommand({ agent: "gemini", model: "gemini-2.5-flash", prompt: "p" }).args).toEqual(["--model", "gemini-2.5-flash", "--yolo", "--skip-trust", "--output-format", "stream-json", "--prompt=p"]);
+    expect(agentCommand({ agent: "gemini", model: "gemini", prompt: "p" }).args).toEqual(["--yolo", "--skip-trust", "--output-format", "stream-json", "--prompt=p"]);
+    expect(agentCommand({ agent: "codex", model: "gpt-5", prompt: "p" })).toEqual({ file: "codex", args: ["exec", "--json", "--sandbox", "workspace-write", "--model", "gpt-5", "--", "p"] });
+    expect(agentCommand({ agent: "codex", model: "codex", prompt: "p" }).args).toEqual(["exec", "--json", "--sandbox", "workspace-write", "--", "p"]);
   });
   it("runs agent-command through sh with the prompt as $1, never inside the command string", () => {
     const prompt = `"; rm -rf / #`;
@@ -46,10 +47,10 @@ describe("agentCommand", () => {
     });
   });
   it("reads the cost from Claude's result event only", () => {
-    expect(claudeCost('{"type":"result","subtype":"success","total_cost_usd":0.42,"result":"ok"}')).toBe(0.42);
-    expect(claudeCost('{"type":"assistant","total_cost_usd":1}')).toBeNull();
-    expect(claudeCost("not json")).toBeNull();
-    expect(claudeCost('{"type":"result","total_cost_usd":"x"}')).toBeNull();
+    expect(usageInLine("claude", '{"type":"result","subtype":"success","total_cost_usd":0.42,"result":"ok"}')?.usage.cost_usd).toBe(0.42);
+    expect(usageInLine("claude", '{"type":"assistant","total_cost_usd":1}')).toBeNull();
+    expect(usageInLine("claude", "not json")).toBeNull();
+    expect(usageInLine("claude", '{"type":"result","total_cost_usd":"x"}')?.usage.cost_usd).toBeUndefined();
   });
   it("turns Claude's events into readable lines", () => {
     expect(readableLine("claude", '{"type":"assistant","message":{"content":[{"type":"text","text":"Looking at auth"}]}}')).toBe("Looking at auth");
@@ -85,7 +86,7 @@ describe("buildPrompt", () => {
     expect(prompt).toContain("# Task: Do a security review of the auth module");
     expect(prompt).toContain("- [ ] Review authentication logic");
     expect(prompt).toContain("replace its items with the concrete steps");
-    expect(prompt).toContain('dispatch-ask "your question"');
+    expect(prompt).toContain('"$DISPATCH_ASK" "your question"');
     expect(prompt).toContain("exits with code 3");
     expect(prompt).toContain("`- [!]`");
     expect(prompt).toContain("Never run git push");
@@ -170,7 +171,7 @@ describe("parseActionInputs", () => {
   it("reads the inputs with their defaults", () => {
     expect(parseActionInputs({ task, issue: "42", base: "main" })).toEqual({
       ok: true,
-      inputs: { spec: spec(), issue: 42, base: "main", branchPrefix: "dispatch/", questionTimeoutMs: 1_800_000, pushIntervalMs: 5000 },
+      inputs: { spec: spec(), issue: 42, base: "main", branchPrefix: "dispatch/", questionTimeoutMs: 1_800_000, pushIntervalMs: 5000, inactivityMs: 600_000 },
     });
     const custom = parseActionInputs({ task, issue: "7", base: "feature/x", "branch-prefix": "bots/", "question-timeout-minutes": "0.5", "push-interval-seconds": "1", "agent-command": "node agent.mjs" });
     expect(custom).toMatchObject({ ok: true, inputs: { branchPrefix: "bots/", questionTimeoutMs: 30_000, pushIntervalMs: 1000, agentCommand: "node agent.mjs" } });

@@ -163,6 +163,7 @@ export function work(workspace: string, opts: FastOptions): Promise<WorkerResult
     stopGraceMs: 500,
     questionTimeoutMs: 20_000,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },
+    agentVariables: ["RELEASE", "IGNORE_TERM", "TICK_MS"],
     ...rest,
   });
 }

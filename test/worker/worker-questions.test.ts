@@ -84,4 +84,18 @@ describe("runWorker: questions and answers through ipc/ files on the branch", ()
     expect(rig().show("dispatch/42/api-tests", "src/logging.md")).toBeNull();
     expect(rig().show("dispatch/42/update-readme", "src/step-1.txt")).toBeNull();
   });
+
+  it.each([
+    ["by dispatch-ask", {}],
+    ["by a question file written by hand", { BY_HAND: "1" }],
+  ])("ends the task with a clear reason when the agent asks an eleventh question in one run (%s)", async (_, extra) => {
+    const ws = await rig().workspace();
+    const result = await work(ws, { agentCommand: agent("questioner"), env: { PATH: process.env["PATH"] ?? "", ...extra } });
+    expect(result.status).toBe("failed");
+    expect(result.error).toMatch(/asked more than 10 questions in one run/);
+    const files = git(rig().origin, "ls-tree", "-r", "--name-only", `${BRANCH}~1`);
+    expect(files).toContain(`${DIR}/ipc/010.question`);
+    expect(files).not.toContain(`${DIR}/ipc/011.question`);
+    expect(parsePlan(rig().show(BRANCH, PLAN) ?? rig().show(`${BRANCH}~1`, PLAN) ?? "")?.status).toBe("failed");
+  });
 });

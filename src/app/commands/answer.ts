@@ -4,6 +4,7 @@
  * its worker had stopped waiting (`waiting`).
  */
 import { ipcPath, parseIpcName, pendingQuestionSeq, seqLabel } from "../../core/ipc.js";
+import { sanitizeText } from "../../core/sanitize.js";
 import { isFinished } from "../../core/status-view.js";
 import type { CommandContext } from "./context.js";
 import { unknownTask } from "./context.js";
@@ -34,7 +35,8 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
       const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
       const files = snapshot?.ipc ?? [];
       const names = files.map((file) => file.name);
-      const text = answer.text.trim();
+      const text = sanitizeText(answer.text).trim();
+      if (text === "") return `The answer to \`${task.id}\` is empty once hidden text is left out: nothing was written.`;
       if (task.answeredBy?.includes(cc.comment.id)) {
         repeated = true;
         return void gh.log.info(`${task.id}: comment ${cc.comment.id} was answered already (a redelivery), not written again`);
@@ -55,6 +57,7 @@ export async function answerCommand(cc: CommandContext, answer: Answer): Promise
         }
       }
       try {
+        // A 409 (the worker pushed meanwhile) is written again against the new head by writeFile.
         await writeFile(gh, {
           branch: task.branch,
           path: ipcPath(task.id, seq, "answer"),

@@ -25,6 +25,11 @@ export interface CommandContext {
   edit: (work: EditWork) => Promise<void>;
   reply: (body: string) => Promise<void>;
   react: (content: Reaction) => Promise<void>;
+  /**
+   * React 👀 and say whether this delivery runs the command: false when the reaction was there already (GitHub
+   * answers 200, not 201), i.e. another delivery or instance claimed the comment. An edit is always run.
+   */
+  claim: () => Promise<boolean>;
 }
 
 /** A reply for a command naming a task no status comment on the thread holds. */

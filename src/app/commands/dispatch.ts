@@ -7,9 +7,9 @@ import { findStatusCommand, queuedView, type StatusView } from "../../core/statu
 import { renderStatus } from "../../core/status-render.js";
 import type { TaskSpec } from "../../core/task.js";
 import { readyTasks, workflowInputs } from "../../core/workflow.js";
-import { reason, repoUrl } from "../github/client.js";
+import { isUncertain, reason, repoUrl } from "../github/client.js";
 import { createDispatch } from "../github/actions.js";
-import { postComment } from "../github/comments.js";
+import { postOnce } from "../status/post-once.js";
 import type { StatusTarget } from "../status/run-context.js";
 import { writeIfChanged } from "../status/thread.js";
 import type { CommandContext } from "./context.js";
@@ -18,7 +18,15 @@ import type { CommandContext } from "./context.js";
 export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSpec[]): Promise<void> {
   const { gh, thread, config } = cc;
   const ready = readyTasks(tasks, new Set());
-  const inputs = workflowInputs({ issue: thread.issue, base: cc.base, comment: cc.comment.id, tasks: ready, maxParallel: config.max_parallel });
+  const inputs = workflowInputs({
+    issue: thread.issue,
+    base: cc.base,
+    comment: cc.comment.id,
+    tasks: ready,
+    branchPrefix: config.branch_prefix,
+    questionTimeoutMinutes: config.question_timeout_minutes,
+    maxParallel: config.max_parallel,
+  });
   if (!inputs.ok) return cc.reply(`Nothing was dispatched: ${inputs.error}.`);
   const view: StatusView = {
     command: cc.comment.id,
@@ -38,13 +46,24 @@ export async function dispatchCommand(cc: CommandContext, tasks: readonly TaskSp
       const already = ctx.comments.some((c) => ctx.trusts(c.author) && findStatusCommand(c.body) === cc.comment.id);
       if (already) return void gh.log.info(`comment ${cc.comment.id} was dispatched before (its status comment exists): not again`);
       const body = renderStatus(view);
-      const commentId = await postComment(gh, { issue: thread.issue, body });
+      // Looked for at the run's start already (above); after a 5xx, looked for again before anything else.
+      const commentId = await postOnce(ctx, { body, is: (c) => findStatusCommand(c.body) === cc.comment.id, lookFirst: false });
       const target: StatusTarget = { commentId, body, view };
       ctx.statuses.push(target);
       try {
         await createDispatch(gh, { workflow: config.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });
         gh.log.info(`dispatched ${ready.length} of ${tasks.length} task(s) from comment ${cc.comment.id}`);
       } catch (error) {
+        if (isUncertain(error)) {
+          // GitHub may have started the run: never dispatch again blindly. The tasks stay queued (a started run moves
+          // them); the person is told how to start them if nothing moves.
+          gh.log.warn(`workflow dispatch for comment ${cc.comment.id}: ${reason(error)}; it may have started, not retried`);
+          await cc.reply(
+            `GitHub answered "${reason(error)}" when starting \`${config.workflow}\`; it may have started anyway, so it was not retried. ` +
+              `If the tasks stay queued, \`/dispatch cancel all\` then \`/dispatch retry <task>\` starts them.`,
+          );
+          return;
+        }
         const why = `the workflow \`${config.workflow}\` could not be started: ${reason(error)}`;
         gh.log.warn(why);
         target.view = { ...view, tasks: view.tasks.map((task) => ({ ...task, status: "failed", error: why })) };

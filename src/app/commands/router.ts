@@ -15,7 +15,7 @@ import { statusCommand } from "./status.js";
 export async function routeCommand(cc: CommandContext, { body, quote }: { body: string; quote: Answer | null }): Promise<void> {
   const command = parseComment(body, cc.config);
   if (command.kind === "none" && quote) return answerCommand(cc, quote);
-  await cc.react("eyes");
+  if (!(await cc.claim())) return void cc.gh.log.info(`comment ${cc.comment.id}: claimed by another delivery (👀 was there), not run again`);
   switch (command.kind) {
     case "dispatch":
       return dispatchCommand(cc, command.tasks);

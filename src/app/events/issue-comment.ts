@@ -7,7 +7,7 @@
 import type { Context } from "probot";
 import { parseComment } from "../../core/grammar.js";
 import { parseQuoteReply } from "../../core/answer.js";
-import type { GitHub, Thread } from "../github/client.js";
+import { reason, type GitHub, type Thread } from "../github/client.js";
 import { postComment, react } from "../github/comments.js";
 import { loadConfig } from "../github/config.js";
 import type { ThreadWork } from "../status/run-context.js";
@@ -73,6 +73,15 @@ export async function onIssueComment(
     react: async (content) => {
       await react(gh, { comment: payload.comment.id, content });
     },
+    claim: async () => (await react(gh, { comment: payload.comment.id, content: "eyes" })) || payload.action === "edited",
   };
-  await routeCommand(cc, { body, quote });
+  try {
+    await routeCommand(cc, { body, quote });
+  } catch (error) {
+    // Never silence: a command whose status comment or thread read failed says why.
+    context.log.warn(`comment ${payload.comment.id}: the command failed: ${reason(error)}`);
+    await reply(`I could not finish this command: GitHub answered "${reason(error)}". Post the command again to try once more.`).catch(
+      (failure: unknown) => context.log.error(`comment ${payload.comment.id}: not even the reply could be posted: ${reason(failure)}`),
+    );
+  }
 }

@@ -1,6 +1,7 @@
 /**
- * `workflow_job.completed`: a job that failed, timed out or was cancelled before its worker recorded the end marks
- * its task failed or cancelled, with a link to the job's log.
+ * `workflow_job.completed`, whatever its conclusion: the status is refreshed from the task's branch, so a task whose
+ * push webhooks never arrived still shows how it ended. A job that ended (failed, timed out, was cancelled, or even
+ * succeeded) before its worker recorded the end marks its task failed or cancelled, with a link to the job's log.
  */
 import type { Context } from "probot";
 import { parseJobName } from "../../core/job.js";
@@ -13,6 +14,8 @@ import type { ThreadWork } from "../status/run-context.js";
 import { findTask, updateTask } from "../status/thread.js";
 
 const ENDINGS: Record<string, { status: "failed" | "cancelled"; words: string }> = {
+  success: { status: "failed", words: "succeeded" },
+  skipped: { status: "failed", words: "was skipped" },
   failure: { status: "failed", words: "failed" },
   timed_out: { status: "failed", words: "timed out" },
   cancelled: { status: "cancelled", words: "was cancelled" },
@@ -23,8 +26,7 @@ export async function onWorkflowJob(
   request: (work: ThreadWork) => Promise<void>,
 ): Promise<void> {
   const job = context.payload.workflow_job;
-  const ending = job.conclusion ? ENDINGS[job.conclusion] : undefined;
-  if (!ending) return void context.log.debug(`job ${job.id} ended ${job.conclusion}: nothing to mark`);
+  const ending = (job.conclusion ? ENDINGS[job.conclusion] : undefined) ?? { status: "failed", words: `ended (${job.conclusion})` };
   const named = parseJobName(job.name);
   if (!named) return void context.log.debug(`job "${job.name}" is not a dispatch task's job`);
   const repository = context.payload.repository;

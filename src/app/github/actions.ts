@@ -3,7 +3,7 @@
  * cancelling a run.
  */
 import type { WorkflowInputs } from "../../core/workflow.js";
-import type { GitHub } from "./client.js";
+import { NO_RETRY, type GitHub } from "./client.js";
 
 export async function createDispatch(gh: GitHub, options: { workflow: string; ref: string; inputs: WorkflowInputs }): Promise<void> {
   await gh.octokit.rest.actions.createWorkflowDispatch({
@@ -11,6 +11,8 @@ export async function createDispatch(gh: GitHub, options: { workflow: string; re
     workflow_id: options.workflow,
     ref: options.ref,
     inputs: { ...options.inputs },
+    // Never retried: a run started by a dispatch GitHub answered 502 to would run the tasks twice.
+    ...NO_RETRY,
   });
 }
 

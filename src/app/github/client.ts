@@ -40,15 +40,29 @@ export function reason(error: unknown): string {
   return message.split("\n")[0]!.slice(0, 300);
 }
 
+/**
+ * Per-request options for a create (a comment, a PR, a workflow dispatch, a reaction): Probot's retry plugin retries
+ * 5xx answers, POSTs included, and GitHub may have applied a create it answered 502 to. A create is never retried
+ * blindly: the caller re-reads and looks for what it made first (see status/post-once.ts).
+ */
+export const NO_RETRY = { request: { retries: 0 } } as const;
+
+/** A 5xx answer or no answer at all: the write may or may not have been applied. */
+export function isUncertain(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500;
+}
+
 const SECONDARY = /secondary rate limit/i;
 const patientClients = new WeakSet<object>();
 
-/** Longest wait honoured for one secondary-rate-limit retry, and how many retries. */
-export const SECONDARY_RETRY = { maxWaitSeconds: 120, fallbackSeconds: 60, retries: 3 };
+/** The wait when GitHub gives no `retry-after`, and how many retries. */
+export const SECONDARY_RETRY = { fallbackSeconds: 60, retries: 3 };
 
 /**
  * Probot's client retries 5xx answers but only logs a secondary rate limit (a 403 or 429 saying so). Make it wait
- * `retry-after` (or a minute, as GitHub asks) and try again, a few times. Installed once per client.
+ * `retry-after` in full (or a minute when absent, as GitHub asks: retrying early can get an integration banned) and
+ * try again, a few times. Installed once per client.
  */
 export function patient<T extends Octokit>(octokit: T, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): T {
   if (patientClients.has(octokit)) return octokit;
@@ -61,8 +75,8 @@ export function patient<T extends Octokit>(octokit: T, sleep: (ms: number) => Pr
         const failure = error as { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined> } };
         const limited = (failure.status === 403 || failure.status === 429) && SECONDARY.test(failure.message ?? "");
         if (!limited || attempt >= SECONDARY_RETRY.retries) throw error;
-        const header = Number(failure.response?.headers?.["retry-after"]);
-        const seconds = Math.min(Number.isFinite(header) ? header : SECONDARY_RETRY.fallbackSeconds, SECONDARY_RETRY.maxWaitSeconds);
+        const header = Number(failure.response?.headers?.["retry-after"] ?? Number.NaN);
+        const seconds = Number.isFinite(header) && header >= 0 ? header : SECONDARY_RETRY.fallbackSeconds;
         octokit.log.warn(`secondary rate limit on ${options.method} ${options.url}: retrying in ${seconds} s`);
         await sleep(seconds * 1000);
       }

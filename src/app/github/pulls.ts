@@ -2,7 +2,7 @@
  * Pull requests and branch comparisons: what a task's branch changed against its base, the PR open for a branch,
  * opening one, and where a pull request comes from.
  */
-import type { GitHub } from "./client.js";
+import { NO_RETRY, type GitHub } from "./client.js";
 
 export interface PullRequestLink {
   number: number;
@@ -29,9 +29,23 @@ export interface NewPullRequest {
   body: string;
 }
 
+/**
+ * Open the PR, or find the one open already: GitHub refuses a second PR for one head and base with 422 "A pull
+ * request already exists", and a 5xx may hide a PR that was made, so both are answered by looking for it.
+ */
 export async function createPullRequest(gh: GitHub, pull: NewPullRequest): Promise<PullRequestLink> {
-  const { data } = await gh.octokit.rest.pulls.create({ ...gh.repo, ...pull });
-  return { number: data.number, url: data.html_url };
+  try {
+    const { data } = await gh.octokit.rest.pulls.create({ ...gh.repo, ...pull, ...NO_RETRY });
+    return { number: data.number, url: data.html_url };
+  } catch (error) {
+    const failure = error as { status?: number; message?: string };
+    const exists = failure.status === 422 && /already exists/i.test(failure.message ?? "");
+    if (!exists && failure.status !== undefined && failure.status < 500) throw error;
+    const found = await openPullRequestOf(gh, pull.head);
+    if (!found) throw error;
+    gh.log.info(`${pull.head}: its pull request #${found.number} exists already (${failure.status ?? "no answer"} on create)`);
+    return found;
+  }
 }
 
 /** Where pull request `number` comes from: its head branch, and the full names of its head (null: deleted) and base repositories. */

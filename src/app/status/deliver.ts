@@ -5,9 +5,9 @@
 import { outputReplyMarker, renderOutputReply, renderPullRequest } from "../../core/pull-request.js";
 import type { StatusView, TaskView } from "../../core/status-view.js";
 import { reason } from "../github/client.js";
-import { postComment } from "../github/comments.js";
 import { changedFiles, createPullRequest, openPullRequestOf } from "../github/pulls.js";
 import type { RunContext } from "./run-context.js";
+import { postOnce } from "./post-once.js";
 import { baseOf } from "./start-tasks.js";
 
 export interface Delivery {
@@ -31,12 +31,13 @@ export async function deliverResult(ctx: RunContext, { statusId, view, task, out
         return null;
       }
       gh.log.info(`${task.id}: no change against ${base}, posting its output`);
-      await postComment(gh, { issue: ctx.thread.issue, body: renderOutputReply({ task, output }) });
+      const body = renderOutputReply({ task, output, repoUrl: view.repoUrl });
+      await postOnce(ctx, { body, is: (c) => c.id > statusId && c.body.trimStart().startsWith(marker) });
       return null;
     }
     const existing = await openPullRequestOf(gh, task.branch);
     if (existing) return existing;
-    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue });
+    const { title, body } = renderPullRequest({ task, output, issue: ctx.thread.issue, repoUrl: view.repoUrl });
     const pull = await createPullRequest(gh, { head: task.branch, base, title, body });
     gh.log.info(`${task.id}: opened #${pull.number}`);
     return pull;

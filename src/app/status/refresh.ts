@@ -9,10 +9,11 @@ import { isFinished, isStalePlan, taskViewFromPlan, type TaskView } from "../../
 import { renderStatus } from "../../core/status-render.js";
 import { parseQuestionComment, renderQuestion } from "../../core/question.js";
 import { blockedForever, unblockedBy } from "../../core/workflow.js";
-import { editComment, postComment } from "../github/comments.js";
+import { editComment } from "../github/comments.js";
 import { readTasks, type TaskSnapshot } from "../github/queries.js";
 import type { RunContext, StatusTarget } from "./run-context.js";
 import { deliverResult } from "./deliver.js";
+import { postOnce } from "./post-once.js";
 import { baseOf, startTasks } from "./start-tasks.js";
 
 /** Questions on the branch, lowest first, with whether each is answered. */
@@ -31,7 +32,7 @@ function questionsOf(snapshot: TaskSnapshot): Array<{ seq: number; text: string;
 export async function refreshStatus(ctx: RunContext, target: StatusTarget): Promise<void> {
   const { gh } = ctx;
   const unfinished = target.view.tasks.filter((task) => !isFinished(task));
-  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch })));
+  const snapshots = await readTasks(gh, unfinished.map((task) => ({ id: task.id, branch: task.branch, head: task.head })));
   /** The app's question comments on the thread: `<task>/<seq>` → comment id. */
   const posted = new Map<string, number>(
     ctx.comments.flatMap((comment) => {
@@ -50,15 +51,19 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
     }
     const plan = snapshot.plan !== null ? parsePlan(snapshot.plan) : null;
     if (snapshot.plan !== null && !plan) gh.log.warn(`${previous.branch}: plan.md does not parse, keeping the last state`);
-    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan }) : previous;
+    let next: TaskView = plan && !isStalePlan(previous, plan) ? taskViewFromPlan({ previous, plan, repoUrl: target.view.repoUrl }) : previous;
     const asked = new Set(next.asked);
     let open: TaskView["question"];
     if (!isFinished(next)) {
       for (const question of questionsOf(snapshot)) {
         const key = `${next.id}/${question.seq}`;
         if (!asked.has(question.seq) && !question.answered && !posted.has(key)) {
-          const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text });
-          posted.set(key, await postComment(gh, { issue: ctx.thread.issue, body }));
+          const body = renderQuestion({ task: next.id, seq: question.seq, model: next.model, question: question.text, repoUrl: target.view.repoUrl });
+          const is = (comment: { body: string }) => {
+            const found = parseQuestionComment(comment.body);
+            return found?.task === next.id && found.seq === question.seq;
+          };
+          posted.set(key, await postOnce(ctx, { body, is }));
         }
         asked.add(question.seq);
         // The oldest unanswered question is the one the next answer goes to; its comment is linked from the status.
@@ -67,7 +72,7 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
       }
     }
     const { question: _previous, ...rest } = next;
-    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}) };
+    next = { ...rest, asked: [...asked].sort((a, b) => a - b), ...(open ? { question: open } : {}), head: snapshot.head };
     if (next.status === "done" && previous.status !== "done") {
       const pr = await deliverResult(ctx, { statusId: target.commentId, view: target.view, task: next, output: snapshot.output ?? "" });
       if (pr) next = { ...next, pr };

@@ -2,6 +2,7 @@
  * Starting tasks of a dispatch after its first workflow_dispatch: dependents whose tasks finished, retries, answered
  * waiting tasks. Used by the refresh and by commands; it depends on neither.
  */
+import { prefixOfBranch } from "../../core/branch.js";
 import type { DispatchConfig } from "../../core/config.js";
 import { specOfView, type StatusView, type TaskView } from "../../core/status-view.js";
 import { workflowInputs } from "../../core/workflow.js";
@@ -32,7 +33,18 @@ export async function startTasks(
     const view = target.view.tasks.find((t) => t.id === id);
     return view ? [specOfView(view)] : [];
   });
-  const inputs = workflowInputs({ issue: ctx.thread.issue, base, comment: command, tasks, maxParallel: config.max_parallel });
+  // The branches the status already links keep their prefix, even when `branch_prefix` changed since.
+  const first = target.view.tasks.find((t) => ids.includes(t.id));
+  const branchPrefix = (first && prefixOfBranch(first.branch, target.view.issue, first.id)) ?? config.branch_prefix;
+  const inputs = workflowInputs({
+    issue: ctx.thread.issue,
+    base,
+    comment: command,
+    tasks,
+    branchPrefix,
+    questionTimeoutMinutes: config.question_timeout_minutes,
+    maxParallel: config.max_parallel,
+  });
   if (!inputs.ok) return inputs.error;
   try {
     await createDispatch(ctx.gh, { workflow: config.workflow, ref: ctx.defaultBranch, inputs: inputs.inputs });

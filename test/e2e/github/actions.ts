@@ -78,10 +78,11 @@ export function actionsRoutes(hub: StandIn): Route[] {
         if (!declared) throw unprocessable("Workflow does not have 'workflow_dispatch' trigger");
         const given = (body.inputs ?? {}) as Record<string, unknown>;
         if (typeof given !== "object" || Array.isArray(given)) throw unprocessable("Invalid request.\n\nFor 'properties/inputs', must be an object.");
+        if (Object.keys(given).length > MAX_INPUTS) throw unprocessable(`you may only define up to ${MAX_INPUTS} \`inputs\``);
+        // Measured as GitHub does: on the JSON of the inputs, where quotes and newlines count escaped.
+        if (JSON.stringify(given).length > MAX_INPUTS_SIZE) throw unprocessable("inputs are too large.");
         const unexpected = Object.keys(given).filter((name) => !(name in declared));
         if (unexpected.length > 0) throw unprocessable(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
-        if (Object.keys(given).length > MAX_INPUTS) throw unprocessable(`you may only define up to ${MAX_INPUTS} \`inputs\``);
-        if (JSON.stringify(given).length > MAX_INPUTS_SIZE) throw unprocessable("inputs are too large.");
         const inputs: Record<string, string> = {};
         for (const [name, spec] of Object.entries(declared)) {
           const value = given[name];

@@ -1,216 +1,18 @@
 /**
- * `POST /graphql`, executed by the real `graphql` package against a small subset of GitHub's schema (same type and
- * field names): `Repository.object(expression:)` over the bare repository, issue comments as a connection, an issue's
- * or pull request's title and body, a pull request's changed files and review threads, and a collaborator's permission.
+ * `POST /graphql`, executed by the real `graphql` package against GitHub's published schema
+ * (`@octokit/graphql-schema`): a query with a field, argument or type GitHub does not have is refused as GitHub
+ * refuses it, and recorded as a contract violation. Resolvers cover what dispatch reads: `Repository.object(expression:)`
+ * over the bare repository, a thread's title, body and comments as a connection, a pull request's changed files and
+ * review threads, a collaborator's permission, and the comments (`issue`, `pullRequest`, `issueOrPullRequest`
+ * answer as GitHub does: `issue(number:)` of a pull request is NOT_FOUND).
  */
-import { buildSchema, graphql, GraphQLError } from "graphql";
+import { execute, GraphQLError, parse, validate, type DocumentNode } from "graphql";
+import { githubSchema } from "../../contracts/graphql-schema.js";
 import { diffFiles, listTree, mergeBase, objectType, readBlob, readCommit, revParse } from "./git.js";
 import type { Route } from "./http.js";
 import type { StandIn } from "./server.js";
 import type { Comment, Repo } from "./store.js";
 
-const SCHEMA = buildSchema(/* GraphQL */ `
-  scalar GitObjectID
-  scalar URI
-  scalar DateTime
-
-  type Query {
-    repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
-  }
-
-  type Repository {
-    id: ID!
-    name: String!
-    nameWithOwner: String!
-    url: URI!
-    defaultBranchRef: Ref
-    object(expression: String, oid: GitObjectID): GitObject
-    issue(number: Int!): Issue
-    pullRequest(number: Int!): PullRequest
-    issueOrPullRequest(number: Int!): IssueOrPullRequest
-    collaborators(affiliation: String, login: String, query: String, first: Int, after: String, last: Int, before: String): RepositoryCollaboratorConnection
-  }
-
-  enum RepositoryPermission { ADMIN MAINTAIN WRITE TRIAGE READ }
-
-  type RepositoryCollaboratorConnection {
-    edges: [RepositoryCollaboratorEdge]
-    nodes: [User]
-    totalCount: Int!
-  }
-
-  type RepositoryCollaboratorEdge {
-    cursor: String!
-    node: User!
-    permission: RepositoryPermission!
-  }
-
-  type Ref {
-    name: String!
-    prefix: String!
-    target: GitObject
-  }
-
-  interface GitObject {
-    id: ID!
-    oid: GitObjectID!
-    abbreviatedOid: String!
-  }
-
-  type Blob implements GitObject {
-    id: ID!
-    oid: GitObjectID!
-    abbreviatedOid: String!
-    byteSize: Int!
-    isBinary: Boolean
-    isTruncated: Boolean!
-    text: String
-  }
-
-  type Tree implements GitObject {
-    id: ID!
-    oid: GitObjectID!
-    abbreviatedOid: String!
-    entries: [TreeEntry!]
-  }
-
-  type TreeEntry {
-    name: String!
-    path: String
-    type: String!
-    mode: Int!
-    oid: GitObjectID!
-    object: GitObject
-  }
-
-  type Commit implements GitObject {
-    id: ID!
-    oid: GitObjectID!
-    abbreviatedOid: String!
-    message: String!
-    committedDate: DateTime!
-    tree: Tree!
-  }
-
-  interface Actor {
-    login: String!
-    url: URI!
-    avatarUrl: URI!
-  }
-
-  type User implements Actor {
-    login: String!
-    url: URI!
-    avatarUrl: URI!
-  }
-
-  type Bot implements Actor {
-    login: String!
-    url: URI!
-    avatarUrl: URI!
-  }
-
-  union IssueOrPullRequest = Issue | PullRequest
-
-  type Issue {
-    id: ID!
-    number: Int!
-    title: String!
-    body: String!
-    createdAt: DateTime!
-    lastEditedAt: DateTime
-    author: Actor
-    url: URI!
-    comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
-  }
-
-  type PullRequest {
-    id: ID!
-    number: Int!
-    title: String!
-    body: String!
-    createdAt: DateTime!
-    lastEditedAt: DateTime
-    author: Actor
-    url: URI!
-    files(first: Int, after: String, last: Int, before: String): PullRequestChangedFileConnection
-    reviewThreads(first: Int, after: String, last: Int, before: String): PullRequestReviewThreadConnection!
-    headRefName: String!
-    baseRefName: String!
-    isCrossRepository: Boolean!
-    comments(first: Int, after: String, last: Int, before: String): IssueCommentConnection!
-  }
-
-  type PullRequestChangedFileConnection {
-    nodes: [PullRequestChangedFile]
-    pageInfo: PageInfo!
-    totalCount: Int!
-  }
-
-  type PullRequestChangedFile {
-    path: String!
-    additions: Int!
-    deletions: Int!
-  }
-
-  type PullRequestReviewThreadConnection {
-    nodes: [PullRequestReviewThread]
-    pageInfo: PageInfo!
-    totalCount: Int!
-  }
-
-  type PullRequestReviewThread {
-    id: ID!
-    path: String!
-    line: Int
-    comments(first: Int, after: String, last: Int, before: String): PullRequestReviewCommentConnection!
-  }
-
-  type PullRequestReviewCommentConnection {
-    nodes: [PullRequestReviewComment]
-    pageInfo: PageInfo!
-    totalCount: Int!
-  }
-
-  type PullRequestReviewComment {
-    id: ID!
-    databaseId: Int
-    body: String!
-    author: Actor
-    createdAt: DateTime!
-    lastEditedAt: DateTime
-  }
-
-  type IssueCommentConnection {
-    nodes: [IssueComment]
-    edges: [IssueCommentEdge]
-    pageInfo: PageInfo!
-    totalCount: Int!
-  }
-
-  type IssueCommentEdge {
-    cursor: String!
-    node: IssueComment
-  }
-
-  type IssueComment {
-    id: ID!
-    databaseId: Int
-    body: String!
-    author: Actor
-    createdAt: DateTime!
-    updatedAt: DateTime!
-    lastEditedAt: DateTime
-    url: URI!
-  }
-
-  type PageInfo {
-    hasNextPage: Boolean!
-    hasPreviousPage: Boolean!
-    startCursor: String
-    endCursor: String
-  }
-`);
 
 class TypedError extends GraphQLError {
   constructor(message: string, type: string) {
@@ -350,8 +152,8 @@ function repository(hub: StandIn, repo: Repo) {
     const issue = hub.store.issue(full, number);
     const isPull = Boolean(issue?.pull);
     if (!issue || (want === "issue" && isPull) || (want === "pull" && !isPull)) {
-      const what = want === "pull" ? "PullRequest" : want === "issue" ? "Issue" : "issue or pull request";
-      throw new TypedError(`Could not resolve to an ${what} with the number of ${number}.`, "NOT_FOUND");
+      const what = want === "pull" ? "a PullRequest" : want === "issue" ? "an Issue" : "an issue or pull request";
+      throw new TypedError(`Could not resolve to ${what} with the number of ${number}.`, "NOT_FOUND");
     }
     return {
       __typename: isPull ? "PullRequest" : "Issue",
@@ -432,9 +234,22 @@ export function graphqlRoutes(hub: StandIn): Route[] {
             return repository(hub, repo);
           },
         };
-        const result = await graphql({
-          schema: SCHEMA,
-          source: query,
+        let document: DocumentNode;
+        try {
+          document = parse(query);
+        } catch (error) {
+          hub.violate([`GraphQL: ${(error as Error).message}`]);
+          return { status: 200, body: { errors: [{ message: (error as Error).message }] } };
+        }
+        const invalid = validate(githubSchema(), document);
+        if (invalid.length > 0) {
+          hub.violate(invalid.map((error) => `GraphQL: ${error.message}`));
+          return { status: 200, body: { errors: invalid.map((error) => ({ path: error.path, locations: error.locations, message: error.message })) } };
+        }
+        // Validated above: executed without validating again.
+        const result = await execute({
+          schema: githubSchema(),
+          document,
           rootValue,
           variableValues: variables ?? null,
           operationName: operationName ?? null,

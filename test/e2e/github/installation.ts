@@ -21,18 +21,7 @@ export function installationRoutes(hub: StandIn): Route[] {
       jwt: true,
       handle: () => ({
         status: 200,
-        body: {
-          id: hub.appId,
-          slug: hub.appSlug,
-          node_id: `A_${hub.appId}`,
-          name: hub.appSlug,
-          owner: { login: "acme", id: 1, type: "Organization" },
-          html_url: hub.shapes.web(`/apps/${hub.appSlug}`),
-          permissions: hub.appPermissions,
-          events: hub.appEvents ? [...hub.appEvents] : [],
-          created_at: "2026-01-01T00:00:00Z",
-          updated_at: "2026-01-01T00:00:00Z",
-        },
+        body: hub.shapes.app(hub.appSlug, { id: hub.appId, permissions: hub.appPermissions, events: hub.appEvents ? [...hub.appEvents] : [] }),
       }),
     },
     {
@@ -93,7 +82,7 @@ export function installationRoutes(hub: StandIn): Route[] {
         if (!user) throw new HttpError(404, `${params["user"]} is not a user`, { documentation_url: DOC_PERMISSION });
         return {
           status: 200,
-          body: { permission: ROLE[user.permission], role_name: user.permission, user: hub.shapes.user(user) },
+          body: { permission: ROLE[user.permission], role_name: user.permission, user: { ...hub.shapes.user(user), role_name: user.permission } },
         };
       },
     },

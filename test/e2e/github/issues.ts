@@ -92,6 +92,24 @@ export function issueRoutes(hub: StandIn): Route[] {
       handle: (request) => ({ status: 200, body: hub.shapes.comment(commentOr404(request)) }),
     },
     {
+      // "List issue comments for a repository": every thread's comments, `since` an updated time, sorted by
+      // `sort` (created, updated) and `direction` (asc unless given).
+      method: "GET",
+      pattern: "/repos/{owner}/{repo}/issues/comments",
+      handle: (request) => {
+        const repo = hub.repoOr404(request.params);
+        const full = `${repo.owner}/${repo.name}`;
+        const since = request.query.get("since");
+        const key = request.query.get("sort") === "updated" ? (c: { updatedAt: Date }) => c.updatedAt.getTime() : (c: { createdAt: Date }) => c.createdAt.getTime();
+        const sign = request.query.get("direction") === "desc" ? -1 : 1;
+        const all = [...hub.store.comments.values()]
+          .filter((c) => c.repo === full && (!since || c.updatedAt.getTime() >= new Date(since).getTime()))
+          .sort((a, b) => sign * (key(a) - key(b)) || sign * (a.id - b.id));
+        const { page, link } = paginate(all, request.query, hub.shapes.api(request.path));
+        return { status: 200, body: page.map((c) => hub.shapes.comment(c)), headers: link ? { link } : undefined };
+      },
+    },
+    {
       method: "GET",
       pattern: "/repos/{owner}/{repo}/issues/{number}/comments",
       handle: (request) => {

@@ -124,8 +124,9 @@ export function pullRoutes(hub: StandIn): Route[] {
         const full = `${repo.owner}/${repo.name}`;
         const commitShape = async (sha: string) => {
           const info = await readCommit(repo.dir, sha);
-          const { sha: _sha, html_url, url, parents, ...commit } = hub.shapes.commit(repo, info);
-          return { sha, node_id: commit["node_id"], commit, url, html_url, parents, author: null, committer: null };
+          const { sha: _sha, html_url, parents, comments_url, node_id, ...commit } = hub.shapes.commit(repo, info);
+          const url = hub.shapes.api(`/repos/${full}/commits/${sha}`);
+          return { sha, node_id, commit, url, html_url, comments_url, parents, author: null, committer: null };
         };
         const files = await diffFiles(repo.dir, common, head);
         return {
@@ -133,6 +134,9 @@ export function pullRoutes(hub: StandIn): Route[] {
           body: {
             url: hub.shapes.api(`/repos/${full}/compare/${params["basehead"]}`),
             html_url: hub.shapes.web(`/${full}/compare/${params["basehead"]}`),
+            permalink_url: hub.shapes.web(`/${full}/compare/${repo.owner}:${base.slice(0, 7)}...${repo.owner}:${head.slice(0, 7)}`),
+            diff_url: hub.shapes.web(`/${full}/compare/${params["basehead"]}.diff`),
+            patch_url: hub.shapes.web(`/${full}/compare/${params["basehead"]}.patch`),
             base_commit: await commitShape(base),
             merge_base_commit: await commitShape(common),
             status: ahead.length && behind.length ? "diverged" : ahead.length ? "ahead" : behind.length ? "behind" : "identical",

@@ -13,6 +13,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { actionsRoutes, type ActionsBackend, type WorkflowDispatch } from "./actions.js";
 import { contentRoutes } from "./contents.js";
+import { githubSchema } from "../../contracts/graphql-schema.js";
+import { checkRequest, checkResponse, prepareOperation } from "../../contracts/openapi.js";
+import { checkWebhook, loadWebhookSchemas } from "../../contracts/webhooks.js";
 import { Payloads } from "./events.js";
 import { branchHead, createBareRepo, git, readBlob, revParse } from "./git.js";
 import { graphqlRoutes } from "./graphql.js";
@@ -66,6 +69,11 @@ export class StandIn {
   readonly webhooks = new WebhookSender();
   readonly requests: RecordedRequest[] = [];
   readonly dispatches: WorkflowDispatch[] = [];
+  /**
+   * Requests, responses and webhook payloads that break GitHub's published contracts (OpenAPI description, GraphQL
+   * schema, webhook schemas). The harness fails a scenario that leaves one here.
+   */
+  readonly contractViolations: string[] = [];
   readonly installationId: number;
   readonly appId: number;
   readonly appSlug: string;
@@ -73,6 +81,12 @@ export class StandIn {
   readonly appPermissions: Record<string, string>;
   appEvents: ReadonlySet<string> | null = null;
   actions: ActionsBackend | null = null;
+
+  /**
+   * Requests to apply and then answer with a failure anyway (GitHub made the comment, its front answered 502):
+   * the next request matching each entry is answered with its status once.
+   */
+  readonly failAfterApplying: Array<{ method: string; route: string; status: number }> = [];
 
   private server: Server | null = null;
   private root = "";
@@ -135,6 +149,10 @@ export class StandIn {
   }
 
   async start(): Promise<this> {
+    // GitHub's published contracts are read and compiled once per process: here, before a scenario starts waiting.
+    for (const route of this.routes) prepareOperation(route.method, route.pattern.replace(/\{\+?[a-z_]+\}/g, "1"));
+    githubSchema();
+    loadWebhookSchemas();
     this.root = await mkdtemp(join(tmpdir(), "standin-"));
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -405,6 +423,7 @@ export class StandIn {
   }
 
   announce(event: string, payload: Record<string, unknown>): void {
+    this.violate(checkWebhook(event, payload));
     void this.webhooks.send(event, payload);
   }
 
@@ -455,8 +474,17 @@ export class StandIn {
       if (url.pathname.startsWith(INTERNAL)) return this.internal(url.pathname, raw, res);
       const record: RecordedRequest = { method, path: url.pathname, query: url.search, body: null, status: 0, route: null, caller: "anonymous" };
       this.requests.push(record);
-      const reply = await this.answer({ req, url, method, raw, record });
+      let reply = (await this.breach({ url, method, raw })) ?? (await this.answer({ req, url, method, raw, record }));
+      const injected = this.failAfterApplying.findIndex((f) => f.method === method && f.route === record.route && reply.status < 300);
+      if (injected >= 0) {
+        const [failure] = this.failAfterApplying.splice(injected, 1);
+        reply = { status: failure!.status, headers: {}, body: { message: "Server Error" } };
+      }
       record.status = reply.status;
+      // Error bodies are GitHub's generic `basic-error`; successes are checked against the operation's schema.
+      if (url.pathname !== "/graphql" && reply.status < 400 && reply.body !== null && typeof reply.body === "object" && !Buffer.isBuffer(reply.body)) {
+        this.violate(checkResponse({ method, path: url.pathname, status: reply.status, body: reply.body }));
+      }
       this.log(`stand-in: ${method} ${url.pathname}${url.search} → ${reply.status}`);
       const headers: Record<string, string> = {
         "x-github-request-id": randomBytes(8).toString("hex").toUpperCase(),
@@ -480,6 +508,35 @@ export class StandIn {
     } finally {
       this.active--;
     }
+  }
+
+  /** Record broken contracts (the stand-in's own included): the harness asserts there is none. */
+  violate(problems: readonly string[]): void {
+    for (const problem of problems) {
+      this.log(`stand-in: CONTRACT ${problem}`);
+      this.contractViolations.push(problem);
+    }
+  }
+
+  /** A request GitHub's REST description does not allow: answered 404/422 with the reasons, and recorded. */
+  private async breach(options: { url: URL; method: string; raw: string }) {
+    const { url, method, raw } = options;
+    if (url.pathname === "/graphql") return null;
+    let body: unknown = null;
+    try {
+      body = raw.length > 0 ? JSON.parse(raw) : null;
+    } catch {
+      return null;
+    }
+    const problems = checkRequest({ method, path: url.pathname, query: url.searchParams, body });
+    if (problems.length === 0) return null;
+    this.violate(problems);
+    const unknown = problems.some((p) => p.endsWith("no such operation in GitHub's REST API"));
+    return {
+      status: unknown ? 404 : 422,
+      body: { message: `Not GitHub's contract: ${problems.join("; ")}`, documentation_url: "https://docs.github.com/rest", status: unknown ? "404" : "422" },
+      headers: {} as Record<string, string>,
+    };
   }
 
   private async answer(options: { req: IncomingMessage; url: URL; method: string; raw: string; record: RecordedRequest }) {

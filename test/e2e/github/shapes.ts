@@ -65,7 +65,6 @@ export class Shapes {
       events_url: `${api}/events{/privacy}`,
       received_events_url: `${api}/received_events`,
       type: user.type,
-      user_view_type: "public",
       site_admin: false,
     };
   }
@@ -91,10 +90,44 @@ export class Shapes {
       description: null,
       fork: false,
       url: api,
-      issues_url: `${api}/issues{/number}`,
-      pulls_url: `${api}/pulls{/number}`,
-      contents_url: `${api}/contents/{+path}`,
+      archive_url: `${api}/{archive_format}{/ref}`,
+      assignees_url: `${api}/assignees{/user}`,
+      blobs_url: `${api}/git/blobs{/sha}`,
+      branches_url: `${api}/branches{/branch}`,
+      collaborators_url: `${api}/collaborators{/collaborator}`,
+      comments_url: `${api}/comments{/number}`,
+      commits_url: `${api}/commits{/sha}`,
       compare_url: `${api}/compare/{base}...{head}`,
+      contents_url: `${api}/contents/{+path}`,
+      contributors_url: `${api}/contributors`,
+      deployments_url: `${api}/deployments`,
+      downloads_url: `${api}/downloads`,
+      events_url: `${api}/events`,
+      forks_url: `${api}/forks`,
+      git_commits_url: `${api}/git/commits{/sha}`,
+      git_refs_url: `${api}/git/refs{/sha}`,
+      git_tags_url: `${api}/git/tags{/sha}`,
+      hooks_url: `${api}/hooks`,
+      issue_comment_url: `${api}/issues/comments{/number}`,
+      issue_events_url: `${api}/issues/events{/number}`,
+      issues_url: `${api}/issues{/number}`,
+      keys_url: `${api}/keys{/key_id}`,
+      labels_url: `${api}/labels{/name}`,
+      languages_url: `${api}/languages`,
+      merges_url: `${api}/merges`,
+      milestones_url: `${api}/milestones{/number}`,
+      notifications_url: `${api}/notifications{?since,all,participating}`,
+      pulls_url: `${api}/pulls{/number}`,
+      releases_url: `${api}/releases{/id}`,
+      stargazers_url: `${api}/stargazers`,
+      statuses_url: `${api}/statuses/{sha}`,
+      subscribers_url: `${api}/subscribers`,
+      subscription_url: `${api}/subscription`,
+      tags_url: `${api}/tags`,
+      teams_url: `${api}/teams`,
+      trees_url: `${api}/git/trees{/sha}`,
+      mirror_url: null,
+      svn_url: this.web(`/${full}`),
       git_url: `file://${repo.dir}`,
       ssh_url: `file://${repo.dir}`,
       clone_url: `file://${repo.dir}`,
@@ -153,8 +186,33 @@ export class Shapes {
         rocket: counts["rocket"] ?? 0,
         eyes: counts["eyes"] ?? 0,
       },
-      performed_via_github_app: comment.viaApp ? { id: 1, slug: comment.user.replace(/\[bot\]$/, "") } : null,
+      performed_via_github_app: comment.viaApp ? this.app(comment.user.replace(/\[bot\]$/, "")) : null,
     };
+  }
+
+  /** A GitHub App as `performed_via_github_app` and `GET /app` show it (the `integration` schema). */
+  app(slug: string, options: { id?: number; permissions?: Record<string, string>; events?: string[] } = {}): Record<string, unknown> {
+    const created = iso(new Date(0));
+    return {
+      id: options.id ?? 1,
+      slug,
+      node_id: nodeId("Integration", options.id ?? 1),
+      owner: this.ownerOfApp(),
+      name: slug,
+      description: null,
+      external_url: this.web(`/apps/${slug}`),
+      html_url: this.web(`/apps/${slug}`),
+      created_at: created,
+      updated_at: created,
+      permissions: options.permissions ?? {},
+      events: options.events ?? [],
+    };
+  }
+
+  private ownerOfApp(): Record<string, unknown> {
+    const [first] = this.store.repos.values();
+    const owner = first ? this.store.users.get(first.owner) : undefined;
+    return owner ? this.user(owner) : { login: "acme", id: 1, node_id: nodeId("Organization", 1), type: "Organization", url: this.api("/users/acme") };
   }
 
   association(login: string): string {
@@ -239,17 +297,40 @@ export class Shapes {
       assignees: [],
       requested_reviewers: [],
       draft: pull.draft,
+      review_comments_url: `${api}/comments`,
+      review_comment_url: this.api(`/repos/${issue.repo}/pulls/comments{/number}`),
+      statuses_url: this.api(`/repos/${issue.repo}/statuses/${heads.head ?? ""}`),
       head: {
         label: `${headOwner}:${pull.head}`,
         ref: pull.head,
         sha: heads.head,
-        user: { login: headOwner },
+        user: this.userByLogin(headOwner),
         repo: headRepo,
       },
-      base: { label: `${repo.owner}:${pull.base}`, ref: pull.base, sha: heads.base, user: { login: repo.owner }, repo: repoShape },
+      base: { label: `${repo.owner}:${pull.base}`, ref: pull.base, sha: heads.base, user: this.userByLogin(repo.owner), repo: repoShape },
+      _links: {
+        self: { href: api },
+        html: { href: this.web(`/${issue.repo}/pull/${issue.number}`) },
+        issue: { href: this.api(`/repos/${issue.repo}/issues/${issue.number}`) },
+        comments: { href: this.api(`/repos/${issue.repo}/issues/${issue.number}/comments`) },
+        review_comments: { href: `${api}/comments` },
+        review_comment: { href: this.api(`/repos/${issue.repo}/pulls/comments{/number}`) },
+        commits: { href: `${api}/commits` },
+        statuses: { href: this.api(`/repos/${issue.repo}/statuses/${heads.head ?? ""}`) },
+      },
       author_association: this.association(issue.user),
+      auto_merge: null,
       merged: false,
       mergeable: null,
+      mergeable_state: "unknown",
+      merged_by: null,
+      maintainer_can_modify: false,
+      comments: this.store.commentsOf(issue.repo, issue.number).length,
+      review_comments: 0,
+      commits: 0,
+      additions: 0,
+      deletions: 0,
+      changed_files: 0,
     };
   }
 
@@ -261,6 +342,8 @@ export class Shapes {
       node_id: nodeId("Commit", parseInt(commit.sha.slice(0, 8), 16)),
       url: this.api(`/repos/${full}/git/commits/${commit.sha}`),
       html_url: this.web(`/${full}/commit/${commit.sha}`),
+      comments_url: this.api(`/repos/${full}/commits/${commit.sha}/comments`),
+      comment_count: 0,
       author: sig(commit.author),
       committer: sig(commit.committer),
       message: commit.message,
@@ -270,7 +353,7 @@ export class Shapes {
         url: this.api(`/repos/${full}/git/commits/${sha}`),
         html_url: this.web(`/${full}/commit/${sha}`),
       })),
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null },
+      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
     };
   }
 

@@ -2,16 +2,19 @@
  * The local Actions runner: turns each `workflow_dispatch` the stand-in accepts into jobs as the repository's
  * workflow file says (matrix, max-parallel, concurrency groups, job names), runs each job in a fresh clone with the
  * environment Actions provides, runs the `uses: ./action` step as `node <action bundle>`, and reports
- * `workflow_job` webhooks (queued, in_progress, completed). Test support, not product code.
+ * `workflow_job` webhooks (queued, in_progress, completed). `trigger(event, payload)` starts the workflows whose `on:`
+ * takes a repository event (an `issue_comment` for dispatch-app.yml in Actions mode), as GitHub does without a
+ * server. Test support, not product code.
  */
 import { execa, type ResultPromise } from "execa";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import type { ActionsBackend, WorkflowDispatch } from "../github/actions.js";
 import type { JobView } from "../github/events.js";
+import { git, revParse } from "../github/git.js";
 import type { StandIn } from "../github/server.js";
 import { asText, condition, interpolate, type Contexts } from "./expressions.js";
 import { planRun, type JobInstance, type Step } from "./workflow.js";
@@ -27,10 +30,20 @@ export interface RunnerOptions {
    * (`INPUT_AGENT-COMMAND`). The app never sends it; only the workflow's `with:` could.
    */
   agentCommand?: string;
+  /** Repository variables (`vars.X`), e.g. `DISPATCH_MODE: actions`. */
+  vars?: Record<string, string>;
+  /** Local actions besides `./action` (e.g. `./action/app`: the serverless app's bundle), with inputs to add. */
+  localActions?: Record<string, { bundle: string; inputs?: Record<string, string> }>;
   /** More inputs for the `./action` step, as if its `with:` had them. */
   stepInputs?: Record<string, string>;
   /** More environment for the `./action` step. */
   stepEnv?: Record<string, string>;
+  /** Reusable workflows by the `uses:` of the job that calls them (`ORG/shared/.github/workflows/x.yml@main`). */
+  reusable?: Record<string, string>;
+  /** The repository's default GITHUB_TOKEN permissions; default write (GitHub's setting for older repositories). */
+  defaultPermissions?: "read" | "write";
+  /** Step `uses:` values that are this Action published (`OWNER/dispatch/action@v1`): run as `./action` is. */
+  actionRefs?: string[];
   /** Node binary for the Action (default: this process's). */
   node?: string;
   /** Keep job folders after `stop()` (for debugging). */
@@ -60,6 +73,8 @@ export interface RunRecord {
   name: string;
   token: string;
   jobs: JobRecord[];
+  /** The event the run is for: `workflow_dispatch` with its inputs, or a repository event's webhook payload. */
+  event: { name: string; payload: Record<string, unknown> };
   /** Set when the workflow could not be planned (the run fails without jobs, like an invalid workflow on GitHub). */
   error: string | null;
 }
@@ -99,10 +114,35 @@ export class LocalRunner implements ActionsBackend {
   }
 
   dispatch(dispatch: WorkflowDispatch): void {
+    this.startRun(dispatch, { name: "workflow_dispatch", payload: { inputs: dispatch.inputs, ref: `refs/heads/${dispatch.ref}`, workflow: `.github/workflows/${dispatch.workflow}` } });
+  }
+
+  /**
+   * A repository event (as GitHub would send it as a webhook): start every workflow of the default branch whose `on:`
+   * takes it (and its `types:`, when listed), with the payload as `github.event`. Returns the runs started.
+   */
+  async trigger(event: string, payload: Record<string, unknown>, repoName?: string): Promise<RunRecord[]> {
+    const repo = this.hub.repoNamed(repoName);
+    const sha = await revParse(repo.dir, `refs/heads/${repo.defaultBranch}^{commit}`);
+    if (!sha) return [];
+    const { stdout } = await git(repo.dir, ["ls-tree", "--name-only", `${sha}:.github/workflows`]);
+    const started: RunRecord[] = [];
+    for (const file of stdout.split("\n").filter((name) => /\.ya?ml$/.test(name))) {
+      const text = (await git(repo.dir, ["show", `${sha}:.github/workflows/${file}`])).stdout;
+      if (!takes(text, event, payload)) continue;
+      const sender = (payload["sender"] as { login?: string } | undefined)?.login ?? "github-actions[bot]";
+      const dispatch: WorkflowDispatch = { repo, workflow: file, text, ref: repo.defaultBranch, sha, inputs: {}, actor: sender };
+      const run = this.startRun(dispatch, { name: event, payload });
+      if (run) started.push(run);
+    }
+    return started;
+  }
+
+  private startRun(dispatch: WorkflowDispatch, event: RunRecord["event"]): RunRecord | null {
     const id = nextRunId++;
     const full = `${dispatch.repo.owner}/${dispatch.repo.name}`;
     const token = this.hub.issueJobToken(id);
-    const run: RunRecord = { id, dispatch, name: dispatch.workflow, token, jobs: [], error: null };
+    const run: RunRecord = { id, dispatch, name: dispatch.workflow, token, jobs: [], error: null, event };
     this.runs.push(run);
     const secrets = { ...this.options.secrets, GITHUB_TOKEN: token };
     const github = {
@@ -112,8 +152,8 @@ export class LocalRunner implements ActionsBackend {
       run_id: String(id),
       run_number: String(this.runs.length),
       run_attempt: "1",
-      event_name: "workflow_dispatch",
-      event: { inputs: dispatch.inputs, ref: `refs/heads/${dispatch.ref}` },
+      event_name: event.name,
+      event: event.payload,
       ref: `refs/heads/${dispatch.ref}`,
       ref_name: dispatch.ref,
       sha: dispatch.sha,
@@ -124,7 +164,11 @@ export class LocalRunner implements ActionsBackend {
       workflow: dispatch.workflow,
     };
     try {
-      const plan = planRun(dispatch.text, { inputs: dispatch.inputs, github, secrets, env: {}, vars: {} });
+      const plan = planRun(
+        dispatch.text,
+        { inputs: dispatch.inputs, github, secrets, env: {}, vars: { ...this.options.vars } },
+        { reusable: (uses) => this.options.reusable?.[uses], ...(this.options.defaultPermissions ? { defaultPermissions: this.options.defaultPermissions } : {}) },
+      );
       run.name = plan.name;
       for (const instance of plan.jobs) {
         const job: JobRecord = {
@@ -156,10 +200,12 @@ export class LocalRunner implements ActionsBackend {
       run.error = String(error instanceof Error ? error.message : error);
       this.log(`runner: run ${id} failed before any job: ${run.error}`);
       this.hub.revokeToken(token);
-      return;
+      return run;
     }
+    if (run.jobs.length === 0) this.hub.revokeToken(token);
     for (const job of run.jobs) this.enqueue(job);
     this.pump();
+    return run;
   }
 
   cancel(runId: number): "accepted" | "completed" | "unknown" {
@@ -239,6 +285,7 @@ export class LocalRunner implements ActionsBackend {
 
   private async execute(job: JobRecord): Promise<void> {
     const folder = await mkdtemp(join(tmpdir(), `runner-job-${job.id}-`));
+    await chmod(folder, 0o755); // as on a runner, the agent's own user may read the checkout
     this.folders.push(folder);
     const workspace = join(folder, "work");
     const temp = join(folder, "temp");
@@ -256,7 +303,7 @@ export class LocalRunner implements ActionsBackend {
     };
     for (const file of [files.output, files.summary, files.env, files.path, files.state, files.gitconfig]) await writeFile(file, "");
     const dispatch = job.run.dispatch;
-    await writeFile(files.event, JSON.stringify({ inputs: dispatch.inputs, ref: `refs/heads/${dispatch.ref}`, workflow: `.github/workflows/${dispatch.workflow}` }));
+    await writeFile(files.event, JSON.stringify(job.run.event.payload));
     job.workspace = workspace;
     job.status = "in_progress";
     job.startedAt = new Date();
@@ -283,7 +330,7 @@ export class LocalRunner implements ActionsBackend {
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_JOB: job.instance.key,
       GITHUB_WORKFLOW: job.workflowName,
-      GITHUB_EVENT_NAME: "workflow_dispatch",
+      GITHUB_EVENT_NAME: job.run.event.name,
       GITHUB_EVENT_PATH: files.event,
       GITHUB_REF: `refs/heads/${dispatch.ref}`,
       GITHUB_REF_NAME: dispatch.ref,
@@ -346,25 +393,33 @@ export class LocalRunner implements ActionsBackend {
       job.log += `checkout: ${job.headSha} (fetch-depth ${depth}, persist-credentials false)\n`;
       return true;
     }
-    if (uses.startsWith("./")) return this.runAction({ job, step, contexts, env, workspace });
+    if (uses.startsWith("./")) {
+      const local = uses === "./action" ? { bundle: this.actionPath } : this.options.localActions?.[uses.replace(/\/+$/, "")];
+      if (local) return this.runAction({ job, step, contexts, env, workspace, bundle: local.bundle, extra: local.inputs ?? {} });
+      job.log += `the local runner has no bundle for ${uses} (RunnerOptions.localActions)\n`;
+      return false;
+    }
+    if (this.options.actionRefs?.includes(uses)) return this.runAction({ job, step, contexts, env, workspace, bundle: this.actionPath, extra: {} });
     job.log += `skipped: ${describe(step)} (the local runner only runs actions/checkout and ./ actions)\n`;
     return true;
   }
 
-  private async runAction(options: { job: JobRecord; step: Step; contexts: Contexts; env: Record<string, string>; workspace: string }): Promise<boolean> {
-    const { job, step, contexts, env, workspace } = options;
-    if (!existsSync(this.actionPath)) {
-      job.log += `the Action bundle ${this.actionPath} does not exist\n`;
+  private async runAction(options: { job: JobRecord; step: Step; contexts: Contexts; env: Record<string, string>; workspace: string; bundle: string; extra?: Record<string, string> }): Promise<boolean> {
+    const { job, step, contexts, env, workspace, bundle, extra } = options;
+    if (!existsSync(bundle)) {
+      job.log += `the Action bundle ${bundle} does not exist\n`;
       return false;
     }
+    const worker = bundle === this.actionPath;
     const inputs: Record<string, string> = {};
-    for (const [name, value] of Object.entries(await this.actionDefaults(contexts))) inputs[name] = value;
+    for (const [name, value] of Object.entries(await this.actionDefaults(contexts, bundle))) inputs[name] = value;
     for (const [name, value] of Object.entries(evaluateMap(step.with, contexts))) inputs[name] = value;
-    if (this.options.agentCommand !== undefined) inputs["agent-command"] = this.options.agentCommand;
-    Object.assign(inputs, this.options.stepInputs);
-    const stepEnv: Record<string, string> = { ...env, ...evaluateMap(job.instance.env, contexts), ...evaluateMap(step.env, contexts), ...this.options.stepEnv };
+    if (worker && this.options.agentCommand !== undefined) inputs["agent-command"] = this.options.agentCommand;
+    if (worker) Object.assign(inputs, this.options.stepInputs);
+    Object.assign(inputs, extra);
+    const stepEnv: Record<string, string> = { ...env, ...evaluateMap(job.instance.env, contexts), ...evaluateMap(step.env, contexts), ...(worker ? this.options.stepEnv : {}) };
     for (const [name, value] of Object.entries(inputs)) stepEnv[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
-    const child = execa(this.options.node ?? process.execPath, [this.actionPath], {
+    const child = execa(this.options.node ?? process.execPath, [bundle], {
       cwd: workspace,
       env: stepEnv,
       extendEnv: false,
@@ -382,8 +437,8 @@ export class LocalRunner implements ActionsBackend {
   }
 
   /** Defaults of the Action's inputs from its action.yml (next to `dist/`), evaluated like the runner does. */
-  private async actionDefaults(contexts: Contexts): Promise<Record<string, string>> {
-    const file = resolve(dirname(this.actionPath), "..", "action.yml");
+  private async actionDefaults(contexts: Contexts, bundle: string): Promise<Record<string, string>> {
+    const file = resolve(dirname(bundle), "..", "action.yml");
     if (!existsSync(file)) return {};
     const spec = parse(await readFile(file, "utf8")) as { inputs?: Record<string, { default?: unknown }> } | null;
     const defaults: Record<string, string> = {};
@@ -392,6 +447,21 @@ export class LocalRunner implements ActionsBackend {
     }
     return defaults;
   }
+}
+
+/** Whether a workflow's `on:` takes the event (and the payload's `action` when it lists `types:`). */
+export function takes(text: string, event: string, payload: Record<string, unknown>): boolean {
+  let on: unknown;
+  try {
+    on = (parse(text) as { on?: unknown } | null)?.on;
+  } catch {
+    return false;
+  }
+  if (on === event) return true;
+  if (Array.isArray(on)) return on.includes(event);
+  if (!on || typeof on !== "object" || !(event in on)) return false;
+  const types = ((on as Record<string, { types?: unknown } | null>)[event] ?? {}).types;
+  return !Array.isArray(types) || types.includes(payload["action"]);
 }
 
 function describe(step: Step): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StatusWriter } from "../../src/app/status/writer.js";
+import { StatusWriter } from "../../../src/app/status/writer.js";
 
 /** A virtual clock: sleep advances time at once, so gaps are exact and tests never wait. */
 function virtualClock() {

@@ -1,0 +1,118 @@
+/**
+ * The monitor of one dispatch in Actions mode (a job beside the task matrix in dispatch.yml). Pushes made with a
+ * job's GITHUB_TOKEN start no workflow and there is no push webhook without a server, so the monitor polls: one
+ * `git ls-remote` of the task branches every few seconds, and when a head moved it runs the app's own refresh
+ * (`refreshDispatch`: edit the status comment, post questions and outputs, open PRs, start dependents). It ends when
+ * every task of the dispatch has finished.
+ */
+import { execa } from "execa";
+import type { Probot } from "probot";
+import type { StatusView } from "../core/status-view.js";
+import { dispatchFinished, isFinished } from "../core/status-view.js";
+import { reason, type GitHub } from "../app/github/client.js";
+import { loadConfig } from "../app/github/config.js";
+import { refreshDispatch } from "../app/status/progress.js";
+import { authEnv } from "../worker/git.js";
+import { jobProbot, repoConfig, type JobAuth } from "./probot.js";
+
+export interface MonitorOptions {
+  auth: JobAuth;
+  repo: { owner: string; repo: string };
+  issue: number;
+  /** The /dispatch comment id (the dispatch's `comment` input). */
+  command: number;
+  defaultBranch: string;
+  /** Whose status comments are the app's (`github-actions[bot]` or `<app-slug>[bot]`). */
+  appLogin: string;
+  /** The git remote to poll: the checkout's `origin`, or a URL. */
+  remote: string;
+  /** Folder git runs in (the checkout). */
+  cwd: string;
+  /** GITHUB_SERVER_URL, for the token's http extraheader. */
+  serverUrl?: string;
+  pollMs: number;
+  /** Refresh even without a moved head this often (an edit by the app job, a lost poll). */
+  refreshEveryMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Where the heads come from (default: `git ls-remote` of `remote`); benchmarks replace it. */
+  readHeads?: (branches: readonly string[]) => Promise<Map<string, string>>;
+  /** The Probot to act through (default: one on `auth`); benchmarks pass one with their own Octokit. */
+  probot?: Probot;
+}
+
+export interface MonitorResult {
+  refreshes: number;
+  polls: number;
+  view: StatusView | null;
+}
+
+/** `git ls-remote <remote> <refs…>`: ref → sha of the branches that exist. */
+export async function remoteHeads(options: { remote: string; cwd: string; branches: readonly string[]; token: string; serverUrl?: string }): Promise<Map<string, string>> {
+  const heads = new Map<string, string>();
+  if (options.branches.length === 0) return heads;
+  const refs = options.branches.map((branch) => `refs/heads/${branch}`);
+  const { stdout } = await execa("git", ["ls-remote", options.remote, ...refs], {
+    cwd: options.cwd,
+    env: authEnv(options.token, options.serverUrl),
+  });
+  for (const line of stdout.split("\n")) {
+    const [sha, ref] = line.split("\t");
+    if (sha && ref) heads.set(ref.replace(/^refs\/heads\//, ""), sha);
+  }
+  return heads;
+}
+
+/** Failed polls or refreshes in a row before the monitor gives up (the schedule's sweep takes over). */
+export const MAX_FAILURES_IN_A_ROW = 10;
+
+const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+export async function monitorDispatch(options: MonitorOptions): Promise<MonitorResult> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const probot = options.probot ?? jobProbot(options.auth);
+  const octokit = await probot.auth();
+  const gh: GitHub = { octokit, log: probot.log, repo: options.repo };
+  const own = options.appLogin.toLowerCase().replace(/\[bot\]$/, "");
+  const trusts = (author: string | null) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own;
+  const config = repoConfig(octokit, options.repo);
+  const refresh = () =>
+    refreshDispatch({
+      gh,
+      thread: { ...options.repo, issue: options.issue },
+      defaultBranch: options.defaultBranch,
+      command: options.command,
+      loadConfig: () => loadConfig(config),
+      trusts,
+    });
+  let view = await refresh();
+  let refreshes = 1;
+  let polls = 0;
+  let failures = 0;
+  let seen = new Map<string, string>();
+  let lastRefresh = Date.now();
+  while (!view || !dispatchFinished(view)) {
+    await sleep(options.pollMs);
+    const branches = view ? view.tasks.filter((task) => !isFinished(task)).map((task) => task.branch) : [];
+    try {
+      const heads = options.readHeads
+        ? await options.readHeads(branches)
+        : await remoteHeads({ remote: options.remote, cwd: options.cwd, branches, token: options.auth.token, ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}) });
+      polls++;
+      const due = Date.now() - lastRefresh >= (options.refreshEveryMs ?? 60_000);
+      if (view && same(heads, seen) && !due) continue;
+      const next = await refresh();
+      refreshes++;
+      seen = heads;
+      view = next;
+      lastRefresh = Date.now();
+      failures = 0;
+    } catch (error) {
+      // A failed poll or refresh (GitHub answering 5xx, a network blip) is tried again at the next poll: the
+      // refresh re-reads everything and its creates are idempotent. Many in a row end the monitor with the error.
+      if (++failures >= MAX_FAILURES_IN_A_ROW) throw error;
+      gh.log.warn(`#${options.issue}: poll or refresh failed (${reason(error)}), trying again (${failures}/${MAX_FAILURES_IN_A_ROW})`);
+    }
+  }
+  gh.log.info(`#${options.issue}: every task of /dispatch comment ${options.command} finished after ${polls} polls and ${refreshes} refreshes`);
+  return { refreshes, polls, view };
+}
