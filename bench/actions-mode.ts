@@ -26,8 +26,9 @@ export async function measureActionsMode(): Promise<Figure[]> {
     const command = await h.comment(`/dispatch ${TASKS} tasks:\n${Array.from({ length: TASKS }, (_, i) => `${i + 1}. use sonnet to check module number ${i}`).join("\n")}`);
     await h.app.idle();
     const status = () => h.github.byApp().find((c) => c.body.startsWith("<!-- dispatch:status"))!;
-    const ids = parseStatus(status().body)!.tasks.map((t) => t.id);
-    const branch = (id: string) => `dispatch/${ISSUE}/${id}`;
+    const tasks = parseStatus(status().body)!.tasks;
+    const ids = tasks.map((t) => t.id);
+    const branch = (id: string) => tasks.find((t) => t.id === id)!.branch;
     let round = 0;
     let polls = 0;
     // The monitor's wait between two polls is when the workers push: one more commit on every branch per wait.
@@ -78,7 +79,7 @@ export async function measureActionsMode(): Promise<Figure[]> {
       { measure: `${label}: final status right`, value: right ? 1 : 0, unit: "yes = 1" },
     ];
   } finally {
-    h.close();
+    await h.close();
   }
 }
 

@@ -2,11 +2,13 @@
  * `npm run bench:app`: what the app costs GitHub, measured against the recording stand-in of the tests.
  * Prints figures; asserts nothing.
  */
+import { parseStatus } from "../src/core/status-read.js";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_MIN_GAP_MS } from "../src/app/index.js";
 import { harness, type Harness } from "../test/app/harness.js";
 import { files } from "../test/app/world.js";
-import { measureModes, sideBySide } from "./replicas.js";
+import { measureActionsMode } from "./actions-mode.js";
+import { MODES, measureModes, sideBySide } from "./replicas.js";
 import { measureScale } from "./app-scale.js";
 
 /** GETs and GraphQL queries read; everything else (GraphQL mutations too) writes. */
@@ -39,6 +41,12 @@ async function withHarness<T>(options: Parameters<typeof harness>[0], work: (h: 
 }
 
 /** One measured number: what, how much, in which unit. */
+
+/** The task ids of a status comment and each one's branch (named per dispatch: `dispatch/42/<id>-<dispatch>`). */
+function tasksOf(body: string): { ids: string[]; branch: (id: string) => string } {
+  const tasks = parseStatus(body)?.tasks ?? [];
+  return { ids: tasks.map((t) => t.id), branch: (id) => tasks.find((t) => t.id === id)!.branch };
+}
 export interface Figure {
   measure: string;
   value: number;
@@ -53,6 +61,7 @@ export async function measureApp(): Promise<Figure[]> {
   for (const n of [1, 5, 20]) {
     await withHarness({}, async (h) => {
       await h.comment(command(n));
+      await h.idle();
       const t = tally(h);
       add(`requests per /dispatch, N = ${n}: reads`, t.reads, "requests");
       add(`requests per /dispatch, N = ${n}: writes`, t.writes, "requests");
@@ -62,12 +71,12 @@ export async function measureApp(): Promise<Figure[]> {
   for (const n of [1, 5, 20]) {
     await withHarness({}, async (h) => {
       await h.comment(command(n));
+      await h.idle();
       const status = h.github.byApp()[0]!;
-      const branches = [...status.body.matchAll(/dispatch\/42\/[a-z0-9-]+/g)].map((m) => m[0]);
-      const ids = [...new Set(branches)].map((b) => b.split("/").pop()!);
-      for (const id of ids) h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [["Read", "done"], ["Write", "pending"]] }));
+      const { ids, branch } = tasksOf(status.body);
+      for (const id of ids) h.github.push(branch(id), files.plan(id, { items: [["Read", "done"], ["Write", "pending"]] }));
       const before = h.github.requests.length;
-      await h.push(`dispatch/42/${ids[0]}`);
+      await h.push(branch(ids[0]!));
       const t = tally(h, before);
       add(`requests per progress event, N = ${n}: reads`, t.reads, "requests");
       add(`requests per progress event, N = ${n}: writes`, t.writes, "requests");
@@ -76,16 +85,17 @@ export async function measureApp(): Promise<Figure[]> {
 
   await withHarness({ minGapMs: DEFAULT_MIN_GAP_MS }, async (h) => {
     await h.comment(command(5));
+    await h.idle();
     const status = h.github.byApp()[0]!;
-    const ids = [...new Set([...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)].map((m) => m[1]!))];
+    const { ids, branch } = tasksOf(status.body);
     const pushes: Array<Promise<void>> = [];
     for (let i = 0; i < 100; i++) {
       const at = Math.round((i / 100) * 10_000);
       pushes.push(
         new Promise<void>((resolve) => setTimeout(resolve, at)).then(() => {
           const id = ids[i % ids.length]!;
-          h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [[`step ${i}`, "done"], ["next", "pending"]] }));
-          return h.push(`dispatch/42/${id}`);
+          h.github.push(branch(id), files.plan(id, { items: [[`step ${i}`, "done"], ["next", "pending"]] }));
+          return h.push(branch(id));
         }),
       );
     }
@@ -101,21 +111,27 @@ export async function measureApp(): Promise<Figure[]> {
       h.github.latencyMs = 50;
       let started = Date.now();
       await h.comment(command(n));
+      await h.idle();
       const dispatchMs = Date.now() - started;
       const status = h.github.byApp()[0]!;
-      const id = [...status.body.matchAll(/dispatch\/42\/([a-z0-9-]+)/g)][0]![1]!;
-      h.github.push(`dispatch/42/${id}`, files.plan(id));
+      const { ids, branch } = tasksOf(status.body);
+      const id = ids[0]!;
+      h.github.push(branch(id), files.plan(id));
       started = Date.now();
-      await h.push(`dispatch/42/${id}`);
+      await h.push(branch(id));
       const pushMs = Date.now() - started;
       add(`webhook → work done, +50 ms per request, N = ${n}: /dispatch`, dispatchMs, "ms");
       add(`webhook → work done, +50 ms per request, N = ${n}: push`, pushMs, "ms");
     });
   }
   figures.push(...(await measureModes()));
+  // The Actions mode (no server, progress from the monitor job) beside the hosted app's modes; it answers no webhook.
+  for (const figure of await measureActionsMode()) figures.push({ ...figure, measure: `${figure.measure} · ${ACTIONS_MODE}` });
   figures.push(...(await measureScale()));
   return figures;
 }
+
+const ACTIONS_MODE = "Actions mode (no server)";
 
 export function printTable(rows: string[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
@@ -127,5 +143,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const modes = figures.filter((f) => f.measure.includes(" · "));
   printTable([["measure", "figure"], ...figures.filter((f) => !modes.includes(f)).map((f) => [f.measure, `${f.value} ${f.unit}`])]);
   console.log("");
-  printTable(sideBySide(modes));
+  printTable(sideBySide(modes, [...MODES, { name: ACTIONS_MODE, options: () => ({}) }]));
 }

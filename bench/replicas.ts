@@ -38,8 +38,9 @@ function statusOf(h: Harness, issue: number) {
 /** 16 tasks × 10 pushes in bursts, then half finish with a change (PR) and half without (output reply). */
 async function sixteenTasks(h: Harness): Promise<Figure[]> {
   await h.comment(dispatchOf(TASKS));
-  const ids = statusOf(h, 42)!.tasks.map((t) => t.id);
-  const branch = (id: string) => `dispatch/42/${id}`;
+  const tasks = statusOf(h, 42)!.tasks;
+  const ids = tasks.map((t) => t.id);
+  const branch = (id: string) => tasks.find((t) => t.id === id)!.branch;
   const deliveries: Array<Promise<void>> = [];
   for (let push = 1; push <= PUSHES; push++) {
     for (const id of ids) {
@@ -85,7 +86,7 @@ async function answerTimes(h: Harness, busy: number): Promise<Figure[]> {
   for (let round = 1; round <= 5; round++) {
     for (const issue of threads) {
       for (const task of statusOf(h, issue)!.tasks) {
-        const branch = `dispatch/${issue}/${task.id}`;
+        const branch = task.branch;
         h.github.push(branch, files.plan(task.id, { items: [[`step ${round}`, "done"], ["last", "pending"]] }));
         const started = performance.now();
         deliveries.push(h.push(branch, { wait: false }).then(() => void times.push(performance.now() - started)));
