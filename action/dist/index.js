@@ -12038,12 +12038,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter2}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -23828,10 +23828,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists2(path6, type = exports2.READABLE) {
+    function exists3(path6, type = exports2.READABLE) {
       return check2(path6, (type & exports2.FILE) > 0, (type & exports2.FOLDER) > 0);
     }
-    exports2.exists = exists2;
+    exports2.exists = exists3;
     exports2.FILE = 1;
     exports2.FOLDER = 2;
     exports2.READABLE = exports2.FILE + exports2.FOLDER;
@@ -63684,13 +63684,15 @@ var Publisher = class {
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A deleted one is no forgery and
+   * stays deleted (the `remove bookkeeping` commit takes the whole task folder away). How many files were touched.
    */
   async dropForgedAnswers(changed) {
     const git = this.opts.git;
     let touched = 0;
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
+      if (!await exists2(join7(git.dir, file2))) continue;
       if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
       else await rm4(join7(git.dir, file2), { force: true });
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
@@ -63718,6 +63720,14 @@ var Publisher = class {
     return rewritten;
   }
 };
+async function exists2(path6) {
+  try {
+    await lstat3(path6);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // src/worker/worktree.ts
 import { rm as rm5 } from "node:fs/promises";

@@ -155,13 +155,15 @@ export class Publisher {
 
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A deleted one is no forgery and
+   * stays deleted (the `remove bookkeeping` commit takes the whole task folder away). How many files were touched.
    */
   private async dropForgedAnswers(changed: readonly string[]): Promise<number> {
     const git = this.opts.git;
     let touched = 0;
     for (const file of changed) {
       if (!ANSWER_PATH.test(file)) continue;
+      if (!(await exists(join(git.dir, file)))) continue;
       if ((await git.show("HEAD", file)) !== null) await git.raw(["checkout", "HEAD", "--", file]);
       else await rm(join(git.dir, file), { force: true });
       this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
@@ -189,5 +191,15 @@ export class Publisher {
       }
     }
     return rewritten;
+  }
+}
+
+/** Whether a path is in the worktree (a file, a link or anything else); false when it was deleted. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
