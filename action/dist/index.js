@@ -12038,12 +12038,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter2}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -23828,10 +23828,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists2(path6, type = exports2.READABLE) {
+    function exists3(path6, type = exports2.READABLE) {
       return check2(path6, (type & exports2.FILE) > 0, (type & exports2.FOLDER) > 0);
     }
-    exports2.exists = exists2;
+    exports2.exists = exists3;
     exports2.FILE = 1;
     exports2.FOLDER = 2;
     exports2.READABLE = exports2.FILE + exports2.FOLDER;
@@ -63635,7 +63635,8 @@ var Publisher = class {
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
     const changed = await git.changedFiles();
-    const wrote = await this.dropForgedAnswers(changed) + await this.redactChanged(changed);
+    const genuine = /* @__PURE__ */ new Set();
+    const wrote = await this.dropForgedAnswers(changed, genuine) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
       if (isWorkflowPath(path6)) {
@@ -63643,7 +63644,7 @@ var Publisher = class {
         this.workflowsLeftOut.add(path6);
         return true;
       }
-      return !deleted && ANSWER_PATH.test(path6);
+      return !deleted && ANSWER_PATH.test(path6) && !genuine.has(path6);
     });
     this.own = await git.head();
     return made;
@@ -63684,19 +63685,34 @@ var Publisher = class {
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A deleted one is no forgery and
+   * stays deleted (the `remove bookkeeping` commit takes the whole task folder away). How many files were touched.
    */
-  async dropForgedAnswers(changed) {
+  async dropForgedAnswers(changed, genuine) {
     const git = this.opts.git;
     let touched = 0;
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
+      if (!await exists2(join7(git.dir, file2))) continue;
+      const app = await this.appAnswer(file2);
+      if (app !== null && await readPlain(join7(git.dir, file2)) === app) {
+        genuine.add(file2);
+        continue;
+      }
       if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
       else await rm4(join7(git.dir, file2), { force: true });
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
     }
     return touched;
+  }
+  /** An answer file as the app's commits left it: at HEAD, else just before the last commit that deleted it. */
+  async appAnswer(file2) {
+    const git = this.opts.git;
+    const atHead = await git.show("HEAD", file2);
+    if (atHead !== null) return atHead;
+    const deletedBy = (await git.raw(["log", "-1", "--format=%H", "--diff-filter=D", "HEAD", "--", file2]).catch(() => "")).trim();
+    return deletedBy ? git.show(`${deletedBy}~1`, file2) : null;
   }
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
   async redactChanged(changed) {
@@ -63718,6 +63734,14 @@ var Publisher = class {
     return rewritten;
   }
 };
+async function exists2(path6) {
+  try {
+    await lstat3(path6);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // src/worker/worktree.ts
 import { rm as rm5 } from "node:fs/promises";

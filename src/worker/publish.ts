@@ -101,7 +101,8 @@ export class Publisher {
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
     const changed = await git.changedFiles();
-    const wrote = (await this.dropForgedAnswers(changed)) + (await this.redactChanged(changed));
+    const genuine = new Set<string>();
+    const wrote = (await this.dropForgedAnswers(changed, genuine)) + (await this.redactChanged(changed));
     if (wrote > 0) await this.opts.afterWrite?.();
     // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path, deleted) => {
@@ -110,7 +111,7 @@ export class Publisher {
         this.workflowsLeftOut.add(path);
         return true;
       }
-      return !deleted && ANSWER_PATH.test(path);
+      return !deleted && ANSWER_PATH.test(path) && !genuine.has(path);
     });
     this.own = await git.head();
     return made;
@@ -155,19 +156,36 @@ export class Publisher {
 
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A deleted one is no forgery and
+   * stays deleted (the `remove bookkeeping` commit takes the whole task folder away). How many files were touched.
    */
-  private async dropForgedAnswers(changed: readonly string[]): Promise<number> {
+  private async dropForgedAnswers(changed: readonly string[], genuine: Set<string>): Promise<number> {
     const git = this.opts.git;
     let touched = 0;
     for (const file of changed) {
       if (!ANSWER_PATH.test(file)) continue;
+      if (!(await exists(join(git.dir, file)))) continue;
+      // A retry brings back the answers its predecessor's `remove bookkeeping` deleted: the app's, as the history has them.
+      const app = await this.appAnswer(file);
+      if (app !== null && (await readPlain(join(git.dir, file))) === app) {
+        genuine.add(file);
+        continue;
+      }
       if ((await git.show("HEAD", file)) !== null) await git.raw(["checkout", "HEAD", "--", file]);
       else await rm(join(git.dir, file), { force: true });
       this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
       touched++;
     }
     return touched;
+  }
+
+  /** An answer file as the app's commits left it: at HEAD, else just before the last commit that deleted it. */
+  private async appAnswer(file: string): Promise<string | null> {
+    const git = this.opts.git;
+    const atHead = await git.show("HEAD", file);
+    if (atHead !== null) return atHead;
+    const deletedBy = (await git.raw(["log", "-1", "--format=%H", "--diff-filter=D", "HEAD", "--", file]).catch(() => "")).trim();
+    return deletedBy ? git.show(`${deletedBy}~1`, file) : null;
   }
 
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
@@ -189,5 +207,15 @@ export class Publisher {
       }
     }
     return rewritten;
+  }
+}
+
+/** Whether a path is in the worktree (a file, a link or anything else); false when it was deleted. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { taskBranch } from "../../src/core/branch.js";
 import { WORKFLOW_FILE } from "./harness.js";
 import { startScenario, until, type Scenario } from "./scenario-kit.js";
 
@@ -53,21 +54,23 @@ describe("the README's workflow examples", () => {
     const { harness } = scenario;
     const { hub, runner } = harness;
     hub.openIssue({ title: "Docs", user: "maintainer" });
-    await harness.comment({ body: "/dispatch two things:\n1. write the setup guide\n2. write the faq", issue: 1 });
+    const { comment: command } = await harness.comment({ body: "/dispatch two things:\n1. write the setup guide\n2. write the faq", issue: 1 });
     await harness.waitForQuiet();
+    const faq = taskBranch("ai/", 1, "faq", command.id);
+    const guide = taskBranch("ai/", 1, "setup-guide", command.id);
 
     expect(runner.runs.map((run) => run.error)).toEqual([null]);
     const jobs = runner.jobs();
     expect(jobs.map((job) => job.name).sort()).toEqual(["dispatch / #1 faq", "dispatch / #1 setup-guide"]);
     expect(jobs.every((job) => job.conclusion === "success" && job.instance.maxParallel === 1)).toBe(true);
     // The branch the app links is the branch the worker pushed; the PRs come from it.
-    expect(harness.pulls().map((p) => p.pull!.head).sort()).toEqual(["ai/1/faq", "ai/1/setup-guide"]);
-    expect(await hub.readFile("ai/1/faq", "docs/faq.md")).toBe("# faq\n");
+    expect(harness.pulls().map((p) => p.pull!.head).sort()).toEqual([faq, guide]);
+    expect(await hub.readFile(faq, "docs/faq.md")).toBe("# faq\n");
     const status = await until("a finished status", () => {
       const body = harness.statusComment(1)?.body;
-      return body && body.includes("ai/1/faq") && !/queued|in progress/i.test(body.split("\n").slice(0, 3).join("\n")) ? body : undefined;
+      return body && body.includes(faq) && !/queued|in progress/i.test(body.split("\n").slice(0, 3).join("\n")) ? body : undefined;
     });
-    expect(status).toContain("ai/1/setup-guide");
+    expect(status).toContain(guide);
     const views = await scenario.agentViews();
     expect(views.map((view) => view.env["DISPATCH_QUESTION_TIMEOUT_SECONDS"])).toEqual(["420", "420"]);
   });

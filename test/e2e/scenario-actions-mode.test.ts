@@ -6,6 +6,7 @@
  * workflow_job webhook is delivered to anything.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
 import { parseStatus } from "../../src/core/status-read.js";
 import { dispatchedTasks, headline, itemLinesByTask, startScenario, until, visibleLines, type Scenario } from "./scenario-kit.js";
 
@@ -63,6 +64,7 @@ describe("Actions mode: the app inside Actions, progress from the monitor job", 
     expect(harness.probot).toBeNull();
     hub.openIssue({ title: "Pre-launch sweep", user: "maintainer" });
     const { comment: command } = await harness.comment({ body: COMMENT, issue: 1 });
+    const br = (task: string) => taskBranch("dispatch/", 1, task, command.id);
 
     // The status comment is posted by the app job with the workflow's token, before any task finished.
     const first = await until("the status comment", () => harness.statusComment(1, command.id));
@@ -94,9 +96,9 @@ describe("Actions mode: the app inside Actions, progress from the monitor job", 
     expect(new Set(hub.webhooks.deliveries.map((d) => d.event))).toEqual(new Set(["issue_comment"]));
 
     // The answer reached the branch; two PRs; the review's output posted once.
-    expect(await hub.readFile("dispatch/1/security-review~1", ".dispatch/tasks/security-review/ipc/001.answer")).toContain(ANSWER);
+    expect(await hub.readFile(`${br("security-review")}~1`, ".dispatch/tasks/security-review/ipc/001.answer")).toContain(ANSWER);
     const pulls = hub.pulls();
-    expect(pulls.map((p) => p.pull!.head).sort()).toEqual(["dispatch/1/unit-tests", "dispatch/1/update-readme"]);
+    expect(pulls.map((p) => p.pull!.head).sort()).toEqual([br("unit-tests"), br("update-readme")]);
     for (const pull of pulls) expect(pull.user).toBe(BOT);
     const outputs = hub.comments(1).filter((c) => c.body.startsWith("<!-- dispatch:output task=security-review -->"));
     expect(outputs.map((c) => c.user)).toEqual([BOT]);
@@ -111,7 +113,7 @@ describe("Actions mode: the app inside Actions, progress from the monitor job", 
       expect(headline(status.body, task)).toContain("COMPLETE");
       for (const item of items.get(task)!) expect(item).toMatch(/^✓ /);
     }
-    for (const pull of pulls) expect(headline(status.body, pull.pull!.head.split("/").at(-1)!)).toContain(`[PR #${pull.number}]`);
+    for (const pull of pulls) expect(headline(status.body, TASKS.find((task) => br(task) === pull.pull!.head)!)).toContain(`[PR #${pull.number}]`);
     expect(parseStatus(status.body)!.tasks.map((t) => [t.id, t.status])).toEqual(TASKS.map((id) => [id, "done"]));
 
     // Every write was made with a job token, each once: 👀 and 👍, status, question and output, one dispatch, one

@@ -5,10 +5,11 @@
  * /dispatch of four tasks, `status`, a `note`, an answer by quote reply, `cancel`, `retry`, a dependent `(after 1)`,
  * and one PR per task based on the PR's head branch (the dependent's on its dependency's branch).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
 import { parseStatus } from "../../src/core/status-read.js";
 import { commitFile } from "./github/git.js";
 import { dispatchedTasks, gitIn, headline, isAncestor, startScenario, until, visibleLines, type Scenario } from "./scenario-kit.js";
@@ -23,7 +24,6 @@ const TESTS = "checkout-tests";
 const DOCS = "document-checkout-total";
 const ROUNDING = "fix-rounding";
 const REVIEW = "review-payment-flow";
-const branch = (task: string) => `dispatch/1/${task}`;
 const QUESTION = "Should the total include shipping?";
 const REVIEW_QUESTION = "Is the payment provider in scope?";
 const ANSWER = "No, shipping is added at the payment step.";
@@ -39,6 +39,8 @@ const statusOf = (scenario: Scenario, task: string) =>
 describe("scenario: every command on a pull-request thread", () => {
   beforeEach(async () => {
     markers = await mkdtemp(join(tmpdir(), "scenario-pr-"));
+    // The agent runs as its own user (dispatch-agent): it writes its fail-once marker here.
+    await chmod(markers, 0o777);
     scenario = await startScenario({
       agents: {
         [TESTS]: {
@@ -86,9 +88,14 @@ describe("scenario: every command on a pull-request thread", () => {
     expect(pull.number).toBe(1);
 
     // /dispatch on the PR: one status comment, one dispatch of the three tasks that wait for nothing, from the head.
+    // (The webhook is answered at once and the work runs behind it: each effect is waited for, never assumed.)
     const { comment: command } = await harness.comment({ body: COMMENT, issue: 1, pr: true });
-    expect(hub.store.comments.get(command.id)!.reactions.map((r) => r.content)).toEqual(["eyes"]);
-    expect(harness.statusComment(1, command.id)).toBeDefined();
+    const branch = (task: string) => taskBranch("dispatch/", 1, task, command.id);
+    const reactions = (id: number) => hub.store.comments.get(id)!.reactions.map((r) => `${r.user} ${r.content}`);
+    await until("the claim (👀)", () => reactions(command.id).length > 0);
+    expect(reactions(command.id)).toEqual([`${hub.appBot} eyes`]);
+    await until("the status comment", () => harness.statusComment(1, command.id));
+    await until("the dispatch", () => hub.dispatches.length > 0);
     expect(dispatchedTasks(harness)).toEqual([[TESTS, ROUNDING, REVIEW]]);
     expect(hub.dispatches[0]!.inputs).toMatchObject({ issue: "1", base: HEAD, comment: String(command.id) });
 
@@ -100,25 +107,27 @@ describe("scenario: every command on a pull-request thread", () => {
     // `status` answers with a link to the status comment.
     const before = hub.comments(1).length;
     await harness.comment({ body: "/dispatch status", issue: 1, pr: true });
-    const statusReply = hub.comments(1).slice(before).find((c) => c.user === hub.appBot);
-    expect(statusReply?.body).toContain("The status is up to date:");
+    const statusReply = await until("the status reply", () => hub.comments(1).slice(before).find((c) => c.user === hub.appBot));
+    expect(statusReply.body).toContain("The status is up to date:");
     // (GitHub sends `/issues/N` of a pull request on to `/pull/N`: either link reaches the status comment.)
-    expect(statusReply?.body).toMatch(new RegExp(`/acme/shop/(issues|pull)/1#issuecomment-${harness.statusComment(1, command.id)!.id}\\b`));
+    expect(statusReply.body).toMatch(new RegExp(`/acme/shop/(issues|pull)/1#issuecomment-${harness.statusComment(1, command.id)!.id}\\b`));
 
     // `note` lands in the waiting task's plan on its branch.
     await harness.comment({ body: `/dispatch note ${TESTS} ${NOTE}`, issue: 1, pr: true });
-    expect(await hub.readFile(branch(TESTS), `.dispatch/tasks/${TESTS}/plan.md`)).toContain(NOTE);
+    await until("the note in the plan", async () => (await hub.readFile(branch(TESTS), `.dispatch/tasks/${TESTS}/plan.md`))?.includes(NOTE));
 
     // `cancel` the review that waits for an answer: the status shows it cancelled, its job ends.
     await harness.comment({ body: `/dispatch cancel ${REVIEW}`, issue: 1, pr: true });
-    expect(statusOf(scenario, REVIEW)).toBe("cancelled");
-    expect(await hub.readFile(branch(REVIEW), `.dispatch/tasks/${REVIEW}/ipc/.cancel`)).toContain("cancelled by @maintainer");
+    await until("the review shown cancelled", () => statusOf(scenario, REVIEW) === "cancelled");
+    const cancel = await until("the review's .cancel", () => hub.readFile(branch(REVIEW), `.dispatch/tasks/${REVIEW}/ipc/.cancel`));
+    expect(cancel).toContain("cancelled by @maintainer");
     await until("the review's job to end", () => runner.jobs().find((j) => j.name === `#1 ${REVIEW}` && j.conclusion !== null), 120_000);
 
     // `retry` the failed task; answer the question by quote reply.
     await harness.comment({ body: `/dispatch retry ${ROUNDING}`, issue: 1, pr: true });
     const { comment: reply } = await harness.quoteReply({ to: question, answer: ANSWER });
-    expect(hub.store.comments.get(reply.id)!.reactions.map((r) => `${r.user} ${r.content}`)).toEqual([`${hub.appBot} +1`]);
+    await until("the answer taken (👍)", () => reactions(reply.id).length > 0);
+    expect(reactions(reply.id)).toEqual([`${hub.appBot} +1`]);
     await until("every task finished", () => {
       const tasks = parseStatus(harness.statusComment(1, command.id)?.body ?? "")?.tasks ?? [];
       return tasks.length === 4 && tasks.every((t) => ["done", "cancelled"].includes(t.status));

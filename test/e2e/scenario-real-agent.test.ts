@@ -6,6 +6,7 @@
  * task ends complete with a PR. Nothing but 127.0.0.1 is contacted.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { taskBranch } from "../../src/core/branch.js";
 import { startModelServer, type ModelServer } from "../model-server/server.js";
 import { startProxyRecorder, type ProxyRecorder } from "../model-server/proxy-recorder.js";
 import { QUESTION, WORK_FILE } from "../model-server/script.js";
@@ -38,7 +39,8 @@ describe("scenario: a real agent CLI end to end", () => {
     harness = await startHarness(realAgentOptions(server.url, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1,localhost" }));
     const { hub } = harness;
     hub.openIssue({ title: "Logging review", user: "maintainer" });
-    await harness.comment({ body: `/dispatch use ${model} to review logging`, issue: 1 });
+    const { comment: command } = await harness.comment({ body: `/dispatch use ${model} to review logging`, issue: 1 });
+    const branch = taskBranch("dispatch/", 1, TASK, command.id);
 
     const question = await until("the question comment", () => harness!.questionComments(1)[0], 180_000);
     expect(question.body).toContain(QUESTION);
@@ -55,16 +57,16 @@ describe("scenario: a real agent CLI end to end", () => {
     expect(status).toMatch(new RegExp(`^Usage: ${money}[\\d.]+k? tokens in, \\d+ out$`, "m"));
 
     // The work the agent wrote with the answer it received is on the branch and in a PR.
-    expect(await hub.readFile(`dispatch/1/${TASK}`, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
-    expect(harness.pulls().map((p) => p.pull!.head)).toEqual([`dispatch/1/${TASK}`]);
+    expect(await hub.readFile(branch, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
+    expect(harness.pulls().map((p) => p.pull!.head)).toEqual([branch]);
     // Every item ticked by the agent itself, and its usage recorded, in the final plan.
-    const plan = (await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/plan.md`)) ?? "";
+    const plan = (await hub.readFile(`${branch}~1`, `.dispatch/tasks/${TASK}/plan.md`)) ?? "";
     if (cost) expect(plan).toMatch(/^cost_usd: 0\.\d+/m);
     else expect(plan).not.toMatch(/^cost_usd:/m);
     expect(plan).toMatch(/^tokens_in: \d+$/m);
     expect(plan).not.toMatch(/^- \[[ ?!]\]/m);
     expect(plan.match(/^- \[x\] .* — checked by the scripted model$/gm)?.length).toBeGreaterThan(0);
-    expect(await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/output.md`)).toBe(`The maintainer answered: ${ANSWER}\n`);
+    expect(await hub.readFile(`${branch}~1`, `.dispatch/tasks/${TASK}/output.md`)).toBe(`The maintainer answered: ${ANSWER}\n`);
     // Only the model server and the stand-in were contacted.
     expect(proxy.attempts).toEqual([]);
     expect(server.modelRequests().length).toBeGreaterThanOrEqual(4);

@@ -146,6 +146,8 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
     expect(tokens).toHaveLength(1);
     const views = await scenario.agentViews();
     expect(views.map((v) => v.task).sort()).toEqual(TASKS);
+    const agents = new Map((JSON.parse(hub.dispatches[0]!.inputs["tasks"]!) as Array<{ id: string; agent: string }>).map((t) => [t.id, t.agent]));
+    expect([...agents.values()]).toEqual(["claude", "claude", "gemini"]);
     for (const view of views) {
       const names = Object.keys(view.env);
       expect(names.filter((name) => /^(GITHUB_TOKEN|GH_TOKEN|INPUT_|ACTIONS_|GIT_CONFIG_)/i.test(name))).toEqual([]);
@@ -156,7 +158,8 @@ describe("scenario 1: three things, one question answered by a quote reply", () 
       expect(view.gitConfig).toContain("remote.origin.url="); // the worktree's repository config was read
       expect(view.gitConfig.toLowerCase()).not.toContain("extraheader");
       expect(view.env["DISPATCH_TASK"]).toBe(view.task);
-      expect(view.env["ANTHROPIC_API_KEY"]).toBe("sk-ant-scenario-key-0123456789");
+      // Each job gets only its own agent's key: the claude tasks the Anthropic key, the gemini task none of it.
+      expect(view.env["ANTHROPIC_API_KEY"]).toBe(agents.get(view.task) === "claude" ? "sk-ant-scenario-key-0123456789" : undefined);
     }
     const pushed = await everythingInGit(harness);
     for (const token of tokens) expect(pushed).not.toContain(token);

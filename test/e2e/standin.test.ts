@@ -361,8 +361,9 @@ describe("workflow_dispatch and the local runner", () => {
     appendFileSync(process.env.GITHUB_OUTPUT, "status=done\\nbranch=dispatch/7/" + task.id + "\\n");
   `;
 
+  // api-tests is a claude task (its job gets the Anthropic key), the others custom (they get no agent key).
   const tasks = ["security-review", "api-tests", "update-readme"].map((id) => ({
-    id, title: id, prompt: id, model: "sonnet", agent: "custom", worktree: false, steps: [], after: [],
+    id, title: id, prompt: id, model: "sonnet", agent: id === "api-tests" ? "claude" : "custom", worktree: false, steps: [], after: [],
   }));
 
   it("expands the workflow's matrix, runs the Action per task with the Actions environment, and reports workflow_job", async () => {
@@ -390,6 +391,9 @@ describe("workflow_dispatch and the local runner", () => {
     expect(seen.env).toMatchObject({
       INPUT_ISSUE: "7",
       INPUT_BASE: "main",
+      INPUT_COMMENT: "123",
+      "INPUT_BRANCH-PREFIX": "dispatch/",
+      "INPUT_QUESTION-TIMEOUT-MINUTES": "30",
       "INPUT_AGENT-COMMAND": "node agent.mjs",
       "INPUT_PUSH-INTERVAL-SECONDS": "5",
       ANTHROPIC_API_KEY: "sk-ant-canary",
@@ -399,6 +403,9 @@ describe("workflow_dispatch and the local runner", () => {
       GITHUB_RUN_ID: String(runner.runs[0]!.id),
     });
     expect(seen.env["INPUT_GITHUB-TOKEN"]).toBe(runner.runs[0]!.token);
+    // One key per agent: a custom task's job gets no agent key.
+    const custom = JSON.parse(await readFile(join(record, "security-review.json"), "utf8"));
+    expect([custom.env["ANTHROPIC_API_KEY"], custom.env["OPENAI_API_KEY"]]).toEqual(["", ""]);
     expect(seen.origin).toBe(`file://${hub.repoNamed().dir}`);
 
     const jobEvents = hooks.received.filter((r) => r.event === "workflow_job").map((r) => r.payload);

@@ -23,6 +23,9 @@ describe("runWorker: questions and answers through ipc/ files on the branch", ()
     expect(result.output).toContain("The maintainer said: Yes, flag them");
     expect(rig().show(`${BRANCH}~1`, `${DIR}/ipc/001.done`)).not.toBeNull();
     expect(rig().show(BRANCH, "src/logging.md")).toBe("INFO logs: Yes, flag them\n");
+    // The closing commit takes the whole task folder away, the app's answer too (else the branch differs from its
+    // base by the answer alone and a review-only task gets a pull request).
+    expect(git(rig().origin, "ls-tree", "-r", "--name-only", BRANCH).split("\n").filter((f) => f.startsWith(".dispatch/"))).toEqual([]);
     // The app's commit is in the history: rebased onto, never forced over.
     expect(git(rig().origin, "merge-base", "--is-ancestor", app, BRANCH)).toBe("");
   });
