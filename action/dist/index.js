@@ -63554,7 +63554,7 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { lstat as lstat3, rm as rm4 } from "node:fs/promises";
+import { lstat as lstat3, readFile as readFile2, rm as rm4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 
 // src/core/plan-merge.ts
@@ -63635,7 +63635,8 @@ var Publisher = class {
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
     const changed = await git.changedFiles();
-    const wrote = await this.dropForgedAnswers(changed) + await this.redactChanged(changed);
+    const reopened = /* @__PURE__ */ new Set();
+    const wrote = await this.dropForgedAnswers(changed, reopened) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
       if (isWorkflowPath(path6)) {
@@ -63643,7 +63644,7 @@ var Publisher = class {
         this.workflowsLeftOut.add(path6);
         return true;
       }
-      return !deleted && ANSWER_PATH.test(path6);
+      return !deleted && ANSWER_PATH.test(path6) && !reopened.has(path6);
     });
     this.own = await git.head();
     return made;
@@ -63684,19 +63685,36 @@ var Publisher = class {
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A removed answer stays removed
+   * (the bookkeeping removal at the end; commits let deletions through too). A retry's reopened task folder brings
+   * back the answers its `remove bookkeeping` commit took away: one equal to that commit's parent's is the app's and
+   * goes into `reopened` (committed again). How many files were touched.
    */
-  async dropForgedAnswers(changed) {
+  async dropForgedAnswers(changed, reopened) {
     const git = this.opts.git;
     let touched = 0;
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
-      if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
-      else await rm4(join7(git.dir, file2), { force: true });
+      const path6 = join7(git.dir, file2);
+      const info2 = await lstat3(path6).catch(() => null);
+      if (!info2) continue;
+      const atHead = await git.show("HEAD", file2);
+      if (atHead === null && info2.isFile() && await this.removedByBookkeeping(file2) === await readFile2(path6, "utf8")) {
+        reopened.add(file2);
+        continue;
+      }
+      if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file2]);
+      else await rm4(path6, { force: true });
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
     }
     return touched;
+  }
+  /** The file as it was before HEAD's `remove bookkeeping` commit; null when HEAD is no such commit or it had none. */
+  async removedByBookkeeping(file2) {
+    const subject = await this.opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
+    if (!/: remove bookkeeping\s*$/.test(subject)) return null;
+    return this.opts.git.show("HEAD~1", file2);
   }
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
   async redactChanged(changed) {
@@ -64295,12 +64313,12 @@ function message(error63) {
 
 // action/config.ts
 var import_yaml = __toESM(require_dist3(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 async function workspaceConfig(workspace, log) {
   let text;
   try {
-    text = await readFile2(join9(workspace, ".github", "dispatch.yml"), "utf8");
+    text = await readFile3(join9(workspace, ".github", "dispatch.yml"), "utf8");
   } catch {
     return DEFAULT_CONFIG;
   }
