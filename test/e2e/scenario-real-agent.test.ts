@@ -11,6 +11,7 @@ import { startProxyRecorder, type ProxyRecorder } from "../model-server/proxy-re
 import { QUESTION, WORK_FILE } from "../model-server/script.js";
 import { startHarness, type Harness } from "./harness.js";
 import { realAgentOptions } from "./real-agents.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { headline, until } from "./scenario-kit.js";
 
 const ANSWER = "Yes, flag INFO logs too";
@@ -54,17 +55,19 @@ describe("scenario: a real agent CLI end to end", () => {
     expect(headline(status, TASK)).toMatch(new RegExp(`${money}[\\d.]+k? tokens in, \\d+ out`));
     expect(status).toMatch(new RegExp(`^Usage: ${money}[\\d.]+k? tokens in, \\d+ out$`, "m"));
 
-    // The work the agent wrote with the answer it received is on the branch and in a PR.
-    expect(await hub.readFile(`dispatch/1/${TASK}`, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
-    expect(harness.pulls().map((p) => p.pull!.head)).toEqual([`dispatch/1/${TASK}`]);
+    // The work the agent wrote with the answer it received is on the branch (the dispatch's own) and in a PR.
+    const branch = parseStatus(status)!.tasks[0]!.branch;
+    expect(branch).toMatch(new RegExp(`^dispatch/1/${TASK}-[0-9a-z]+$`));
+    expect(await hub.readFile(branch, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
+    expect(harness.pulls().map((p) => p.pull!.head)).toEqual([branch]);
     // Every item ticked by the agent itself, and its usage recorded, in the final plan.
-    const plan = (await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/plan.md`)) ?? "";
+    const plan = (await hub.readFile(`${branch}~1`, `.dispatch/tasks/${TASK}/plan.md`)) ?? "";
     if (cost) expect(plan).toMatch(/^cost_usd: 0\.\d+/m);
     else expect(plan).not.toMatch(/^cost_usd:/m);
     expect(plan).toMatch(/^tokens_in: \d+$/m);
     expect(plan).not.toMatch(/^- \[[ ?!]\]/m);
     expect(plan.match(/^- \[x\] .* — checked by the scripted model$/gm)?.length).toBeGreaterThan(0);
-    expect(await hub.readFile(`dispatch/1/${TASK}~1`, `.dispatch/tasks/${TASK}/output.md`)).toBe(`The maintainer answered: ${ANSWER}\n`);
+    expect(await hub.readFile(`${branch}~1`, `.dispatch/tasks/${TASK}/output.md`)).toBe(`The maintainer answered: ${ANSWER}\n`);
     // Only the model server and the stand-in were contacted.
     expect(proxy.attempts).toEqual([]);
     expect(server.modelRequests().length).toBeGreaterThanOrEqual(4);
