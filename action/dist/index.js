@@ -12038,12 +12038,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists2 = this[kHeadersMap].get(lowercaseName);
+        if (exists2) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter2}${value}`
+            name: exists2.name,
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -23828,10 +23828,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists3(path6, type = exports2.READABLE) {
+    function exists2(path6, type = exports2.READABLE) {
       return check2(path6, (type & exports2.FILE) > 0, (type & exports2.FOLDER) > 0);
     }
-    exports2.exists = exists3;
+    exports2.exists = exists2;
     exports2.FILE = 1;
     exports2.FOLDER = 2;
     exports2.READABLE = exports2.FILE + exports2.FOLDER;
@@ -63554,7 +63554,7 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { lstat as lstat3, rm as rm4 } from "node:fs/promises";
+import { lstat as lstat3, readFile as readFile2, rm as rm4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 
 // src/core/plan-merge.ts
@@ -63635,8 +63635,8 @@ var Publisher = class {
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
     const changed = await git.changedFiles();
-    const genuine = /* @__PURE__ */ new Set();
-    const wrote = await this.dropForgedAnswers(changed, genuine) + await this.redactChanged(changed);
+    const reopened = /* @__PURE__ */ new Set();
+    const wrote = await this.dropForgedAnswers(changed, reopened) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
       if (isWorkflowPath(path6)) {
@@ -63644,7 +63644,7 @@ var Publisher = class {
         this.workflowsLeftOut.add(path6);
         return true;
       }
-      return !deleted && ANSWER_PATH.test(path6) && !genuine.has(path6);
+      return !deleted && ANSWER_PATH.test(path6) && !reopened.has(path6);
     });
     this.own = await git.head();
     return made;
@@ -63685,34 +63685,36 @@ var Publisher = class {
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. A deleted one is no forgery and
-   * stays deleted (the `remove bookkeeping` commit takes the whole task folder away). How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A removed answer stays removed
+   * (the bookkeeping removal at the end; commits let deletions through too). A retry's reopened task folder brings
+   * back the answers its `remove bookkeeping` commit took away: one equal to that commit's parent's is the app's and
+   * goes into `reopened` (committed again). How many files were touched.
    */
-  async dropForgedAnswers(changed, genuine) {
+  async dropForgedAnswers(changed, reopened) {
     const git = this.opts.git;
     let touched = 0;
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
-      if (!await exists2(join7(git.dir, file2))) continue;
-      const app = await this.appAnswer(file2);
-      if (app !== null && await readPlain(join7(git.dir, file2)) === app) {
-        genuine.add(file2);
+      const path6 = join7(git.dir, file2);
+      const info2 = await lstat3(path6).catch(() => null);
+      if (!info2) continue;
+      const atHead = await git.show("HEAD", file2);
+      if (atHead === null && info2.isFile() && await this.removedByBookkeeping(file2) === await readFile2(path6, "utf8")) {
+        reopened.add(file2);
         continue;
       }
-      if (await git.show("HEAD", file2) !== null) await git.raw(["checkout", "HEAD", "--", file2]);
-      else await rm4(join7(git.dir, file2), { force: true });
+      if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file2]);
+      else await rm4(path6, { force: true });
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
     }
     return touched;
   }
-  /** An answer file as the app's commits left it: at HEAD, else just before the last commit that deleted it. */
-  async appAnswer(file2) {
-    const git = this.opts.git;
-    const atHead = await git.show("HEAD", file2);
-    if (atHead !== null) return atHead;
-    const deletedBy = (await git.raw(["log", "-1", "--format=%H", "--diff-filter=D", "HEAD", "--", file2]).catch(() => "")).trim();
-    return deletedBy ? git.show(`${deletedBy}~1`, file2) : null;
+  /** The file as it was before HEAD's `remove bookkeeping` commit; null when HEAD is no such commit or it had none. */
+  async removedByBookkeeping(file2) {
+    const subject = await this.opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
+    if (!/: remove bookkeeping\s*$/.test(subject)) return null;
+    return this.opts.git.show("HEAD~1", file2);
   }
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
   async redactChanged(changed) {
@@ -63734,14 +63736,6 @@ var Publisher = class {
     return rewritten;
   }
 };
-async function exists2(path6) {
-  try {
-    await lstat3(path6);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // src/worker/worktree.ts
 import { rm as rm5 } from "node:fs/promises";
@@ -64319,12 +64313,12 @@ function message(error63) {
 
 // action/config.ts
 var import_yaml = __toESM(require_dist3(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 async function workspaceConfig(workspace, log) {
   let text;
   try {
-    text = await readFile2(join9(workspace, ".github", "dispatch.yml"), "utf8");
+    text = await readFile3(join9(workspace, ".github", "dispatch.yml"), "utf8");
   } catch {
     return DEFAULT_CONFIG;
   }

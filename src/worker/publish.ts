@@ -3,7 +3,7 @@
  * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is rebased onto the remote and retried,
  * never forced. One operation at a time: every git command of the worker goes through `exclusive`.
  */
-import { lstat, rm } from "node:fs/promises";
+import { lstat, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
 import { PLAN_FILE } from "../core/ipc.js";
@@ -101,8 +101,8 @@ export class Publisher {
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
     }
     const changed = await git.changedFiles();
-    const genuine = new Set<string>();
-    const wrote = (await this.dropForgedAnswers(changed, genuine)) + (await this.redactChanged(changed));
+    const reopened = new Set<string>();
+    const wrote = (await this.dropForgedAnswers(changed, reopened)) + (await this.redactChanged(changed));
     if (wrote > 0) await this.opts.afterWrite?.();
     // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path, deleted) => {
@@ -111,7 +111,7 @@ export class Publisher {
         this.workflowsLeftOut.add(path);
         return true;
       }
-      return !deleted && ANSWER_PATH.test(path) && !genuine.has(path);
+      return !deleted && ANSWER_PATH.test(path) && !reopened.has(path);
     });
     this.own = await git.head();
     return made;
@@ -156,36 +156,37 @@ export class Publisher {
 
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
-   * changed one restored). Answers reach the worktree only from the remote's commits. A deleted one is no forgery and
-   * stays deleted (the `remove bookkeeping` commit takes the whole task folder away). How many files were touched.
+   * changed one restored). Answers reach the worktree only from the remote's commits. A removed answer stays removed
+   * (the bookkeeping removal at the end; commits let deletions through too). A retry's reopened task folder brings
+   * back the answers its `remove bookkeeping` commit took away: one equal to that commit's parent's is the app's and
+   * goes into `reopened` (committed again). How many files were touched.
    */
-  private async dropForgedAnswers(changed: readonly string[], genuine: Set<string>): Promise<number> {
+  private async dropForgedAnswers(changed: readonly string[], reopened: Set<string>): Promise<number> {
     const git = this.opts.git;
     let touched = 0;
     for (const file of changed) {
       if (!ANSWER_PATH.test(file)) continue;
-      if (!(await exists(join(git.dir, file)))) continue;
-      // A retry brings back the answers its predecessor's `remove bookkeeping` deleted: the app's, as the history has them.
-      const app = await this.appAnswer(file);
-      if (app !== null && (await readPlain(join(git.dir, file))) === app) {
-        genuine.add(file);
+      const path = join(git.dir, file);
+      const info = await lstat(path).catch(() => null);
+      if (!info) continue;
+      const atHead = await git.show("HEAD", file);
+      if (atHead === null && info.isFile() && (await this.removedByBookkeeping(file)) === (await readFile(path, "utf8"))) {
+        reopened.add(file);
         continue;
       }
-      if ((await git.show("HEAD", file)) !== null) await git.raw(["checkout", "HEAD", "--", file]);
-      else await rm(join(git.dir, file), { force: true });
+      if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file]);
+      else await rm(path, { force: true });
       this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
       touched++;
     }
     return touched;
   }
 
-  /** An answer file as the app's commits left it: at HEAD, else just before the last commit that deleted it. */
-  private async appAnswer(file: string): Promise<string | null> {
-    const git = this.opts.git;
-    const atHead = await git.show("HEAD", file);
-    if (atHead !== null) return atHead;
-    const deletedBy = (await git.raw(["log", "-1", "--format=%H", "--diff-filter=D", "HEAD", "--", file]).catch(() => "")).trim();
-    return deletedBy ? git.show(`${deletedBy}~1`, file) : null;
+  /** The file as it was before HEAD's `remove bookkeeping` commit; null when HEAD is no such commit or it had none. */
+  private async removedByBookkeeping(file: string): Promise<string | null> {
+    const subject = await this.opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
+    if (!/: remove bookkeeping\s*$/.test(subject)) return null;
+    return this.opts.git.show("HEAD~1", file);
   }
 
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
@@ -207,15 +208,5 @@ export class Publisher {
       }
     }
     return rewritten;
-  }
-}
-
-/** Whether a path is in the worktree (a file, a link or anything else); false when it was deleted. */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

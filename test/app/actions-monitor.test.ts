@@ -11,7 +11,8 @@ import { harness, type Harness } from "./harness.js";
 import { files } from "./world.js";
 
 const TWO = "/dispatch two things:\n1. use opus to review the auth module\n2. use sonnet to write the api tests";
-const branch = (task: string) => `dispatch/42/${task}`;
+/** A task's branch as the status names it (`dispatch/42/<task>-<dispatch>`). */
+const branch = (task: string) => status().tasks.find((t) => t.id === task)!.branch;
 
 let h: Harness;
 let command: number;

@@ -38,7 +38,8 @@ describe("an agent's mischief reaches GitHub defused", () => {
   it("the PR body and the status comment close nothing, ping nobody, render no HTML and link the real run", async () => {
     h = await harness();
     await h.comment("/dispatch use sonnet to fix the login");
-    const branch = "dispatch/42/fix-login";
+    const branch = parseStatus(h.github.byApp().find((c) => c.body.startsWith("<!-- dispatch:status"))!.body)!.tasks[0]!.branch;
+    expect(branch).toMatch(/^dispatch\/42\/fix-login-[0-9a-z]+$/);
     h.github.push(branch, files.plan("fix-login"));
     await h.push(branch);
     h.github.push(branch, {

@@ -22,10 +22,13 @@ afterAll(async () => {
 });
 
 const FOUR = "/dispatch four things:\n1. use opus to review auth\n2. use sonnet to write api tests\n3. use sonnet to check the docs\n4. use opus to audit logging";
-const branch = (task: string) => `dispatch/42/${task}`;
-
 function status(h: Harness): StatusView {
   return parseStatus(h.github.byApp().find((c) => c.body.startsWith("<!-- dispatch:status"))!.body)!;
+}
+
+/** A task's branch as the status names it (`dispatch/42/<task>-<dispatch>`). */
+function branchOf(h: Harness, task: string): string {
+  return status(h).tasks.find((t) => t.id === task)!.branch;
 }
 
 interface Outcome {
@@ -59,6 +62,8 @@ async function story(h: Harness, { burst }: { burst: boolean }): Promise<void> {
   h.github.config = "max_tasks: 20\n";
   await h.comment(FOUR);
   const ids = status(h).tasks.map((t) => t.id);
+  const branches = new Map(ids.map((id) => [id, branchOf(h, id)]));
+  const branch = (task: string) => branches.get(task)!;
   for (let step = 1; step <= 3; step++) {
     const items = Array.from({ length: step }, (_, i): [string, "done" | "pending"] => [`step ${i + 1}`, "done"]);
     for (const id of ids) h.github.push(branch(id), files.plan(id, { items: [...items, ["last", "pending"]] }));
@@ -120,6 +125,7 @@ describe("replicas on Redis", () => {
       expect(h.github.byApp()).toHaveLength(1);
       expect(h.github.dispatches).toHaveLength(1);
       const task = status(h).tasks[0]!.id;
+      const branch = (id: string) => branchOf(h, id);
       h.github.push(branch(task), files.question(task, 1, "Which framework?"));
       await h.push(branch(task), { delivery: "push-twice", to: [0, 1] });
       expect(h.github.byApp().filter((c) => parseQuestionComment(c.body))).toHaveLength(1);

@@ -40,20 +40,22 @@ describe("a refresh of many tasks", () => {
     await h.comment(`/dispatch 50 tasks:\n${items.join("\n")}`);
     const status = () => parseStatus(h.github.byApp().find((c) => c.body.startsWith("<!-- dispatch:status"))!.body)!;
     const ids = status().tasks.map((t) => t.id);
-    for (const id of ids) h.github.push(`dispatch/42/${id}`, files.plan(id, { items: [["Read", "done"], ["Write", "pending"]] }));
-    await h.push(`dispatch/42/${ids[0]}`);
+    const branches = new Map(status().tasks.map((t) => [t.id, t.branch]));
+    const branch = (id: string) => branches.get(id)!;
+    for (const id of ids) h.github.push(branch(id), files.plan(id, { items: [["Read", "done"], ["Write", "pending"]] }));
+    await h.push(branch(ids[0]!));
     expect(status().tasks.every((t) => t.status === "running" && /^[0-9a-f]{12}$/.test(t.head ?? ""))).toBe(true);
 
-    h.github.push(`dispatch/42/${ids[7]}`, files.plan(ids[7]!, { items: [["Read", "done"], ["Write", "done"]] }));
+    h.github.push(branch(ids[7]!), files.plan(ids[7]!, { items: [["Read", "done"], ["Write", "done"]] }));
     const before = h.github.requests.length;
-    await h.push(`dispatch/42/${ids[7]}`);
+    await h.push(branch(ids[7]!));
     const queries = h.github.requests
       .slice(before)
       .filter((r) => r.path === "/graphql")
       .map((r) => (r.body as { query: string }).query)
       .filter((q) => q.includes("object(expression:"));
     expect(queries.map((q) => q.match(/object\(expression:/g)!.length)).toEqual([50, 7]);
-    expect(queries[1]).toContain(`dispatch/42/${ids[7]}:`);
+    expect(queries[1]).toContain(`${branch(ids[7]!)}:`);
     const task = status().tasks[7]!;
     expect(task.items.map((i) => i.state)).toEqual(["done", "done"]);
     expect(status().tasks[8]!.items.map((i) => i.state)).toEqual(["done", "pending"]);

@@ -12,6 +12,7 @@ import { startProxyRecorder, type ProxyRecorder } from "../model-server/proxy-re
 import { QUESTION, WORK_FILE } from "../model-server/script.js";
 import { startHarness, type Harness } from "./harness.js";
 import { realAgentOptions } from "./real-agents.js";
+import { parseStatus } from "../../src/core/status-read.js";
 import { headline, until } from "./scenario-kit.js";
 
 const ANSWER = "Yes, flag INFO logs too";
@@ -56,7 +57,9 @@ describe("scenario: a real agent CLI end to end", () => {
     expect(headline(status, TASK)).toMatch(new RegExp(`${money}[\\d.]+k? tokens in, \\d+ out`));
     expect(status).toMatch(new RegExp(`^Usage: ${money}[\\d.]+k? tokens in, \\d+ out$`, "m"));
 
-    // The work the agent wrote with the answer it received is on the branch and in a PR.
+    // The work the agent wrote with the answer it received is on the branch (the dispatch's own) and in a PR.
+    expect(parseStatus(status)!.tasks[0]!.branch).toBe(branch);
+    expect(branch).toMatch(new RegExp(`^dispatch/1/${TASK}-[0-9a-z]+$`));
     expect(await hub.readFile(branch, WORK_FILE)).toBe(`Log levels to flag: ${ANSWER}\n`);
     expect(harness.pulls().map((p) => p.pull!.head)).toEqual([branch]);
     // Every item ticked by the agent itself, and its usage recorded, in the final plan.

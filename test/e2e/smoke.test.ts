@@ -60,8 +60,9 @@ describe("npm run smoke, against the stand-in", () => {
       expect.stringMatching(/^status comment by dispatch\[bot\]: smoke-ask-t1 \(custom\), smoke-plain-t1 \(custom\)$/),
       expect.stringMatching(/^question 1 of smoke-ask-t1 posted/),
       "status comment: smoke-ask-t1 done, smoke-plain-t1 done",
-      expect.stringMatching(/^PR #\d+ from dispatch\/1\/smoke-ask-t1$/),
-      expect.stringMatching(/^PR #\d+ from dispatch\/1\/smoke-plain-t1$/),
+      // Task branches carry the dispatch's suffix (its /dispatch comment id in base 36).
+      expect.stringMatching(/^PR #\d+ from dispatch\/1\/smoke-ask-t1-[0-9a-z]+$/),
+      expect.stringMatching(/^PR #\d+ from dispatch\/1\/smoke-plain-t1-[0-9a-z]+$/),
     ]);
     // The answer reached the worker, and everything it opened is gone.
     expect(hub.comments(1).some((c) => c.body.startsWith("/dispatch answer smoke-ask-t1"))).toBe(true);

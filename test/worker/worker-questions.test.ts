@@ -28,6 +28,9 @@ describe("runWorker: questions and answers through ipc/ files on the branch", ()
     expect(git(rig().origin, "ls-tree", "-r", "--name-only", BRANCH).split("\n").filter((f) => f.startsWith(".dispatch/"))).toEqual([]);
     // The app's commit is in the history: rebased onto, never forced over.
     expect(git(rig().origin, "merge-base", "--is-ancestor", app, BRANCH)).toBe("");
+    // The bookkeeping removal takes the answer away too: nothing of .dispatch/ is left for the pull request.
+    expect(rig().show(BRANCH, `${DIR}/ipc/001.answer`)).toBeNull();
+    expect(git(rig().origin, "ls-tree", "-r", "--name-only", BRANCH).split("\n").filter((f) => f.startsWith(".dispatch/"))).toEqual([]);
   });
 
   it("parks the task when the question times out, and a second run resumes with the answer", async () => {

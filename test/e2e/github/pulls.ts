@@ -21,7 +21,7 @@ export function pullRoutes(hub: StandIn): Route[] {
     hub.shapes.pull(
       issue,
       {
-        head: issue.pull?.headRepo ? null : await branchHead(repo.dir, issue.pull!.head),
+        head: (issue.pull!.headRepo ? null : await branchHead(repo.dir, issue.pull!.head)) ?? issue.pull!.headSha,
         base: await branchHead(repo.dir, issue.pull!.base),
       },
       repo,
@@ -99,7 +99,7 @@ export function pullRoutes(hub: StandIn): Route[] {
           body: typeof body["body"] === "string" ? body["body"] : "",
           user: hub.callerLogin(request.caller),
           createdAt: hub.store.now(),
-          pull: { head, base, state: "open", draft: body["draft"] === true },
+          pull: { head, base, state: "open", draft: body["draft"] === true, headSha },
         });
         const pull = await shape(repo, issue);
         hub.announce("pull_request", hub.payloads.pullRequest({ repo, pull, sender: issue.user, number: issue.number }));

@@ -236,10 +236,11 @@ export class StandIn {
   async openPull(options: { title: string; user: string; head: string; base?: string; fork?: string; repo?: string }): Promise<Issue> {
     const repo = this.repoNamed(options.repo);
     const full = `${repo.owner}/${repo.name}`;
+    const base = (await branchHead(repo.dir, options.base ?? repo.defaultBranch))!;
     if (!options.fork && !(await branchHead(repo.dir, options.head))) {
-      const base = await branchHead(repo.dir, repo.defaultBranch);
-      await git(repo.dir, ["update-ref", `refs/heads/${options.head}`, base!]);
+      await git(repo.dir, ["update-ref", `refs/heads/${options.head}`, base]);
     }
+    const headSha = options.fork ? base : (await branchHead(repo.dir, options.head))!;
     return this.store.addIssue({
       repo: full,
       number: this.store.nextIssueNumber(full),
@@ -252,6 +253,7 @@ export class StandIn {
         base: options.base ?? repo.defaultBranch,
         state: "open",
         draft: false,
+        headSha,
         ...(options.fork ? { headRepo: options.fork } : {}),
       },
     });
@@ -273,7 +275,8 @@ export class StandIn {
         if (!(await branchHead(repo.dir, head))) {
           await git(repo.dir, ["update-ref", `refs/heads/${head}`, (await branchHead(repo.dir, repo.defaultBranch))!]);
         }
-        issue = this.store.addIssue({ ...base, pull: { head, base: repo.defaultBranch, state: "open", draft: false } });
+        const headSha = (await branchHead(repo.dir, head))!;
+        issue = this.store.addIssue({ ...base, pull: { head, base: repo.defaultBranch, state: "open", draft: false, headSha } });
       } else {
         issue = this.store.addIssue(base);
       }

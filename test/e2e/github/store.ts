@@ -42,6 +42,8 @@ export interface Pull {
   draft: boolean;
   /** The head branch lives in a fork (its repository's full name), for fork-refusal tests. */
   headRepo?: string;
+  /** The head's last known commit: GitHub still answers it as `head.sha` once the branch is deleted (or lives in a fork). */
+  headSha: string;
 }
 
 export interface Reaction {
