@@ -44,6 +44,8 @@ async function once(run: number): Promise<Record<string, number>> {
       agentCommand: `'${process.execPath}' '${agentFile}'`,
       askCommand: ASK_COMMAND,
       env: { PATH: process.env["PATH"] ?? "", BENCH_MARKS: rig.root },
+      // The agent gets an allowlisted environment: name what this scripted agent reads.
+      agentVariables: ["BENCH_MARKS"],
     });
     await rig.until("plan", () => rig.show(branch, `${dir}/plan.md`), 30_000);
     const planPushed = Date.now();
