@@ -52,33 +52,3 @@ export function redact(text: string, secrets: readonly string[]): string {
 export function containsSecret(text: string, secrets: readonly string[]): boolean {
   return secrets.some((s) => s.length >= MIN_SECRET_LENGTH && text.includes(s));
 }
-
-/** Variables the agent never receives, whatever their value. */
-export function isWorkerOnlyVariable(name: string): boolean {
-  const upper = name.toUpperCase();
-  return (
-    upper === "GITHUB_TOKEN" ||
-    upper === "GH_TOKEN" ||
-    upper.startsWith("INPUT_") ||
-    upper.startsWith("ACTIONS_") ||
-    upper.startsWith("GIT_CONFIG_")
-  );
-}
-
-/**
- * The environment the agent runs with: the worker's own, without the GitHub token, any `INPUT_*`/`ACTIONS_*`
- * variable, and any variable whose value contains one of `withheld` (the token, however it was named).
- * The agent's own key (ANTHROPIC_API_KEY …) stays: the agent needs it.
- */
-export function agentEnvironment(
-  env: Readonly<Record<string, string | undefined>>,
-  withheld: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || isWorkerOnlyVariable(name)) continue;
-    if (containsSecret(value, withheld)) continue;
-    out[name] = value;
-  }
-  return out;
-}
