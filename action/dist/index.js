@@ -63573,6 +63573,7 @@ function mergePlanNotes(local, remote) {
 }
 
 // src/worker/publish.ts
+var COMMIT_ATTEMPTS = 5;
 var ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
 var MAX_SCAN_BYTES = 20 * 1024 * 1024;
 var Publisher = class {
@@ -63628,7 +63629,31 @@ var Publisher = class {
       return this.integrate();
     });
   }
+  /**
+   * One commit of the worker's on top of its own last commit. The agent runs meanwhile and may commit between the
+   * check for its commits and ours: then HEAD's parent (or HEAD, when there was nothing to commit) is not our last
+   * commit, and the agent's commit would be pushed unredacted under ours. So the result is checked and, if the agent
+   * slipped a commit in, folded and made again.
+   */
   async commit(what) {
+    const git = this.opts.git;
+    const base = this.own;
+    for (let attempt = 1; ; attempt++) {
+      const made = await this.commitOnce(what);
+      if (base === null) return made;
+      const head = await git.head();
+      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : head;
+      if (parent === base) return made;
+      await git.raw(["reset", "--soft", base]);
+      this.own = base;
+      if (attempt >= COMMIT_ATTEMPTS) {
+        this.opts.log?.(`the agent kept committing while the worker committed (${attempt} attempts); the next save folds its changes in`);
+        return false;
+      }
+      this.opts.log?.("the agent committed while the worker did; folding its commit in and committing again");
+    }
+  }
+  async commitOnce(what) {
     const git = this.opts.git;
     if (this.own !== null && await git.head() !== this.own) {
       await git.raw(["reset", "--soft", this.own]);

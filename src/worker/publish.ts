@@ -12,6 +12,9 @@ import { isWorkflowPath } from "../core/workflow-files.js";
 import { type Git, remoteRef } from "./git.js";
 import { readPlain, writePlain } from "./safe-file.js";
 
+
+/** How often the worker tries to make its commit while the agent keeps committing under it. */
+const COMMIT_ATTEMPTS = 5;
 export interface PublisherOptions {
   /** Git over the worktree. */
   git: Git;
@@ -93,7 +96,33 @@ export class Publisher {
     });
   }
 
+  /**
+   * One commit of the worker's on top of its own last commit. The agent runs meanwhile and may commit between the
+   * check for its commits and ours: then HEAD's parent (or HEAD, when there was nothing to commit) is not our last
+   * commit, and the agent's commit would be pushed unredacted under ours. So the result is checked and, if the agent
+   * slipped a commit in, folded and made again.
+   */
   private async commit(what: string): Promise<boolean> {
+    const git = this.opts.git;
+    const base = this.own;
+    for (let attempt = 1; ; attempt++) {
+      const made = await this.commitOnce(what);
+      if (base === null) return made;
+      const head = await git.head();
+      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : head;
+      if (parent === base) return made;
+      // Back to our last commit, the agent's commits unstaged changes again: never pushed as the agent made them.
+      await git.raw(["reset", "--soft", base]);
+      this.own = base;
+      if (attempt >= COMMIT_ATTEMPTS) {
+        this.opts.log?.(`the agent kept committing while the worker committed (${attempt} attempts); the next save folds its changes in`);
+        return false;
+      }
+      this.opts.log?.("the agent committed while the worker did; folding its commit in and committing again");
+    }
+  }
+
+  private async commitOnce(what: string): Promise<boolean> {
     const git = this.opts.git;
     if (this.own !== null && (await git.head()) !== this.own) {
       // The agent committed on its own: fold its commits back into changes, so they are redacted like the rest.

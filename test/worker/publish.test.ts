@@ -1,0 +1,76 @@
+/**
+ * The publisher on a real repository when the agent commits at the worst moment: between the worker's check for the
+ * agent's commits and the worker's own commit. The agent's commit (a secret in it) must never reach the remote as
+ * the agent made it.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Git } from "../../src/worker/git.js";
+import { Publisher } from "../../src/worker/publish.js";
+import { git, makeRig, type Rig } from "./helpers.js";
+
+const SECRET = "sk-ant-canary-race-0042";
+
+let rig: Rig;
+beforeEach(async () => {
+  rig = await makeRig();
+});
+afterEach(async () => {
+  await rig.cleanup();
+});
+
+/** A Git whose next `races` calls of `commitAll` first let "the agent" commit a secret (the race, every time). */
+function racingGit(dir: string): { git: Git; race: (times: number) => void } {
+  const g = new Git({ dir });
+  const commitAll = g.commitAll.bind(g);
+  let left = 0;
+  g.commitAll = async (message, keepOut) => {
+    if (left-- > 0) {
+      await writeFile(join(dir, `agent-${left}.txt`), `key ${SECRET}\n`);
+      git(dir, "add", "--all");
+      git(dir, "-c", "user.name=agent", "-c", "user.email=agent@example.com", "commit", "-q", "-m", `agent adds ${SECRET}`);
+    }
+    return commitAll(message, keepOut);
+  };
+  return { git: g, race: (times) => void (left = times) };
+}
+
+describe("Publisher: the agent commits while the worker commits", () => {
+  it("folds the agent's commit in and redacts it: the remote never gets the secret", async () => {
+    const ws = await rig.workspace();
+    const { git: g, race } = racingGit(ws);
+    const lines: string[] = [];
+    const publisher = new Publisher({ git: g, branch: "task", task: "t", secrets: [SECRET], log: (l) => lines.push(l) });
+    await writeFile(join(ws, "plan.md"), "# plan\n");
+    expect(await publisher.save("plan")).toBe(true);
+
+    // The race: the worker's check sees no agent commit, then the agent commits, then the worker commits.
+    race(1);
+    await writeFile(join(ws, "work.txt"), "the worker's change\n");
+    expect(await publisher.save("progress")).toBe(true);
+
+    const log = git(rig.origin, "log", "-p", "--all");
+    expect(log).not.toContain(SECRET);
+    expect(git(rig.origin, "log", "--format=%an %s", "task")).not.toContain("agent");
+    expect(git(rig.origin, "show", "task:agent-0.txt")).toBe("key ***\n");
+    expect(lines.some((l) => l.includes("the agent committed while the worker did"))).toBe(true);
+  });
+
+  it("an agent that keeps committing: nothing of it is pushed as it made it, and the next save folds it in", async () => {
+    const ws = await rig.workspace();
+    const { git: g, race } = racingGit(ws);
+    const publisher = new Publisher({ git: g, branch: "task", task: "t", secrets: [SECRET] });
+    await writeFile(join(ws, "plan.md"), "# plan\n");
+    expect(await publisher.save("plan")).toBe(true);
+    race(100);
+    await writeFile(join(ws, "work.txt"), "the worker's change\n");
+    await publisher.save("progress");
+    expect(git(rig.origin, "log", "-p", "--all")).not.toContain(SECRET);
+
+    race(0);
+    expect(await publisher.save("progress")).toBe(true);
+    expect(git(rig.origin, "log", "-p", "--all")).not.toContain(SECRET);
+    expect(git(rig.origin, "log", "--format=%an", "task")).not.toContain("agent");
+  });
+});
