@@ -9,7 +9,7 @@ import { AgentUserError, askMain, resolveAgentUser, runWorker, type AgentUser } 
 import { readThreadSection } from "../src/worker/thread.js";
 import { workspaceConfig } from "./config.js";
 
-const INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command", "agent-user"];
+const INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "model-silence-seconds", "agent-command", "agent-user"];
 
 async function action(): Promise<void> {
   const raw: Record<string, string> = {};
@@ -56,6 +56,7 @@ async function action(): Promise<void> {
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
     inactivityMs: inputs.inactivityMs,
+    modelSilenceMs: inputs.modelSilenceMs,
     signal: controller.signal,
     log: (line) => core.info(line),
     onAgentLine: (line) => core.info(`│ ${line}`),

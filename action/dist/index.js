@@ -51447,136 +51447,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/task.ts
-var AGENTS = ["claude", "gemini", "codex", "custom"];
-var TASK_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
-function isTaskId(value) {
-  return TASK_ID_PATTERN.test(value) && !value.endsWith("-") && !value.includes("--");
-}
-
-// src/core/inputs.ts
-var taskSchema = external_exports.object({
-  id: external_exports.string().refine(isTaskId, "a task id: lowercase letters, digits and single '-', at most 40"),
-  title: external_exports.string().min(1),
-  prompt: external_exports.string().default(""),
-  model: external_exports.string().default(""),
-  agent: external_exports.enum(AGENTS),
-  worktree: external_exports.boolean().default(true),
-  steps: external_exports.array(external_exports.string()).default([]),
-  after: external_exports.array(external_exports.string()).default([])
-});
-var BRANCH_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/;
-function parseActionInputs(raw) {
-  const text = (name) => (raw[name] ?? "").trim();
-  let json2;
-  try {
-    json2 = JSON.parse(text("task"));
-  } catch {
-    return { ok: false, error: "input `task`: not JSON; expected a TaskSpec such as ${{ toJSON(matrix.task) }}" };
-  }
-  const task = taskSchema.safeParse(json2);
-  if (!task.success) {
-    const issue4 = task.error.issues[0];
-    return { ok: false, error: `input \`task\`: ${issue4 ? `${issue4.path.join(".") || "(value)"}: ${issue4.message}` : "not a TaskSpec"}` };
-  }
-  const issue3 = Number(text("issue"));
-  if (!Number.isSafeInteger(issue3) || issue3 <= 0) return { ok: false, error: `input \`issue\`: "${text("issue")}" is not an issue number` };
-  const base = text("base");
-  if (!base || base.startsWith("-") || /\s|\.\.|[~^:?*[\\]/.test(base)) return { ok: false, error: `input \`base\`: "${base}" is not a branch name` };
-  const branchPrefix = text("branch-prefix") || "dispatch/";
-  if (!BRANCH_PREFIX.test(branchPrefix) || branchPrefix.includes("..") || branchPrefix.includes("//")) {
-    return { ok: false, error: `input \`branch-prefix\`: "${branchPrefix}" is not a prefix ending in '/', such as dispatch/` };
-  }
-  const minutes = number4(text("question-timeout-minutes"), 30);
-  if (minutes === null || minutes <= 0 || minutes > 360) {
-    return { ok: false, error: "input `question-timeout-minutes`: a number of minutes above 0, at most 360" };
-  }
-  const seconds = number4(text("push-interval-seconds"), 5);
-  if (seconds === null || seconds < 0.1 || seconds > 600) {
-    return { ok: false, error: "input `push-interval-seconds`: a number of seconds from 0.1 to 600" };
-  }
-  const inactivity = number4(text("agent-inactivity-seconds"), 600);
-  if (inactivity === null || inactivity < 1 || inactivity > 6 * 3600) {
-    return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
-  }
-  const inputs = {
-    spec: task.data,
-    issue: issue3,
-    base,
-    branchPrefix,
-    questionTimeoutMs: Math.round(minutes * 6e4),
-    pushIntervalMs: Math.round(seconds * 1e3),
-    inactivityMs: Math.round(inactivity * 1e3)
-  };
-  if (text("comment")) {
-    const comment = Number(text("comment"));
-    if (!Number.isSafeInteger(comment) || comment <= 0) return { ok: false, error: `input \`comment\`: "${text("comment")}" is not a comment id` };
-    inputs.comment = comment;
-  }
-  const command = text("agent-command");
-  if (command) inputs.agentCommand = command;
-  else if (task.data.agent === "custom") return { ok: false, error: "input `agent-command`: required for a task on a custom agent" };
-  return { ok: true, inputs };
-}
-function runUrl(env) {
-  const server = env["GITHUB_SERVER_URL"];
-  const repo = env["GITHUB_REPOSITORY"];
-  const run = env["GITHUB_RUN_ID"];
-  if (!server || !repo || !run) return void 0;
-  return `${server.replace(/\/+$/, "")}/${repo}/actions/runs/${run}`;
-}
-function number4(text, fallback) {
-  if (text === "") return fallback;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : null;
-}
-
-// src/core/secret.ts
-var REDACTED = "***";
-var SECRET_NAMES = /* @__PURE__ */ new Set([
-  "GITHUB_TOKEN",
-  "GH_TOKEN",
-  "INPUT_GITHUB-TOKEN",
-  "INPUT_GITHUB_TOKEN",
-  "ANTHROPIC_API_KEY",
-  "CLAUDE_CODE_OAUTH_TOKEN",
-  "GEMINI_API_KEY",
-  "GOOGLE_API_KEY",
-  "OPENAI_API_KEY",
-  "CODEX_API_KEY",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
-]);
-var SECRET_NAME_PATTERN = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIALS?)($|_)/i;
-var MIN_SECRET_LENGTH = 6;
-function isSecretName(name) {
-  return SECRET_NAMES.has(name.toUpperCase()) || SECRET_NAME_PATTERN.test(name);
-}
-function secretValues(env, extra = []) {
-  const values = /* @__PURE__ */ new Set();
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== void 0 && isSecretName(name)) values.add(value.trim());
-  }
-  for (const value of extra) values.add(value.trim());
-  return [...values].filter((v2) => v2.length >= MIN_SECRET_LENGTH).sort((a2, b3) => b3.length - a2.length);
-}
-function redact(text, secrets) {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
-function containsSecret(text, secrets) {
-  return secrets.some((s) => s.length >= MIN_SECRET_LENGTH && text.includes(s));
-}
-
-// src/worker/worker.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir5, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { delimiter, join as join8 } from "node:path";
-
 // src/core/agent-usage.ts
 function usageInLine(agent, line) {
   const event = parseJsonLine(line);
@@ -51632,93 +51502,62 @@ function count(value) {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : 0;
 }
 
-// src/core/agent.ts
-function agentCommand(opts) {
-  const custom2 = opts.custom?.trim();
-  if (custom2) return { file: "sh", args: ["-c", custom2, "dispatch-agent", opts.prompt] };
-  const model = opts.model.trim();
-  const named = model.length > 0 && model.toLowerCase() !== opts.agent;
-  switch (opts.agent) {
-    case "claude":
-      return {
-        file: "claude",
-        args: [
-          "-p",
-          ...named ? ["--model", model] : [],
-          "--output-format",
-          "stream-json",
-          "--verbose",
-          "--dangerously-skip-permissions",
-          "--",
-          opts.prompt
-        ]
-      };
-    case "gemini":
-      return {
-        file: "gemini",
-        args: [...named ? ["--model", model] : [], "--yolo", "--skip-trust", "--output-format", "stream-json", `--prompt=${opts.prompt}`]
-      };
-    case "codex":
-      return { file: "codex", args: ["exec", "--json", "--sandbox", "workspace-write", ...named ? ["--model", model] : [], "--", opts.prompt] };
-    case "custom":
-      return { file: "sh", args: ["-c", 'echo "dispatch: no agent-command given for a custom agent" >&2; exit 2'] };
-  }
+// src/core/agent-activity.ts
+var NOTHING = { model: false, started: [], finished: [], fragment: false };
+function lineActivity(agent, line) {
+  if (agent === "claude") return claudeActivity(line);
+  if (agent === "gemini") return geminiActivity(line);
+  if (agent === "codex") return codexActivity(line);
+  return NOTHING;
 }
-function readableLine(agent, line) {
-  if (agent === "custom") return line;
+function claudeActivity(line) {
   const event = parseJsonLine(line);
-  if (!event) return line;
-  if (agent === "claude") return claudeLine(event);
-  if (agent === "gemini") return geminiLine(event);
-  return codexLine(event);
-}
-function claudeLine(event) {
-  if (event["type"] === "result") {
-    const text = typeof event["result"] === "string" ? event["result"] : "";
-    const subtype = typeof event["subtype"] === "string" ? event["subtype"] : "result";
-    const status = typeof event["api_error_status"] === "number" ? ` (API status ${event["api_error_status"]})` : "";
-    return `[${event["is_error"] === true && subtype === "success" ? "error" : subtype}] ${text}${status}`.trim();
-  }
+  if (!event) return NOTHING;
+  if (event["type"] === "stream_event") return { ...NOTHING, model: true, fragment: true };
+  const message2 = isRecord(event["message"]) ? event["message"] : {};
+  const content = Array.isArray(message2["content"]) ? message2["content"].filter(isRecord) : [];
   if (event["type"] === "assistant") {
-    const message2 = event["message"];
-    const content = Array.isArray(message2?.content) ? message2.content : [];
-    const texts = content.map((part) => {
-      if (!isRecord(part)) return "";
-      if (part["type"] === "text" && typeof part["text"] === "string") return part["text"];
-      const input2 = isRecord(part["input"]) ? part["input"] : {};
-      if (part["type"] === "tool_use" && typeof input2["command"] === "string") return `$ ${input2["command"]}`;
-      return "";
-    }).filter((t2) => t2.length > 0);
-    return texts.length > 0 ? texts.join("\n") : null;
+    if (message2["model"] === "<synthetic>") return NOTHING;
+    const started = content.filter((part) => part["type"] === "tool_use" || part["type"] === "server_tool_use").map((part) => idOf(part["id"]));
+    return { ...NOTHING, model: true, started: started.filter(nonEmpty) };
   }
-  return null;
+  if (event["type"] === "user") {
+    const finished7 = content.filter((part) => part["type"] === "tool_result").map((part) => idOf(part["tool_use_id"]));
+    return { ...NOTHING, finished: finished7.filter(nonEmpty) };
+  }
+  return NOTHING;
 }
-function geminiLine(event) {
-  const type = event["type"];
-  if (type === "message" && event["role"] === "assistant" && typeof event["content"] === "string") return event["content"] || null;
-  if (type === "tool_use") {
-    const params = isRecord(event["parameters"]) ? event["parameters"] : {};
-    return typeof params["command"] === "string" ? `$ ${params["command"]}` : null;
-  }
-  if (type === "error") return `[error] ${stringOf(event["message"])}`;
-  if (type === "result") {
-    const error63 = isRecord(event["error"]) ? ` ${stringOf(event["error"]["message"])}` : "";
-    return `[${stringOf(event["status"]) || "result"}]${error63}`;
-  }
-  return null;
+function geminiActivity(line) {
+  const event = parseJsonLine(line);
+  if (!event) return NOTHING;
+  if (event["type"] === "message" && event["role"] === "assistant") return { ...NOTHING, model: true };
+  const id = idOf(event["tool_id"]);
+  if (event["type"] === "tool_use") return { ...NOTHING, model: true, started: id ? [id] : [] };
+  if (event["type"] === "tool_result") return { ...NOTHING, finished: id ? [id] : [] };
+  return NOTHING;
 }
-function codexLine(event) {
-  const type = event["type"];
+var CODEX_TOOL_ITEMS = /* @__PURE__ */ new Set(["command_execution", "file_change", "mcp_tool_call", "web_search"]);
+var CODEX_SSE_TRACE = /^(?:\S+\s+)?TRACE codex_api::sse::responses: (?:SSE event|unhandled responses event): /;
+function codexActivity(line) {
+  if (CODEX_SSE_TRACE.test(line)) return { ...NOTHING, model: true, fragment: true };
+  const event = parseJsonLine(line);
+  if (!event) return NOTHING;
   const item = isRecord(event["item"]) ? event["item"] : {};
-  if (type === "item.completed" && item["type"] === "agent_message") return stringOf(item["text"]) || null;
-  if (type === "item.started" && item["type"] === "command_execution") return `$ ${stringOf(item["command"])}`;
-  if (type === "item.completed" && item["type"] === "error") return `[error] ${stringOf(item["message"])}`;
-  if (type === "error") return `[error] ${stringOf(event["message"])}`;
-  if (type === "turn.failed") return `[failed] ${stringOf(isRecord(event["error"]) ? event["error"]["message"] : "")}`;
-  return null;
+  const id = idOf(item["id"]);
+  const tool = typeof item["type"] === "string" && CODEX_TOOL_ITEMS.has(item["type"]);
+  if (event["type"] === "item.started" && tool) return { ...NOTHING, started: id ? [id] : [] };
+  if (event["type"] === "item.completed" && tool) return { ...NOTHING, finished: id ? [id] : [] };
+  if (event["type"] === "item.completed" && (item["type"] === "agent_message" || item["type"] === "reasoning")) return { ...NOTHING, model: true };
+  return NOTHING;
 }
-function stringOf(value) {
-  return typeof value === "string" ? value : "";
+function isCodexTrace(line) {
+  return CODEX_SSE_TRACE.test(line);
+}
+function idOf(value) {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
+}
+function nonEmpty(text) {
+  return text.length > 0;
 }
 
 // src/core/agent-env.ts
@@ -51788,6 +51627,9 @@ function missingKeyError(agent, env) {
   const names = keys.map((k2) => `\`${k2}\``).join(" or ");
   return `the ${agent} agent needs its key: add the secret ${names} to the repository (Settings \u2192 Secrets and variables \u2192 Actions) and pass it to the job`;
 }
+var CLAUDE_LIMITS = { requestTimeoutMs: 25e3, maxRetries: 2 };
+var CODEX_LIMITS = { streamIdleMs: 3e4, streamMaxRetries: 1, requestMaxRetries: 1 };
+var CODEX_RUST_LOG = "error,codex_api::sse::responses=trace";
 var AGENT_SETTINGS_DEFAULTS = {
   claude: {
     // No side calls (telemetry, update checks, error reports): only the model server is contacted.
@@ -51795,14 +51637,17 @@ var AGENT_SETTINGS_DEFAULTS = {
     DISABLE_AUTOUPDATER: "1",
     DISABLE_TELEMETRY: "1",
     DISABLE_ERROR_REPORTING: "1",
-    // A refused key or a failing server ends the run in seconds instead of minutes of retries.
-    CLAUDE_CODE_MAX_RETRIES: "2",
-    API_TIMEOUT_MS: "60000",
+    // A refused key or a failing server ends the run in seconds instead of minutes of retries; a request that gets
+    // no answer is given up after 25 s, so claude's own worst case (3 attempts) stays under 90 s (agent-silence.ts).
+    CLAUDE_CODE_MAX_RETRIES: String(CLAUDE_LIMITS.maxRetries),
+    API_TIMEOUT_MS: String(CLAUDE_LIMITS.requestTimeoutMs),
     // Root is normal in container jobs; without this claude refuses --dangerously-skip-permissions as root.
     IS_SANDBOX: "1"
   },
   gemini: { GEMINI_CLI_NO_RELAUNCH: "true", GEMINI_TELEMETRY_ENABLED: "false" },
-  codex: {},
+  // codex prints nothing while an answer streams; its own trace of each server event (one line per SSE event) is
+  // how the worker sees the model at work (agent-activity.ts). Not overridable: the watch depends on it.
+  codex: { RUST_LOG: CODEX_RUST_LOG },
   custom: {}
 };
 function agentSettings(agent, env, commandMs) {
@@ -51816,6 +51661,262 @@ function agentSettings(agent, env, commandMs) {
     if (value !== void 0 && value !== "") out[name] = value;
   }
   return out;
+}
+
+// src/core/agent-silence.ts
+var DEFAULT_MODEL_SILENCE_MS = 6e4;
+function startWatch(agent, at2) {
+  return { agent, openTools: [], lastLineAt: at2, lastActivityAt: at2 };
+}
+function watchLine(watch, line, at2) {
+  const activity = lineActivity(watch.agent, line);
+  const busy = activity.model || activity.started.length > 0 || activity.finished.length > 0;
+  const open4 = watch.openTools.filter((id) => !activity.finished.includes(id));
+  for (const id of activity.started) if (!open4.includes(id) && !activity.finished.includes(id)) open4.push(id);
+  return { ...watch, openTools: open4, lastLineAt: at2, lastActivityAt: busy ? at2 : watch.lastActivityAt };
+}
+function restartClocks(watch, at2) {
+  return { ...watch, lastLineAt: at2, lastActivityAt: at2 };
+}
+function silenceAt(watch, now, limits) {
+  const quiet = now - watch.lastLineAt;
+  const modelTurn = watch.agent !== "custom" && watch.openTools.length === 0;
+  if (modelTurn && now - watch.lastActivityAt >= limits.modelSilenceMs) return { kind: "model", ms: now - watch.lastActivityAt };
+  if (quiet >= limits.inactivityMs) return { kind: "agent", ms: quiet };
+  return null;
+}
+function silenceReason(silence) {
+  const seconds = Math.round(silence.ms / 1e3);
+  if (silence.kind === "model") return `the model produced nothing for ${seconds} s (no tool was running; limit \`model-silence-seconds\`)`;
+  return `the agent produced no output for ${seconds} s (limit \`agent-inactivity-seconds\`)`;
+}
+var CODEX_STALL_MS = CODEX_LIMITS.streamIdleMs * (CODEX_LIMITS.streamMaxRetries + 1);
+
+// src/core/task.ts
+var AGENTS = ["claude", "gemini", "codex", "custom"];
+var TASK_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+function isTaskId(value) {
+  return TASK_ID_PATTERN.test(value) && !value.endsWith("-") && !value.includes("--");
+}
+
+// src/core/inputs.ts
+var taskSchema = external_exports.object({
+  id: external_exports.string().refine(isTaskId, "a task id: lowercase letters, digits and single '-', at most 40"),
+  title: external_exports.string().min(1),
+  prompt: external_exports.string().default(""),
+  model: external_exports.string().default(""),
+  agent: external_exports.enum(AGENTS),
+  worktree: external_exports.boolean().default(true),
+  steps: external_exports.array(external_exports.string()).default([]),
+  after: external_exports.array(external_exports.string()).default([])
+});
+var BRANCH_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/;
+function parseActionInputs(raw) {
+  const text = (name) => (raw[name] ?? "").trim();
+  let json2;
+  try {
+    json2 = JSON.parse(text("task"));
+  } catch {
+    return { ok: false, error: "input `task`: not JSON; expected a TaskSpec such as ${{ toJSON(matrix.task) }}" };
+  }
+  const task = taskSchema.safeParse(json2);
+  if (!task.success) {
+    const issue4 = task.error.issues[0];
+    return { ok: false, error: `input \`task\`: ${issue4 ? `${issue4.path.join(".") || "(value)"}: ${issue4.message}` : "not a TaskSpec"}` };
+  }
+  const issue3 = Number(text("issue"));
+  if (!Number.isSafeInteger(issue3) || issue3 <= 0) return { ok: false, error: `input \`issue\`: "${text("issue")}" is not an issue number` };
+  const base = text("base");
+  if (!base || base.startsWith("-") || /\s|\.\.|[~^:?*[\\]/.test(base)) return { ok: false, error: `input \`base\`: "${base}" is not a branch name` };
+  const branchPrefix = text("branch-prefix") || "dispatch/";
+  if (!BRANCH_PREFIX.test(branchPrefix) || branchPrefix.includes("..") || branchPrefix.includes("//")) {
+    return { ok: false, error: `input \`branch-prefix\`: "${branchPrefix}" is not a prefix ending in '/', such as dispatch/` };
+  }
+  const minutes = number4(text("question-timeout-minutes"), 30);
+  if (minutes === null || minutes <= 0 || minutes > 360) {
+    return { ok: false, error: "input `question-timeout-minutes`: a number of minutes above 0, at most 360" };
+  }
+  const seconds = number4(text("push-interval-seconds"), 5);
+  if (seconds === null || seconds < 0.1 || seconds > 600) {
+    return { ok: false, error: "input `push-interval-seconds`: a number of seconds from 0.1 to 600" };
+  }
+  const inactivity = number4(text("agent-inactivity-seconds"), 600);
+  if (inactivity === null || inactivity < 1 || inactivity > 6 * 3600) {
+    return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
+  }
+  const silence = number4(text("model-silence-seconds"), DEFAULT_MODEL_SILENCE_MS / 1e3);
+  if (silence === null || silence < 1 || silence > 3600) {
+    return { ok: false, error: "input `model-silence-seconds`: a number of seconds from 1 to 3600" };
+  }
+  const inputs = {
+    spec: task.data,
+    issue: issue3,
+    base,
+    branchPrefix,
+    questionTimeoutMs: Math.round(minutes * 6e4),
+    pushIntervalMs: Math.round(seconds * 1e3),
+    inactivityMs: Math.round(inactivity * 1e3),
+    modelSilenceMs: Math.round(silence * 1e3)
+  };
+  if (text("comment")) {
+    const comment = Number(text("comment"));
+    if (!Number.isSafeInteger(comment) || comment <= 0) return { ok: false, error: `input \`comment\`: "${text("comment")}" is not a comment id` };
+    inputs.comment = comment;
+  }
+  const command = text("agent-command");
+  if (command) inputs.agentCommand = command;
+  else if (task.data.agent === "custom") return { ok: false, error: "input `agent-command`: required for a task on a custom agent" };
+  return { ok: true, inputs };
+}
+function runUrl(env) {
+  const server = env["GITHUB_SERVER_URL"];
+  const repo = env["GITHUB_REPOSITORY"];
+  const run = env["GITHUB_RUN_ID"];
+  if (!server || !repo || !run) return void 0;
+  return `${server.replace(/\/+$/, "")}/${repo}/actions/runs/${run}`;
+}
+function number4(text, fallback) {
+  if (text === "") return fallback;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+// src/core/secret.ts
+var REDACTED = "***";
+var SECRET_NAMES = /* @__PURE__ */ new Set([
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "INPUT_GITHUB-TOKEN",
+  "INPUT_GITHUB_TOKEN",
+  "ANTHROPIC_API_KEY",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "GEMINI_API_KEY",
+  "GOOGLE_API_KEY",
+  "OPENAI_API_KEY",
+  "CODEX_API_KEY",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
+]);
+var SECRET_NAME_PATTERN = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIALS?)($|_)/i;
+var MIN_SECRET_LENGTH = 6;
+function isSecretName(name) {
+  return SECRET_NAMES.has(name.toUpperCase()) || SECRET_NAME_PATTERN.test(name);
+}
+function secretValues(env, extra = []) {
+  const values = /* @__PURE__ */ new Set();
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== void 0 && isSecretName(name)) values.add(value.trim());
+  }
+  for (const value of extra) values.add(value.trim());
+  return [...values].filter((v2) => v2.length >= MIN_SECRET_LENGTH).sort((a2, b3) => b3.length - a2.length);
+}
+function redact(text, secrets) {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+function containsSecret(text, secrets) {
+  return secrets.some((s) => s.length >= MIN_SECRET_LENGTH && text.includes(s));
+}
+
+// src/worker/worker.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir6, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join as join8 } from "node:path";
+
+// src/core/agent.ts
+function agentCommand(opts) {
+  const custom2 = opts.custom?.trim();
+  if (custom2) return { file: "sh", args: ["-c", custom2, "dispatch-agent", opts.prompt] };
+  const model = opts.model.trim();
+  const named = model.length > 0 && model.toLowerCase() !== opts.agent;
+  switch (opts.agent) {
+    case "claude":
+      return {
+        file: "claude",
+        args: [
+          "-p",
+          ...named ? ["--model", model] : [],
+          "--output-format",
+          "stream-json",
+          // Each piece of an answer as it streams: a long answer is the model at work, not silence (agent-activity.ts).
+          "--include-partial-messages",
+          "--verbose",
+          "--dangerously-skip-permissions",
+          "--",
+          opts.prompt
+        ]
+      };
+    case "gemini":
+      return {
+        file: "gemini",
+        args: [...named ? ["--model", model] : [], "--yolo", "--skip-trust", "--output-format", "stream-json", `--prompt=${opts.prompt}`]
+      };
+    case "codex":
+      return { file: "codex", args: ["exec", "--json", "--sandbox", "workspace-write", ...named ? ["--model", model] : [], "--", opts.prompt] };
+    case "custom":
+      return { file: "sh", args: ["-c", 'echo "dispatch: no agent-command given for a custom agent" >&2; exit 2'] };
+  }
+}
+function readableLine(agent, line) {
+  if (agent === "custom") return line;
+  if (agent === "codex" && isCodexTrace(line)) return null;
+  const event = parseJsonLine(line);
+  if (!event) return line;
+  if (agent === "claude") return claudeLine(event);
+  if (agent === "gemini") return geminiLine(event);
+  return codexLine(event);
+}
+function claudeLine(event) {
+  if (event["type"] === "result") {
+    const text = typeof event["result"] === "string" ? event["result"] : "";
+    const subtype = typeof event["subtype"] === "string" ? event["subtype"] : "result";
+    const status = typeof event["api_error_status"] === "number" ? ` (API status ${event["api_error_status"]})` : "";
+    return `[${event["is_error"] === true && subtype === "success" ? "error" : subtype}] ${text}${status}`.trim();
+  }
+  if (event["type"] === "assistant") {
+    const message2 = event["message"];
+    const content = Array.isArray(message2?.content) ? message2.content : [];
+    const texts = content.map((part) => {
+      if (!isRecord(part)) return "";
+      if (part["type"] === "text" && typeof part["text"] === "string") return part["text"];
+      const input2 = isRecord(part["input"]) ? part["input"] : {};
+      if (part["type"] === "tool_use" && typeof input2["command"] === "string") return `$ ${input2["command"]}`;
+      return "";
+    }).filter((t2) => t2.length > 0);
+    return texts.length > 0 ? texts.join("\n") : null;
+  }
+  return null;
+}
+function geminiLine(event) {
+  const type = event["type"];
+  if (type === "message" && event["role"] === "assistant" && typeof event["content"] === "string") return event["content"] || null;
+  if (type === "tool_use") {
+    const params = isRecord(event["parameters"]) ? event["parameters"] : {};
+    return typeof params["command"] === "string" ? `$ ${params["command"]}` : null;
+  }
+  if (type === "error") return `[error] ${stringOf(event["message"])}`;
+  if (type === "result") {
+    const error63 = isRecord(event["error"]) ? ` ${stringOf(event["error"]["message"])}` : "";
+    return `[${stringOf(event["status"]) || "result"}]${error63}`;
+  }
+  return null;
+}
+function codexLine(event) {
+  const type = event["type"];
+  const item = isRecord(event["item"]) ? event["item"] : {};
+  if (type === "item.completed" && item["type"] === "agent_message") return stringOf(item["text"]) || null;
+  if (type === "item.started" && item["type"] === "command_execution") return `$ ${stringOf(item["command"])}`;
+  if (type === "item.completed" && item["type"] === "error") return `[error] ${stringOf(item["message"])}`;
+  if (type === "error") return `[error] ${stringOf(event["message"])}`;
+  if (type === "turn.failed") return `[failed] ${stringOf(isRecord(event["error"]) ? event["error"]["message"] : "")}`;
+  return null;
+}
+function stringOf(value) {
+  return typeof value === "string" ? value : "";
 }
 
 // src/core/agent-failure.ts
@@ -59396,7 +59497,7 @@ function startAgent(opts) {
     }
   };
   const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, counted, (line) => {
-    kept.push(line);
+    if (opts.keepLine?.(line) ?? true) kept.push(line);
     if (kept.length > keep) kept.shift();
     opts.onLine?.(line);
   }));
@@ -59584,9 +59685,9 @@ function codexConfig(baseUrl) {
       `base_url = ${JSON.stringify(url2.replace(/\/+$/, ""))}`,
       `wire_api = "responses"`,
       `env_key = "OPENAI_API_KEY"`,
-      "request_max_retries = 1",
-      "stream_max_retries = 1",
-      "stream_idle_timeout_ms = 60000",
+      `request_max_retries = ${CODEX_LIMITS.requestMaxRetries}`,
+      `stream_max_retries = ${CODEX_LIMITS.streamMaxRetries}`,
+      `stream_idle_timeout_ms = ${CODEX_LIMITS.streamIdleMs}`,
       ""
     );
   }
@@ -63762,6 +63863,44 @@ var Publisher = class {
   }
 };
 
+// src/worker/watchdog.ts
+import { readdir as readdir5 } from "node:fs/promises";
+var WATCH_TICK_MS = 1e3;
+var Watchdog = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.watch = startWatch(opts.agent, Date.now());
+    const tick = Math.min(WATCH_TICK_MS, opts.limits.modelSilenceMs, opts.limits.inactivityMs);
+    this.timer = setInterval(() => void this.check(), tick);
+  }
+  opts;
+  watch;
+  timer;
+  found = null;
+  /** The limit that stopped the agent, if one did. */
+  get silence() {
+    return this.found;
+  }
+  line(line) {
+    this.watch = watchLine(this.watch, line, Date.now());
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
+  async check() {
+    if (this.found !== null || silenceAt(this.watch, Date.now(), this.opts.limits) === null) return;
+    const names = await readdir5(this.opts.ipcDir).catch(() => []);
+    if (pendingQuestionSeq(names) !== null) {
+      this.watch = restartClocks(this.watch, Date.now());
+      return;
+    }
+    const silence = silenceAt(this.watch, Date.now(), this.opts.limits);
+    if (silence === null || this.found !== null) return;
+    this.found = silence;
+    this.opts.onSilent(silence);
+  }
+};
+
 // src/worker/worktree.ts
 import { rm as rm5 } from "node:fs/promises";
 var WorktreeError = class extends Error {
@@ -63796,6 +63935,7 @@ var DEFAULTS = {
   idleFetchIntervalMs: 15e3,
   stopGraceMs: 5e3,
   inactivityMs: 10 * 6e4,
+  modelSilenceMs: DEFAULT_MODEL_SILENCE_MS,
   maxOutputBytes: 512 * 1024 * 1024
 };
 async function runWorker(opts) {
@@ -63868,7 +64008,7 @@ async function runWorker(opts) {
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const questionLimit = {
-      lastSeq: nextQuestionSeq(await readdir5(join8(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      lastSeq: nextQuestionSeq(await readdir6(join8(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
       file: join8(isolated ? agentHome : runtime, "question-limit")
     };
     const real = !opts.agentCommand && spec.agent !== "custom";
@@ -63901,26 +64041,32 @@ async function runWorker(opts) {
       await handOver(user, [worktree.path, agentHome]);
     }
     let usage;
-    let lastLineAt = Date.now();
-    let silentFor = null;
     let tooLoud = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
     let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
+    const watchdog = new Watchdog({
+      agent: outputKind,
+      limits: { modelSilenceMs: opts.modelSilenceMs ?? DEFAULTS.modelSilenceMs, inactivityMs: opts.inactivityMs ?? DEFAULTS.inactivityMs },
+      ipcDir: join8(dir, IPC_DIR),
+      onSilent: (silence) => stopAgent(silenceReason(silence))
+    });
     const agent = startAgent({
       command,
       cwd: worktree.path,
       env: environment,
       ...isolated ? { runAs: runAs(user, environment) } : {},
       maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      // Pieces of a streaming answer would push the lines worth reporting out of the kept tail.
+      keepLine: (line) => !lineActivity(outputKind, line).fragment,
       onTooMuchOutput: (bytes) => {
         tooLoud = bytes;
         stopAgent(`it printed more than ${bytes} bytes`);
       },
       onLine: (line) => {
-        lastLineAt = Date.now();
+        watchdog.line(line);
         usage = addUsage(spec.agent, usage, line);
         const readable3 = readableLine(outputKind, line);
         if (readable3 !== null) opts.onAgentLine?.(redact(readable3, secrets));
@@ -63956,32 +64102,22 @@ async function runWorker(opts) {
       }
     });
     await monitor.start();
-    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
-    const watchdog = setInterval(() => {
-      void (async () => {
-        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
-        const pending = pendingQuestionSeq(await readdir5(join8(dir, IPC_DIR)).catch(() => []));
-        if (pending !== null) return void (lastLineAt = Date.now());
-        silentFor = Date.now() - lastLineAt;
-        stopAgent(`no output for ${Math.round(silentFor / 1e3)} s`);
-      })();
-    }, Math.min(1e3, inactivityMs));
     const exit = await agent.exited;
-    clearInterval(watchdog);
+    watchdog.stop();
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
     if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
-    const ipcNames = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
+    const ipcNames = await readdir6(join8(dir, IPC_DIR)).catch(() => []);
     if ((await removeQuestionsPast({ ipc: join8(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
-    const names = await readdir5(join8(dir, IPC_DIR)).catch(() => []);
+    const names = await readdir6(join8(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
     const planLeft = await readIfExists2(join8(dir, PLAN_FILE));
     const planNow = planLeft ?? start.plan;
     const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable2 = agent.lines().map((l3) => readableLine(outputKind, l3)).filter((l3) => l3 !== null);
-    const stoppedWhy = silentFor !== null ? `the agent produced no output for ${Math.round(silentFor / 1e3)} s` : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
+    const stoppedWhy = watchdog.silence !== null ? silenceReason(watchdog.silence) : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
     const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
     const general = failureReason({ lines: readable2, exitCode: exit.exitCode, signal: exit.signal, ...exit.error ? { error: exit.error } : {} });
     const reason = limited ? QUESTION_LIMIT_REASON : redact(why ? `${why}; ${general}` : general, secrets);
@@ -64358,7 +64494,7 @@ async function workspaceConfig(workspace, log) {
 }
 
 // action/main.ts
-var INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "agent-command", "agent-user"];
+var INPUTS = ["task", "issue", "base", "comment", "branch-prefix", "github-token", "question-timeout-minutes", "push-interval-seconds", "agent-inactivity-seconds", "model-silence-seconds", "agent-command", "agent-user"];
 async function action() {
   const raw = {};
   for (const name of INPUTS) raw[name] = getInput(name);
@@ -64402,6 +64538,7 @@ async function action() {
     questionTimeoutMs: inputs.questionTimeoutMs,
     pushIntervalMs: inputs.pushIntervalMs,
     inactivityMs: inputs.inactivityMs,
+    modelSilenceMs: inputs.modelSilenceMs,
     signal: controller.signal,
     log: (line) => info(line),
     onAgentLine: (line) => info(`\u2502 ${line}`),

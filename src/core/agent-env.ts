@@ -103,6 +103,19 @@ export function missingKeyError(agent: AgentName, env: Readonly<Record<string, s
   return `the ${agent} agent needs its key: add the secret ${names} to the repository (Settings → Secrets and variables → Actions) and pass it to the job`;
 }
 
+/** claude's own bound on a model request: API_TIMEOUT_MS per attempt, CLAUDE_CODE_MAX_RETRIES retries. */
+export const CLAUDE_LIMITS = { requestTimeoutMs: 25_000, maxRetries: 2 } as const;
+
+/**
+ * codex's own bounds (its provider settings in config.toml, agent-home.ts): a stream silent for `streamIdleMs` is
+ * dropped and retried `streamMaxRetries` times. codex 0.169 waits for a reply's headers without any limit (measured
+ * against a server that never answers): the worker's model-silence limit covers that.
+ */
+export const CODEX_LIMITS = { streamIdleMs: 30_000, streamMaxRetries: 1, requestMaxRetries: 1 } as const;
+
+/** codex's log filter: errors, and the trace line codex writes for each server-sent event it reads. */
+export const CODEX_RUST_LOG = "error,codex_api::sse::responses=trace";
+
 /** Values the worker sets for an agent unless its environment already sets them. */
 export const AGENT_SETTINGS_DEFAULTS: Record<AgentName, Record<string, string>> = {
   claude: {
@@ -111,14 +124,17 @@ export const AGENT_SETTINGS_DEFAULTS: Record<AgentName, Record<string, string>> 
     DISABLE_AUTOUPDATER: "1",
     DISABLE_TELEMETRY: "1",
     DISABLE_ERROR_REPORTING: "1",
-    // A refused key or a failing server ends the run in seconds instead of minutes of retries.
-    CLAUDE_CODE_MAX_RETRIES: "2",
-    API_TIMEOUT_MS: "60000",
+    // A refused key or a failing server ends the run in seconds instead of minutes of retries; a request that gets
+    // no answer is given up after 25 s, so claude's own worst case (3 attempts) stays under 90 s (agent-silence.ts).
+    CLAUDE_CODE_MAX_RETRIES: String(CLAUDE_LIMITS.maxRetries),
+    API_TIMEOUT_MS: String(CLAUDE_LIMITS.requestTimeoutMs),
     // Root is normal in container jobs; without this claude refuses --dangerously-skip-permissions as root.
     IS_SANDBOX: "1",
   },
   gemini: { GEMINI_CLI_NO_RELAUNCH: "true", GEMINI_TELEMETRY_ENABLED: "false" },
-  codex: {},
+  // codex prints nothing while an answer streams; its own trace of each server event (one line per SSE event) is
+  // how the worker sees the model at work (agent-activity.ts). Not overridable: the watch depends on it.
+  codex: { RUST_LOG: CODEX_RUST_LOG },
   custom: {},
 };
 

@@ -4,6 +4,7 @@
  * A prompt may start with `-`: it follows `--` (claude, codex) or is glued to `--prompt=` (gemini), never read as a flag.
  * Each CLI prints JSON events (stream-json, `exec --json`) so the worker can read progress and usage.
  */
+import { isCodexTrace } from "./agent-activity.js";
 import { isRecord, parseJsonLine } from "./agent-usage.js";
 import type { AgentName } from "./task.js";
 
@@ -36,6 +37,8 @@ export function agentCommand(opts: AgentCommandOptions): AgentCommand {
           ...(named ? ["--model", model] : []),
           "--output-format",
           "stream-json",
+          // Each piece of an answer as it streams: a long answer is the model at work, not silence (agent-activity.ts).
+          "--include-partial-messages",
           "--verbose",
           "--dangerously-skip-permissions",
           "--",
@@ -70,6 +73,8 @@ export function claudeCost(line: string): number | null {
  */
 export function readableLine(agent: AgentName, line: string): string | null {
   if (agent === "custom") return line;
+  // codex's trace of each server event (RUST_LOG, agent-env.ts) is for the worker's watch only.
+  if (agent === "codex" && isCodexTrace(line)) return null;
   const event = parseJsonLine(line);
   if (!event) return line;
   if (agent === "claude") return claudeLine(event);

@@ -3,6 +3,7 @@
  * the input that is wrong. Never throws.
  */
 import { z } from "zod";
+import { DEFAULT_MODEL_SILENCE_MS } from "./agent-silence.js";
 import { AGENTS, isTaskId, type TaskSpec } from "./task.js";
 
 export interface ActionInputs {
@@ -12,8 +13,10 @@ export interface ActionInputs {
   branchPrefix: string;
   questionTimeoutMs: number;
   pushIntervalMs: number;
-  /** The agent's inactivity limit (input `agent-inactivity-seconds`, default 600). */
+  /** The agent's inactivity limit (input `agent-inactivity-seconds`, default 600): a tool run printing nothing. */
   inactivityMs: number;
+  /** How long the model may produce nothing while no tool runs (input `model-silence-seconds`, default 60). */
+  modelSilenceMs: number;
   agentCommand?: string;
   /** Id of the /dispatch comment, when the workflow passes it: the thread is read up to it. */
   comment?: number;
@@ -75,6 +78,11 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     return { ok: false, error: "input `agent-inactivity-seconds`: a number of seconds from 1 to 21600" };
   }
 
+  const silence = number(text("model-silence-seconds"), DEFAULT_MODEL_SILENCE_MS / 1000);
+  if (silence === null || silence < 1 || silence > 3600) {
+    return { ok: false, error: "input `model-silence-seconds`: a number of seconds from 1 to 3600" };
+  }
+
   const inputs: ActionInputs = {
     spec: task.data,
     issue,
@@ -83,6 +91,7 @@ export function parseActionInputs(raw: Readonly<Record<string, string>>): Inputs
     questionTimeoutMs: Math.round(minutes * 60_000),
     pushIntervalMs: Math.round(seconds * 1000),
     inactivityMs: Math.round(inactivity * 1000),
+    modelSilenceMs: Math.round(silence * 1000),
   };
   if (text("comment")) {
     const comment = Number(text("comment"));

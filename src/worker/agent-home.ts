@@ -6,10 +6,11 @@
  *   telemetry, usage statistics, update checks and the ripgrep download.
  * - codex: `$CODEX_HOME/config.toml`; when `OPENAI_BASE_URL` is set (codex itself ignores it) a provider that
  *   speaks the Responses API there with the key in `OPENAI_API_KEY`; update checks, analytics, feedback, plugin and
- *   app sync off (they reach github.com and chatgpt.com at start), retries bounded.
+ *   app sync off (they reach github.com and chatgpt.com at start), retries and stream idling bounded (CODEX_LIMITS).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { CODEX_LIMITS } from "../core/agent-env.js";
 import type { AgentName } from "../core/task.js";
 
 export interface AgentHomeOptions {
@@ -81,9 +82,9 @@ export function codexConfig(baseUrl: string | undefined): string {
       `base_url = ${JSON.stringify(url.replace(/\/+$/, ""))}`,
       `wire_api = "responses"`,
       `env_key = "OPENAI_API_KEY"`,
-      "request_max_retries = 1",
-      "stream_max_retries = 1",
-      "stream_idle_timeout_ms = 60000",
+      `request_max_retries = ${CODEX_LIMITS.requestMaxRetries}`,
+      `stream_max_retries = ${CODEX_LIMITS.streamMaxRetries}`,
+      `stream_idle_timeout_ms = ${CODEX_LIMITS.streamIdleMs}`,
       "",
     );
   }

@@ -24,6 +24,8 @@ export interface AgentProcessOptions {
   onLine?: (line: string) => void;
   /** Lines kept for the tail; default 200 (the failure report shows the last 20 readable ones). */
   keepLines?: number;
+  /** Whether a line goes into the kept tail (every line still reaches `onLine`); default every line. */
+  keepLine?: (line: string) => boolean;
   /** Run as the agent's own user (agent-user.ts); default the worker's user. */
   runAs?: RunAs;
   /** Output (stdout and stderr) beyond this many bytes calls `onTooMuchOutput` once; default unlimited. */
@@ -71,7 +73,7 @@ export function startAgent(opts: AgentProcessOptions): AgentProcess {
     }
   };
   const pumps = [child.stdout, child.stderr].map((stream) => pump(stream, counted, (line) => {
-    kept.push(line);
+    if (opts.keepLine?.(line) ?? true) kept.push(line);
     if (kept.length > keep) kept.shift();
     opts.onLine?.(line);
   }));

@@ -10,6 +10,8 @@ import { delimiter, join } from "node:path";
 import { agentCommand, readableLine } from "../core/agent.js";
 import { agentEnv, agentSettings, missingKeyError } from "../core/agent-env.js";
 import { apiFailure } from "../core/agent-failure.js";
+import { lineActivity } from "../core/agent-activity.js";
+import { DEFAULT_MODEL_SILENCE_MS, silenceReason } from "../core/agent-silence.js";
 import { addUsage, type AgentUsage } from "../core/agent-usage.js";
 import { taskBranch } from "../core/branch.js";
 import {
@@ -37,6 +39,7 @@ import { Git, type GitIdentity } from "./git.js";
 import { Monitor, removeQuestionsPast } from "./monitor.js";
 import { reopenTaskFolder, startingPlan, answeredQuestions } from "./resume.js";
 import { Publisher } from "./publish.js";
+import { Watchdog } from "./watchdog.js";
 import { readPlain, writePlain } from "./safe-file.js";
 import { prepareWorktree, removeWorktree } from "./worktree.js";
 
@@ -70,10 +73,15 @@ export interface WorkerOptions {
   /** Fetch interval otherwise (to see `.cancel` and notes); default 15 s. */
   idleFetchIntervalMs?: number;
   /**
-   * The agent is stopped (task `failed`) after this long without a line of output while no question is pending: a
-   * model server that never answers, a CLI retrying in silence. Default 10 minutes.
+   * The agent is stopped (task `failed`) after this long without a line of output while no question is pending (a
+   * tool that hangs). Default 10 minutes.
    */
   inactivityMs?: number;
+  /**
+   * The agent is stopped (task `failed`) when its model produces nothing for this long while no tool runs and no
+   * question is pending: a server that never answers, a stalled stream, retries in silence. Default 60 s.
+   */
+  modelSilenceMs?: number;
   /** The agent is stopped (task `failed`) once it has printed this much; default 512 MiB. */
   maxOutputBytes?: number;
   /** SIGTERM → SIGKILL delay when stopping the agent; default 5 s. */
@@ -120,13 +128,14 @@ export interface WorkerResult {
   error?: string;
 }
 
-const DEFAULTS = {
+export const DEFAULTS = {
   questionTimeoutMs: 30 * 60_000,
   pushIntervalMs: 5_000,
   fetchIntervalMs: 3_000,
   idleFetchIntervalMs: 15_000,
   stopGraceMs: 5_000,
   inactivityMs: 10 * 60_000,
+  modelSilenceMs: DEFAULT_MODEL_SILENCE_MS,
   maxOutputBytes: 512 * 1024 * 1024,
 };
 
@@ -246,26 +255,32 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
 
     // Run the agent under the monitor until it exits or the task is cancelled.
     let usage: AgentUsage | undefined;
-    let lastLineAt = Date.now();
-    let silentFor: number | null = null;
     let tooLoud: number | null = null;
     const outputKind = opts.agentCommand ? "custom" : spec.agent;
     let cancelled = opts.signal?.aborted ?? false;
     let limited = false;
     const graceMs = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
     log(`starting ${spec.agent}${opts.agentCommand ? " (agent-command)" : ""} in ${worktree.path}`);
+    const watchdog = new Watchdog({
+      agent: outputKind,
+      limits: { modelSilenceMs: opts.modelSilenceMs ?? DEFAULTS.modelSilenceMs, inactivityMs: opts.inactivityMs ?? DEFAULTS.inactivityMs },
+      ipcDir: join(dir, IPC_DIR),
+      onSilent: (silence) => stopAgent(silenceReason(silence)),
+    });
     const agent: AgentProcess = startAgent({
       command,
       cwd: worktree.path,
       env: environment,
       ...(isolated ? { runAs: runAs(user, environment) } : {}),
       maxOutputBytes: opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+      // Pieces of a streaming answer would push the lines worth reporting out of the kept tail.
+      keepLine: (line) => !lineActivity(outputKind, line).fragment,
       onTooMuchOutput: (bytes) => {
         tooLoud = bytes;
         stopAgent(`it printed more than ${bytes} bytes`);
       },
       onLine: (line) => {
-        lastLineAt = Date.now();
+        watchdog.line(line);
         usage = addUsage(spec.agent, usage, line);
         const readable = readableLine(outputKind, line);
         if (readable !== null) opts.onAgentLine?.(redact(readable, secrets));
@@ -301,19 +316,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       },
     });
     await monitor.start();
-    const inactivityMs = opts.inactivityMs ?? DEFAULTS.inactivityMs;
-    const watchdog = setInterval(() => {
-      void (async () => {
-        if (silentFor !== null || Date.now() - lastLineAt < inactivityMs) return;
-        // Waiting for an answer is silent by design.
-        const pending = pendingQuestionSeq(await readdir(join(dir, IPC_DIR)).catch(() => [] as string[]));
-        if (pending !== null) return void (lastLineAt = Date.now());
-        silentFor = Date.now() - lastLineAt;
-        stopAgent(`no output for ${Math.round(silentFor / 1000)} s`);
-      })();
-    }, Math.min(1000, inactivityMs));
     const exit = await agent.exited;
-    clearInterval(watchdog);
+    watchdog.stop();
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
     if (isolated) await takeBack(user, [worktree.path, agentHome]);
@@ -329,8 +333,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
     const readable = agent.lines().map((l) => readableLine(outputKind, l)).filter((l): l is string => l !== null);
-    const stoppedWhy = silentFor !== null
-      ? `the agent produced no output for ${Math.round(silentFor / 1000)} s`
+    const stoppedWhy = watchdog.silence !== null
+      ? silenceReason(watchdog.silence)
       : tooLoud !== null ? `the agent printed more than ${opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes} bytes of output` : null;
     const why = stoppedWhy ?? planWhy ?? apiFailure(spec.agent, agent.lines());
     const general = failureReason({ lines: readable, exitCode: exit.exitCode, signal: exit.signal, ...(exit.error ? { error: exit.error } : {}) });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { validateAction } from "@action-validator/core";
 import { execa } from "execa";
 import { parse } from "yaml";
+import { DEFAULT_MODEL_SILENCE_MS } from "../../src/core/agent-silence.js";
 import { parsePlan } from "../../src/core/plan.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agent, makeRig, ROOT, spec, type Rig } from "../worker/helpers.js";
@@ -22,13 +23,18 @@ describe("action.yml", () => {
     const meta = parse(text) as { runs: { using: string; main: string }; inputs: Record<string, { required?: boolean; default?: string }>; outputs: Record<string, unknown> };
     expect(meta.runs).toEqual({ using: "node24", main: "dist/index.js" });
     expect(Object.keys(meta.inputs).sort()).toEqual(
-      ["agent-command", "agent-inactivity-seconds", "agent-user", "base", "branch-prefix", "comment", "github-token", "issue", "push-interval-seconds", "question-timeout-minutes", "task"].sort(),
+      [
+        "agent-command", "agent-inactivity-seconds", "agent-user", "base", "branch-prefix", "comment", "github-token", "issue", "model-silence-seconds",
+        "push-interval-seconds", "question-timeout-minutes", "task",
+      ].sort(),
     );
     for (const name of ["task", "issue", "base"]) expect(meta.inputs[name]?.required).toBe(true);
     expect(meta.inputs["github-token"]?.default).toBe("${{ github.token }}");
     expect(meta.inputs["question-timeout-minutes"]?.default).toBe("30");
     expect(meta.inputs["push-interval-seconds"]?.default).toBe("5");
     expect(meta.inputs["agent-inactivity-seconds"]?.default).toBe("600");
+    // The same default as the worker's: a silent model ends the task within 90 s (test/core/agent-silence.test.ts).
+    expect(Number(meta.inputs["model-silence-seconds"]?.default) * 1000).toBe(DEFAULT_MODEL_SILENCE_MS);
     expect(meta.inputs["branch-prefix"]?.default).toBe("dispatch/");
     expect(meta.inputs["agent-user"]?.default).toBe("dispatch-agent");
     expect(Object.keys(meta.outputs).sort()).toEqual(["branch", "status"]);

@@ -4,16 +4,17 @@
  * test can see when the first one came and that nothing else was asked for.
  *
  * Modes: `script` (the conversation), `refuse` (401), `fail` (500), `hang` (accepts, never answers), `silent` (a reply
- * with no text and no tool call).
+ * with no text and no tool call), `slow` (the model's answer is a long text streamed in pieces: slow.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { anthropicFailure, anthropicReply } from "./anthropic.js";
 import { geminiFailure, geminiReply } from "./gemini.js";
 import { openaiFailure, openaiReply } from "./openai.js";
+import { slowReply, type SlowStream } from "./slow.js";
 import { json, USAGE } from "./wire.js";
 
-export type ServerMode = "script" | "refuse" | "fail" | "hang" | "silent";
+export type ServerMode = "script" | "refuse" | "fail" | "hang" | "silent" | "slow";
 export type Protocol = "anthropic" | "gemini" | "openai" | "other";
 
 export interface RecordedRequest {
@@ -36,7 +37,13 @@ export interface ModelServer {
 
 export { USAGE };
 
-export async function startModelServer(opts: { mode?: ServerMode } = {}): Promise<ModelServer> {
+export interface ModelServerOptions {
+  mode?: ServerMode;
+  /** `slow` mode: how the answer streams; default 10 pieces a second apart. */
+  slow?: SlowStream;
+}
+
+export async function startModelServer(opts: ModelServerOptions = {}): Promise<ModelServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const state = { mode: opts.mode ?? "script" };
@@ -72,6 +79,9 @@ export async function startModelServer(opts: { mode?: ServerMode } = {}): Promis
       return openaiFailure(res, failure);
     }
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    // `slow`: the main (streamed) request gets the long answer; side requests are answered at once.
+    const streamed = protocol !== "gemini" || url.pathname.endsWith(":streamGenerateContent");
+    if (state.mode === "slow" && streamed) return slowReply(res, protocol, opts.slow ?? { pieces: 10, everyMs: 1000 });
     // `silent`: the model answers with nothing (no tools offered → the script's text-free side reply).
     if (state.mode === "silent") body["tools"] = [];
     if (protocol === "anthropic") return anthropicReply(res, body);

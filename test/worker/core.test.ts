@@ -27,10 +27,10 @@ updated: 2026-11-24T09:00:00.000Z
 `;
 
 describe("agentCommand", () => {
-  it("runs Claude Code in print mode with stream-json and permissions bypassed", () => {
+  it("runs Claude Code in print mode with stream-json (each streamed piece too) and permissions bypassed", () => {
     expect(agentCommand({ agent: "claude", model: "opus", prompt: "do it" })).toEqual({
       file: "claude",
-      args: ["-p", "--model", "opus", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "--", "do it"],
+      args: ["-p", "--model", "opus", "--output-format", "stream-json", "--include-partial-messages", "--verbose", "--dangerously-skip-permissions", "--", "do it"],
     });
   });
   it("gives Gemini and Codex a model only when one is named beyond the family word", () => {
@@ -164,10 +164,10 @@ describe("parseActionInputs", () => {
   it("reads the inputs with their defaults", () => {
     expect(parseActionInputs({ task, issue: "42", base: "main" })).toEqual({
       ok: true,
-      inputs: { spec: spec(), issue: 42, base: "main", branchPrefix: "dispatch/", questionTimeoutMs: 1_800_000, pushIntervalMs: 5000, inactivityMs: 600_000 },
+      inputs: { spec: spec(), issue: 42, base: "main", branchPrefix: "dispatch/", questionTimeoutMs: 1_800_000, pushIntervalMs: 5000, inactivityMs: 600_000, modelSilenceMs: 60_000 },
     });
-    const custom = parseActionInputs({ task, issue: "7", base: "feature/x", "branch-prefix": "bots/", "question-timeout-minutes": "0.5", "push-interval-seconds": "1", "agent-command": "node agent.mjs" });
-    expect(custom).toMatchObject({ ok: true, inputs: { branchPrefix: "bots/", questionTimeoutMs: 30_000, pushIntervalMs: 1000, agentCommand: "node agent.mjs" } });
+    const custom = parseActionInputs({ task, issue: "7", base: "feature/x", "branch-prefix": "bots/", "question-timeout-minutes": "0.5", "push-interval-seconds": "1", "agent-command": "node agent.mjs", "model-silence-seconds": "75" });
+    expect(custom).toMatchObject({ ok: true, inputs: { branchPrefix: "bots/", questionTimeoutMs: 30_000, pushIntervalMs: 1000, agentCommand: "node agent.mjs", modelSilenceMs: 75_000 } });
   });
   it("names the input that is wrong", () => {
     expect(parseActionInputs({ task: "{", issue: "1", base: "main" })).toMatchObject({ ok: false, error: expect.stringContaining("input `task`: not JSON") });
@@ -176,6 +176,9 @@ describe("parseActionInputs", () => {
     expect(parseActionInputs({ task, issue: "1", base: "a..b" })).toMatchObject({ ok: false, error: expect.stringContaining("input `base`") });
     expect(parseActionInputs({ task, issue: "1", base: "main", "branch-prefix": "x" })).toMatchObject({ ok: false, error: expect.stringContaining("input `branch-prefix`") });
     expect(parseActionInputs({ task, issue: "1", base: "main", "question-timeout-minutes": "-1" })).toMatchObject({ ok: false, error: expect.stringContaining("question-timeout-minutes") });
+    for (const bad of ["0", "-5", "3601", "soon"]) {
+      expect(parseActionInputs({ task, issue: "1", base: "main", "model-silence-seconds": bad })).toMatchObject({ ok: false, error: expect.stringContaining("input `model-silence-seconds`") });
+    }
     expect(parseActionInputs({ task: JSON.stringify(spec({ agent: "custom" })), issue: "1", base: "main" })).toMatchObject({ ok: false, error: expect.stringContaining("agent-command") });
   });
   it("builds the run URL from the runner's environment", () => {

@@ -10,6 +10,7 @@ import type { TaskSpec } from "../../src/core/task.js";
 import type { WorkerResult } from "../../src/worker/index.js";
 import { startModelServer, type ModelServer, type ServerMode } from "../model-server/server.js";
 import { startProxyRecorder, type ProxyRecorder } from "../model-server/proxy-recorder.js";
+import type { SlowStream } from "../model-server/slow.js";
 import { QUESTION, WORK_FILE } from "../model-server/script.js";
 import { makeRig, ROOT, spec, work, type Rig } from "./helpers.js";
 
@@ -41,6 +42,9 @@ export interface RealRunOptions {
   /** Answer the question when it reaches the remote (default true in `script` mode). */
   answer?: string | null;
   inactivityMs?: number;
+  modelSilenceMs?: number;
+  /** `slow` mode: how the model's answer streams. */
+  slow?: SlowStream;
   /** The server is closed before the run: its port refuses connections. */
   down?: boolean;
   spec?: Partial<TaskSpec>;
@@ -48,7 +52,7 @@ export interface RealRunOptions {
 
 export async function realRun(opts: RealRunOptions): Promise<RealRun> {
   const rig = await makeRig();
-  const server = await startModelServer({ mode: opts.mode ?? "script" });
+  const server = await startModelServer({ mode: opts.mode ?? "script", ...(opts.slow ? { slow: opts.slow } : {}) });
   const proxy = await startProxyRecorder();
   if (opts.down) await server.close();
   const s = spec({ id: `real-${opts.agent}`, agent: opts.agent, model: MODELS[opts.agent], ...opts.spec });
@@ -60,6 +64,7 @@ export async function realRun(opts: RealRunOptions): Promise<RealRun> {
     spec: s,
     questionTimeoutMs: 90_000,
     ...(opts.inactivityMs !== undefined ? { inactivityMs: opts.inactivityMs } : {}),
+    ...(opts.modelSilenceMs !== undefined ? { modelSilenceMs: opts.modelSilenceMs } : {}),
     env: {
       PATH: [join(ROOT, "node_modules/.bin"), process.env["PATH"] ?? ""].join(":"),
       HOME: join(rig.root, "runner-home"),

@@ -1,7 +1,7 @@
 /**
  * Real agent CLIs whose model server refuses, fails, is unreachable, never answers or says nothing: each task ends
  * `failed` with the reason, well within the 90 s each test allows (retries bounded by each CLI's own settings, and the
- * worker's inactivity limit for a server that never answers).
+ * worker's model-silence limit for a server that never answers). A long answer that streams is not silence.
  */
 import { describe, expect, it } from "vitest";
 import { realRun, type RealAgent } from "./real-agent-rig.js";
@@ -34,12 +34,40 @@ describe.each(["claude", "gemini", "codex"] as const)("real %s failing", (agent)
 });
 
 describe("real agents whose server says nothing", () => {
-  it("a server that never answers: the worker's inactivity limit stops the agent", LIMIT, async () => {
-    const run = await realRun({ agent: "claude", mode: "hang", inactivityMs: 20_000 });
+  const SILENT = /^the model produced nothing for \d+ s \(no tool was running; limit `model-silence-seconds`\)/;
+
+  // The default limits (model-silence 60 s; claude's own API_TIMEOUT_MS 25 s × 3 attempts): within 90 s.
+  it("claude, a server that never answers, at the default limits: the model's silence stops it", { timeout: 150_000 }, async () => {
+    const run = await realRun({ agent: "claude", mode: "hang" });
     try {
       expect(run.result.status).toBe("failed");
-      expect(run.result.error).toMatch(/^the agent produced no output for \d+ s/);
+      expect(run.result.error).toMatch(SILENT);
       expect(run.server.modelRequests().length).toBeGreaterThan(0);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it.each(["gemini", "codex"] as const)("%s, a server that never answers: the model's silence stops it", LIMIT, async (agent) => {
+    const run = await realRun({ agent, mode: "hang", modelSilenceMs: 10_000 });
+    try {
+      expect(run.result.status).toBe("failed");
+      expect(run.result.error).toMatch(SILENT);
+      expect(run.server.modelRequests().length).toBeGreaterThan(0);
+    } finally {
+      await run.close();
+    }
+  });
+
+  // An answer streaming for 12 s, a piece a second, past a model limit of 10 s: each CLI shows every piece (claude's
+  // partial messages, gemini's message lines, codex's event trace), so it is not taken for silence.
+  it.each(["claude", "gemini", "codex"] as const)("%s, a long answer streaming past the model's limit: not silence", LIMIT, async (agent) => {
+    const run = await realRun({ agent, mode: "slow", slow: { pieces: 12, everyMs: 1000 }, modelSilenceMs: 10_000 });
+    try {
+      // The answer is text only: the items stay unticked, and that is the reason.
+      expect(run.result.status).toBe("failed");
+      expect(run.result.error).not.toMatch(/produced nothing|no output/);
+      expect(run.result.error).toContain("before ticking every item");
     } finally {
       await run.close();
     }
