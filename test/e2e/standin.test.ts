@@ -500,6 +500,13 @@ describe("workflow_dispatch and the local runner", () => {
     await expect(octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: run.id })).rejects.toMatchObject({ status: 409 });
     const completed = hooks.received.filter((r) => r.event === "workflow_job" && r.payload["action"] === "completed");
     expect(completed.map((r) => r.payload["workflow_job"].conclusion)).toEqual(["cancelled"]);
+    // The run's jobs as the REST API lists them (the Actions mode's monitor reads them): the same job, completed.
+    const { data: listed } = await octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: run.id, filter: "latest" });
+    expect(listed.total_count).toBe(1);
+    expect(listed.jobs.map((job) => [job.id, job.name, job.status, job.conclusion, job.run_id])).toEqual([[run.jobs[0]!.id, "#7 security-review", "completed", "cancelled", run.id]]);
+    expect(listed.jobs[0]!.html_url).toBe(completed[0]!.payload["workflow_job"].html_url);
+    await expect(octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 1 })).rejects.toMatchObject({ status: 404 });
+    expect(hub.contractViolations).toEqual([]);
     await runner.stop();
   });
 });

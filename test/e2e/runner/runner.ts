@@ -217,6 +217,12 @@ export class LocalRunner implements ActionsBackend {
     return "accepted";
   }
 
+  jobsOf(runId: number, repo: { owner: string; name: string }): JobView[] | null {
+    const run = this.runs.find((r) => r.id === runId && r.dispatch.repo.owner === repo.owner && r.dispatch.repo.name === repo.name);
+    if (!run) return null;
+    return run.jobs.map(({ run: _run, instance: _instance, ...view }) => ({ ...view }));
+  }
+
   /** Cancel everything, wait for the jobs to end, remove the job folders. */
   async stop(): Promise<void> {
     for (const run of this.runs) this.cancel(run.id);
