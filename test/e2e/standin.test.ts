@@ -116,6 +116,14 @@ describe("REST: comments and reactions", () => {
     const again = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: created.data.id, content: "eyes" });
     expect(again.status).toBe(200);
     expect(hub.store.comments.get(created.data.id)!.reactions).toHaveLength(1);
+    // The reactions listed, all or of one content, and counted in the comment's rollup.
+    await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: created.data.id, content: "+1" });
+    const listed = await octokit.rest.reactions.listForIssueComment({ ...repo, comment_id: created.data.id });
+    expect(listed.data.map((r) => [r.user?.login, r.content])).toEqual([["dispatch[bot]", "eyes"], ["dispatch[bot]", "+1"]]);
+    const eyes = await octokit.rest.reactions.listForIssueComment({ ...repo, comment_id: created.data.id, content: "eyes" });
+    expect(eyes.data.map((r) => r.id)).toEqual([reaction.data.id]);
+    const rollup = (await octokit.rest.issues.getComment({ ...repo, comment_id: created.data.id })).data.reactions;
+    expect([rollup?.eyes, rollup?.["+1"], rollup?.total_count]).toEqual([1, 1, 2]);
 
     await expect(octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "x".repeat(65_537) })).rejects.toMatchObject({ status: 422 });
     await expect(octokit.rest.issues.getComment({ ...repo, comment_id: 1 })).rejects.toMatchObject({
