@@ -79,6 +79,30 @@ describe("Actions mode: every command once, every task ends", () => {
     expect(hub.unknownRequests()).toEqual([]);
   }, TIMEOUT_MS);
 
+  it("a refused comment is answered once: the next run's convergence knows it by the app's marked reply", async () => {
+    scenario = await startScenario({ mode: "actions", agents: {} });
+    const { harness } = scenario;
+    const { hub, runner } = harness;
+    hub.openIssue({ title: "Docs", user: "maintainer" });
+    const { comment: refused } = await harness.comment({ body: "/dispatch write the onboarding guide", issue: 1, user: "outsider" });
+    await harness.waitForQuiet();
+    const { comment: help } = await harness.comment({ body: "/dispatch help", issue: 1 });
+    await harness.waitForQuiet();
+
+    expect(runner.runs.map((run) => [commentOf(run), run.jobs.map((job) => job.conclusion)])).toEqual([
+      [refused.id, ["success"]],
+      [help.id, ["success"]],
+    ]);
+    const replies = hub.comments(1).filter((c) => c.user === BOT);
+    expect(replies.map((c) => repliedComment(c.body))).toEqual([refused.id, help.id]);
+    expect(replies[0]!.body).toMatch(/^Sorry @outsider\b/);
+    // No 👀 on the refused comment; the second run did not take it up again (one permission lookup for it).
+    expect(hub.store.comments.get(refused.id)!.reactions).toEqual([]);
+    expect(hub.requests.filter((r) => r.path.endsWith("/collaborators/outsider/permission"))).toHaveLength(1);
+    expect(hub.dispatches).toEqual([]);
+    expect(hub.unknownRequests()).toEqual([]);
+  }, TIMEOUT_MS);
+
   it("a task whose job is killed while it waits for an answer ends failed, with the job's link, and the monitor ends", async () => {
     scenario = await startScenario({
       mode: "actions",
