@@ -7,8 +7,8 @@
  * to it.
  *
  * What is trusted, precisely:
- * - only comments created in the last CONVERGE_MINUTES and before the event's comment (created time, then id), by a
- *   person (not a bot), that read as a command or a quote reply of a question;
+ * - only comments created in the last CONVERGE_MINUTES and before the event's comment (created time, then id; for
+ *   an edit, before the edit), by a person (not a bot), that read as a command or a quote reply of a question;
  * - never a comment edited since it was posted: its body may be another person's words, and its own `edited` run
  *   decides whether it runs (see events/issue-comment.ts);
  * - handled: the app (the token's login, and no one else's) reacted 👀 (a claimed command) or 👍 (an answer written),
@@ -40,6 +40,11 @@ export interface CandidateOptions {
   now: Date;
   /** The app's login (its reactions and replies). */
   own: (login: string | null) => boolean;
+}
+
+/** Where the run's event stands among the thread's comments: its comment, or for an edit the edit itself. */
+export function eventMoment(action: unknown, comment: { id: number; created_at: string; updated_at?: string }): { id: number; created_at: string } {
+  return { id: comment.id, created_at: action === "edited" && comment.updated_at ? comment.updated_at : comment.created_at };
 }
 
 const before = (a: RestComment, b: { id: number; created_at: string }) => {

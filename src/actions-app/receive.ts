@@ -17,7 +17,7 @@
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app/index.js";
 import { reason } from "../app/github/client.js";
-import { unhandledCommands, type RestComment } from "./converge.js";
+import { eventMoment, unhandledCommands, type RestComment } from "./converge.js";
 import { jobProbot, type JobAuth } from "./probot.js";
 
 export interface JobEvent {
@@ -53,7 +53,7 @@ export async function receiveEvent({ event, auth, appLogin }: { event: JobEvent;
 
 /** The thread's command comments before this event's that no run handled; none when they cannot be read. */
 async function missedCommands({ probot, payload, appLogin }: { probot: ReturnType<typeof jobProbot>; payload: Record<string, unknown>; appLogin: string }): Promise<RestComment[]> {
-  const comment = payload["comment"] as { id?: number; created_at?: string } | undefined;
+  const comment = payload["comment"] as { id?: number; created_at?: string; updated_at?: string } | undefined;
   const issue = (payload["issue"] as { number?: number } | undefined)?.number;
   const repository = payload["repository"] as { name?: string; owner?: { login?: string } } | undefined;
   if (!comment?.id || !comment.created_at || !issue || !repository?.name || !repository.owner?.login) {
@@ -63,7 +63,8 @@ async function missedCommands({ probot, payload, appLogin }: { probot: ReturnTyp
   try {
     const octokit = await probot.auth();
     const repo = { owner: repository.owner.login, repo: repository.name };
-    return await unhandledCommands(octokit, { repo, issue, event: { id: comment.id, created_at: comment.created_at }, appLogin });
+    const event = eventMoment(payload["action"], { ...comment, id: comment.id, created_at: comment.created_at });
+    return await unhandledCommands(octokit, { repo, issue, event, appLogin });
   } catch (error) {
     // The run's own command still runs; a later run of the thread (or the person) brings the others.
     probot.log.warn(`#${issue}: the thread's earlier commands could not be read (${reason(error)}): only this event is handled`);

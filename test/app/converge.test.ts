@@ -3,7 +3,7 @@
  * unhandled command comments of the last hour, older than the event's, by people, unedited, oldest first.
  */
 import { describe, expect, it } from "vitest";
-import { commandCandidates, CONVERGE_MINUTES, type RestComment } from "../../src/actions-app/converge.js";
+import { commandCandidates, CONVERGE_MINUTES, eventMoment, type RestComment } from "../../src/actions-app/converge.js";
 import { markReply } from "../../src/core/reply.js";
 
 const NOW = new Date("2026-11-29T12:00:00Z");
@@ -64,5 +64,15 @@ describe("the comments convergence hands the app", () => {
     const unknown = comment("/dispatch status", { ago: 1, reactions: undefined });
     const found = commandCandidates([none, eyes, thumbs, unknown, event], { event, now: NOW, own });
     expect(found.map((f) => [f.comment.id, f.certain])).toEqual([[none.id, true], [eyes.id, false], [thumbs.id, false], [unknown.id, false]]);
+  });
+
+  it("an edit's run stands at the edit: the commands posted between the edited comment and its edit come first", () => {
+    const edited = comment("/dispatch write the faq", { created_at: at(10), updated_at: at(1) });
+    const between = comment("/dispatch status", { ago: 5 });
+    const event = eventMoment("edited", edited);
+    expect(event).toEqual({ id: edited.id, created_at: edited.updated_at });
+    expect(eventMoment("created", edited)).toEqual({ id: edited.id, created_at: edited.created_at });
+    expect(ids(commandCandidates([edited, between], { event, now: NOW, own }))).toEqual([between.id]);
+    expect(ids(commandCandidates([edited, between], { event: eventMoment("created", edited), now: NOW, own }))).toEqual([]);
   });
 });

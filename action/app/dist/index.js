@@ -94839,6 +94839,9 @@ var app_default = createApp({
 
 // src/actions-app/converge.ts
 var CONVERGE_MINUTES = 60;
+function eventMoment(action, comment) {
+  return { id: comment.id, created_at: action === "edited" && comment.updated_at ? comment.updated_at : comment.created_at };
+}
 var before = (a2, b2) => {
   const [ta, tb] = [Date.parse(a2.created_at), Date.parse(b2.created_at)];
   return ta < tb || ta === tb && a2.id < b2.id;
@@ -94902,7 +94905,8 @@ async function missedCommands({ probot, payload, appLogin }) {
   try {
     const octokit = await probot.auth();
     const repo = { owner: repository.owner.login, repo: repository.name };
-    return await unhandledCommands(octokit, { repo, issue: issue3, event: { id: comment.id, created_at: comment.created_at }, appLogin });
+    const event = eventMoment(payload["action"], { ...comment, id: comment.id, created_at: comment.created_at });
+    return await unhandledCommands(octokit, { repo, issue: issue3, event, appLogin });
   } catch (error63) {
     probot.log.warn(`#${issue3}: the thread's earlier commands could not be read (${reason(error63)}): only this event is handled`);
     return [];
