@@ -38,9 +38,12 @@ async function main(): Promise<void> {
   const issue = Number(core.getInput("issue"));
   const command = Number(core.getInput("comment"));
   const pollSeconds = Number(core.getInput("poll-seconds") || "5");
+  const jobsSeconds = Number(core.getInput("jobs-seconds") || "60");
+  const runId = Number(env["GITHUB_RUN_ID"]);
   if (!Number.isSafeInteger(issue) || issue <= 0) return core.setFailed("monitor: issue must be a positive number");
   if (!Number.isSafeInteger(command) || command <= 0) return core.setFailed("monitor: comment must be the /dispatch comment's id");
   if (!(pollSeconds > 0)) return core.setFailed("monitor: poll-seconds must be a positive number");
+  if (!(jobsSeconds > 0)) return core.setFailed("monitor: jobs-seconds must be a positive number");
   const result = await monitorDispatch({
     auth,
     repo: { owner, repo },
@@ -52,6 +55,8 @@ async function main(): Promise<void> {
     cwd: env["GITHUB_WORKSPACE"] ?? process.cwd(),
     ...(env["GITHUB_SERVER_URL"] ? { serverUrl: env["GITHUB_SERVER_URL"] } : {}),
     pollMs: pollSeconds * 1000,
+    jobsEveryMs: jobsSeconds * 1000,
+    ...(Number.isSafeInteger(runId) && runId > 0 ? { runId } : {}),
   });
   core.setOutput("refreshes", String(result.refreshes));
   core.setOutput("polls", String(result.polls));

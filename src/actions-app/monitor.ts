@@ -4,14 +4,23 @@
  * `git ls-remote` of the task branches every few seconds, and when a head moved it runs the app's own refresh
  * (`refreshDispatch`: edit the status comment, post questions and outputs, open PRs, start dependents). It ends when
  * every task of the dispatch has finished.
+ *
+ * No `workflow_job` webhook either: every `jobsEveryMs` the monitor reads the jobs of the unfinished tasks' runs (the
+ * run a task's view links, else the monitor's own run, which the dispatch started) and a task whose job completed
+ * without its worker recording the end is marked failed or cancelled with the job's link, by the same logic as the
+ * hosted app's webhook (`status/job-ending.ts`).
  */
 import { execa } from "execa";
 import type { Probot } from "probot";
 import type { StatusView } from "../core/status-view.js";
 import { dispatchFinished, isFinished } from "../core/status-view.js";
-import { reason, type GitHub } from "../app/github/client.js";
+import { completedTaskJobs } from "../app/github/actions.js";
+import { reason, runIdFromUrl, type GitHub } from "../app/github/client.js";
 import { loadConfig } from "../app/github/config.js";
+import { endTaskOfJob } from "../app/status/job-ending.js";
 import { refreshDispatch } from "../app/status/progress.js";
+import type { StatusTarget } from "../app/status/run-context.js";
+import { findTask } from "../app/status/thread.js";
 import { authEnv } from "../worker/git.js";
 import { jobProbot, repoConfig, type JobAuth } from "./probot.js";
 
@@ -33,6 +42,10 @@ export interface MonitorOptions {
   pollMs: number;
   /** Refresh even without a moved head this often (an edit by the app job, a lost poll). */
   refreshEveryMs?: number;
+  /** The monitor's own run (GITHUB_RUN_ID): the run of the tasks whose view links none yet. */
+  runId?: number;
+  /** Read the jobs of the unfinished tasks' runs this often, and at the first refresh (default a minute). */
+  jobsEveryMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Where the heads come from (default: `git ls-remote` of `remote`); benchmarks replace it. */
   readHeads?: (branches: readonly string[]) => Promise<Map<string, string>>;
@@ -75,7 +88,9 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
   const own = options.appLogin.toLowerCase().replace(/\[bot\]$/, "");
   const trusts = (author: string | null) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own;
   const config = repoConfig(octokit, options.repo);
-  const refresh = () =>
+  const jobsEveryMs = options.jobsEveryMs ?? 60_000;
+  let lastJobs = Number.NEGATIVE_INFINITY;
+  const refresh = (readJobs: boolean) =>
     refreshDispatch({
       gh,
       thread: { ...options.repo, issue: options.issue },
@@ -83,8 +98,12 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
       command: options.command,
       loadConfig: () => loadConfig(config),
       trusts,
+      ...(readJobs ? { apply: async (target: StatusTarget) => endJobless(gh, { target, issue: options.issue, ownRun: options.runId ?? null }) } : {}),
+    }).then((next) => {
+      if (readJobs) lastJobs = Date.now();
+      return next;
     });
-  let view = await refresh();
+  let view = await refresh(true);
   let refreshes = 1;
   let polls = 0;
   let failures = 0;
@@ -99,8 +118,9 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
         : await remoteHeads({ remote: options.remote, cwd: options.cwd, branches, token: options.auth.token, ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}) });
       polls++;
       const due = Date.now() - lastRefresh >= (options.refreshEveryMs ?? 60_000);
-      if (view && same(heads, seen) && !due) continue;
-      const next = await refresh();
+      const jobsDue = Date.now() - lastJobs >= jobsEveryMs;
+      if (view && same(heads, seen) && !due && !jobsDue) continue;
+      const next = await refresh(jobsDue);
       refreshes++;
       seen = heads;
       view = next;
@@ -115,4 +135,21 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
   }
   gh.log.info(`#${options.issue}: every task of /dispatch comment ${options.command} finished after ${polls} polls and ${refreshes} refreshes`);
   return { refreshes, polls, view };
+}
+
+/**
+ * The tasks whose job completed without the end recorded: for each unfinished task, the completed jobs of its run
+ * (the one its view links, else the monitor's own) that worked it, each ended as the hosted app's webhook would.
+ */
+async function endJobless(gh: GitHub, { target, issue, ownRun }: { target: StatusTarget; issue: number; ownRun: number | null }): Promise<void> {
+  const runOf = (task: { run?: string }) => runIdFromUrl(task.run) ?? ownRun;
+  const runs = new Set(target.view.tasks.filter((task) => !isFinished(task)).flatMap((task) => runOf(task) ?? []));
+  for (const run of runs) {
+    for (const job of await completedTaskJobs(gh, run)) {
+      const task = job.issue === issue ? findTask(target, job.task) : undefined;
+      // A job of another thread, of a task not in this dispatch, or of a run that is not the task's now.
+      if (!task || isFinished(task) || runOf(task) !== run) continue;
+      await endTaskOfJob(gh, { target, job });
+    }
+  }
 }

@@ -87,7 +87,7 @@ export function createApp(options: AppOptions = {}): DispatchApp {
     probot.on(["issue_comment.created", "issue_comment.edited"], (context) =>
       inBackground(context, async () => {
         await know();
-        await onIssueComment(context, request);
+        await onIssueComment(context, { request, trusts });
       }),
     );
     probot.on("push", (context) =>

@@ -19,7 +19,7 @@ describe("action/app/action.yml", () => {
     expect(validateAction(text.replace("using: node24", "using: node20")).errors).toEqual([]);
     const meta = parse(text) as { runs: unknown; inputs: Record<string, { required?: boolean; default?: string }> };
     expect(meta.runs).toEqual({ using: "node24", main: "dist/index.js" });
-    expect(Object.keys(meta.inputs).sort()).toEqual(["app-slug", "comment", "github-token", "issue", "mode", "poll-seconds"]);
+    expect(Object.keys(meta.inputs).sort()).toEqual(["app-slug", "comment", "github-token", "issue", "jobs-seconds", "mode", "poll-seconds"]);
     expect(meta.inputs["mode"]?.required).toBe(true);
     expect(meta.inputs["github-token"]?.default).toBe("${{ github.token }}");
   });
@@ -55,6 +55,7 @@ describe("action/app/dist/index.js", () => {
       [{ mode: "serve", "github-token": "t" }, /::error::mode must be app, monitor or sweep, not "serve"/],
       [{ mode: "monitor", "github-token": "t", issue: "x", comment: "5" }, /::error::monitor: issue must be a positive number/],
       [{ mode: "monitor", "github-token": "t", issue: "3", comment: "" }, /::error::monitor: comment must be the \/dispatch comment's id/],
+      [{ mode: "monitor", "github-token": "t", issue: "3", comment: "5", "jobs-seconds": "0" }, /::error::monitor: jobs-seconds must be a positive number/],
     ];
     for (const [inputs, message] of cases) {
       const result = await run(inputs);

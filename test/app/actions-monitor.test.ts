@@ -8,7 +8,7 @@ import { parseStatus } from "../../src/core/status-read.js";
 import type { StatusView } from "../../src/core/status-view.js";
 import { APP_LOGIN, OWNER, REPO } from "./fake-github.js";
 import { harness, type Harness } from "./harness.js";
-import { files } from "./world.js";
+import { files, RUN } from "./world.js";
 
 const TWO = "/dispatch two things:\n1. use opus to review the auth module\n2. use sonnet to write the api tests";
 /** A task's branch as the status names it (`dispatch/42/<task>-<dispatch>`). */
@@ -123,5 +123,82 @@ describe("the monitor when GitHub fails", () => {
   it("gives up with the error after MAX_FAILURES_IN_A_ROW failed polls", async () => {
     const { run } = monitor([], { readHeads: async () => Promise.reject(new Error("git ls-remote: unable to access")) });
     await expect(run).rejects.toThrow("unable to access");
+  });
+});
+
+describe("the monitor when a task's job ended without recording the end (no workflow_job webhook)", () => {
+  const OWN_RUN = 7001;
+  const jobUrl = (run: number, id: number) => `https://github.com/${OWNER}/${REPO}/actions/runs/${run}/job/${id}`;
+
+  it("marks a task whose job failed before it pushed anything failed, with the job's link, and ends", async () => {
+    const [a, b] = status().tasks.map((t) => t.id) as [string, string];
+    // a's job died in its first step (no plan, no run link yet): the job is in the monitor's own run.
+    h.github.jobs.push({ id: 51, runId: OWN_RUN, name: `#42 ${a}`, status: "completed", conclusion: "failure" });
+    h.github.jobs.push({ id: 52, runId: OWN_RUN, name: `#42 ${b}`, status: "in_progress", conclusion: null });
+    h.github.jobs.push({ id: 53, runId: OWN_RUN, name: "monitor #42", status: "in_progress", conclusion: null });
+    const { run } = monitor([() => h.github.push(branch(b), files.done(b, "Nothing to change.", [["Look", "done"]]))], { runId: OWN_RUN, jobsEveryMs: 0 });
+    const result = await run;
+    const [failed, done] = status().tasks;
+    expect([failed!.id, failed!.status, done!.status]).toEqual([a, "failed", "done"]);
+    expect(failed!.error).toBe(`the job failed before the task finished: ${jobUrl(OWN_RUN, 51)}`);
+    expect(failed!.run).toBe(jobUrl(OWN_RUN, 51));
+    expect(result.view!.tasks.map((t) => t.status)).toEqual(["failed", "done"]);
+    expect(h.github.count("GET", new RegExp(`/actions/runs/${OWN_RUN}/jobs$`))).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a cancelled job marks its task cancelled; a job whose worker recorded the end changes nothing", async () => {
+    const [a, b] = status().tasks.map((t) => t.id) as [string, string];
+    h.github.push(branch(b), files.done(b, "Done.", [["Look", "done"]]));
+    h.github.jobs.push({ id: 61, runId: OWN_RUN, name: `#42 ${a}`, status: "completed", conclusion: "cancelled" });
+    h.github.jobs.push({ id: 62, runId: OWN_RUN, name: `#42 ${b}`, status: "completed", conclusion: "success" });
+    const result = await monitor([], { runId: OWN_RUN, jobsEveryMs: 0 }).run;
+    expect(status().tasks.map((t) => [t.id, t.status])).toEqual([[a, "cancelled"], [b, "done"]]);
+    expect(status().tasks[0]!.error).toBe(`the job was cancelled before the task finished: ${jobUrl(OWN_RUN, 61)}`);
+    expect(status().tasks[1]!.error).toBeUndefined();
+    expect(result.refreshes).toBe(1);
+  });
+
+  it("a job of another run than the one the task's plan names is not the task's: ignored, then the task's own job counts", async () => {
+    const [a, b] = status().tasks.map((t) => t.id) as [string, string];
+    // a runs in run 9001 (its plan links it); a completed job named like it in the monitor's run is another attempt's.
+    h.github.push(branch(a), files.plan(a, { run: RUN, items: [["Read", "done"], ["Write", "pending"]] }));
+    h.github.push(branch(b), files.done(b, "Done.", [["Look", "done"]]));
+    h.github.jobs.push({ id: 71, runId: OWN_RUN, name: `#42 ${a}`, status: "completed", conclusion: "failure" });
+    h.github.jobs.push({ id: 72, runId: 9001, name: `#42 ${a}`, status: "in_progress", conclusion: null });
+    const { run } = monitor(
+      [
+        () => {},
+        () => {
+          // Now a's job in run 9001 dies too, without recording the end.
+          h.github.jobs.find((job) => job.id === 72)!.status = "completed";
+          h.github.jobs.find((job) => job.id === 72)!.conclusion = "timed_out";
+        },
+      ],
+      { runId: OWN_RUN, jobsEveryMs: 0 },
+    );
+    const result = await run;
+    expect(result.polls).toBe(2);
+    expect(status().tasks.map((t) => [t.id, t.status])).toEqual([[a, "failed"], [b, "done"]]);
+    expect(status().tasks[0]!.error).toBe(`the job timed out before the task finished: ${jobUrl(9001, 72)}`);
+    expect(status().tasks[0]!.run).toBe(RUN);
+    // The monitor's own run was read once, when a's view linked no run yet; then the run a's plan links.
+    expect(h.github.count("GET", new RegExp(`/actions/runs/${OWN_RUN}/jobs$`))).toBe(1);
+    expect(h.github.count("GET", /\/actions\/runs\/9001\/jobs$/)).toBe(2);
+  });
+
+  it("reads no jobs between two jobsEveryMs, whatever the refreshes", async () => {
+    const [a, b] = status().tasks.map((t) => t.id) as [string, string];
+    h.github.jobs.push({ id: 81, runId: OWN_RUN, name: `#42 ${a}`, status: "in_progress", conclusion: null });
+    const { run } = monitor(
+      [
+        () => h.github.push(branch(a), files.plan(a, { items: [["Read", "done"]] })),
+        () => [a, b].forEach((id) => h.github.push(branch(id), files.done(id, "Done.", [["Look", "done"]]))),
+      ],
+      { runId: OWN_RUN, jobsEveryMs: Number.POSITIVE_INFINITY },
+    );
+    const result = await run;
+    expect(result.refreshes).toBe(3);
+    // The first refresh reads them once; the two refreshes for moved heads do not.
+    expect(h.github.count("GET", /\/actions\/runs\/\d+\/jobs$/)).toBe(1);
   });
 });

@@ -40,6 +40,8 @@ export class FakeGitHub {
   pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
   dispatches: Array<{ workflow: string; ref: string; inputs: Record<"issue" | "base" | "comment" | "tasks", string> & Record<string, string> }> = [];
   cancelledRuns: number[] = [];
+  /** Jobs of workflow runs (`GET …/actions/runs/{run_id}/jobs`). */
+  jobs: Array<{ id: number; runId: number; name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }> = [];
   config: string | null = null;
   workflows = new Set(["dispatch.yml"]);
   requests: RecordedRequest[] = [];
@@ -217,6 +219,20 @@ export class FakeGitHub {
     if (method === "POST" && (m = new RegExp(`^${repo}/actions/runs/(\\d+)/cancel$`).exec(path))) {
       this.cancelledRuns.push(Number(m[1]));
       return [202, {}];
+    }
+    if (method === "GET" && (m = new RegExp(`^${repo}/actions/runs/(\\d+)/jobs$`).exec(path))) {
+      const jobs = this.jobs.filter((job) => job.runId === Number(m![1]));
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const size = Number(url.searchParams.get("per_page") ?? "30");
+      const shown = jobs.slice((page - 1) * size, page * size).map((job) => ({
+        id: job.id,
+        run_id: job.runId,
+        name: job.name,
+        status: job.status,
+        conclusion: job.conclusion,
+        html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${job.runId}/job/${job.id}`,
+      }));
+      return [200, { total_count: jobs.length, jobs: shown }];
     }
     if (method === "GET" && path === `/repos/${OWNER}/.github/contents/.github/dispatch.yml`) return [404, { message: "Not Found" }];
     this.unanswered.push(`${method} ${path}`);

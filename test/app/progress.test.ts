@@ -307,13 +307,23 @@ describe("workflow_job", () => {
 
   it("a job that failed before the worker recorded it marks the task failed with a link to its log", async () => {
     const [a, b] = ids(h);
-    h.github.push(branch(a), files.plan(a));
-    await h.job(`#42 ${a}`, "failure");
+    h.github.push(branch(a), files.plan(a)); // written by the job of run 9001 (RUN)
+    await h.job(`#42 ${a}`, "failure", { runId: 9001 });
     await h.job(`caller / #42 ${b}`, "cancelled");
     const view = status(h);
     expect(view.tasks[0]!.status).toBe("failed");
-    expect(view.tasks[0]!.error).toContain("https://github.com/acme/shop/actions/runs/555/job/777");
+    expect(view.tasks[0]!.error).toContain("https://github.com/acme/shop/actions/runs/9001/job/777");
     expect(view.tasks[1]!.status).toBe("cancelled");
+  });
+
+  it("a job of another run than the one the branch's plan names is an earlier attempt's: ignored", async () => {
+    const [a] = ids(h);
+    h.github.push(branch(a), files.plan(a)); // run 9001 works the task
+    await h.job(`#42 ${a}`, "failure", { runId: 8999 });
+    expect(status(h).tasks[0]!.status).toBe("running");
+    await h.job(`#42 ${a}`, "cancelled", { runId: 9001 });
+    expect(status(h).tasks[0]!.status).toBe("cancelled");
+    expect(status(h).tasks[0]!.error).toContain("was cancelled before the task finished");
   });
 
   it("leaves a task the worker recorded as done to the push", async () => {
@@ -340,7 +350,7 @@ describe("workflow_job", () => {
     expect(status(h).tasks[0]!.status).toBe("done");
     // A job that succeeded while its plan still says running did not finish the task: not left `working`.
     h.github.push(branch(b), files.plan(b));
-    await h.job(`#42 ${b}`, "success");
+    await h.job(`#42 ${b}`, "success", { runId: 9001 });
     expect(status(h).tasks[1]!.status).toBe("failed");
     expect(status(h).tasks[1]!.error).toContain("succeeded before the task finished");
   });
@@ -456,7 +466,8 @@ describe("commands on tasks", () => {
     await h.comment(`/dispatch status ${a}`);
     const reply = h.github.byApp().at(-1)!.body;
     expect(reply).toContain("Scan for secrets");
-    expect(reply).not.toContain("<!-- dispatch:");
+    // No hidden marker but the one naming the command it answers (core/reply.ts): nothing reads it as a status.
+    expect(reply.replace(/\n\n<!-- dispatch:reply comment=\d+ -->$/, "")).not.toContain("<!-- dispatch:");
   });
 
   it("commands on a thread without a dispatch get a clear reply", async () => {

@@ -86,6 +86,9 @@ function nullableForAjv(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(nullableForAjv);
   const object = node as Json;
   for (const value of Object.values(object)) nullableForAjv(value);
+  // `nullable` admits null, also beside an `enum` that does not list it (a job's `conclusion` is null until it ends,
+  // as GitHub answers); Ajv would hold the enum against it.
+  if (object["nullable"] === true && Array.isArray(object["enum"]) && !object["enum"].includes(null)) object["enum"] = [...object["enum"], null];
   if (object["nullable"] === true && object["type"] === undefined) {
     const { nullable: _nullable, ...rest } = object;
     for (const key of Object.keys(object)) delete object[key];

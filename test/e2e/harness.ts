@@ -77,6 +77,8 @@ export interface HarnessOptions {
   mode?: "app" | "actions";
   /** Actions mode: seconds between the monitor's polls (its `poll-seconds`; default 0.5 here). */
   pollSeconds?: number;
+  /** Actions mode: seconds between the monitor's reads of the unfinished tasks' jobs (its `jobs-seconds`; default 60). */
+  jobsSeconds?: number;
 }
 
 export interface Harness {
@@ -144,7 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         actionPath,
         ...(agentCommand !== null ? { agentCommand } : {}),
         vars: { DISPATCH_MODE: "actions", ...options.runner?.vars },
-        localActions: { "./action/app": { bundle: appBundle.path, inputs: { "poll-seconds": pollSeconds } }, ...options.runner?.localActions },
+        localActions: { "./action/app": { bundle: appBundle.path, inputs: { "poll-seconds": pollSeconds, ...(options.jobsSeconds ? { "jobs-seconds": String(options.jobsSeconds) } : {}) } }, ...options.runner?.localActions },
         ...(log ? { log } : {}),
       });
       const activeRunner = runner;

@@ -116,6 +116,14 @@ describe("REST: comments and reactions", () => {
     const again = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: created.data.id, content: "eyes" });
     expect(again.status).toBe(200);
     expect(hub.store.comments.get(created.data.id)!.reactions).toHaveLength(1);
+    // The reactions listed, all or of one content, and counted in the comment's rollup.
+    await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: created.data.id, content: "+1" });
+    const listed = await octokit.rest.reactions.listForIssueComment({ ...repo, comment_id: created.data.id });
+    expect(listed.data.map((r) => [r.user?.login, r.content])).toEqual([["dispatch[bot]", "eyes"], ["dispatch[bot]", "+1"]]);
+    const eyes = await octokit.rest.reactions.listForIssueComment({ ...repo, comment_id: created.data.id, content: "eyes" });
+    expect(eyes.data.map((r) => r.id)).toEqual([reaction.data.id]);
+    const rollup = (await octokit.rest.issues.getComment({ ...repo, comment_id: created.data.id })).data.reactions;
+    expect([rollup?.eyes, rollup?.["+1"], rollup?.total_count]).toEqual([1, 1, 2]);
 
     await expect(octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: "x".repeat(65_537) })).rejects.toMatchObject({ status: 422 });
     await expect(octokit.rest.issues.getComment({ ...repo, comment_id: 1 })).rejects.toMatchObject({
@@ -500,6 +508,13 @@ describe("workflow_dispatch and the local runner", () => {
     await expect(octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: run.id })).rejects.toMatchObject({ status: 409 });
     const completed = hooks.received.filter((r) => r.event === "workflow_job" && r.payload["action"] === "completed");
     expect(completed.map((r) => r.payload["workflow_job"].conclusion)).toEqual(["cancelled"]);
+    // The run's jobs as the REST API lists them (the Actions mode's monitor reads them): the same job, completed.
+    const { data: listed } = await octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: run.id, filter: "latest" });
+    expect(listed.total_count).toBe(1);
+    expect(listed.jobs.map((job) => [job.id, job.name, job.status, job.conclusion, job.run_id])).toEqual([[run.jobs[0]!.id, "#7 security-review", "completed", "cancelled", run.id]]);
+    expect(listed.jobs[0]!.html_url).toBe(completed[0]!.payload["workflow_job"].html_url);
+    await expect(octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 1 })).rejects.toMatchObject({ status: 404 });
+    expect(hub.contractViolations).toEqual([]);
     await runner.stop();
   });
 });

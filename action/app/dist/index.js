@@ -38431,11 +38431,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i2 = pos - 1; i2 >= 0; --i2) {
-          let st2 = before[i2];
+          let st2 = before2[i2];
           switch (st2.type) {
             case "space":
             case "comment":
@@ -38443,10 +38443,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st2.source.length;
               continue;
           }
-          st2 = before[++i2];
+          st2 = before2[++i2];
           while (st2?.type === "space") {
             offset += st2.source.length;
-            st2 = before[++i2];
+            st2 = before2[++i2];
           }
           break;
         }
@@ -38524,10 +38524,10 @@ var require_compose_node = __commonJS({
         node2.srcToken = token;
       return node2;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -62117,6 +62117,17 @@ function dispatchFinished(view) {
   return view.tasks.every(isFinished);
 }
 
+// src/core/job.ts
+function parseJobName(name) {
+  const last = name.split(" / ").pop()?.trim() ?? "";
+  const match = /^#(\d+) (\S+)$/.exec(last);
+  if (!match) return null;
+  const issue3 = Number(match[1]);
+  const task = match[2];
+  if (!Number.isSafeInteger(issue3) || issue3 <= 0 || !isTaskId(task)) return null;
+  return { issue: issue3, task };
+}
+
 // src/app/github/client.ts
 function repoUrl(repo, web) {
   return web ?? `https://github.com/${repo.owner}/${repo.repo}`;
@@ -62156,6 +62167,28 @@ function patient(octokit, sleep = (ms2) => new Promise((r2) => setTimeout(r2, ms
     }
   });
   return octokit;
+}
+
+// src/app/github/actions.ts
+async function createDispatch(gh, options2) {
+  await gh.octokit.rest.actions.createWorkflowDispatch({
+    ...gh.repo,
+    workflow_id: options2.workflow,
+    ref: options2.ref,
+    inputs: { ...options2.inputs },
+    // Never retried: a run started by a dispatch GitHub answered 502 to would run the tasks twice.
+    ...NO_RETRY
+  });
+}
+async function cancelRun(gh, run2) {
+  await gh.octokit.rest.actions.cancelWorkflowRun({ ...gh.repo, run_id: run2 });
+}
+async function completedTaskJobs(gh, run2) {
+  const jobs = await gh.octokit.paginate(gh.octokit.rest.actions.listJobsForWorkflowRun, { ...gh.repo, run_id: run2, filter: "latest", per_page: 100 });
+  return jobs.flatMap((job) => {
+    const named = job.status === "completed" ? parseJobName(job.name) : null;
+    return named ? [{ id: job.id, runId: job.run_id, ...named, conclusion: job.conclusion, url: job.html_url }] : [];
+  });
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -67017,10 +67050,10 @@ function partPattern(schema2) {
   const own2 = schema2._zod.pattern?.source;
   const inner = def.innerType ?? schema2._zod.innerType;
   if (inner) {
-    const before = inner._zod.pattern?.source;
+    const before2 = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own2 && before && after && after !== before) {
-      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own2 && before2 && after && after !== before2) {
+      return own2.replace(cleanRegex(before2), () => cleanRegex(after));
     }
     return own2;
   }
@@ -82023,13 +82056,13 @@ var COMMENTS_QUERY = `query($owner: String!, $name: String!, $issue: Int!, $befo
 async function readComments(gh, issue3, options2 = {}) {
   const { enough = () => true, maxPages = 10 } = options2;
   let comments = [];
-  let before = null;
+  let before2 = null;
   for (let page = 0; page < maxPages; page++) {
     const data = await gh.octokit.graphql(COMMENTS_QUERY, {
       owner: gh.repo.owner,
       name: gh.repo.repo,
       issue: issue3,
-      before
+      before: before2
     });
     const connection = data.repository?.issueOrPullRequest?.comments;
     if (!connection) return comments;
@@ -82038,7 +82071,7 @@ async function readComments(gh, issue3, options2 = {}) {
     );
     comments = [...read, ...comments];
     if (enough(comments) || !connection.pageInfo.hasPreviousPage) return comments;
-    before = connection.pageInfo.startCursor;
+    before2 = connection.pageInfo.startCursor;
   }
   return comments;
 }
@@ -82108,6 +82141,114 @@ async function readFolders(gh, tasks) {
     result.set(task.id, { exists: Boolean(commit), head: headOf(commit), ...chosen.plan !== null ? chosen : head });
   });
   return result;
+}
+
+// src/core/status-read.ts
+var ITEM_LINE2 = /^(?:&emsp;|\s)*(✓|⋯|❓|○|\?|✗)(?: (.*))?$/;
+var viewSchema = external_exports.object({
+  issue: external_exports.number().int().catch(0),
+  base: external_exports.string().catch(""),
+  repoUrl: external_exports.string().catch(""),
+  branches: external_exports.string().catch(""),
+  suffix: external_exports.string().catch("")
+});
+var taskSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  title: external_exports.string().optional(),
+  model: external_exports.string().catch(""),
+  agent: external_exports.enum(AGENTS).optional().catch(void 0),
+  status: external_exports.enum(TASK_STATUSES),
+  branch: external_exports.string().optional(),
+  after: external_exports.array(external_exports.string()).catch([]).optional(),
+  run: external_exports.string().optional(),
+  runPath: external_exports.string().optional(),
+  pr: external_exports.union([external_exports.number().int(), external_exports.object({ number: external_exports.number().int(), url: external_exports.string() })]).optional(),
+  error: external_exports.string().optional(),
+  cost_usd: external_exports.number().optional(),
+  tokens_in: external_exports.number().int().nonnegative().optional().catch(void 0),
+  tokens_out: external_exports.number().int().nonnegative().optional().catch(void 0),
+  asked: external_exports.array(external_exports.number().int()).catch([]).optional(),
+  answeredBy: external_exports.array(external_exports.number().int()).catch([]).optional(),
+  head: external_exports.string().regex(/^[0-9a-f]{4,40}$/).optional().catch(void 0),
+  question: external_exports.object({ seq: external_exports.number().int(), comment: external_exports.number().int() }).optional().catch(void 0),
+  reasons: external_exports.record(external_exports.string(), external_exports.string()).catch({}).optional(),
+  spec: external_exports.object({ prompt: external_exports.string(), steps: external_exports.array(external_exports.string()).catch([]).optional(), worktree: external_exports.boolean().catch(true).optional() }).optional().catch(void 0)
+});
+function parseStatus(body) {
+  const command = findStatusCommand(body);
+  if (command === null) return null;
+  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const viewLine = lines.find((l3) => l3.startsWith(VIEW_PREFIX));
+  const head = viewSchema.safeParse(viewLine ? hiddenData(viewLine, VIEW_PREFIX) : {});
+  const meta3 = head.success ? head.data : { issue: 0, base: "", repoUrl: "", branches: "", suffix: "" };
+  const view = { command, issue: meta3.issue, base: meta3.base, repoUrl: meta3.repoUrl, tasks: [] };
+  let task = null;
+  let reasons = {};
+  for (const line of lines) {
+    if (line.startsWith(TASK_PREFIX)) {
+      const parsed = taskSchema.safeParse(hiddenData(line, TASK_PREFIX));
+      task = parsed.success ? taskFrom(parsed.data, meta3) : null;
+      reasons = parsed.success ? parsed.data.reasons ?? {} : {};
+      if (task) view.tasks.push(task);
+      continue;
+    }
+    const item = task ? ITEM_LINE2.exec(line) : null;
+    if (task && item) task.items.push(itemFrom(item[1], item[2] ?? "", reasons[task.items.length]));
+  }
+  return view;
+}
+function hiddenData(line, prefix) {
+  const end = line.lastIndexOf(HIDDEN_SUFFIX);
+  if (end < prefix.length) return void 0;
+  try {
+    return JSON.parse(line.slice(prefix.length, end));
+  } catch {
+    return void 0;
+  }
+}
+function taskFrom(stored, meta3) {
+  const task = {
+    id: stored.id,
+    title: stored.title ?? stored.id,
+    model: stored.model,
+    agent: stored.agent ?? routeModel(stored.model)?.agent ?? "custom",
+    status: stored.status,
+    items: [],
+    branch: stored.branch ?? meta3.branches + stored.id + meta3.suffix,
+    after: stored.after ?? [],
+    asked: stored.asked ?? []
+  };
+  const run2 = stored.run ?? (stored.runPath !== void 0 ? meta3.repoUrl + stored.runPath : void 0);
+  if (run2 !== void 0) task.run = run2;
+  if (typeof stored.pr === "number") task.pr = { number: stored.pr, url: `${meta3.repoUrl}/pull/${stored.pr}` };
+  else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
+  if (stored.error !== void 0) task.error = stored.error;
+  if (stored.cost_usd !== void 0) task.cost_usd = stored.cost_usd;
+  if (stored.tokens_in !== void 0) task.tokens_in = stored.tokens_in;
+  if (stored.tokens_out !== void 0) task.tokens_out = stored.tokens_out;
+  if (stored.spec) task.spec = { prompt: stored.spec.prompt, steps: stored.spec.steps ?? [], worktree: stored.spec.worktree ?? true };
+  if (stored.answeredBy !== void 0 && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
+  if (stored.head !== void 0) task.head = stored.head;
+  if (stored.question !== void 0) task.question = { seq: stored.question.seq, comment: stored.question.comment };
+  return task;
+}
+function itemFrom(glyph, text, reason2) {
+  if (glyph === IN_PROGRESS || glyph === ASKING) {
+    const suffix = glyph === IN_PROGRESS ? IN_PROGRESS_SUFFIX : ASKING_SUFFIX;
+    const plain = text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
+    return { text: unescapeInline(plain), state: "pending" };
+  }
+  const state = Object.keys(GLYPHS).find((s) => GLYPHS[s] === glyph) ?? "pending";
+  if (state !== "done" && state !== "error") return { text: unescapeInline(text), state };
+  const at2 = text.indexOf(SEPARATOR);
+  const item = { text: unescapeInline(at2 >= 0 ? text.slice(0, at2) : text), state };
+  const after = at2 >= 0 ? unescapeInline(text.slice(at2 + SEPARATOR.length)) : void 0;
+  if (state === "done" && after !== void 0) item.note = after;
+  if (state === "error") {
+    const full = reason2 ?? after;
+    if (full !== void 0) item.reason = full;
+  }
+  return item;
 }
 
 // src/core/usage-text.ts
@@ -82332,6 +82473,19 @@ function storedTask(context, task, withItems) {
   return stored;
 }
 
+// src/app/github/comments.ts
+async function postComment(gh, { issue: issue3, body }) {
+  const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: issue3, body, ...NO_RETRY });
+  return data.id;
+}
+async function editComment(gh, { id, body }) {
+  await gh.octokit.rest.issues.updateComment({ ...gh.repo, comment_id: id, body });
+}
+async function react(gh, { comment, content }) {
+  const { status } = await gh.octokit.rest.reactions.createForIssueComment({ ...gh.repo, comment_id: comment, content, ...NO_RETRY });
+  return status === 201;
+}
+
 // src/core/question.ts
 var MARKER2 = /^\s*<!-- dispatch:question task=([a-z0-9-]+) seq=(\d+) -->/;
 function questionMarker(task, seq) {
@@ -82439,19 +82593,6 @@ function blockedForever(tasks) {
     }
   }
   return tasks.filter((task) => task.status === "queued" && dead.has(task.id));
-}
-
-// src/app/github/comments.ts
-async function postComment(gh, { issue: issue3, body }) {
-  const { data } = await gh.octokit.rest.issues.createComment({ ...gh.repo, issue_number: issue3, body, ...NO_RETRY });
-  return data.id;
-}
-async function editComment(gh, { id, body }) {
-  await gh.octokit.rest.issues.updateComment({ ...gh.repo, comment_id: id, body });
-}
-async function react(gh, { comment, content }) {
-  const { status } = await gh.octokit.rest.reactions.createForIssueComment({ ...gh.repo, comment_id: comment, content, ...NO_RETRY });
-  return status === 201;
 }
 
 // src/core/pull-request.ts
@@ -82605,21 +82746,6 @@ function prefixOfBranch(branch, issue3, task) {
   if (!branch.endsWith(tail)) return null;
   const prefix = branch.slice(0, branch.length - tail.length);
   return prefix.length > 0 && prefix.endsWith("/") ? prefix : null;
-}
-
-// src/app/github/actions.ts
-async function createDispatch(gh, options2) {
-  await gh.octokit.rest.actions.createWorkflowDispatch({
-    ...gh.repo,
-    workflow_id: options2.workflow,
-    ref: options2.ref,
-    inputs: { ...options2.inputs },
-    // Never retried: a run started by a dispatch GitHub answered 502 to would run the tasks twice.
-    ...NO_RETRY
-  });
-}
-async function cancelRun(gh, run2) {
-  await gh.octokit.rest.actions.cancelWorkflowRun({ ...gh.repo, run_id: run2 });
 }
 
 // src/app/status/start-tasks.ts
@@ -82788,114 +82914,6 @@ function markBlocked(target) {
   };
 }
 
-// src/core/status-read.ts
-var ITEM_LINE2 = /^(?:&emsp;|\s)*(✓|⋯|❓|○|\?|✗)(?: (.*))?$/;
-var viewSchema = external_exports.object({
-  issue: external_exports.number().int().catch(0),
-  base: external_exports.string().catch(""),
-  repoUrl: external_exports.string().catch(""),
-  branches: external_exports.string().catch(""),
-  suffix: external_exports.string().catch("")
-});
-var taskSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  title: external_exports.string().optional(),
-  model: external_exports.string().catch(""),
-  agent: external_exports.enum(AGENTS).optional().catch(void 0),
-  status: external_exports.enum(TASK_STATUSES),
-  branch: external_exports.string().optional(),
-  after: external_exports.array(external_exports.string()).catch([]).optional(),
-  run: external_exports.string().optional(),
-  runPath: external_exports.string().optional(),
-  pr: external_exports.union([external_exports.number().int(), external_exports.object({ number: external_exports.number().int(), url: external_exports.string() })]).optional(),
-  error: external_exports.string().optional(),
-  cost_usd: external_exports.number().optional(),
-  tokens_in: external_exports.number().int().nonnegative().optional().catch(void 0),
-  tokens_out: external_exports.number().int().nonnegative().optional().catch(void 0),
-  asked: external_exports.array(external_exports.number().int()).catch([]).optional(),
-  answeredBy: external_exports.array(external_exports.number().int()).catch([]).optional(),
-  head: external_exports.string().regex(/^[0-9a-f]{4,40}$/).optional().catch(void 0),
-  question: external_exports.object({ seq: external_exports.number().int(), comment: external_exports.number().int() }).optional().catch(void 0),
-  reasons: external_exports.record(external_exports.string(), external_exports.string()).catch({}).optional(),
-  spec: external_exports.object({ prompt: external_exports.string(), steps: external_exports.array(external_exports.string()).catch([]).optional(), worktree: external_exports.boolean().catch(true).optional() }).optional().catch(void 0)
-});
-function parseStatus(body) {
-  const command = findStatusCommand(body);
-  if (command === null) return null;
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
-  const viewLine = lines.find((l3) => l3.startsWith(VIEW_PREFIX));
-  const head = viewSchema.safeParse(viewLine ? hiddenData(viewLine, VIEW_PREFIX) : {});
-  const meta3 = head.success ? head.data : { issue: 0, base: "", repoUrl: "", branches: "", suffix: "" };
-  const view = { command, issue: meta3.issue, base: meta3.base, repoUrl: meta3.repoUrl, tasks: [] };
-  let task = null;
-  let reasons = {};
-  for (const line of lines) {
-    if (line.startsWith(TASK_PREFIX)) {
-      const parsed = taskSchema.safeParse(hiddenData(line, TASK_PREFIX));
-      task = parsed.success ? taskFrom(parsed.data, meta3) : null;
-      reasons = parsed.success ? parsed.data.reasons ?? {} : {};
-      if (task) view.tasks.push(task);
-      continue;
-    }
-    const item = task ? ITEM_LINE2.exec(line) : null;
-    if (task && item) task.items.push(itemFrom(item[1], item[2] ?? "", reasons[task.items.length]));
-  }
-  return view;
-}
-function hiddenData(line, prefix) {
-  const end = line.lastIndexOf(HIDDEN_SUFFIX);
-  if (end < prefix.length) return void 0;
-  try {
-    return JSON.parse(line.slice(prefix.length, end));
-  } catch {
-    return void 0;
-  }
-}
-function taskFrom(stored, meta3) {
-  const task = {
-    id: stored.id,
-    title: stored.title ?? stored.id,
-    model: stored.model,
-    agent: stored.agent ?? routeModel(stored.model)?.agent ?? "custom",
-    status: stored.status,
-    items: [],
-    branch: stored.branch ?? meta3.branches + stored.id + meta3.suffix,
-    after: stored.after ?? [],
-    asked: stored.asked ?? []
-  };
-  const run2 = stored.run ?? (stored.runPath !== void 0 ? meta3.repoUrl + stored.runPath : void 0);
-  if (run2 !== void 0) task.run = run2;
-  if (typeof stored.pr === "number") task.pr = { number: stored.pr, url: `${meta3.repoUrl}/pull/${stored.pr}` };
-  else if (stored.pr) task.pr = { number: stored.pr.number, url: stored.pr.url };
-  if (stored.error !== void 0) task.error = stored.error;
-  if (stored.cost_usd !== void 0) task.cost_usd = stored.cost_usd;
-  if (stored.tokens_in !== void 0) task.tokens_in = stored.tokens_in;
-  if (stored.tokens_out !== void 0) task.tokens_out = stored.tokens_out;
-  if (stored.spec) task.spec = { prompt: stored.spec.prompt, steps: stored.spec.steps ?? [], worktree: stored.spec.worktree ?? true };
-  if (stored.answeredBy !== void 0 && stored.answeredBy.length > 0) task.answeredBy = stored.answeredBy;
-  if (stored.head !== void 0) task.head = stored.head;
-  if (stored.question !== void 0) task.question = { seq: stored.question.seq, comment: stored.question.comment };
-  return task;
-}
-function itemFrom(glyph, text, reason2) {
-  if (glyph === IN_PROGRESS || glyph === ASKING) {
-    const suffix = glyph === IN_PROGRESS ? IN_PROGRESS_SUFFIX : ASKING_SUFFIX;
-    const plain = text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
-    return { text: unescapeInline(plain), state: "pending" };
-  }
-  const state = Object.keys(GLYPHS).find((s) => GLYPHS[s] === glyph) ?? "pending";
-  if (state !== "done" && state !== "error") return { text: unescapeInline(text), state };
-  const at2 = text.indexOf(SEPARATOR);
-  const item = { text: unescapeInline(at2 >= 0 ? text.slice(0, at2) : text), state };
-  const after = at2 >= 0 ? unescapeInline(text.slice(at2 + SEPARATOR.length)) : void 0;
-  if (state === "done" && after !== void 0) item.note = after;
-  if (state === "error") {
-    const full = reason2 ?? after;
-    if (full !== void 0) item.reason = full;
-  }
-  return item;
-}
-
 // src/app/status/thread.ts
 function threadKey(thread) {
   return `${thread.owner}/${thread.repo}#${thread.issue}`;
@@ -82971,8 +82989,44 @@ function memo2(load2) {
   return () => value ??= load2();
 }
 
+// src/app/status/job-ending.ts
+var ENDINGS = {
+  success: { status: "failed", words: "succeeded" },
+  skipped: { status: "failed", words: "was skipped" },
+  failure: { status: "failed", words: "failed" },
+  timed_out: { status: "failed", words: "timed out" },
+  cancelled: { status: "cancelled", words: "was cancelled" }
+};
+async function endTaskOfJob(gh, { target, job }) {
+  const task = findTask(target, job.task);
+  if (!task) return gh.log.info(`job ${job.id}: no task ${job.task} in the status of comment ${target.view.command}`), false;
+  if (isFinished(task)) return gh.log.info(`${task.id} is already ${task.status}`), false;
+  if (task.status === "queued" && runIdFromUrl(task.run) === job.runId) {
+    return gh.log.info(`${task.id}: job ${job.id} is of run ${job.runId}, the run before its retry; ignored`), false;
+  }
+  const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
+  const plan = snapshot?.plan ? parsePlan(snapshot.plan) : null;
+  const current = plan && !isStalePlan(task, plan) ? plan : null;
+  if (current && FINISHED_STATUSES.has(current.status)) {
+    return gh.log.info(`${task.id}: the worker recorded ${current.status}, the refresh shows it`), false;
+  }
+  const working = runIdFromUrl(current?.run);
+  if (working !== null && working !== job.runId) {
+    return gh.log.info(`${task.id}: its branch's plan is run ${working}'s, not job ${job.id}'s (run ${job.runId}); ignored`), false;
+  }
+  const ending = (job.conclusion ? ENDINGS[job.conclusion] : void 0) ?? { status: "failed", words: `ended (${job.conclusion})` };
+  gh.log.info(`${task.id}: job ${job.id} ${ending.words} before the task finished: marked ${ending.status}`);
+  updateTask(target, task.id, (view) => ({
+    ...view,
+    status: ending.status,
+    run: view.run ?? job.url ?? void 0,
+    error: `the job ${ending.words} before the task finished: ${job.url}`
+  }));
+  return true;
+}
+
 // src/app/status/progress.ts
-async function refreshDispatch({ gh, thread, defaultBranch, command, loadConfig: loadConfig2, trusts }) {
+async function refreshDispatch({ gh, thread, defaultBranch, command, loadConfig: loadConfig2, trusts, apply }) {
   const comments = await readComments(gh, thread.issue, { enough: (cs2) => cs2.some((c5) => findStatusCommand(c5.body) === command) });
   const target = statusComments(comments, trusts).find((status) => status.view.command === command);
   if (!target) {
@@ -82981,6 +83035,7 @@ async function refreshDispatch({ gh, thread, defaultBranch, command, loadConfig:
   }
   let config3 = null;
   const ctx = { gh, thread, defaultBranch, comments, statuses: [target], loadConfig: () => config3 ??= loadConfig2(), trusts };
+  await apply?.(target, ctx);
   await refreshStatus(ctx, target);
   return target.view;
 }
@@ -93351,15 +93406,21 @@ async function monitorDispatch(options2) {
   const own2 = options2.appLogin.toLowerCase().replace(/\[bot\]$/, "");
   const trusts = (author) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own2;
   const config3 = repoConfig(octokit, options2.repo);
-  const refresh = () => refreshDispatch({
+  const jobsEveryMs = options2.jobsEveryMs ?? 6e4;
+  let lastJobs = Number.NEGATIVE_INFINITY;
+  const refresh = (readJobs) => refreshDispatch({
     gh,
     thread: { ...options2.repo, issue: options2.issue },
     defaultBranch: options2.defaultBranch,
     command: options2.command,
     loadConfig: () => loadConfig(config3),
-    trusts
+    trusts,
+    ...readJobs ? { apply: async (target) => endJobless(gh, { target, issue: options2.issue, ownRun: options2.runId ?? null }) } : {}
+  }).then((next) => {
+    if (readJobs) lastJobs = Date.now();
+    return next;
   });
-  let view = await refresh();
+  let view = await refresh(true);
   let refreshes = 1;
   let polls = 0;
   let failures = 0;
@@ -93372,8 +93433,9 @@ async function monitorDispatch(options2) {
       const heads = options2.readHeads ? await options2.readHeads(branches) : await remoteHeads({ remote: options2.remote, cwd: options2.cwd, branches, token: options2.auth.token, ...options2.serverUrl ? { serverUrl: options2.serverUrl } : {} });
       polls++;
       const due = Date.now() - lastRefresh >= (options2.refreshEveryMs ?? 6e4);
-      if (view && same(heads, seen) && !due) continue;
-      const next = await refresh();
+      const jobsDue = Date.now() - lastJobs >= jobsEveryMs;
+      if (view && same(heads, seen) && !due && !jobsDue) continue;
+      const next = await refresh(jobsDue);
       refreshes++;
       seen = heads;
       view = next;
@@ -93386,6 +93448,17 @@ async function monitorDispatch(options2) {
   }
   gh.log.info(`#${options2.issue}: every task of /dispatch comment ${options2.command} finished after ${polls} polls and ${refreshes} refreshes`);
   return { refreshes, polls, view };
+}
+async function endJobless(gh, { target, issue: issue3, ownRun }) {
+  const runOf = (task) => runIdFromUrl(task.run) ?? ownRun;
+  const runs = new Set(target.view.tasks.filter((task) => !isFinished(task)).flatMap((task) => runOf(task) ?? []));
+  for (const run2 of runs) {
+    for (const job of await completedTaskJobs(gh, run2)) {
+      const task = job.issue === issue3 ? findTask(target, job.task) : void 0;
+      if (!task || isFinished(task) || runOf(task) !== run2) continue;
+      await endTaskOfJob(gh, { target, job });
+    }
+  }
 }
 
 // src/actions-app/receive.ts
@@ -93632,9 +93705,9 @@ var LEADING_JOINER = /^(?:(?:and|then|also|please|just|so)\s+)+/i;
 function tidyTitle(text) {
   let title = text.replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, " ").replace(/\(\s*\)|\[\s*\]/g, " ").replace(/\s+([,.;:!?)])/g, "$1").replace(/\(\s+/g, "(").replace(/([,;:])(?:\s*[,;:])+/g, "$1").replace(/ {2,}/g, " ").trim();
   for (let guard = 0; guard < 4; guard++) {
-    const before = title;
+    const before2 = title;
     title = title.replace(/^[\s,.;:\u2014\u2013-]+/, "").replace(LEADING_JOINER, "").replace(/[\s,.;:\u2014\u2013-]+$/, "");
-    if (title === before) break;
+    if (title === before2) break;
   }
   return capitalize(cut(title, TITLE_MAX));
 }
@@ -93917,6 +93990,23 @@ function parseQuoteReply(body) {
   const text = own2.join("\n").trim();
   if (!found || text === "") return null;
   return { ...found, text };
+}
+
+// src/core/reply.ts
+var MARKER3 = /<!-- dispatch:reply comment=(\d+) -->\s*$/;
+function replyMarker(comment) {
+  return `<!-- dispatch:reply comment=${comment} -->`;
+}
+function markReply(text, comment) {
+  return `${text.trimEnd()}
+
+${replyMarker(comment)}`;
+}
+function repliedComment(body) {
+  const match = MARKER3.exec(body);
+  if (!match) return null;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
 // src/app/github/permission.ts
@@ -94351,7 +94441,7 @@ async function routeCommand(cc, { body, quote: quote2 }) {
 }
 
 // src/app/events/issue-comment.ts
-async function onIssueComment(context, request2) {
+async function onIssueComment(context, { request: request2, trusts }) {
   const { payload } = context;
   const body = payload.comment.body ?? "";
   const author = payload.comment.user;
@@ -94367,8 +94457,8 @@ async function onIssueComment(context, request2) {
     if (editor !== author.login) {
       return void context.log.info(`comment ${payload.comment.id} edited by ${editor ?? "nobody"}, not its author ${author.login}: ignored`);
     }
-    const before = "changes" in payload ? payload.changes?.body?.from : void 0;
-    if (before !== void 0 && parseComment(before).kind !== "none") {
+    const before2 = "changes" in payload ? payload.changes?.body?.from : void 0;
+    if (before2 !== void 0 && parseComment(before2).kind !== "none") {
       return void context.log.info(`comment ${payload.comment.id} edited: it was a command before the edit, not run again`);
     }
   }
@@ -94376,8 +94466,11 @@ async function onIssueComment(context, request2) {
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const gh = { octokit: context.octokit, log: context.log, repo, web: payload.repository.html_url };
   const thread = { ...repo, issue: payload.issue.number };
+  let claimed = false;
   const reply = async (text) => {
-    await postComment(gh, { issue: thread.issue, body: text });
+    const body2 = markReply(text, payload.comment.id);
+    if (claimed) return void await postComment(gh, { issue: thread.issue, body: body2 });
+    await postOnce({ gh, thread, comments: [], trusts }, { body: body2, is: (c5) => repliedComment(c5.body) === payload.comment.id });
   };
   const loaded = await loadConfig(context);
   const auth8 = await authorize(gh, {
@@ -94406,7 +94499,10 @@ async function onIssueComment(context, request2) {
     react: async (content) => {
       await react(gh, { comment: payload.comment.id, content });
     },
-    claim: async () => await react(gh, { comment: payload.comment.id, content: "eyes" }) || payload.action === "edited"
+    claim: async () => {
+      claimed = await react(gh, { comment: payload.comment.id, content: "eyes" });
+      return claimed || payload.action === "edited";
+    }
   };
   try {
     await routeCommand(cc, { body, quote: quote2 });
@@ -94445,28 +94541,9 @@ async function onPush(context, request2) {
   });
 }
 
-// src/core/job.ts
-function parseJobName(name) {
-  const last = name.split(" / ").pop()?.trim() ?? "";
-  const match = /^#(\d+) (\S+)$/.exec(last);
-  if (!match) return null;
-  const issue3 = Number(match[1]);
-  const task = match[2];
-  if (!Number.isSafeInteger(issue3) || issue3 <= 0 || !isTaskId(task)) return null;
-  return { issue: issue3, task };
-}
-
 // src/app/events/workflow-job.ts
-var ENDINGS = {
-  success: { status: "failed", words: "succeeded" },
-  skipped: { status: "failed", words: "was skipped" },
-  failure: { status: "failed", words: "failed" },
-  timed_out: { status: "failed", words: "timed out" },
-  cancelled: { status: "cancelled", words: "was cancelled" }
-};
 async function onWorkflowJob(context, request2) {
   const job = context.payload.workflow_job;
-  const ending = (job.conclusion ? ENDINGS[job.conclusion] : void 0) ?? { status: "failed", words: `ended (${job.conclusion})` };
   const named = parseJobName(job.name);
   if (!named) return void context.log.debug(`job "${job.name}" is not a dispatch task's job`);
   const repository = context.payload.repository;
@@ -94480,23 +94557,7 @@ async function onWorkflowJob(context, request2) {
     defaultBranch: repository.default_branch,
     loadConfig: () => loadConfig(context),
     apply: async (target) => {
-      const task = findTask(target, named.task);
-      if (isFinished(task)) return void gh.log.info(`${task.id} is already ${task.status}`);
-      if (task.status === "queued" && runIdFromUrl(task.run) === job.run_id) {
-        return void gh.log.info(`${task.id}: job ${job.id} is of run ${job.run_id}, the run before its retry; ignored`);
-      }
-      const snapshot = (await readTasks(gh, [{ id: task.id, branch: task.branch }])).get(task.id);
-      const plan = snapshot?.plan ? parsePlan(snapshot.plan) : null;
-      const current = plan && !isStalePlan(task, plan);
-      if (plan && current && FINISHED_STATUSES.has(plan.status)) {
-        return void gh.log.info(`${task.id}: the worker recorded ${plan.status}, the refresh shows it`);
-      }
-      updateTask(target, task.id, (view) => ({
-        ...view,
-        status: ending.status,
-        run: view.run ?? job.html_url ?? void 0,
-        error: `the job ${ending.words} before the task finished: ${job.html_url}`
-      }));
+      await endTaskOfJob(gh, { target, job: { id: job.id, runId: job.run_id, conclusion: job.conclusion, url: job.html_url ?? null, task: named.task } });
     },
     report: () => {
     }
@@ -94741,7 +94802,7 @@ function createApp(options2 = {}) {
       ["issue_comment.created", "issue_comment.edited"],
       (context) => inBackground(context, async () => {
         await know();
-        await onIssueComment(context, request2);
+        await onIssueComment(context, { request: request2, trusts });
       })
     );
     probot.on(
@@ -94776,6 +94837,45 @@ var app_default = createApp({
   ...process.env.REDIS_URL ? { redis: new import_ioredis.Redis(process.env.REDIS_URL) } : {}
 });
 
+// src/actions-app/converge.ts
+var CONVERGE_MINUTES = 60;
+function eventMoment(action, comment) {
+  return { id: comment.id, created_at: action === "edited" && comment.updated_at ? comment.updated_at : comment.created_at };
+}
+var before = (a2, b2) => {
+  const [ta, tb] = [Date.parse(a2.created_at), Date.parse(b2.created_at)];
+  return ta < tb || ta === tb && a2.id < b2.id;
+};
+function commandCandidates(comments, { event, now, own: own2 }) {
+  const since = now.getTime() - CONVERGE_MINUTES * 6e4;
+  const replied = new Set(comments.flatMap((c5) => own2(c5.user?.login ?? null) ? [repliedComment(c5.body ?? "")] : []).filter((id) => id !== null));
+  return comments.filter((c5) => {
+    const body = c5.body ?? "";
+    if (c5.id === event.id || !before(c5, event) || Date.parse(c5.created_at) < since) return false;
+    if (!c5.user || isBot(c5.user)) return false;
+    if (parseComment(body).kind === "none" && !parseQuoteReply(body)) return false;
+    if (c5.updated_at !== c5.created_at) return false;
+    return !replied.has(c5.id);
+  }).sort((a2, b2) => before(a2, b2) ? -1 : before(b2, a2) ? 1 : 0).map((comment) => ({ comment, certain: comment.reactions !== void 0 && !comment.reactions.eyes && !comment.reactions["+1"] }));
+}
+async function unhandledCommands(octokit, options2) {
+  const now = options2.now ?? /* @__PURE__ */ new Date();
+  const bare2 = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
+  const app = bare2(options2.appLogin);
+  const own2 = (login) => login !== null && bare2(login) === app;
+  const since = new Date(now.getTime() - CONVERGE_MINUTES * 6e4).toISOString();
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...options2.repo, issue_number: options2.issue, since, per_page: 100 });
+  const unhandled = [];
+  for (const { comment, certain } of commandCandidates(comments, { event: options2.event, now, own: own2 })) {
+    if (!certain) {
+      const reactions = await octokit.paginate(octokit.rest.reactions.listForIssueComment, { ...options2.repo, comment_id: comment.id, per_page: 100 });
+      if (reactions.some((r2) => (r2.content === "eyes" || r2.content === "+1") && own2(r2.user?.login ?? null))) continue;
+    }
+    unhandled.push(comment);
+  }
+  return unhandled;
+}
+
 // src/actions-app/receive.ts
 var APP_EVENTS = /* @__PURE__ */ new Set(["issue_comment"]);
 async function receiveEvent({ event, auth: auth8, appLogin }) {
@@ -94784,9 +94884,33 @@ async function receiveEvent({ event, auth: auth8, appLogin }) {
   const payload = JSON.parse(await readFile2(event.path, "utf8"));
   const app = createApp({ appLogin, minGapMs: 0 });
   await probot.load(app);
+  for (const comment of await missedCommands({ probot, payload, appLogin })) {
+    probot.log.info(`comment ${comment.id}: a command no run handled (its run was cancelled?), handled now`);
+    const created = { action: "created", comment, issue: payload["issue"], repository: payload["repository"], sender: comment.user, ...payload["installation"] ? { installation: payload["installation"] } : {} };
+    await probot.receive({ id: `${event.id}-comment-${comment.id}`, name: "issue_comment", payload: created });
+    await app.idle();
+  }
   await probot.receive({ id: event.id, name: event.name, payload });
   await app.idle();
   return "handled";
+}
+async function missedCommands({ probot, payload, appLogin }) {
+  const comment = payload["comment"];
+  const issue3 = payload["issue"]?.number;
+  const repository = payload["repository"];
+  if (!comment?.id || !comment.created_at || !issue3 || !repository?.name || !repository.owner?.login) {
+    probot.log.warn("the event names no comment, issue and repository: no other comment is looked at");
+    return [];
+  }
+  try {
+    const octokit = await probot.auth();
+    const repo = { owner: repository.owner.login, repo: repository.name };
+    const event = eventMoment(payload["action"], { ...comment, id: comment.id, created_at: comment.created_at });
+    return await unhandledCommands(octokit, { repo, issue: issue3, event, appLogin });
+  } catch (error63) {
+    probot.log.warn(`#${issue3}: the thread's earlier commands could not be read (${reason(error63)}): only this event is handled`);
+    return [];
+  }
 }
 
 // src/actions-app/sweep.ts
@@ -94845,9 +94969,12 @@ async function main() {
   const issue3 = Number(getInput("issue"));
   const command = Number(getInput("comment"));
   const pollSeconds = Number(getInput("poll-seconds") || "5");
+  const jobsSeconds = Number(getInput("jobs-seconds") || "60");
+  const runId = Number(env["GITHUB_RUN_ID"]);
   if (!Number.isSafeInteger(issue3) || issue3 <= 0) return setFailed("monitor: issue must be a positive number");
   if (!Number.isSafeInteger(command) || command <= 0) return setFailed("monitor: comment must be the /dispatch comment's id");
   if (!(pollSeconds > 0)) return setFailed("monitor: poll-seconds must be a positive number");
+  if (!(jobsSeconds > 0)) return setFailed("monitor: jobs-seconds must be a positive number");
   const result = await monitorDispatch({
     auth: auth8,
     repo: { owner, repo },
@@ -94858,7 +94985,9 @@ async function main() {
     remote: "origin",
     cwd: env["GITHUB_WORKSPACE"] ?? process.cwd(),
     ...env["GITHUB_SERVER_URL"] ? { serverUrl: env["GITHUB_SERVER_URL"] } : {},
-    pollMs: pollSeconds * 1e3
+    pollMs: pollSeconds * 1e3,
+    jobsEveryMs: jobsSeconds * 1e3,
+    ...Number.isSafeInteger(runId) && runId > 0 ? { runId } : {}
   });
   setOutput("refreshes", String(result.refreshes));
   setOutput("polls", String(result.polls));

@@ -3,21 +3,36 @@
  * then run it. An edit runs a `/dispatch <prompt>` only when its author made it (the `sender`) and the comment was no
  * command before the edit (`changes.body.from`): a typo fixed in a plain comment dispatches, nothing is run twice and
  * nobody runs a command in another person's name. The other commands act when they are posted.
+ *
+ * Every reply names the comment it answers (a hidden marker, `core/reply.ts`). A reply made before any claim (a
+ * refusal: the author may not command, `.github/dispatch.yml` is invalid; an answer's refusal) is posted once: the
+ * thread is read for a reply naming the comment right before posting. A refused comment gets no 👀: 👀 tells people
+ * the app took the command on, and it did not; the marked reply is what makes a second delivery (GitHub's
+ * "Redeliver", another replica, the Actions mode's convergence) say nothing more.
  */
 import type { Context } from "probot";
 import { parseComment } from "../../core/grammar.js";
 import { parseQuoteReply } from "../../core/answer.js";
 import { reason, type GitHub, type Thread } from "../github/client.js";
+import { markReply, repliedComment } from "../../core/reply.js";
 import { postComment, react } from "../github/comments.js";
 import { loadConfig } from "../github/config.js";
+import { postOnce } from "../status/post-once.js";
 import type { ThreadWork } from "../status/run-context.js";
 import { authorize, isBot } from "../commands/authorize.js";
 import type { CommandContext } from "../commands/context.js";
 import { routeCommand } from "../commands/router.js";
 
+export interface IssueCommentOptions {
+  /** Queue work on the thread's serialized run. */
+  request: (work: ThreadWork) => Promise<void>;
+  /** Whose comments are the app's (its replies are looked for before a reply is posted again). */
+  trusts: (author: string | null) => boolean;
+}
+
 export async function onIssueComment(
   context: Context<"issue_comment.created" | "issue_comment.edited">,
-  request: (work: ThreadWork) => Promise<void>,
+  { request, trusts }: IssueCommentOptions,
 ): Promise<void> {
   const { payload } = context;
   const body = payload.comment.body ?? "";
@@ -43,8 +58,12 @@ export async function onIssueComment(
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const gh: GitHub = { octokit: context.octokit, log: context.log, repo, web: payload.repository.html_url };
   const thread: Thread = { ...repo, issue: payload.issue.number };
+  /** True once this delivery claimed the comment (its 👀 was new): no other delivery replies to it then. */
+  let claimed = false;
   const reply = async (text: string) => {
-    await postComment(gh, { issue: thread.issue, body: text });
+    const body = markReply(text, payload.comment.id);
+    if (claimed) return void (await postComment(gh, { issue: thread.issue, body }));
+    await postOnce({ gh, thread, comments: [], trusts }, { body, is: (c) => repliedComment(c.body) === payload.comment.id });
   };
   const loaded = await loadConfig(context);
   const auth = await authorize(gh, {
@@ -73,7 +92,10 @@ export async function onIssueComment(
     react: async (content) => {
       await react(gh, { comment: payload.comment.id, content });
     },
-    claim: async () => (await react(gh, { comment: payload.comment.id, content: "eyes" })) || payload.action === "edited",
+    claim: async () => {
+      claimed = await react(gh, { comment: payload.comment.id, content: "eyes" });
+      return claimed || payload.action === "edited";
+    },
   };
   try {
     await routeCommand(cc, { body, quote });

@@ -16,7 +16,10 @@ export interface OnceComment {
   lookFirst?: boolean;
 }
 
-async function find(ctx: RunContext, is: OnceComment["is"]): Promise<number | null> {
+/** What posting once needs of a run: the client, the thread, the comments it read, whose comments count. */
+export type OnceContext = Pick<RunContext, "gh" | "thread" | "comments" | "trusts">;
+
+async function find(ctx: OnceContext, is: OnceComment["is"]): Promise<number | null> {
   const latest = await readComments(ctx.gh, ctx.thread.issue);
   const found = latest.find((comment) => ctx.trusts(comment.author) && is(comment));
   if (found && !ctx.comments.some((c) => c.id === found.id)) ctx.comments.push(found);
@@ -24,7 +27,7 @@ async function find(ctx: RunContext, is: OnceComment["is"]): Promise<number | nu
 }
 
 /** The id of the comment: the one found on the thread, or the one posted now. */
-export async function postOnce(ctx: RunContext, { body, is, lookFirst = true }: OnceComment): Promise<number> {
+export async function postOnce(ctx: OnceContext, { body, is, lookFirst = true }: OnceComment): Promise<number> {
   if (lookFirst) {
     const found = await find(ctx, is);
     if (found !== null) {

@@ -8,7 +8,7 @@ import type { ConfigResult } from "../../core/config.js";
 import type { GitHub, Thread } from "../github/client.js";
 import { readComments } from "../github/queries.js";
 import { refreshStatus } from "./refresh.js";
-import type { RunContext } from "./run-context.js";
+import type { RunContext, StatusTarget } from "./run-context.js";
 import { statusComments } from "./thread.js";
 
 export interface DispatchRef {
@@ -19,10 +19,12 @@ export interface DispatchRef {
   command: number;
   loadConfig: () => Promise<ConfigResult>;
   trusts: (author: string | null) => boolean;
+  /** Work on the status before the refresh (the monitor marks tasks whose job ended without recording it). */
+  apply?: (target: StatusTarget, ctx: RunContext) => Promise<void>;
 }
 
 /** Refresh the status comment of `command`; its view after the refresh, or null when the thread holds none (yet). */
-export async function refreshDispatch({ gh, thread, defaultBranch, command, loadConfig, trusts }: DispatchRef): Promise<StatusView | null> {
+export async function refreshDispatch({ gh, thread, defaultBranch, command, loadConfig, trusts, apply }: DispatchRef): Promise<StatusView | null> {
   const comments = await readComments(gh, thread.issue, { enough: (cs) => cs.some((c) => findStatusCommand(c.body) === command) });
   const target = statusComments(comments, trusts).find((status) => status.view.command === command);
   if (!target) {
@@ -31,6 +33,7 @@ export async function refreshDispatch({ gh, thread, defaultBranch, command, load
   }
   let config: Promise<ConfigResult> | null = null;
   const ctx: RunContext = { gh, thread, defaultBranch, comments, statuses: [target], loadConfig: () => (config ??= loadConfig()), trusts };
+  await apply?.(target, ctx);
   await refreshStatus(ctx, target);
   return target.view;
 }

@@ -5,12 +5,14 @@
  */
 import { parse } from "yaml";
 import { readBlob, revParse } from "./git.js";
-import { HttpError, notFound, type Route } from "./http.js";
+import type { JobView } from "./events.js";
+import { HttpError, notFound, paginate, type Route } from "./http.js";
 import type { StandIn } from "./server.js";
 import type { Repo } from "./store.js";
 
 const DOC_DISPATCH = "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event";
 const DOC_CANCEL = "https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run";
+const DOC_JOBS = "https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run";
 const MAX_INPUTS = 25;
 const MAX_INPUTS_SIZE = 65_535;
 
@@ -30,6 +32,8 @@ export interface WorkflowDispatch {
 export interface ActionsBackend {
   dispatch(dispatch: WorkflowDispatch): void;
   cancel(runId: number): "accepted" | "completed" | "unknown";
+  /** The jobs of a run of `repo` (its one attempt), in the order they were planned; null for no such run. */
+  jobsOf(runId: number, repo: Repo): JobView[] | null;
 }
 
 const unprocessable = (message: string) =>
@@ -102,6 +106,23 @@ export function actionsRoutes(hub: StandIn): Route[] {
       },
     },
     {
+      // "List jobs for a workflow run": the latest attempt's jobs (`filter=latest`, the default) or every attempt's
+      // (`filter=all`); the local runner makes one attempt per run, so both are the same.
+      method: "GET",
+      pattern: "/repos/{owner}/{repo}/actions/runs/{id}/jobs",
+      handle: (request) => {
+        const repo = hub.repoOr404(request.params);
+        const filter = request.query.get("filter") ?? "latest";
+        if (filter !== "latest" && filter !== "all") {
+          throw new HttpError(422, `Invalid request.\n\n${JSON.stringify(filter)} is not a member of ["latest", "all"].`, { documentation_url: DOC_JOBS, status: "422" });
+        }
+        const jobs = hub.actions?.jobsOf(Number(request.params["id"]), repo) ?? null;
+        if (!jobs) throw notFound(DOC_JOBS);
+        const { page, link } = paginate(jobs, request.query, hub.shapes.api(request.path));
+        return { status: 200, body: { total_count: jobs.length, jobs: page.map((job) => jobShape(hub, repo, job)) }, headers: link ? { link } : undefined };
+      },
+    },
+    {
       method: "POST",
       pattern: "/repos/{owner}/{repo}/actions/runs/{id}/cancel",
       handle: ({ params }) => {
@@ -115,4 +136,35 @@ export function actionsRoutes(hub: StandIn): Route[] {
       },
     },
   ];
+}
+
+/** A job as the REST API shows it (`job` in GitHub's OpenAPI description). */
+function jobShape(hub: StandIn, repo: Repo, job: JobView): Record<string, unknown> {
+  const full = `${repo.owner}/${repo.name}`;
+  const iso = (date: Date | null) => (date ? hub.shapes.iso(date) : null);
+  return {
+    id: job.id,
+    run_id: job.runId,
+    run_url: hub.shapes.api(`/repos/${full}/actions/runs/${job.runId}`),
+    run_attempt: 1,
+    node_id: hub.shapes.nodeId("CheckRun", job.id),
+    head_sha: job.headSha,
+    url: hub.shapes.api(`/repos/${full}/actions/jobs/${job.id}`),
+    html_url: hub.shapes.web(`/${full}/actions/runs/${job.runId}/job/${job.id}`),
+    status: job.status,
+    conclusion: job.conclusion,
+    created_at: iso(job.createdAt),
+    started_at: iso(job.startedAt ?? job.createdAt),
+    completed_at: iso(job.completedAt),
+    name: job.name,
+    steps: [],
+    check_run_url: hub.shapes.api(`/repos/${full}/check-runs/${job.id}`),
+    labels: ["ubuntu-latest"],
+    runner_id: job.runnerName ? 1 : null,
+    runner_name: job.runnerName,
+    runner_group_id: job.runnerName ? 1 : null,
+    runner_group_name: job.runnerName ? "GitHub Actions" : null,
+    workflow_name: job.workflowName,
+    head_branch: job.headBranch,
+  };
 }

@@ -57,6 +57,26 @@ export function issueRoutes(hub: StandIn): Route[] {
       },
     },
     {
+      // "List reactions for an issue comment", optionally of one `content`, oldest first.
+      method: "GET",
+      pattern: "/repos/{owner}/{repo}/issues/comments/{id}/reactions",
+      handle: (request) => {
+        const comment = commentOr404(request);
+        const content = request.query.get("content");
+        if (content !== null && !REACTIONS.has(content)) throw validationFailed([{ resource: "Reaction", code: "invalid", field: "content" }]);
+        const all = comment.reactions.filter((r) => content === null || r.content === content);
+        const { page, link } = paginate(all, request.query, hub.shapes.api(request.path));
+        const body = page.map((r) => ({
+          id: r.id,
+          node_id: hub.shapes.nodeId("Reaction", r.id),
+          user: hub.shapes.userByLogin(r.user),
+          content: r.content,
+          created_at: hub.shapes.iso(r.createdAt),
+        }));
+        return { status: 200, body, headers: link ? { link } : undefined };
+      },
+    },
+    {
       method: "POST",
       pattern: "/repos/{owner}/{repo}/issues/{number}/comments",
       handle: async (request) => {

@@ -46,6 +46,11 @@ export interface RunnerOptions {
   actionRefs?: string[];
   /** Node binary for the Action (default: this process's). */
   node?: string;
+  /**
+   * Called when a job has started (in_progress, holding its concurrency group) and before its first step: the job
+   * waits for the promise (a test holds a job to keep its group busy).
+   */
+  beforeSteps?: (job: JobRecord) => Promise<void> | void;
   /** Keep job folders after `stop()` (for debugging). */
   keepWorkspaces?: boolean;
   log?: (line: string) => void;
@@ -217,6 +222,18 @@ export class LocalRunner implements ActionsBackend {
     return "accepted";
   }
 
+  jobsOf(runId: number, repo: { owner: string; name: string }): JobView[] | null {
+    const run = this.runs.find((r) => r.id === runId && r.dispatch.repo.owner === repo.owner && r.dispatch.repo.name === repo.name);
+    if (!run) return null;
+    return run.jobs.map(({ run: _run, instance: _instance, ...view }) => ({ ...view }));
+  }
+
+  /** Kill a running job's Action process (a lost runner, an OOM kill): the job fails without a word from it. */
+  kill(job: JobRecord, signal: NodeJS.Signals = "SIGKILL"): boolean {
+    const process = this.running.get(job);
+    return process ? process.kill(signal) : false;
+  }
+
   /** Cancel everything, wait for the jobs to end, remove the job folders. */
   async stop(): Promise<void> {
     for (const run of this.runs) this.cancel(run.id);
@@ -350,6 +367,7 @@ export class LocalRunner implements ActionsBackend {
       RUNNER_ARCH: "X64",
       RUNNER_NAME: job.runnerName,
     });
+    await this.options.beforeSteps?.(job);
     const contexts: Contexts = { ...job.instance.contexts, job: { status: "success" }, env: {}, steps: {}, runner: { temp, os: "Linux" } };
     let status: Conclusion = "success";
     let timedOut = false;
