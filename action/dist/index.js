@@ -51823,8 +51823,8 @@ function containsSecret(text, secrets) {
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir6, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir6, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
 import { delimiter, join as join8 } from "node:path";
 
 // src/core/agent.ts
@@ -59786,6 +59786,8 @@ async function readText(path6) {
 
 // src/worker/git.ts
 import { existsSync as existsSync4 } from "node:fs";
+import { mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { isAbsolute, join as join4 } from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
@@ -63378,14 +63380,42 @@ var Git = class _Git {
    * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
    * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
    */
-  async commitAll(message2, keepOut) {
+  async commitAll(message2, options2 = {}) {
     await this.local.raw(["add", "--all"]);
     const staged = await this.stagedChanges();
+    const { keepOut } = options2;
     const left = keepOut ? staged.filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path) : [];
     if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
     if (staged.length === left.length) return false;
+    if (options2.redact) {
+      const kept = staged.filter((c5) => !c5.deleted && !left.includes(c5.path)).map((c5) => c5.path);
+      await this.redactStaged(kept, options2.redact);
+    }
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message2]);
     return true;
+  }
+  /**
+   * What is staged is what gets committed: a file the agent rewrote with a secret after the worker redacted it in the
+   * working tree is redacted again here, in the index (the working tree keeps the agent's file).
+   */
+  async redactStaged(paths, redact2) {
+    const secrets = redact2.secrets.filter((s) => s.length > 0);
+    if (paths.length === 0 || secrets.length === 0) return;
+    const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", ...secrets.flatMap((s) => ["-e", s]), "--", ...paths]).catch(() => "");
+    for (const path6 of grep.split("\0").filter((p2) => p2.length > 0)) {
+      const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path6])).split("\0")[0] ?? "";
+      const mode = entry.split(" ")[0] ?? "100644";
+      const content = await this.local.raw(["show", `:${path6}`]);
+      const scratch = await mkdtemp(join4(tmpdir(), "dispatch-redact-"));
+      try {
+        await writeFile4(join4(scratch, "blob"), redact2.apply(content), { mode: 384 });
+        const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join4(scratch, "blob")])).trim();
+        await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path6}`]);
+      } finally {
+        await rm3(scratch, { recursive: true, force: true });
+      }
+      redact2.onRedacted?.(path6);
+    }
   }
   /** Staged changes against HEAD, renames as a deletion and an addition. */
   async stagedChanges() {
@@ -63601,7 +63631,7 @@ function newQuestions(names, seen) {
 }
 
 // src/worker/resume.ts
-import { readdir as readdir4, rm as rm3 } from "node:fs/promises";
+import { readdir as readdir4, rm as rm4 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
@@ -63609,8 +63639,8 @@ async function reopenTaskFolder(opts) {
   if (BOOKKEEPING_REMOVED.test(message2) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await rm3(join6(opts.dir, IPC_DIR, DONE_FILE), { force: true });
-  await rm3(join6(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+  await rm4(join6(opts.dir, IPC_DIR, DONE_FILE), { force: true });
+  await rm4(join6(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
 }
 async function startingPlan(opts) {
   const earlier = await readIfExists(join6(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
@@ -63655,7 +63685,7 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { lstat as lstat3, readFile as readFile2, rm as rm4 } from "node:fs/promises";
+import { lstat as lstat3, readFile as readFile2, rm as rm5 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 
 // src/core/plan-merge.ts
@@ -63764,13 +63794,18 @@ var Publisher = class {
     const reopened = /* @__PURE__ */ new Set();
     const wrote = await this.dropForgedAnswers(changed, reopened) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path6, deleted) => {
-      if (isWorkflowPath(path6)) {
-        if (!this.workflowsLeftOut.has(path6)) this.opts.log?.(`left ${path6} out: the job's token cannot push workflow files`);
-        this.workflowsLeftOut.add(path6);
-        return true;
-      }
-      return !deleted && ANSWER_PATH.test(path6) && !reopened.has(path6);
+    const secrets = this.opts.secrets;
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, {
+      keepOut: (path6, deleted) => {
+        if (isWorkflowPath(path6)) {
+          if (!this.workflowsLeftOut.has(path6)) this.opts.log?.(`left ${path6} out: the job's token cannot push workflow files`);
+          this.workflowsLeftOut.add(path6);
+          return true;
+        }
+        return !deleted && ANSWER_PATH.test(path6) && !reopened.has(path6);
+      },
+      // The agent may write a secret again between the redaction above and the staging: the index is checked too.
+      redact: { secrets, apply: (text) => redact(text, secrets), onRedacted: (path6) => this.opts.log?.(`redacted a secret value in ${path6} (as staged)`) }
     });
     this.own = await git.head();
     return made;
@@ -63830,7 +63865,7 @@ var Publisher = class {
         continue;
       }
       if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file2]);
-      else await rm4(path6, { force: true });
+      else await rm5(path6, { force: true });
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
     }
@@ -63902,13 +63937,13 @@ var Watchdog = class {
 };
 
 // src/worker/worktree.ts
-import { rm as rm5 } from "node:fs/promises";
+import { rm as rm6 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm5(opts.path, { recursive: true, force: true });
+  await rm6(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
@@ -63923,7 +63958,7 @@ async function prepareWorktree(opts) {
 }
 async function removeWorktree(git, path6) {
   await git.removeWorktree(path6).catch(() => void 0);
-  await rm5(path6, { recursive: true, force: true });
+  await rm6(path6, { recursive: true, force: true });
   await git.raw(["worktree", "prune"]).catch(() => void 0);
 }
 
@@ -63956,7 +63991,7 @@ async function runWorker(opts) {
   const user = opts.agentUser;
   const isolated = user !== void 0 && user.mode !== "same";
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const tempBase = isolated ? tmpdir() : env["RUNNER_TEMP"] || tmpdir();
+  const tempBase = isolated ? tmpdir2() : env["RUNNER_TEMP"] || tmpdir2();
   const workDir = opts.workDir ?? join8(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
   const worktreePath = join8(workDir, "worktree");
   const runtime = join8(workDir, "runtime");
@@ -63973,7 +64008,7 @@ async function runWorker(opts) {
     git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm6(workDir, { recursive: true, force: true });
+    await rm7(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
@@ -64001,7 +64036,7 @@ async function runWorker(opts) {
       ...opts.thread ? { thread: opts.thread } : {}
     });
     const promptFile = join8(runtime, "prompt.md");
-    await writeFile4(promptFile, prompt);
+    await writeFile5(promptFile, prompt);
     const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
     await writeAskProgram(join8(runtime, "bin"), askCommand);
     const askPath = join8(runtime, "bin", "dispatch-ask");
@@ -64037,7 +64072,7 @@ async function runWorker(opts) {
       }
     });
     if (isolated) {
-      await writeFile4(join8(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
+      await writeFile5(join8(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
       await handOver(user, [worktree.path, agentHome]);
     }
     let usage;
@@ -64145,7 +64180,7 @@ async function runWorker(opts) {
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm6(workDir, { recursive: true, force: true });
+      await rm7(workDir, { recursive: true, force: true });
     }
   }
 }
@@ -64167,7 +64202,7 @@ async function reachableAskCommand(runtime) {
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
   const path6 = join8(binDir, "dispatch-ask");
-  await writeFile4(path6, `#!/bin/sh
+  await writeFile5(path6, `#!/bin/sh
 exec ${quoted} "$@"
 `);
   await chmod2(path6, 493);

@@ -11,6 +11,8 @@
  * `remote.origin.*`), and the dangerous settings pinned on every command (`HARDENED`).
  */
 import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { writePlain } from "./safe-file.js";
 import { isWorkflowRefusal } from "../core/workflow-files.js";
 import { isAbsolute, join } from "node:path";
@@ -78,6 +80,13 @@ function configEnv(entries: ReadonlyArray<readonly [string, string]>): Record<st
 }
 
 /** Resolves a conflicted file during a rebase: `local` is our commit being replayed, `remote` what is on the branch. */
+export interface CommitOptions {
+  /** Paths to leave out of the commit (unstaged again). */
+  keepOut?: (path: string, deleted: boolean) => boolean;
+  /** Secrets to take out of every staged text file, right before the commit. */
+  redact?: { secrets: readonly string[]; apply: (text: string) => string; onRedacted?: (path: string) => void };
+}
+
 export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null;
 
 export class Git {
@@ -219,14 +228,43 @@ export class Git {
    * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
    * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
    */
-  async commitAll(message: string, keepOut?: (path: string, deleted: boolean) => boolean): Promise<boolean> {
+  async commitAll(message: string, options: CommitOptions = {}): Promise<boolean> {
     await this.local.raw(["add", "--all"]);
     const staged = await this.stagedChanges();
+    const { keepOut } = options;
     const left = keepOut ? staged.filter((c) => keepOut(c.path, c.deleted)).map((c) => c.path) : [];
     if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
     if (staged.length === left.length) return false;
+    if (options.redact) {
+      const kept = staged.filter((c) => !c.deleted && !left.includes(c.path)).map((c) => c.path);
+      await this.redactStaged(kept, options.redact);
+    }
     await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
     return true;
+  }
+
+  /**
+   * What is staged is what gets committed: a file the agent rewrote with a secret after the worker redacted it in the
+   * working tree is redacted again here, in the index (the working tree keeps the agent's file).
+   */
+  private async redactStaged(paths: readonly string[], redact: NonNullable<CommitOptions["redact"]>): Promise<void> {
+    const secrets = redact.secrets.filter((s) => s.length > 0);
+    if (paths.length === 0 || secrets.length === 0) return;
+    const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", ...secrets.flatMap((s) => ["-e", s]), "--", ...paths]).catch(() => "");
+    for (const path of grep.split("\0").filter((p) => p.length > 0)) {
+      const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path])).split("\0")[0] ?? "";
+      const mode = entry.split(" ")[0] ?? "100644";
+      const content = await this.local.raw(["show", `:${path}`]);
+      const scratch = await mkdtemp(join(tmpdir(), "dispatch-redact-"));
+      try {
+        await writeFile(join(scratch, "blob"), redact.apply(content), { mode: 0o600 });
+        const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join(scratch, "blob")])).trim();
+        await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path}`]);
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+      redact.onRedacted?.(path);
+    }
   }
 
   /** Staged changes against HEAD, renames as a deletion and an addition. */

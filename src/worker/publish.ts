@@ -134,13 +134,18 @@ export class Publisher {
     const wrote = (await this.dropForgedAnswers(changed, reopened)) + (await this.redactChanged(changed));
     if (wrote > 0) await this.opts.afterWrite?.();
     // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, (path, deleted) => {
-      if (isWorkflowPath(path)) {
-        if (!this.workflowsLeftOut.has(path)) this.opts.log?.(`left ${path} out: the job's token cannot push workflow files`);
-        this.workflowsLeftOut.add(path);
-        return true;
-      }
-      return !deleted && ANSWER_PATH.test(path) && !reopened.has(path);
+    const secrets = this.opts.secrets;
+    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, {
+      keepOut: (path, deleted) => {
+        if (isWorkflowPath(path)) {
+          if (!this.workflowsLeftOut.has(path)) this.opts.log?.(`left ${path} out: the job's token cannot push workflow files`);
+          this.workflowsLeftOut.add(path);
+          return true;
+        }
+        return !deleted && ANSWER_PATH.test(path) && !reopened.has(path);
+      },
+      // The agent may write a secret again between the redaction above and the staging: the index is checked too.
+      redact: { secrets, apply: (text) => redact(text, secrets), onRedacted: (path) => this.opts.log?.(`redacted a secret value in ${path} (as staged)`) },
     });
     this.own = await git.head();
     return made;

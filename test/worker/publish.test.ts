@@ -25,13 +25,13 @@ function racingGit(dir: string): { git: Git; race: (times: number) => void } {
   const g = new Git({ dir });
   const commitAll = g.commitAll.bind(g);
   let left = 0;
-  g.commitAll = async (message, keepOut) => {
+  g.commitAll = async (message, options) => {
     if (left-- > 0) {
       await writeFile(join(dir, `agent-${left}.txt`), `key ${SECRET}\n`);
       git(dir, "add", "--all");
       git(dir, "-c", "user.name=agent", "-c", "user.email=agent@example.com", "commit", "-q", "-m", `agent adds ${SECRET}`);
     }
-    return commitAll(message, keepOut);
+    return commitAll(message, options);
   };
   return { git: g, race: (times) => void (left = times) };
 }
@@ -72,5 +72,27 @@ describe("Publisher: the agent commits while the worker commits", () => {
     expect(await publisher.save("progress")).toBe(true);
     expect(git(rig.origin, "log", "-p", "--all")).not.toContain(SECRET);
     expect(git(rig.origin, "log", "--format=%an", "task")).not.toContain("agent");
+  });
+
+  it("a secret the agent writes after the worker's redaction, before the staging, is redacted in what is committed", async () => {
+    const ws = await rig.workspace();
+    const g = new Git({ dir: ws });
+    const commitAll = g.commitAll.bind(g);
+    let rewrite = false;
+    g.commitAll = async (message, options) => {
+      // The worker redacted the working tree a moment ago; the agent writes its key again right now.
+      if (rewrite) await writeFile(join(ws, "notes.txt"), `the key is ${SECRET}\n`);
+      return commitAll(message, options);
+    };
+    const lines: string[] = [];
+    const publisher = new Publisher({ git: g, branch: "task", task: "t", secrets: [SECRET], log: (l) => lines.push(l) });
+    await writeFile(join(ws, "plan.md"), "# plan\n");
+    expect(await publisher.save("plan")).toBe(true);
+    rewrite = true;
+    await writeFile(join(ws, "notes.txt"), "nothing yet\n");
+    expect(await publisher.save("progress")).toBe(true);
+    expect(git(rig.origin, "log", "-p", "--all")).not.toContain(SECRET);
+    expect(git(rig.origin, "show", "task:notes.txt")).toBe("the key is ***\n");
+    expect(lines).toContain("redacted a secret value in notes.txt (as staged)");
   });
 });
