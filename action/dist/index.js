@@ -63399,22 +63399,24 @@ var Git = class _Git {
    * working tree is redacted again here, in the index (the working tree keeps the agent's file).
    */
   async redactStaged(paths, redact2) {
-    const secrets = redact2.secrets.filter((s) => s.length > 0);
+    const secrets = [...new Set(redact2.secrets.flatMap((s) => s.split("\n")).filter((line) => line.length > 0))];
     if (paths.length === 0 || secrets.length === 0) return;
-    const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", ...secrets.flatMap((s) => ["-e", s]), "--", ...paths]).catch(() => "");
-    for (const path6 of grep.split("\0").filter((p2) => p2.length > 0)) {
-      const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path6])).split("\0")[0] ?? "";
-      const mode = entry.split(" ")[0] ?? "100644";
-      const content = await this.local.raw(["show", `:${path6}`]);
-      const scratch = await mkdtemp(join4(tmpdir(), "dispatch-redact-"));
-      try {
+    const scratch = await mkdtemp(join4(tmpdir(), "dispatch-redact-"));
+    try {
+      await writeFile4(join4(scratch, "patterns"), `${secrets.join("\n")}
+`, { mode: 384 });
+      const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", "-f", join4(scratch, "patterns"), "--", ...paths]).catch(() => "");
+      for (const path6 of grep.split("\0").filter((p2) => p2.length > 0)) {
+        const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path6])).split("\0")[0] ?? "";
+        const mode = entry.split(" ")[0] ?? "100644";
+        const content = await this.local.raw(["show", `:${path6}`]);
         await writeFile4(join4(scratch, "blob"), redact2.apply(content), { mode: 384 });
         const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join4(scratch, "blob")])).trim();
         await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path6}`]);
-      } finally {
-        await rm3(scratch, { recursive: true, force: true });
+        redact2.onRedacted?.(path6);
       }
-      redact2.onRedacted?.(path6);
+    } finally {
+      await rm3(scratch, { recursive: true, force: true });
     }
   }
   /** Staged changes against HEAD, renames as a deletion and an addition. */

@@ -248,22 +248,26 @@ export class Git {
    * working tree is redacted again here, in the index (the working tree keeps the agent's file).
    */
   private async redactStaged(paths: readonly string[], redact: NonNullable<CommitOptions["redact"]>): Promise<void> {
-    const secrets = redact.secrets.filter((s) => s.length > 0);
+    // Line by line: grep matches within a line; a file with any line of a secret is read and redacted whole.
+    const secrets = [...new Set(redact.secrets.flatMap((s) => s.split("\n")).filter((line) => line.length > 0))];
     if (paths.length === 0 || secrets.length === 0) return;
-    const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", ...secrets.flatMap((s) => ["-e", s]), "--", ...paths]).catch(() => "");
-    for (const path of grep.split("\0").filter((p) => p.length > 0)) {
-      const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path])).split("\0")[0] ?? "";
-      const mode = entry.split(" ")[0] ?? "100644";
-      const content = await this.local.raw(["show", `:${path}`]);
-      const scratch = await mkdtemp(join(tmpdir(), "dispatch-redact-"));
-      try {
+    // The secrets go to git in a file only the worker can read: never on a command line, which every user can read
+    // in /proc (the agent included).
+    const scratch = await mkdtemp(join(tmpdir(), "dispatch-redact-"));
+    try {
+      await writeFile(join(scratch, "patterns"), `${secrets.join("\n")}\n`, { mode: 0o600 });
+      const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", "-f", join(scratch, "patterns"), "--", ...paths]).catch(() => "");
+      for (const path of grep.split("\0").filter((p) => p.length > 0)) {
+        const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path])).split("\0")[0] ?? "";
+        const mode = entry.split(" ")[0] ?? "100644";
+        const content = await this.local.raw(["show", `:${path}`]);
         await writeFile(join(scratch, "blob"), redact.apply(content), { mode: 0o600 });
         const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join(scratch, "blob")])).trim();
         await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path}`]);
-      } finally {
-        await rm(scratch, { recursive: true, force: true });
+        redact.onRedacted?.(path);
       }
-      redact.onRedacted?.(path);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
   }
 

@@ -1,8 +1,13 @@
 /**
  * The stand-in's git: plain git commands over a REAL bare repository on disk. Argument arrays only.
+ *
+ * Two economies, so that a scenario does not spend its CPU on thousands of git processes: a ref is read from the
+ * bare repository's ref files (loose, then packed-refs) the way git itself resolves it, and what an object id names
+ * (its type, content, tree, commit, a path under it, a diff between two commits) never changes, so it is kept per
+ * repository once read. Anything else (`main^{commit}`, `HEAD~1`, an abbreviated id) goes to git as before.
  */
 import { execa } from "execa";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -30,14 +35,88 @@ export async function git(
   return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? 0 };
 }
 
+const FULL_ID = /^[0-9a-f]{40}$/;
+
+/** Per repository: what full object ids name. Objects never change, so nothing here is ever stale. */
+const immutable = new Map<string, Map<string, Promise<unknown>>>();
+
+/** `compute()` once per repository and key, when every id in the key is a full object id; else every time. */
+function once<T>(dir: string, key: string, ids: readonly string[], compute: () => Promise<T>): Promise<T> {
+  if (!ids.every((id) => FULL_ID.test(id))) return compute();
+  let cache = immutable.get(dir);
+  if (!cache) immutable.set(dir, (cache = new Map()));
+  const known = cache.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const value = compute();
+  cache.set(key, value);
+  // A failure (an object not there yet) is not remembered.
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
+/** A ref's object id as git resolves it: the loose ref file (following `ref: …`), then packed-refs; null if none. */
+async function readRef(dir: string, ref: string, hops = 0): Promise<string | null> {
+  if (hops > 5) return null;
+  const loose = await readFile(join(dir, ref), "utf8").catch(() => null);
+  if (loose !== null) {
+    const text = loose.trim();
+    if (text.startsWith("ref: ")) return readRef(dir, text.slice(5).trim(), hops + 1);
+    return FULL_ID.test(text) ? text : null;
+  }
+  const packed = await readFile(join(dir, "packed-refs"), "utf8").catch(() => "");
+  for (const line of packed.split("\n")) {
+    const [id, name] = line.split(" ");
+    if (name === ref && id && FULL_ID.test(id)) return id;
+  }
+  return null;
+}
+
+/** A plain ref name (what `git check-ref-format` allows, roughly): resolved from the ref files, not by git. */
+const PLAIN_REF = /^(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+$/;
+
+/** `<rev>` as rev-parse resolves a name: full id, `refs/…`, then refs/tags/, refs/heads/, refs/remotes/. */
+async function resolveName(dir: string, rev: string): Promise<string | null | undefined> {
+  if (FULL_ID.test(rev)) return (await objectExists(dir, rev)) ? rev : null;
+  if (!PLAIN_REF.test(rev) || rev.endsWith(".lock") || rev.endsWith("/") || rev.endsWith(".")) return undefined;
+  if (rev === "HEAD" || rev.startsWith("refs/")) return readRef(dir, rev);
+  for (const candidate of [`refs/${rev}`, `refs/tags/${rev}`, `refs/heads/${rev}`, `refs/remotes/${rev}`]) {
+    const id = await readRef(dir, candidate);
+    if (id) return id;
+  }
+  // An abbreviated id, or nothing: git decides.
+  return /^[0-9a-f]{4,39}$/.test(rev) ? undefined : null;
+}
+
+function objectExists(dir: string, oid: string): Promise<boolean> {
+  return once(dir, `exists ${oid}`, [oid], async () => {
+    const result = await git(dir, ["cat-file", "-e", oid], { reject: false });
+    if (result.exitCode !== 0) throw new Error("missing"); // not remembered: it may arrive with a push
+    return true;
+  }).catch(() => false);
+}
+
 /** The object id a revision expression names, or null when there is none. */
 export async function revParse(dir: string, expression: string): Promise<string | null> {
-  const result = await git(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", expression], { reject: false });
-  return result.exitCode === 0 && result.stdout ? result.stdout : null;
+  const colon = expression.indexOf(":");
+  const rev = colon === -1 ? expression : expression.slice(0, colon);
+  // `name~2`, `name^`, `name^{commit}`: the name resolved here, the walk from its (immutable) commit by git, once.
+  const [, name = rev, walk = ""] = /^(.*?)((?:~\d*|\^\d*|\^\{[a-z]*\})*)$/.exec(rev) ?? [];
+  const resolved = colon === 0 || name === "" ? undefined : await resolveName(dir, name);
+  if (resolved === null) return null;
+  if (resolved !== undefined && colon === -1 && walk === "") return resolved;
+  const exact = resolved === undefined ? expression : `${resolved}${walk}${colon === -1 ? "" : expression.slice(colon)}`;
+  const ids = resolved === undefined ? [""] : [resolved];
+  return once(dir, `rev-parse ${exact}`, ids, async () => {
+    const result = await git(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", exact], { reject: false });
+    return result.exitCode === 0 && result.stdout ? result.stdout : null;
+  });
 }
 
 /** The commit a branch points at, or null. */
 export async function branchHead(dir: string, branch: string): Promise<string | null> {
+  const id = PLAIN_REF.test(branch) ? await readRef(dir, `refs/heads/${branch}`) : undefined;
+  if (id === null) return null;
+  if (id !== undefined && (await objectType(dir, id).catch(() => null)) === "commit") return id;
   const result = await git(dir, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`], {
     reject: false,
   });
@@ -45,12 +124,14 @@ export async function branchHead(dir: string, branch: string): Promise<string | 
 }
 
 export async function objectType(dir: string, oid: string): Promise<"blob" | "tree" | "commit" | "tag"> {
-  return (await git(dir, ["cat-file", "-t", oid])).stdout as "blob" | "tree" | "commit" | "tag";
+  return once(dir, `type ${oid}`, [oid], async () => (await git(dir, ["cat-file", "-t", oid])).stdout as "blob" | "tree" | "commit" | "tag");
 }
 
 export async function readBlob(dir: string, oid: string): Promise<Buffer> {
-  const result = await execa("git", ["cat-file", "blob", oid], { cwd: dir, encoding: "buffer", stripFinalNewline: false });
-  return Buffer.from(result.stdout);
+  return once(dir, `blob ${oid}`, [oid], async () => {
+    const result = await execa("git", ["cat-file", "blob", oid], { cwd: dir, encoding: "buffer", stripFinalNewline: false });
+    return Buffer.from(result.stdout);
+  });
 }
 
 export interface TreeEntry {
@@ -62,6 +143,10 @@ export interface TreeEntry {
 }
 
 export async function listTree(dir: string, treeish: string): Promise<TreeEntry[]> {
+  return once(dir, `ls-tree ${treeish}`, [treeish.split(":")[0] ?? ""], () => lsTree(dir, treeish));
+}
+
+async function lsTree(dir: string, treeish: string): Promise<TreeEntry[]> {
   const { stdout } = await git(dir, ["ls-tree", "-l", "-z", treeish]);
   return stdout
     .split("\0")
@@ -83,6 +168,10 @@ export interface CommitInfo {
 }
 
 export async function readCommit(dir: string, sha: string): Promise<CommitInfo> {
+  return once(dir, `commit ${sha}`, [sha], () => showCommit(dir, sha));
+}
+
+async function showCommit(dir: string, sha: string): Promise<CommitInfo> {
   const sep = "\x1f";
   const { stdout } = await git(dir, [
     "show",
@@ -128,6 +217,10 @@ export interface FileChange {
 
 /** Files changed between two commits, with line counts. */
 export async function diffFiles(dir: string, from: string, to: string): Promise<FileChange[]> {
+  return once(dir, `diff ${from} ${to}`, [from, to], () => diff(dir, from, to));
+}
+
+async function diff(dir: string, from: string, to: string): Promise<FileChange[]> {
   const names = (await git(dir, ["diff", "--no-renames", "--name-status", "-z", from, to])).stdout.split("\0");
   const counts = new Map<string, [number, number]>();
   for (const line of (await git(dir, ["diff", "--no-renames", "--numstat", from, to])).stdout.split("\n")) {
@@ -146,6 +239,10 @@ export async function diffFiles(dir: string, from: string, to: string): Promise<
 }
 
 export async function mergeBase(dir: string, a: string, b: string): Promise<string | null> {
+  return once(dir, `merge-base ${a} ${b}`, [a, b], () => findMergeBase(dir, a, b));
+}
+
+async function findMergeBase(dir: string, a: string, b: string): Promise<string | null> {
   const result = await git(dir, ["merge-base", a, b], { reject: false });
   return result.exitCode === 0 ? result.stdout : null;
 }
