@@ -4,11 +4,13 @@
  *   - whole scripted task: the real worker on real git (plan pushed, ticks, a question answered, output, final commits)
  *   - with --setup: the workflow's install step (`npm install --prefix` of the locked version, as dispatch.yml does),
  *     cold (empty npm cache) and cached (warm npm cache); this one downloads from the npm registry.
- * Prints one table; asserts nothing. BENCH_RUNS (default 3) runs of each, median shown.
+ * Prints one table; asserts nothing. BENCH_RUNS (default 3) runs of each, median shown. `npm run bench` runs the same
+ * measures as its `agents` part (and the install with `--setup`).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { execa } from "execa";
 import { agentCommand } from "../src/core/agent.js";
 import { agentSettings } from "../src/core/agent-env.js";
@@ -16,7 +18,7 @@ import { prepareAgentHome } from "../src/worker/agent-home.js";
 import { startModelServer } from "../test/model-server/server.js";
 import { MODELS, realRun, serverEnv, type RealAgent } from "../test/worker/real-agent-rig.js";
 import { ROOT } from "../test/worker/helpers.js";
-import { printTable } from "./app.js";
+import { printTable, type Figure } from "./app.js";
 
 const AGENTS: RealAgent[] = ["claude", "gemini", "codex"];
 const PACKAGES: Record<RealAgent, string> = { claude: "@anthropic-ai/claude-code", gemini: "@google/gemini-cli", codex: "@openai/codex" };
@@ -80,6 +82,29 @@ function median(values: number[]): number {
 
 const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : "—");
 
+/** One run of each CLI: start → first model request and the whole scripted task, as `npm run bench` figures. */
+export async function measureAgentsOnce(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const agent of AGENTS) {
+    figures.push({ measure: `${agent}: start → first model request`, value: (await firstRequestMs(agent)) / 1000, unit: "s" });
+    const task = await wholeTaskMs(agent);
+    figures.push({ measure: `${agent}: whole scripted task through the worker`, value: task.ms / 1000, unit: "s" });
+    figures.push({ measure: `${agent}: scripted task done`, value: task.ok ? 1 : 0, unit: "yes = 1" });
+  }
+  return figures;
+}
+
+/** The workflow's install step of each CLI, cold and with a warm npm cache (downloads from the registry). */
+export async function measureSetupOnce(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const agent of AGENTS) {
+    const setup = await setupMs(agent);
+    figures.push({ measure: `${agent}: install, cold npm cache`, value: setup.cold / 1000, unit: "s" });
+    figures.push({ measure: `${agent}: install, warm npm cache`, value: setup.cached / 1000, unit: "s" });
+  }
+  return figures;
+}
+
 async function main(): Promise<void> {
   const withSetup = process.argv.includes("--setup");
   const rows = [["CLI", "start → first model request", "whole scripted task", "done", ...(withSetup ? ["install cold", "install cached"] : [])]];
@@ -100,4 +125,5 @@ async function main(): Promise<void> {
   printTable(rows);
 }
 
-await main();
+// Run as `npm run bench:agents`; imported by bench/all.ts for `npm run bench`.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

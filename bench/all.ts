@@ -1,11 +1,14 @@
 /**
- * `npm run bench [-- --runs N] [--only app,worker,e2e]`: the app's and the worker's benchmarks, then the seed's
- * three-things comment end to end with instant agents (the GitHub stand-in, the real app, the real workflow's matrix,
- * the Action bundled from the sources now, real git), each run N times (default 5). Prints the machine (CPU, cores,
- * memory, Node, load) and one table: every figure's median and range over the runs. Asserts nothing.
+ * `npm run bench [-- --runs N] [--only app,worker,e2e,agents] [--setup]`: the app's and the worker's benchmarks, the
+ * seed's three-things comment end to end with instant agents (the GitHub stand-in, the real app, the real workflow's
+ * matrix, the Action bundled from the sources now, real git), and the real claude, gemini and codex CLIs against the
+ * scripted model server (start → first model request, whole scripted task; with `--setup` also the workflow's
+ * install of each, which downloads from the npm registry), each run N times (default 5). Prints the machine (CPU,
+ * cores, memory, Node, load) and one table: every figure's median and range over the runs. Asserts nothing.
  */
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { measureAgentsOnce, measureSetupOnce } from "./agents.js";
 import { measureApp, printTable, type Figure } from "./app.js";
 import { measureIsolation } from "./isolation.js";
 import { measureWorker } from "./worker.js";
@@ -22,7 +25,7 @@ const AGENTS: Record<string, AgentScript> = {
   "*": { edits: { "docs/{task}.md": "# {task}\n" }, output: "Wrote docs/{task}.md." },
 };
 
-const PARTS = ["app", "worker", "e2e"] as const;
+const PARTS = ["app", "worker", "e2e", "agents"] as const;
 type Part = (typeof PARTS)[number];
 
 /** Comment posted → every pull request open, and the status comment says all tasks are complete. */
@@ -97,11 +100,11 @@ function machine(): string {
   return `Node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"} · ${gib} GiB memory · ${process.platform}/${process.arch} · load average at start ${load}`;
 }
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string", default: PARTS.join(",") } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string", default: PARTS.join(",") }, setup: { type: "boolean", default: false } } });
 const runs = Number(values.runs);
 const only = values.only.split(",").map((p) => p.trim()) as Part[];
 if (!Number.isInteger(runs) || runs < 1 || only.some((p) => !PARTS.includes(p))) {
-  console.error(`usage: npm run bench -- [--runs N (default 5)] [--only ${PARTS.join(",")}]`);
+  console.error(`usage: npm run bench -- [--runs N (default 5)] [--only ${PARTS.join(",")}] [--setup]`);
   process.exit(2);
 }
 
@@ -115,6 +118,7 @@ try {
     if (only.includes("app")) figures.push(...(await measureApp()));
     if (only.includes("worker")) figures.push(...(await measureWorkerOnce()), ...(await measureIsolationOnce()));
     if (bundle) figures.push(...(await measureSeedRun(bundle.path)));
+    if (only.includes("agents")) figures.push(...(await measureAgentsOnce()), ...(values.setup ? await measureSetupOnce() : []));
     for (const figure of figures) {
       const sample = samples.get(figure.measure) ?? { unit: figure.unit, values: [] };
       sample.values.push(figure.value);
