@@ -51518,7 +51518,7 @@ function claudeActivity(line) {
   const content = Array.isArray(message2["content"]) ? message2["content"].filter(isRecord) : [];
   if (event["type"] === "assistant") {
     if (message2["model"] === "<synthetic>") return NOTHING;
-    const started = content.filter((part) => part["type"] === "tool_use" || part["type"] === "server_tool_use").map((part) => idOf(part["id"]));
+    const started = content.filter((part) => part["type"] === "tool_use").map((part) => idOf(part["id"]));
     return { ...NOTHING, model: true, started: started.filter(nonEmpty) };
   }
   if (event["type"] === "user") {
@@ -63257,6 +63257,7 @@ function configEnv(entries) {
   });
   return out;
 }
+var PATHS_PER_COMMAND = 500;
 var Git = class _Git {
   dir;
   opts;
@@ -63271,6 +63272,8 @@ var Git = class _Git {
       GIT_TERMINAL_PROMPT: "0",
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: "/dev/null",
+      // Paths after `--` are file names (the agent names files): `:(exclude)*` is a file, not pathspec magic.
+      GIT_LITERAL_PATHSPECS: "1",
       ...opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}
     };
     const hardened = hardenedConfig();
@@ -63396,7 +63399,9 @@ var Git = class _Git {
   }
   /**
    * What is staged is what gets committed: a file the agent rewrote with a secret after the worker redacted it in the
-   * working tree is redacted again here, in the index (the working tree keeps the agent's file).
+   * working tree is redacted again here, in the index (the working tree keeps the agent's file). Text files and
+   * symbolic links (their target is their content) are rewritten; a binary file holding a secret is left out of the
+   * commit. Fails closed: an error of git here fails the commit.
    */
   async redactStaged(paths, redact2) {
     const secrets = [...new Set(redact2.secrets.flatMap((s) => s.split("\n")).filter((line) => line.length > 0))];
@@ -63405,12 +63410,26 @@ var Git = class _Git {
     try {
       await writeFile4(join4(scratch, "patterns"), `${secrets.join("\n")}
 `, { mode: 384 });
-      const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", "-f", join4(scratch, "patterns"), "--", ...paths]).catch(() => "");
-      for (const path6 of grep.split("\0").filter((p2) => p2.length > 0)) {
+      const suspects = /* @__PURE__ */ new Set();
+      for (let at2 = 0; at2 < paths.length; at2 += PATHS_PER_COMMAND) {
+        const chunk = paths.slice(at2, at2 + PATHS_PER_COMMAND);
+        const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join4(scratch, "patterns"), "--", ...chunk]);
+        for (const path6 of grep.split("\0")) if (path6.length > 0) suspects.add(path6);
+        const entries = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
+        for (const entry of entries.split("\0")) if (entry.startsWith("120000 ")) suspects.add(entry.slice(entry.indexOf("	") + 1));
+      }
+      for (const path6 of suspects) {
         const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path6])).split("\0")[0] ?? "";
         const mode = entry.split(" ")[0] ?? "100644";
         const content = await this.local.raw(["show", `:${path6}`]);
-        await writeFile4(join4(scratch, "blob"), redact2.apply(content), { mode: 384 });
+        const clean2 = redact2.apply(content);
+        if (clean2 === content) continue;
+        if (content.includes("\0")) {
+          await this.local.raw(["reset", "--quiet", "--", path6]);
+          redact2.onLeftOut?.(path6);
+          continue;
+        }
+        await writeFile4(join4(scratch, "blob"), clean2, { mode: 384 });
         const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join4(scratch, "blob")])).trim();
         await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path6}`]);
         redact2.onRedacted?.(path6);
@@ -63807,7 +63826,12 @@ var Publisher = class {
         return !deleted && ANSWER_PATH.test(path6) && !reopened.has(path6);
       },
       // The agent may write a secret again between the redaction above and the staging: the index is checked too.
-      redact: { secrets, apply: (text) => redact(text, secrets), onRedacted: (path6) => this.opts.log?.(`redacted a secret value in ${path6} (as staged)`) }
+      redact: {
+        secrets,
+        apply: (text) => redact(text, secrets),
+        onRedacted: (path6) => this.opts.log?.(`redacted a secret value in ${path6} (as staged)`),
+        onLeftOut: (path6) => this.opts.log?.(`left ${path6} out: a binary file holding a secret value`)
+      }
     });
     this.own = await git.head();
     return made;

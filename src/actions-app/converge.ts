@@ -21,6 +21,7 @@ import { isBot } from "../app/commands/authorize.js";
 import { parseQuoteReply } from "../core/answer.js";
 import { parseComment } from "../core/grammar.js";
 import { repliedComment } from "../core/reply.js";
+import { trustsApp } from "../core/app-login.js";
 
 export const CONVERGE_MINUTES = 60;
 
@@ -78,9 +79,7 @@ export async function unhandledCommands(
   options: { repo: { owner: string; repo: string }; issue: number; event: { id: number; created_at: string }; appLogin: string; now?: Date },
 ): Promise<RestComment[]> {
   const now = options.now ?? new Date();
-  const bare = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
-  const app = bare(options.appLogin);
-  const own = (login: string | null) => login !== null && bare(login) === app;
+  const own = trustsApp(options.appLogin);
   const since = new Date(now.getTime() - CONVERGE_MINUTES * 60_000).toISOString();
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...options.repo, issue_number: options.issue, since, per_page: 100 });
   const unhandled: RestComment[] = [];

@@ -23,6 +23,7 @@ import type { StatusTarget } from "../app/status/run-context.js";
 import { findTask } from "../app/status/thread.js";
 import { authEnv } from "../worker/git.js";
 import { jobProbot, repoConfig, type JobAuth } from "./probot.js";
+import { trustsApp } from "../core/app-login.js";
 
 export interface MonitorOptions {
   auth: JobAuth;
@@ -85,8 +86,7 @@ export async function monitorDispatch(options: MonitorOptions): Promise<MonitorR
   const probot = options.probot ?? jobProbot(options.auth);
   const octokit = await probot.auth();
   const gh: GitHub = { octokit, log: probot.log, repo: options.repo };
-  const own = options.appLogin.toLowerCase().replace(/\[bot\]$/, "");
-  const trusts = (author: string | null) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own;
+  const trusts = trustsApp(options.appLogin);
   const config = repoConfig(octokit, options.repo);
   const jobsEveryMs = options.jobsEveryMs ?? 60_000;
   let lastJobs = Number.NEGATIVE_INFINITY;

@@ -9,6 +9,7 @@ import type { GitHub } from "../app/github/client.js";
 import { loadConfig } from "../app/github/config.js";
 import { refreshDispatch } from "../app/status/progress.js";
 import { jobProbot, repoConfig, type JobAuth } from "./probot.js";
+import { trustsApp } from "../core/app-login.js";
 
 export const SWEEP_HOURS = 24;
 
@@ -16,8 +17,7 @@ export async function sweep(options: { auth: JobAuth; repo: { owner: string; rep
   const probot = jobProbot(options.auth);
   const octokit = await probot.auth();
   const gh: GitHub = { octokit, log: probot.log, repo: options.repo };
-  const own = options.appLogin.toLowerCase().replace(/\[bot\]$/, "");
-  const trusts = (author: string | null) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own;
+  const trusts = trustsApp(options.appLogin);
   const since = new Date((options.now ?? new Date()).getTime() - SWEEP_HOURS * 3600_000).toISOString();
   const comments = await octokit.paginate(octokit.rest.issues.listCommentsForRepo, { ...options.repo, since, sort: "updated", direction: "desc", per_page: 100 });
   const config = repoConfig(octokit, options.repo);

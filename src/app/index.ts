@@ -14,6 +14,7 @@ import { RedisQueue } from "./queue/redis.js";
 import type { ThreadQueue, ThreadQueueOptions } from "./queue/thread-queue.js";
 import type { ThreadWork } from "./status/run-context.js";
 import { runThread, threadKey } from "./status/thread.js";
+import { isAppLogin } from "../core/app-login.js";
 
 export interface AppOptions {
   /** Least time between two runs (edits) for one thread; default 2.5 s, so a 10 s burst makes at most 5 edits. */
@@ -43,12 +44,10 @@ export type DispatchApp = ((app: Probot) => void) & {
   close: () => Promise<void>;
 };
 
-const bare = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
-
 export function createApp(options: AppOptions = {}): DispatchApp {
-  let own = options.appLogin ? bare(options.appLogin) : null;
+  let own = options.appLogin ?? null;
   // Fail closed: a marker comment is the app's memory only when the app itself wrote it.
-  const trusts = (author: string | null) => own !== null && author !== null && bare(author) === own;
+  const trusts = (author: string | null) => isAppLogin(own, author);
   const queueOptions: ThreadQueueOptions<ThreadWork> = {
     run: (_key, items) => runThread(items, trusts),
     minGapMs: options.minGapMs ?? DEFAULT_MIN_GAP_MS,
@@ -80,7 +79,7 @@ export function createApp(options: AppOptions = {}): DispatchApp {
       own !== null
         ? Promise.resolve()
         : (learning ??= learnLogin(probot).then((slug) => {
-            own = slug ? bare(slug) : null;
+            own = slug ?? null;
             if (own === null) learning = null; // ask again on the next event
           }));
     // Each handler returns at once (Probot answers the webhook when handlers resolve): the work runs in the background.

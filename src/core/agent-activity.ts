@@ -46,7 +46,9 @@ export function claudeActivity(line: string): LineActivity {
   if (event["type"] === "assistant") {
     // claude words its own errors ("Request timed out") as a message from a `<synthetic>` model: not the model.
     if (message["model"] === "<synthetic>") return NOTHING;
-    const started = content.filter((part) => part["type"] === "tool_use" || part["type"] === "server_tool_use").map((part) => idOf(part["id"]));
+    // Only the CLI's own tools run outside the model's turn; a `server_tool_use` (web search) runs on the API's side,
+    // inside the turn, and its result comes back in an assistant message: not a tool the watch waits for.
+    const started = content.filter((part) => part["type"] === "tool_use").map((part) => idOf(part["id"]));
     return { ...NOTHING, model: true, started: started.filter(nonEmpty) };
   }
   if (event["type"] === "user") {

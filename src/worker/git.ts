@@ -80,11 +80,20 @@ function configEnv(entries: ReadonlyArray<readonly [string, string]>): Record<st
 }
 
 /** Resolves a conflicted file during a rebase: `local` is our commit being replayed, `remote` what is on the branch. */
+/** Paths per git command (far below the command-line limit). */
+const PATHS_PER_COMMAND = 500;
+
 export interface CommitOptions {
   /** Paths to leave out of the commit (unstaged again). */
   keepOut?: (path: string, deleted: boolean) => boolean;
   /** Secrets to take out of every staged text file, right before the commit. */
-  redact?: { secrets: readonly string[]; apply: (text: string) => string; onRedacted?: (path: string) => void };
+  redact?: {
+    secrets: readonly string[];
+    apply: (text: string) => string;
+    onRedacted?: (path: string) => void;
+    /** A binary file holding a secret: not committed. */
+    onLeftOut?: (path: string) => void;
+  };
 }
 
 export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null;
@@ -104,6 +113,8 @@ export class Git {
       GIT_TERMINAL_PROMPT: "0",
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: "/dev/null",
+      // Paths after `--` are file names (the agent names files): `:(exclude)*` is a file, not pathspec magic.
+      GIT_LITERAL_PATHSPECS: "1",
       ...(opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}),
     };
     const hardened = hardenedConfig();
@@ -245,7 +256,9 @@ export class Git {
 
   /**
    * What is staged is what gets committed: a file the agent rewrote with a secret after the worker redacted it in the
-   * working tree is redacted again here, in the index (the working tree keeps the agent's file).
+   * working tree is redacted again here, in the index (the working tree keeps the agent's file). Text files and
+   * symbolic links (their target is their content) are rewritten; a binary file holding a secret is left out of the
+   * commit. Fails closed: an error of git here fails the commit.
    */
   private async redactStaged(paths: readonly string[], redact: NonNullable<CommitOptions["redact"]>): Promise<void> {
     // Line by line: grep matches within a line; a file with any line of a secret is read and redacted whole.
@@ -256,12 +269,28 @@ export class Git {
     const scratch = await mkdtemp(join(tmpdir(), "dispatch-redact-"));
     try {
       await writeFile(join(scratch, "patterns"), `${secrets.join("\n")}\n`, { mode: 0o600 });
-      const grep = await this.local.raw(["grep", "--cached", "-l", "-I", "-z", "-F", "-f", join(scratch, "patterns"), "--", ...paths]).catch(() => "");
-      for (const path of grep.split("\0").filter((p) => p.length > 0)) {
+      const suspects = new Set<string>();
+      for (let at = 0; at < paths.length; at += PATHS_PER_COMMAND) {
+        const chunk = paths.slice(at, at + PATHS_PER_COMMAND);
+        // Exit 1 with nothing printed is "no match" (simple-git resolves it); anything git prints on error rejects.
+        const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join(scratch, "patterns"), "--", ...chunk]);
+        for (const path of grep.split("\0")) if (path.length > 0) suspects.add(path);
+        // git grep does not look into symbolic links: their targets are read below.
+        const entries = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
+        for (const entry of entries.split("\0")) if (entry.startsWith("120000 ")) suspects.add(entry.slice(entry.indexOf("\t") + 1));
+      }
+      for (const path of suspects) {
         const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path])).split("\0")[0] ?? "";
         const mode = entry.split(" ")[0] ?? "100644";
         const content = await this.local.raw(["show", `:${path}`]);
-        await writeFile(join(scratch, "blob"), redact.apply(content), { mode: 0o600 });
+        const clean = redact.apply(content);
+        if (clean === content) continue;
+        if (content.includes("\0")) {
+          await this.local.raw(["reset", "--quiet", "--", path]);
+          redact.onLeftOut?.(path);
+          continue;
+        }
+        await writeFile(join(scratch, "blob"), clean, { mode: 0o600 });
         const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join(scratch, "blob")])).trim();
         await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path}`]);
         redact.onRedacted?.(path);

@@ -145,7 +145,12 @@ export class Publisher {
         return !deleted && ANSWER_PATH.test(path) && !reopened.has(path);
       },
       // The agent may write a secret again between the redaction above and the staging: the index is checked too.
-      redact: { secrets, apply: (text) => redact(text, secrets), onRedacted: (path) => this.opts.log?.(`redacted a secret value in ${path} (as staged)`) },
+      redact: {
+        secrets,
+        apply: (text) => redact(text, secrets),
+        onRedacted: (path) => this.opts.log?.(`redacted a secret value in ${path} (as staged)`),
+        onLeftOut: (path) => this.opts.log?.(`left ${path} out: a binary file holding a secret value`),
+      },
     });
     this.own = await git.head();
     return made;

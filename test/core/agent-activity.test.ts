@@ -65,6 +65,13 @@ describe("claude stream-json with --include-partial-messages", () => {
     expect(claudeActivity(JSON.stringify({ type: "user", message: { content: "a prompt" } }))).toEqual({ model: false, started: [], finished: [], fragment: false });
     expect(claudeActivity(JSON.stringify({ type: "assistant" }))).toEqual({ model: true, started: [], finished: [], fragment: false });
   });
+
+  it("a web search runs on the API's side, inside the model's turn: no tool the watch waits for", () => {
+    const search = JSON.stringify({ type: "assistant", message: { model: "claude-opus-4-8", content: [
+      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search" }, { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+    ] } });
+    expect(claudeActivity(search)).toEqual({ model: true, started: [], finished: [], fragment: false });
+  });
 });
 
 describe("gemini stream-json", () => {

@@ -3,7 +3,7 @@
  * agent's commits and the worker's own commit. The agent's commit (a secret in it) must never reach the remote as
  * the agent made it.
  */
-import { writeFile } from "node:fs/promises";
+import { symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Git } from "../../src/worker/git.js";
@@ -94,5 +94,33 @@ describe("Publisher: the agent commits while the worker commits", () => {
     expect(git(rig.origin, "log", "-p", "--all")).not.toContain(SECRET);
     expect(git(rig.origin, "show", "task:notes.txt")).toBe("the key is ***\n");
     expect(lines).toContain("redacted a secret value in notes.txt (as staged)");
+  });
+
+  it("a symbolic link whose target is the secret, a binary file holding it, a file named like pathspec magic: nothing of the secret is committed", async () => {
+    const ws = await rig.workspace();
+    const g = new Git({ dir: ws });
+    const commitAll = g.commitAll.bind(g);
+    let plant = false;
+    g.commitAll = async (message, options) => {
+      // Planted after the working-tree redaction, as a racing agent would.
+      if (plant) {
+        await symlink(SECRET, join(ws, "link"));
+        await writeFile(join(ws, "blob.bin"), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(SECRET)]));
+        await writeFile(join(ws, ":(exclude)*"), `${SECRET}\n`);
+      }
+      return commitAll(message, options);
+    };
+    const lines: string[] = [];
+    const publisher = new Publisher({ git: g, branch: "task", task: "t", secrets: [SECRET], log: (l) => lines.push(l) });
+    await writeFile(join(ws, "plan.md"), "# plan\n");
+    expect(await publisher.save("plan")).toBe(true);
+    plant = true;
+    await writeFile(join(ws, "work.txt"), "the worker's change\n");
+    expect(await publisher.save("progress")).toBe(true);
+    expect(git(rig.origin, "log", "-p", "--all", "--binary")).not.toContain(SECRET);
+    expect(git(rig.origin, "ls-tree", "-r", "task", "--name-only")).not.toContain("blob.bin");
+    expect(git(rig.origin, "show", "task:link")).toBe("***");
+    expect(git(rig.origin, "show", "task::(exclude)*")).toBe("***\n");
+    expect(lines).toContain("left blob.bin out: a binary file holding a secret value");
   });
 });

@@ -61524,9 +61524,9 @@ function defuseProse(text, opts) {
 }
 function bareUrl(url2, opts) {
   const trailing = TRAILING_PUNCTUATION.exec(url2)?.[0] ?? "";
-  const bare2 = url2.slice(0, url2.length - trailing.length);
-  if (isRepositoryUrl(bare2, opts.repoUrl)) return url2;
-  return codeSpan(bare2) + trailing;
+  const bare = url2.slice(0, url2.length - trailing.length);
+  if (isRepositoryUrl(bare, opts.repoUrl)) return url2;
+  return codeSpan(bare) + trailing;
 }
 function isThisRepository(repo, repoUrl2) {
   if (!repoUrl2) return false;
@@ -93381,6 +93381,17 @@ function tokenLogin(appSlug) {
   return appSlug ? `${appSlug.replace(/\[bot\]$/, "")}[bot]` : "github-actions[bot]";
 }
 
+// src/core/app-login.ts
+function bareLogin(login) {
+  return login.toLowerCase().replace(/\[bot\]$/, "");
+}
+function isAppLogin(appLogin, author) {
+  return appLogin !== null && author !== null && bareLogin(author) === bareLogin(appLogin);
+}
+function trustsApp(appLogin) {
+  return (author) => isAppLogin(appLogin, author);
+}
+
 // src/actions-app/monitor.ts
 async function remoteHeads(options2) {
   const heads = /* @__PURE__ */ new Map();
@@ -93403,8 +93414,7 @@ async function monitorDispatch(options2) {
   const probot = options2.probot ?? jobProbot(options2.auth);
   const octokit = await probot.auth();
   const gh = { octokit, log: probot.log, repo: options2.repo };
-  const own2 = options2.appLogin.toLowerCase().replace(/\[bot\]$/, "");
-  const trusts = (author) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own2;
+  const trusts = trustsApp(options2.appLogin);
   const config3 = repoConfig(octokit, options2.repo);
   const jobsEveryMs = options2.jobsEveryMs ?? 6e4;
   let lastJobs = Number.NEGATIVE_INFINITY;
@@ -94768,10 +94778,9 @@ var RedisQueue = class {
 
 // src/app/index.ts
 var DEFAULT_MIN_GAP_MS = 2500;
-var bare = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
 function createApp(options2 = {}) {
-  let own2 = options2.appLogin ? bare(options2.appLogin) : null;
-  const trusts = (author) => own2 !== null && author !== null && bare(author) === own2;
+  let own2 = options2.appLogin ?? null;
+  const trusts = (author) => isAppLogin(own2, author);
   const queueOptions = {
     run: (_key, items) => runThread(items, trusts),
     minGapMs: options2.minGapMs ?? DEFAULT_MIN_GAP_MS,
@@ -94795,7 +94804,7 @@ function createApp(options2 = {}) {
   const app = (probot) => {
     let learning = null;
     const know = () => own2 !== null ? Promise.resolve() : learning ??= learnLogin(probot).then((slug) => {
-      own2 = slug ? bare(slug) : null;
+      own2 = slug ?? null;
       if (own2 === null) learning = null;
     });
     probot.on(
@@ -94860,9 +94869,7 @@ function commandCandidates(comments, { event, now, own: own2 }) {
 }
 async function unhandledCommands(octokit, options2) {
   const now = options2.now ?? /* @__PURE__ */ new Date();
-  const bare2 = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
-  const app = bare2(options2.appLogin);
-  const own2 = (login) => login !== null && bare2(login) === app;
+  const own2 = trustsApp(options2.appLogin);
   const since = new Date(now.getTime() - CONVERGE_MINUTES * 6e4).toISOString();
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...options2.repo, issue_number: options2.issue, since, per_page: 100 });
   const unhandled = [];
@@ -94919,8 +94926,7 @@ async function sweep(options2) {
   const probot = jobProbot(options2.auth);
   const octokit = await probot.auth();
   const gh = { octokit, log: probot.log, repo: options2.repo };
-  const own2 = options2.appLogin.toLowerCase().replace(/\[bot\]$/, "");
-  const trusts = (author) => author !== null && author.toLowerCase().replace(/\[bot\]$/, "") === own2;
+  const trusts = trustsApp(options2.appLogin);
   const since = new Date((options2.now ?? /* @__PURE__ */ new Date()).getTime() - SWEEP_HOURS * 36e5).toISOString();
   const comments = await octokit.paginate(octokit.rest.issues.listCommentsForRepo, { ...options2.repo, since, sort: "updated", direction: "desc", per_page: 100 });
   const config3 = repoConfig(octokit, options2.repo);
