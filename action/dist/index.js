@@ -51923,6 +51923,7 @@ function stringOf(value) {
 var API = { claude: "the Anthropic API", gemini: "the Gemini API", codex: "the OpenAI API", custom: "the model API" };
 var UNREACHABLE = /ECONNREFUSED|ConnectionRefused|Unable to connect|ENOTFOUND|EAI_AGAIN|fetch failed|error sending request|Connection (refused|error)|connect ETIMEDOUT|stream disconnected/i;
 var SERVER_TROUBLE = /experiencing high demand|Internal server error|server had an error/i;
+var QUOTA = /Quota exceeded|exceeded your current quota|insufficient_quota|RESOURCE_EXHAUSTED/i;
 function apiFailure(agent, lines) {
   const api = API[agent];
   for (const line of [...lines].reverse()) {
@@ -51931,6 +51932,7 @@ function apiFailure(agent, lines) {
     if (status !== null) return describe3(api, status);
     if (UNREACHABLE.test(line)) return `${api} could not be reached`;
     if (SERVER_TROUBLE.test(line)) return `${api} failed (server error)`;
+    if (QUOTA.test(line)) return `${api} refused the request: quota or rate limit`;
   }
   return null;
 }

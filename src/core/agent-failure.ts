@@ -12,6 +12,9 @@ const UNREACHABLE = /ECONNREFUSED|ConnectionRefused|Unable to connect|ENOTFOUND|
 
 const SERVER_TROUBLE = /experiencing high demand|Internal server error|server had an error/i;
 
+/** codex words a 429 without its status: "Quota exceeded. Check your plan and billing details." */
+const QUOTA = /Quota exceeded|exceeded your current quota|insufficient_quota|RESOURCE_EXHAUSTED/i;
+
 /** The reason, such as "the Anthropic API refused the key (401)", or null. Newest lines are read first. */
 export function apiFailure(agent: AgentName, lines: readonly string[]): string | null {
   const api = API[agent];
@@ -20,8 +23,9 @@ export function apiFailure(agent: AgentName, lines: readonly string[]): string |
     const status = typeof event?.["api_error_status"] === "number" ? (event["api_error_status"] as number) : statusIn(line);
     if (status !== null) return describe(api, status);
     if (UNREACHABLE.test(line)) return `${api} could not be reached`;
-    // codex words a 5xx as an apology without the status.
+    // codex words a 5xx as an apology, and a 429 as a quota notice, without the status.
     if (SERVER_TROUBLE.test(line)) return `${api} failed (server error)`;
+    if (QUOTA.test(line)) return `${api} refused the request: quota or rate limit`;
   }
   return null;
 }

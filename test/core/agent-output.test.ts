@@ -20,6 +20,9 @@ describe("apiFailure", () => {
     expect(apiFailure("gemini", ["Error: status 429 Too Many Requests"])).toBe("the Gemini API refused the request: quota or rate limit (429)");
     expect(apiFailure("codex", [CODEX_401])).toBe("the OpenAI API refused the key (401)");
     expect(apiFailure("codex", [CODEX_500])).toBe("the OpenAI API failed (server error)");
+    expect(apiFailure("codex", ['{"type":"turn.failed","error":{"message":"Quota exceeded. Check your plan and billing details."}}'])).toBe(
+      "the OpenAI API refused the request: quota or rate limit",
+    );
     expect(apiFailure("claude", ['{"type":"result","is_error":true,"api_error_status":503,"result":"x"}'])).toBe("the Anthropic API failed (503)");
   });
   it("says nothing for ordinary output", () => {

@@ -46,5 +46,6 @@ export function anthropicReply(res: ServerResponse, body: Body): void {
 
 export function anthropicFailure(res: ServerResponse, failure: Failure): void {
   if (failure === "refuse") json(res, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+  else if (failure === "quota") json(res, 429, { type: "error", error: { type: "rate_limit_error", message: "Your credit balance is too low to access the Anthropic API." } }, { "retry-after": "1" });
   else json(res, 500, { type: "error", error: { type: "api_error", message: "Internal server error" } });
 }

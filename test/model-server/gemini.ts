@@ -32,5 +32,6 @@ export function geminiReply(res: ServerResponse, body: Body, streamed: boolean):
 
 export function geminiFailure(res: ServerResponse, failure: Failure): void {
   if (failure === "refuse") json(res, 401, { error: { code: 401, message: "API key not valid. Please pass a valid API key.", status: "UNAUTHENTICATED" } });
+  else if (failure === "quota") json(res, 429, { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } });
   else json(res, 500, { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } });
 }

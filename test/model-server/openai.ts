@@ -54,5 +54,6 @@ export function openaiReply(res: ServerResponse, body: Body): void {
 
 export function openaiFailure(res: ServerResponse, failure: Failure): void {
   if (failure === "refuse") json(res, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" } });
+  else if (failure === "quota") json(res, 429, { error: { message: "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota", code: "insufficient_quota" } });
   else json(res, 500, { error: { message: "The server had an error processing your request.", type: "server_error", code: null } });
 }

@@ -3,7 +3,7 @@
  * OpenAI Responses, each playing the conversation in script.ts. It records every request (time, method, path) so a
  * test can see when the first one came and that nothing else was asked for.
  *
- * Modes: `script` (the conversation), `refuse` (401), `fail` (500), `hang` (accepts, never answers), `silent` (a reply
+ * Modes: `script` (the conversation), `refuse` (401), `quota` (429), `fail` (500), `hang` (accepts, never answers), `silent` (a reply
  * with no text and no tool call), `slow` (the model's answer is a long text streamed in pieces: slow.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -14,7 +14,7 @@ import { openaiFailure, openaiReply } from "./openai.js";
 import { slowReply, type SlowStream } from "./slow.js";
 import { json, USAGE } from "./wire.js";
 
-export type ServerMode = "script" | "refuse" | "fail" | "hang" | "silent" | "slow";
+export type ServerMode = "script" | "refuse" | "quota" | "fail" | "hang" | "silent" | "slow";
 export type Protocol = "anthropic" | "gemini" | "openai" | "other";
 
 export interface RecordedRequest {
@@ -72,7 +72,7 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       return json(res, 404, { error: { message: `no such endpoint: ${req.method} ${url.pathname}` } });
     }
     if (state.mode === "hang") return; // never answered; the socket is destroyed on close()
-    if (state.mode === "refuse" || state.mode === "fail") {
+    if (state.mode === "refuse" || state.mode === "quota" || state.mode === "fail") {
       const failure = state.mode;
       if (protocol === "anthropic") return anthropicFailure(res, failure);
       if (protocol === "gemini") return geminiFailure(res, failure);

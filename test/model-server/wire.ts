@@ -4,7 +4,7 @@ import type { ServerResponse } from "node:http";
 /** Tokens every reply reports, in each protocol's own fields; a test multiplies by the number of requests. */
 export const USAGE = { input: 1200, output: 40 } as const;
 
-export type Failure = "refuse" | "fail";
+export type Failure = "refuse" | "quota" | "fail";
 
 /** Every string inside a tool result, in order: each CLI wraps its shell output differently. */
 export function textOf(value: unknown): string {
@@ -23,7 +23,7 @@ export function sse(res: ServerResponse, data: unknown, event?: string): void {
   res.write(`${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`);
 }
 
-export function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }

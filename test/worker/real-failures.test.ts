@@ -24,6 +24,17 @@ describe.concurrent.each(["claude", "gemini", "codex"] as const)("real %s failin
     }
   });
 
+  it("a quota error (429) ends the task failed, saying so", LIMIT, async () => {
+    const run = await realRun({ agent, mode: "quota", inactivityMs: 60_000 });
+    try {
+      expect(run.result.status).toBe("failed");
+      // claude and gemini name the status; codex words it ("Quota exceeded").
+      expect(run.result.error).toMatch(new RegExp(`^${API[agent]} refused the request: quota or rate limit( \\(429\\))?`));
+    } finally {
+      await run.close();
+    }
+  });
+
   it("an unreachable server ends the task failed, saying so", LIMIT, async () => {
     const run = await realRun({ agent, down: true, inactivityMs: 60_000 });
     try {
