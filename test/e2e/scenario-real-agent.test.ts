@@ -1,5 +1,5 @@
 /**
- * Scenario (issue 11): the real claude and gemini CLIs end to end, one dispatch each. A maintainer's /dispatch goes through the real app, the
+ * Scenario (issue 11): the real claude, gemini and codex CLIs end to end, one dispatch each. A maintainer's /dispatch goes through the real app, the
  * workflow's matrix and the bundled Action; the Action starts the CLI from node_modules (no agent-command) against the
  * scripted model server. It ticks its checklist with its own Bash tool, asks its question with dispatch-ask, the
  * maintainer answers on the thread, the answer reaches claude and comes back in its output and its work, and the
@@ -34,6 +34,8 @@ describe("scenario: a real agent CLI end to end", () => {
     { model: "opus", cost: true },
     // gemini runs its shell tool with a sanitized environment in Actions (GITHUB_SHA set): DISPATCH_* must get through.
     { model: "gemini", cost: false },
+    // codex offers its exec_command tool for a model it does not know (its own models get other tools).
+    { model: "gpt-5-scripted", cost: false },
   ])("$model ticks, asks, takes the answer from the thread, finishes with a PR, and reports its usage", { timeout: 240_000 }, async ({ model, cost }) => {
     server = await startModelServer();
     proxy = await startProxyRecorder();

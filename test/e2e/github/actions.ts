@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { readBlob, revParse } from "./git.js";
-import type { JobView } from "./events.js";
+import { jobShape, type JobView } from "./events.js";
 import { HttpError, notFound, paginate, type Route } from "./http.js";
 import type { StandIn } from "./server.js";
 import type { Repo } from "./store.js";
@@ -119,7 +119,7 @@ export function actionsRoutes(hub: StandIn): Route[] {
         const jobs = hub.actions?.jobsOf(Number(request.params["id"]), repo) ?? null;
         if (!jobs) throw notFound(DOC_JOBS);
         const { page, link } = paginate(jobs, request.query, hub.shapes.api(request.path));
-        return { status: 200, body: { total_count: jobs.length, jobs: page.map((job) => jobShape(hub, repo, job)) }, headers: link ? { link } : undefined };
+        return { status: 200, body: { total_count: jobs.length, jobs: page.map((job) => jobShape(hub.shapes, repo, job)) }, headers: link ? { link } : undefined };
       },
     },
     {
@@ -138,33 +138,3 @@ export function actionsRoutes(hub: StandIn): Route[] {
   ];
 }
 
-/** A job as the REST API shows it (`job` in GitHub's OpenAPI description). */
-function jobShape(hub: StandIn, repo: Repo, job: JobView): Record<string, unknown> {
-  const full = `${repo.owner}/${repo.name}`;
-  const iso = (date: Date | null) => (date ? hub.shapes.iso(date) : null);
-  return {
-    id: job.id,
-    run_id: job.runId,
-    run_url: hub.shapes.api(`/repos/${full}/actions/runs/${job.runId}`),
-    run_attempt: 1,
-    node_id: hub.shapes.nodeId("CheckRun", job.id),
-    head_sha: job.headSha,
-    url: hub.shapes.api(`/repos/${full}/actions/jobs/${job.id}`),
-    html_url: hub.shapes.web(`/${full}/actions/runs/${job.runId}/job/${job.id}`),
-    status: job.status,
-    conclusion: job.conclusion,
-    created_at: iso(job.createdAt),
-    started_at: iso(job.startedAt ?? job.createdAt),
-    completed_at: iso(job.completedAt),
-    name: job.name,
-    steps: [],
-    check_run_url: hub.shapes.api(`/repos/${full}/check-runs/${job.id}`),
-    labels: ["ubuntu-latest"],
-    runner_id: job.runnerName ? 1 : null,
-    runner_name: job.runnerName,
-    runner_group_id: job.runnerName ? 1 : null,
-    runner_group_name: job.runnerName ? "GitHub Actions" : null,
-    workflow_name: job.workflowName,
-    head_branch: job.headBranch,
-  };
-}

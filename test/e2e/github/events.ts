@@ -111,37 +111,13 @@ export class Payloads {
 
   workflowJob(options: { repo: Repo; job: JobView; sender: string }): Record<string, unknown> {
     const { repo, job, sender } = options;
-    const full = `${repo.owner}/${repo.name}`;
     const template = exampleOf("workflow_job", (e) => e["action"] === job.status);
-    const iso = (d: Date | null) => (d ? this.shapes.iso(d) : null);
     return {
       ...template,
       action: job.status,
       workflow_job: {
         ...(template["workflow_job"] as object),
-        id: job.id,
-        run_id: job.runId,
-        workflow_name: job.workflowName,
-        head_branch: job.headBranch,
-        run_url: this.shapes.api(`/repos/${full}/actions/runs/${job.runId}`),
-        run_attempt: 1,
-        node_id: this.shapes.nodeId("CheckRun", job.id),
-        head_sha: job.headSha,
-        url: this.shapes.api(`/repos/${full}/actions/jobs/${job.id}`),
-        html_url: this.shapes.web(`/${full}/actions/runs/${job.runId}/job/${job.id}`),
-        status: job.status,
-        conclusion: job.conclusion,
-        created_at: iso(job.createdAt),
-        started_at: iso(job.startedAt ?? job.createdAt),
-        completed_at: iso(job.completedAt),
-        name: job.name,
-        steps: [],
-        check_run_url: this.shapes.api(`/repos/${full}/check-runs/${job.id}`),
-        labels: ["ubuntu-latest"],
-        runner_id: job.runnerName ? 1 : null,
-        runner_name: job.runnerName,
-        runner_group_id: job.runnerName ? 1 : null,
-        runner_group_name: job.runnerName ? "GitHub Actions" : null,
+        ...jobShape(this.shapes, repo, job),
       },
       ...this.common(repo, sender),
     };
@@ -158,4 +134,35 @@ export class Payloads {
       ...this.common(options.repo, options.sender),
     };
   }
+}
+
+/** A job as GitHub shows it: the REST API's `job` and the `workflow_job` webhook's object have the same fields. */
+export function jobShape(shapes: Shapes, repo: Repo, job: JobView): Record<string, unknown> {
+  const full = `${repo.owner}/${repo.name}`;
+  const iso = (date: Date | null) => (date ? shapes.iso(date) : null);
+  return {
+    id: job.id,
+    run_id: job.runId,
+    run_url: shapes.api(`/repos/${full}/actions/runs/${job.runId}`),
+    run_attempt: 1,
+    node_id: shapes.nodeId("CheckRun", job.id),
+    head_sha: job.headSha,
+    url: shapes.api(`/repos/${full}/actions/jobs/${job.id}`),
+    html_url: shapes.web(`/${full}/actions/runs/${job.runId}/job/${job.id}`),
+    status: job.status,
+    conclusion: job.conclusion,
+    created_at: iso(job.createdAt),
+    started_at: iso(job.startedAt ?? job.createdAt),
+    completed_at: iso(job.completedAt),
+    name: job.name,
+    steps: [],
+    check_run_url: shapes.api(`/repos/${full}/check-runs/${job.id}`),
+    labels: ["ubuntu-latest"],
+    runner_id: job.runnerName ? 1 : null,
+    runner_name: job.runnerName,
+    runner_group_id: job.runnerName ? 1 : null,
+    runner_group_name: job.runnerName ? "GitHub Actions" : null,
+    workflow_name: job.workflowName,
+    head_branch: job.headBranch,
+  };
 }
