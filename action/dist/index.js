@@ -52589,14 +52589,16 @@ async function ask(opts) {
   const answerFile = join(ipc, ipcFileName(seq, "answer"));
   const deadline = Date.now() + opts.timeoutMs;
   const pollMs = opts.pollMs ?? 500;
-  while (!existsSync2(answerFile)) {
+  for (; ; ) {
+    const answer = existsSync2(answerFile) ? await readFile(answerFile, "utf8").catch(() => "") : "";
+    if (answer.trim().length > 0) {
+      await writeAtomic(ipc, ipcFileName(seq, "done"), `${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+      return { answered: true, seq, answer };
+    }
     if (Date.now() >= deadline) return { answered: false, seq };
     await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
   }
-  const answer = await readFile(answerFile, "utf8");
-  await writeAtomic(ipc, ipcFileName(seq, "done"), `${(/* @__PURE__ */ new Date()).toISOString()}
-`);
-  return { answered: true, seq, answer };
 }
 async function writeQuestion(ipc, question) {
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -50,13 +50,17 @@ export async function ask(opts: AskOptions): Promise<AskResult> {
   const answerFile = join(ipc, ipcFileName(seq, "answer"));
   const deadline = Date.now() + opts.timeoutMs;
   const pollMs = opts.pollMs ?? 500;
-  while (!existsSync(answerFile)) {
+  for (;;) {
+    // git brings the answer in by creating the file, then writing it: an empty file is one being written (the app
+    // never writes an empty answer), so it is read again until its text is there.
+    const answer = existsSync(answerFile) ? await readFile(answerFile, "utf8").catch(() => "") : "";
+    if (answer.trim().length > 0) {
+      await writeAtomic(ipc, ipcFileName(seq, "done"), `${new Date().toISOString()}\n`);
+      return { answered: true, seq, answer };
+    }
     if (Date.now() >= deadline) return { answered: false, seq };
     await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
   }
-  const answer = await readFile(answerFile, "utf8");
-  await writeAtomic(ipc, ipcFileName(seq, "done"), `${new Date().toISOString()}\n`);
-  return { answered: true, seq, answer };
 }
 
 /** Write the next `NNN.question` atomically; a number another asker took meanwhile is skipped. */

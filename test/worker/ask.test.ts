@@ -38,6 +38,18 @@ describe("dispatch-ask", () => {
     expect((await readdir(join(dir, "ipc"))).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("an answer file still empty (git creates it, then writes it) is read again until its text is there", async () => {
+    await mkdir(join(dir, "ipc"));
+    // There before the question is even written: the first look at it finds it empty.
+    await writeFile(join(dir, "ipc/001.answer"), "");
+    const asking = ask({ dir, question: "Which tone?", timeoutMs: 60_000, pollMs: 20 });
+    const question = join(dir, "ipc/001.question");
+    while (!existsSync(question)) await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(dir, "ipc/001.answer"), "Friendly\n");
+    expect(await asking).toEqual({ answered: true, seq: 1, answer: "Friendly\n" });
+    expect(existsSync(join(dir, "ipc/001.done"))).toBe(true);
+  });
+
   it("exits 3 with a message telling the agent to stop when nobody answers in time", async () => {
     const result = await runAsk(["Anyone there?"], { DISPATCH_QUESTION_TIMEOUT_SECONDS: "0.3" });
     expect(result.exitCode).toBe(3);
