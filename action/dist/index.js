@@ -63415,16 +63415,22 @@ var Git = class _Git {
       await writeFile4(join4(scratch, "patterns"), `${secrets.join("\n")}
 `, { mode: 384 });
       const suspects = /* @__PURE__ */ new Set();
+      const modes = /* @__PURE__ */ new Map();
       for (let at2 = 0; at2 < paths.length; at2 += PATHS_PER_COMMAND) {
         const chunk = paths.slice(at2, at2 + PATHS_PER_COMMAND);
         const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join4(scratch, "patterns"), "--", ...chunk]);
         for (const path6 of grep.split("\0")) if (path6.length > 0) suspects.add(path6);
         const entries = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
-        for (const entry of entries.split("\0")) if (entry.startsWith("120000 ")) suspects.add(entry.slice(entry.indexOf("	") + 1));
+        for (const entry of entries.split("\0")) {
+          const tab = entry.indexOf("	");
+          if (tab < 0) continue;
+          const [mode = "100644"] = entry.slice(0, tab).split(" ");
+          modes.set(entry.slice(tab + 1), mode);
+          if (mode === "120000") suspects.add(entry.slice(tab + 1));
+        }
       }
       for (const path6 of suspects) {
-        const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path6])).split("\0")[0] ?? "";
-        const mode = entry.split(" ")[0] ?? "100644";
+        const mode = modes.get(path6) ?? "100644";
         const content = await this.local.raw(["show", `:${path6}`]);
         const clean2 = redact2.apply(content);
         if (clean2 === content) continue;

@@ -270,18 +270,24 @@ export class Git {
     try {
       await writeFile(join(scratch, "patterns"), `${secrets.join("\n")}\n`, { mode: 0o600 });
       const suspects = new Set<string>();
+      const modes = new Map<string, string>();
       for (let at = 0; at < paths.length; at += PATHS_PER_COMMAND) {
         const chunk = paths.slice(at, at + PATHS_PER_COMMAND);
         // Exit 1 with nothing printed is "no match" (simple-git resolves it); anything git prints on error rejects.
         const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join(scratch, "patterns"), "--", ...chunk]);
         for (const path of grep.split("\0")) if (path.length > 0) suspects.add(path);
-        // git grep does not look into symbolic links: their targets are read below.
+        // `<mode> <blob> <stage>\t<path>`; git grep does not look into symbolic links: their targets are read below.
         const entries = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
-        for (const entry of entries.split("\0")) if (entry.startsWith("120000 ")) suspects.add(entry.slice(entry.indexOf("\t") + 1));
+        for (const entry of entries.split("\0")) {
+          const tab = entry.indexOf("\t");
+          if (tab < 0) continue;
+          const [mode = "100644"] = entry.slice(0, tab).split(" ");
+          modes.set(entry.slice(tab + 1), mode);
+          if (mode === "120000") suspects.add(entry.slice(tab + 1));
+        }
       }
       for (const path of suspects) {
-        const entry = (await this.local.raw(["ls-files", "-s", "-z", "--", path])).split("\0")[0] ?? "";
-        const mode = entry.split(" ")[0] ?? "100644";
+        const mode = modes.get(path) ?? "100644";
         const content = await this.local.raw(["show", `:${path}`]);
         const clean = redact.apply(content);
         if (clean === content) continue;

@@ -44,12 +44,17 @@ export function openaiReply(res: ServerResponse, body: Body): void {
   sse(res, { type: "response.created", response: { id, status: "in_progress" } }, "response.created");
   sse(res, { type: "response.output_item.added", output_index: 0, item }, "response.output_item.added");
   sse(res, { type: "response.output_item.done", output_index: 0, item }, "response.output_item.done");
+  completeResponse(res, { id, item });
+  res.end();
+}
+
+/** The last event of a response: `response.completed` with its one output item and the usage, in OpenAI's fields. */
+export function completeResponse(res: ServerResponse, { id, item }: { id: string; item: Record<string, unknown> }): void {
   const usage = {
     input_tokens: USAGE.input, input_tokens_details: { cached_tokens: 0 },
     output_tokens: USAGE.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: USAGE.input + USAGE.output,
   };
   sse(res, { type: "response.completed", response: { id, status: "completed", output: [item], usage } }, "response.completed");
-  res.end();
 }
 
 export function openaiFailure(res: ServerResponse, failure: Failure): void {

@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { completeResponse } from "./openai.js";
 import { sse, startSse, USAGE } from "./wire.js";
 
 export interface SlowStream {
@@ -63,11 +64,7 @@ export async function slowReply(res: ServerResponse, protocol: Protocol, stream:
     }
     const item = { ...empty, status: "completed", content: [{ type: "output_text", text, annotations: [] }] };
     sse(res, { type: "response.output_item.done", output_index: 0, item }, "response.output_item.done");
-    const usage = {
-      input_tokens: USAGE.input, input_tokens_details: { cached_tokens: 0 },
-      output_tokens: USAGE.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: USAGE.input + USAGE.output,
-    };
-    sse(res, { type: "response.completed", response: { id, status: "completed", output: [item], usage } }, "response.completed");
+    completeResponse(res, { id, item });
   }
   res.end();
 }

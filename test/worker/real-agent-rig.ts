@@ -16,6 +16,9 @@ import { makeRig, ROOT, spec, work, type Rig } from "./helpers.js";
 
 export type RealAgent = "claude" | "gemini" | "codex";
 
+/** The reason a task stopped by the worker's model-silence limit shows. */
+export const MODEL_SILENT = /^the model produced nothing for \d+ s \(no tool was running; limit `model-silence-seconds`\)/;
+
 export const MODELS: Record<RealAgent, string> = { claude: "opus", gemini: "gemini-2.5-pro", codex: "gpt-5-scripted" };
 
 /** The variables that point each CLI at the server; keys are test values. */

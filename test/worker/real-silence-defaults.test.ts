@@ -5,10 +5,9 @@
  * A file of its own: it mostly waits, beside the other files.
  */
 import { describe, expect, it } from "vitest";
-import { realRun } from "./real-agent-rig.js";
+import { MODEL_SILENT as SILENT, realRun } from "./real-agent-rig.js";
 
 const LIMIT = { timeout: 150_000 };
-const SILENT = /^the model produced nothing for \d+ s \(no tool was running; limit `model-silence-seconds`\)/;
 
 describe("a real agent at the default limits", () => {
   // The default limits (model-silence 60 s; claude's own API_TIMEOUT_MS 25 s × 3 attempts): within 90 s.

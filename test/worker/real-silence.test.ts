@@ -4,10 +4,9 @@
  * At the default limits: real-silence-defaults.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { realRun } from "./real-agent-rig.js";
+import { MODEL_SILENT as SILENT, realRun } from "./real-agent-rig.js";
 
 const LIMIT = { timeout: 150_000 };
-const SILENT = /^the model produced nothing for \d+ s \(no tool was running; limit `model-silence-seconds`\)/;
 
 describe("real agents whose server says nothing", () => {
   it.each(["gemini", "codex"] as const)("%s, a server that never answers: the model's silence stops it", LIMIT, async (agent) => {
