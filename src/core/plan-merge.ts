@@ -1,5 +1,5 @@
 /**
- * Settling a plan.md conflict when the worker rebases onto the app's commits: the app only ever appends notes, the
+ * Settling a plan.md conflict when the worker replays its commits onto the app's: the app only ever appends notes, the
  * worker's copy has the agent's ticks. Keep the worker's plan and add the notes it does not have yet.
  */
 import { appendNote, parsePlan } from "./plan.js";

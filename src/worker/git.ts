@@ -10,12 +10,10 @@
  * GIT_WORK_TREE: a `.git` file planted in the worktree is never followed), the remote by its URL (no
  * `remote.origin.*`), and the dangerous settings pinned on every command (`HARDENED`).
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { writePlain } from "./safe-file.js";
 import { isWorkflowRefusal } from "../core/workflow-files.js";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 
 export interface GitIdentity {
@@ -37,6 +35,8 @@ export interface GitOptions {
   gitDir?: string;
   /** The remote's URL; default the remote named `origin`. */
   remoteUrl?: string;
+  /** An index file of the worker's own (GIT_INDEX_FILE), for building trees without touching the worktree's. */
+  indexFile?: string;
 }
 
 /** `refused-workflows`: GitHub refused the push because it changes .github/workflows/ (no retry helps). */
@@ -79,7 +79,6 @@ function configEnv(entries: ReadonlyArray<readonly [string, string]>): Record<st
   return out;
 }
 
-/** Resolves a conflicted file during a rebase: `local` is our commit being replayed, `remote` what is on the branch. */
 /** Paths per git command (far below the command-line limit). */
 const PATHS_PER_COMMAND = 500;
 
@@ -95,8 +94,6 @@ export interface CommitOptions {
     onLeftOut?: (path: string) => void;
   };
 }
-
-export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null;
 
 export class Git {
   readonly dir: string;
@@ -116,6 +113,7 @@ export class Git {
       // Paths after `--` are file names (the agent names files): `:(exclude)*` is a file, not pathspec magic.
       GIT_LITERAL_PATHSPECS: "1",
       ...(opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}),
+      ...(opts.indexFile ? { GIT_INDEX_FILE: opts.indexFile } : {}),
     };
     const hardened = hardenedConfig();
     const localEnv = { ...stringEnv(), ...fixed, GIT_EDITOR: "true", ...configEnv(hardened) };
@@ -145,6 +143,11 @@ export class Git {
   at(dir: string, gitDir?: string): Git {
     const { gitDir: _ignored, ...rest } = this.opts;
     return new Git({ ...rest, dir, ...(gitDir ? { gitDir } : {}) });
+  }
+
+  /** The same repository with a private index file (`GIT_INDEX_FILE`): trees built there never touch the worktree's. */
+  withIndex(indexFile: string): Git {
+    return new Git({ ...this.opts, indexFile });
   }
 
   /** Pin the git directory and the remote's URL from now on: read them while only the worker has written here. */
@@ -332,58 +335,6 @@ export class Git {
     } catch {
       return [];
     }
-  }
-
-  /**
-   * Replay our commits onto `onto`. Conflicts are settled file by file with `resolve`; a file it returns null for
-   * keeps our version. Returns false (rebase aborted, nothing changed) when a conflict cannot be settled.
-   */
-  async rebase(onto: string, resolve: ConflictResolver): Promise<boolean> {
-    try {
-      await this.local.raw(["rebase", "--quiet", "--autostash", onto]);
-      return true;
-    } catch (error) {
-      if (!(await this.rebaseInProgress())) throw error;
-    }
-    for (let round = 0; round < 100; round++) {
-      const conflicted = (await this.local.raw(["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
-      for (const path of conflicted) {
-        const remote = await this.show(":2", path);
-        const local = await this.show(":3", path);
-        const merged = resolve(path, local, remote) ?? local;
-        if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path]);
-        else {
-          await writePlain(join(this.dir, path), merged);
-          await this.local.raw(["add", "--", path]);
-        }
-      }
-      try {
-        await this.local.raw(["rebase", "--continue"]);
-        return true;
-      } catch (error) {
-        if (!(await this.rebaseInProgress())) throw error;
-        // An empty commit after resolution: skip it.
-        const stillConflicted = (await this.local.raw(["diff", "--name-only", "--diff-filter=U"])).trim();
-        const staged = (await this.local.raw(["diff", "--cached", "--name-only"])).trim();
-        if (!stillConflicted && !staged) {
-          try {
-            await this.local.raw(["rebase", "--skip"]);
-            return true;
-          } catch (skipError) {
-            if (!(await this.rebaseInProgress())) throw skipError;
-          }
-        }
-      }
-    }
-    this.opts.log?.("git: the rebase did not settle; aborting it");
-    await this.local.raw(["rebase", "--abort"]).catch(() => undefined);
-    return false;
-  }
-
-  private async rebaseInProgress(): Promise<boolean> {
-    const gitDir = (await this.local.raw(["rev-parse", "--git-dir"])).trim();
-    const abs = isAbsolute(gitDir) ? gitDir : join(this.dir, gitDir);
-    return existsSync(`${abs}/rebase-merge`) || existsSync(`${abs}/rebase-apply`);
   }
 }
 

@@ -1,16 +1,17 @@
 /**
  * Publishing the task branch: commit everything in the worktree (secrets redacted first) and push; a push the
- * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is rebased onto the remote and retried,
- * never forced. One operation at a time: every git command of the worker goes through `exclusive`.
+ * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is replayed onto the remote (`replay.ts`,
+ * never a rebase in the agent's worktree) and retried, never forced. One operation at a time: every git command of the worker goes through `exclusive`.
  */
 import { lstat, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
-import { PLAN_FILE } from "../core/ipc.js";
+import { DISPATCH_ROOT, PLAN_FILE } from "../core/ipc.js";
 import { containsSecret, redact } from "../core/secret.js";
 import { isWorkflowPath } from "../core/workflow-files.js";
 import { type Git, remoteRef } from "./git.js";
-import { readPlain, writePlain } from "./safe-file.js";
+import { replayOnto } from "./replay.js";
+import { readPlain, replaceAtomically } from "./safe-file.js";
 
 
 /** How often the worker tries to make its commit while the agent keeps committing under it. */
@@ -25,9 +26,12 @@ export interface PublisherOptions {
   log?: (line: string) => void;
   /** Push attempts before giving up for now (the next push tries again). */
   attempts?: number;
-  /** Called after the worker wrote into the worktree (a rebase, a redaction): hands the files back to the agent. */
+  /** Called after the worker wrote into the worktree (the remote's commits, a redaction): hands the files back to the agent. */
   afterWrite?: () => Promise<void>;
 }
+
+/** The subject of the last closing commit (finish.ts). */
+const BOOKKEEPING_REMOVAL = /: remove bookkeeping\s*$/;
 
 /** An answer file in a task folder: only the app writes these. */
 const ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
@@ -131,7 +135,7 @@ export class Publisher {
     }
     const changed = await git.changedFiles();
     const reopened = new Set<string>();
-    const wrote = (await this.dropForgedAnswers(changed, reopened)) + (await this.redactChanged(changed));
+    const wrote = (await this.dropForgedAnswers(changed, reopened)) + (await this.keepNotes(changed)) + (await this.redactChanged(changed));
     if (wrote > 0) await this.opts.afterWrite?.();
     // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
     const secrets = this.opts.secrets;
@@ -172,7 +176,7 @@ export class Publisher {
         this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
         return false;
       }
-      this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
+      this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; replaying onto it`);
       await git.fetchBranch(this.opts.branch);
       if (!(await this.integrate())) break;
     }
@@ -180,17 +184,47 @@ export class Publisher {
     return false;
   }
 
-  /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
+  /**
+   * Bring the fetched remote branch in under our commits (`replayOnto`: no checkout, the agent's files written only
+   * where the remote changed them, each in one step); plan.md changed on both sides keeps ours plus the remote's notes.
+   */
   private async integrate(): Promise<boolean> {
-    if (this.own !== null && (await this.opts.git.head()) !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
-    const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path, local, remote) => {
-      if (path.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
-      return local ?? remote;
+    const git = this.opts.git;
+    if (this.own !== null && (await git.head()) !== this.own) await git.raw(["reset", "--soft", this.own]);
+    const result = await replayOnto({
+      git,
+      onto: remoteRef(this.opts.branch),
+      resolve: (path, local, remote) => {
+        if (path.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
+        return local ?? remote;
+      },
+      ...(this.opts.log ? { log: this.opts.log } : {}),
     });
-    if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
-    this.own = await this.opts.git.head();
+    if (result.ok) await this.keepBookkeepingRemoved();
+    else this.opts.log?.(`could not bring the remote's commits in (${result.why}); keeping local commits for the next attempt`);
+    this.own = await git.head();
     await this.opts.afterWrite?.();
-    return ok;
+    return result.ok;
+  }
+
+  /**
+   * The closing `remove bookkeeping` commit removes `.dispatch/` whatever the remote added under it meanwhile (an
+   * answer or a note that came in while the task finished): replayed, it would keep what it never saw. Made again
+   * without it, on the same parent, so `<branch>~1` stays the `done` commit the app reads the final plan from.
+   */
+  private async keepBookkeepingRemoved(): Promise<void> {
+    const git = this.opts.git;
+    const subject = (await git.raw(["log", "-1", "--format=%s", "HEAD"])).trim();
+    if (!BOOKKEEPING_REMOVAL.test(subject)) return;
+    if ((await git.listDir("HEAD", DISPATCH_ROOT)).length === 0) return;
+    this.opts.log?.(`the remote added to ${DISPATCH_ROOT}/ while the task finished; removing it again`);
+    await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
+    const tree = (await git.raw(["write-tree"])).trim();
+    const parent = (await git.raw(["rev-parse", "HEAD^"])).trim();
+    const message = await git.raw(["log", "-1", "--format=%B", "HEAD"]);
+    const commit = (await git.raw(["commit-tree", tree, "-p", parent, "-m", message.trimEnd()])).trim();
+    await git.raw(["reset", "--soft", commit]);
+    await rm(join(git.dir, DISPATCH_ROOT), { recursive: true, force: true });
   }
 
   /**
@@ -221,10 +255,31 @@ export class Publisher {
     return touched;
   }
 
+  /**
+   * Notes are the app's: a plan.md the agent rewrote from a copy read before a note came in (or that dropped one)
+   * gets the notes HEAD's plan has back, as the app wrote them. How many files were rewritten.
+   */
+  private async keepNotes(changed: readonly string[]): Promise<number> {
+    let rewritten = 0;
+    for (const file of changed) {
+      if (!file.endsWith(`/${PLAN_FILE}`)) continue;
+      const committed = await this.opts.git.show("HEAD", file);
+      const path = join(this.opts.git.dir, file);
+      const text = committed === null ? null : await readPlain(path);
+      if (committed === null || text === null) continue;
+      const merged = mergePlanNotes(text, committed);
+      if (merged === text) continue;
+      await replaceAtomically(this.opts.git.dir, file, { kind: "file", text: merged, executable: false });
+      rewritten++;
+      this.opts.log?.(`${file}: the agent's copy lacked the app's notes; they are kept`);
+    }
+    return rewritten;
+  }
+
   /** The file as it was before HEAD's `remove bookkeeping` commit; null when HEAD is no such commit or it had none. */
   private async removedByBookkeeping(file: string): Promise<string | null> {
     const subject = await this.opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
-    if (!/: remove bookkeeping\s*$/.test(subject)) return null;
+    if (!BOOKKEEPING_REMOVAL.test(subject)) return null;
     return this.opts.git.show("HEAD~1", file);
   }
 
@@ -239,7 +294,7 @@ export class Publisher {
         if (!info.isFile() || info.size > MAX_SCAN_BYTES) continue;
         const text = await readPlain(path);
         if (text === null || !containsSecret(text, this.opts.secrets)) continue;
-        await writePlain(path, redact(text, this.opts.secrets));
+        await replaceAtomically(this.opts.git.dir, file, { kind: "file", text: redact(text, this.opts.secrets), executable: (info.mode & 0o111) !== 0 });
         rewritten++;
         this.opts.log?.(`redacted a secret value in ${file}`);
       } catch {

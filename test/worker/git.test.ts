@@ -1,9 +1,10 @@
-/** The git wrapper on real repositories: push rejection, rebase with a plan.md conflict, the token kept out of config. */
+/** The git wrapper on real repositories: push rejection, replay with a plan.md conflict, the token kept out of config. */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergePlanNotes } from "../../src/core/plan-merge.js";
 import { authEnv, Git, remoteRef } from "../../src/worker/git.js";
+import { replayOnto } from "../../src/worker/replay.js";
 import { git, makeRig, type Rig } from "./helpers.js";
 
 const PLAN = `---
@@ -25,7 +26,7 @@ afterEach(async () => {
 });
 
 describe("Git", () => {
-  it("reports a rejected push, then rebases and settles a plan.md conflict with the resolver", async () => {
+  it("reports a rejected push, then replays onto the remote and settles a plan.md conflict with the resolver", async () => {
     const ws = await rig.workspace();
     const g = new Git({ dir: ws });
     await writeFile(join(ws, "plan.md"), PLAN);
@@ -40,11 +41,15 @@ describe("Git", () => {
 
     expect(await g.fetchBranch("task")).toBe(git(rig.origin, "rev-parse", "task").trim());
     const seen: string[] = [];
-    const ok = await g.rebase(remoteRef("task"), (path, local, remote) => {
-      seen.push(path);
-      return mergePlanNotes(local ?? "", remote ?? "");
+    const replayed = await replayOnto({
+      git: g,
+      onto: remoteRef("task"),
+      resolve: (path, local, remote) => {
+        seen.push(path);
+        return mergePlanNotes(local ?? "", remote ?? "");
+      },
     });
-    expect(ok).toBe(true);
+    expect(replayed.ok).toBe(true);
     expect(seen).toEqual(["plan.md"]);
     expect(await g.push("task")).toBe("pushed");
     expect(rig.show("task", "plan.md")).toBe(`${PLAN.replace("- [ ] Two", "- [x] Two")}\n> **Note:** be brief\n`);

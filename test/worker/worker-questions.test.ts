@@ -26,7 +26,7 @@ describe("runWorker: questions and answers through ipc/ files on the branch", ()
     // The closing commit takes the whole task folder away, the app's answer too (else the branch differs from its
     // base by the answer alone and a review-only task gets a pull request).
     expect(git(rig().origin, "ls-tree", "-r", "--name-only", BRANCH).split("\n").filter((f) => f.startsWith(".dispatch/"))).toEqual([]);
-    // The app's commit is in the history: rebased onto, never forced over.
+    // The app's commit is in the history: replayed onto, never forced over.
     expect(git(rig().origin, "merge-base", "--is-ancestor", app, BRANCH)).toBe("");
     // The bookkeeping removal takes the answer away too: nothing of .dispatch/ is left for the pull request.
     expect(rig().show(BRANCH, `${DIR}/ipc/001.answer`)).toBeNull();

@@ -1,5 +1,5 @@
 /**
- * The worker end to end on real git: a retry continues the branch; the app's note survives the agent's tick (rebase, never force).
+ * The worker end to end on real git: a retry continues the branch; the app's note survives the agent's tick (replayed, never forced).
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ describe("runWorker: retries and the app's commits on the task branch", () => {
     ]);
   });
 
-  it("keeps the app's note when it conflicts with the agent's tick (rebase, never force)", async () => {
+  it("keeps the app's note when it conflicts with the agent's tick (replayed, never forced)", async () => {
     const ws = await rig().workspace();
     const release = join(rig().root, "release");
     const running = work(ws, {
