@@ -9,10 +9,13 @@
  * slows a run down instead of failing it. `npm run test:repeat -- N` reports durations per file.
  */
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/setup/longest-first.js";
 
 export default defineConfig({
   test: {
-    maxWorkers: 4,
+    maxWorkers: 6,
+    // Longest first, by test/durations.json: the files that mostly wait start beside the busy ones.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
@@ -47,6 +50,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          isolate: false,
           globalSetup: ["test/setup/fresh-action.ts"],
           setupFiles: ["test/setup/fresh-action-env.ts"],
           // Each scenario runs the app, the stand-in and up to three Action processes with agents and git. (vitest

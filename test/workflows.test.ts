@@ -190,9 +190,9 @@ describe("Actions mode: dispatch-app.yml and dispatch.yml's monitor job", () => 
     expect(step.with).toMatchObject({ mode: "monitor", issue: "${{ inputs.issue }}", comment: "${{ inputs.comment }}" });
   });
 
-  it("asks for the least permissions each job needs (the monitor writes no files)", () => {
+  it("asks for the least permissions each job needs (the monitor writes no files, but creates a dependent's branch)", () => {
     expect(appJob.permissions).toEqual({ issues: "write", contents: "write", "pull-requests": "write", actions: "write" });
-    expect(monitor.permissions).toEqual({ issues: "write", contents: "read", "pull-requests": "write", actions: "write" });
+    expect(monitor.permissions).toEqual({ issues: "write", contents: "write", "pull-requests": "write", actions: "write" });
     expect((app as unknown as Record<string, unknown>)["permissions"]).toBeUndefined();
     for (const job of [appJob, monitor]) {
       const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));

@@ -4593,7 +4593,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
@@ -5661,9 +5661,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -6584,7 +6584,7 @@ upgrade: ${upgrade}\r
         if (typeof body.stream === "function") {
           writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob2(abort, body, client, request, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
         writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob2(abort, body, client, request, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7291,7 +7291,7 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           } else {
-            writeBlob(
+            writeBlob2(
               abort,
               stream,
               body,
@@ -7372,7 +7372,7 @@ var require_client_h2 = __commonJS({
         request.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    async function writeBlob2(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -10709,11 +10709,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries.push([clone2[index], clone2[index + 1]]);
+        entries2.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -32406,9 +32406,9 @@ function assertNever(_x) {
 }
 function assert(_3) {
 }
-function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v2) => typeof v2 === "number");
-  const values = Object.entries(entries).filter(([k2, _3]) => numericValues.indexOf(+k2) === -1).map(([_3, v2]) => v2);
+function getEnumValues(entries2) {
+  const numericValues = Object.values(entries2).filter((v2) => typeof v2 === "number");
+  const values = Object.entries(entries2).filter(([k2, _3]) => numericValues.indexOf(+k2) === -1).map(([_3, v2]) => v2);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -34243,16 +34243,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries;
+  let entries2;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema2] of entries) {
+    for (const [key, schema2] of entries2) {
       const result = schema2._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -47070,18 +47070,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries2, params) {
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
@@ -50064,17 +50064,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries2, params) {
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -51822,10 +51822,10 @@ function containsSecret(text, secrets) {
 }
 
 // src/worker/worker.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir6, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { delimiter, join as join8 } from "node:path";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir6, readdir as readdir6, rm as rm8, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { delimiter, join as join10 } from "node:path";
 
 // src/core/agent.ts
 function agentCommand(opts) {
@@ -59701,8 +59701,8 @@ function codexConfig(baseUrl) {
 
 // src/worker/finish.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdir as mkdir5, rm as rm2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/core/workflow-files.ts
 var WORKFLOWS_DIR = ".github/workflows/";
@@ -59718,8 +59718,10 @@ function workflowsLeftOutNote(paths) {
 }
 
 // src/worker/safe-file.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { constants as constants6 } from "node:fs";
-import { lstat as lstat2, open as open3, unlink as unlink3 } from "node:fs/promises";
+import { lstat as lstat2, mkdir as mkdir4, open as open3, rename as rename3, symlink as symlink2, unlink as unlink3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 async function readPlain(path6) {
   try {
     const handle = await open3(path6, constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
@@ -59743,10 +59745,52 @@ async function writePlain(path6, text) {
     await handle.close();
   }
 }
+async function replaceAtomically(root, rel, state) {
+  const parts = rel.split("/");
+  const name = parts.pop() ?? "";
+  if (!name || parts.some((part) => part === "" || part === "." || part === "..") || name === "." || name === "..") {
+    throw new Error(`not a path inside the worktree: ${rel}`);
+  }
+  let dir = root;
+  for (const part of parts) {
+    dir = join3(dir, part);
+    const info2 = await lstat2(dir).catch(() => null);
+    if (info2?.isSymbolicLink() || info2 && !info2.isDirectory()) {
+      if (state.kind === "none") return;
+      throw new Error(`${rel}: ${dir} is not a folder`);
+    }
+    if (!info2) {
+      if (state.kind === "none") return;
+      await mkdir4(dir);
+    }
+  }
+  const path6 = join3(dir, name);
+  if (state.kind === "none") {
+    const info2 = await lstat2(path6).catch(() => null);
+    if (info2 && !info2.isDirectory()) await unlink3(path6);
+    return;
+  }
+  const temporary = join3(dir, `.${name}.dispatch-${randomBytes2(6).toString("hex")}`);
+  if (state.kind === "link") await symlink2(state.target, temporary);
+  else {
+    const handle = await open3(temporary, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_EXCL | constants6.O_NOFOLLOW, state.executable ? 493 : 420);
+    try {
+      await handle.writeFile(state.text);
+    } finally {
+      await handle.close();
+    }
+  }
+  try {
+    await rename3(temporary, path6);
+  } catch (error63) {
+    await unlink3(temporary).catch(() => void 0);
+    throw error63;
+  }
+}
 
 // src/worker/finish.ts
 async function finishRun(opts) {
-  const planFile = join3(opts.taskDir, PLAN_FILE);
+  const planFile = join4(opts.taskDir, PLAN_FILE);
   const current = await readText(planFile) ?? opts.fallbackPlan;
   const finalOptions = { plan: current, status: opts.status, now: opts.now };
   if (opts.reason !== void 0) finalOptions.reason = opts.reason;
@@ -59756,30 +59800,30 @@ async function finishRun(opts) {
   if (opts.tokens) finalOptions.tokens = opts.tokens;
   const planned = finalPlan(finalOptions);
   const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
-  await mkdir4(join3(opts.taskDir, IPC_DIR), { recursive: true });
+  await mkdir5(join4(opts.taskDir, IPC_DIR), { recursive: true });
   await writePlain(planFile, plan);
-  let outputText = await readText(join3(opts.taskDir, OUTPUT_FILE));
+  let outputText = await readText(join4(opts.taskDir, OUTPUT_FILE));
   if (note) {
     outputText = outputText === null ? `${note}
 ` : `${outputText.replace(/\s*$/, "")}
 
 ${note}
 `;
-    await writePlain(join3(opts.taskDir, OUTPUT_FILE), outputText);
+    await writePlain(join4(opts.taskDir, OUTPUT_FILE), outputText);
   }
   const output2 = outputText === null ? null : redact(outputText, opts.secrets);
   if (opts.status === "waiting") {
     const seq = opts.pendingQuestion ?? 0;
-    const question = await readText(join3(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
-    const contextFile = join3(opts.taskDir, CONTEXT_FILE);
+    const question = await readText(join4(opts.taskDir, IPC_DIR, ipcFileName(seq, "question"))) ?? "";
+    const contextFile = join4(opts.taskDir, CONTEXT_FILE);
     await writePlain(contextFile, waitingContext({ context: await readText(contextFile), plan, seq, question }));
     return { plan, output: output2, pushed: await opts.publisher.save("waiting") };
   }
   if (opts.status === "cancelled") return { plan, output: output2, pushed: await opts.publisher.save("cancelled") };
-  await writePlain(join3(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
+  await writePlain(join4(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
 `);
   await opts.publisher.commitOnly("done");
-  await rm2(join3(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
+  await rm2(join4(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
   const pushed = await opts.publisher.save("remove bookkeeping");
   return { plan, output: output2, pushed };
 }
@@ -59789,10 +59833,9 @@ async function readText(path6) {
 }
 
 // src/worker/git.ts
-import { existsSync as existsSync4 } from "node:fs";
 import { mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -63253,9 +63296,9 @@ function hardenedConfig(env = process.env) {
     ["safe.directory", "*"]
   ];
 }
-function configEnv(entries) {
-  const out = { GIT_CONFIG_COUNT: String(entries.length) };
-  entries.forEach(([key, value], i2) => {
+function configEnv(entries2) {
+  const out = { GIT_CONFIG_COUNT: String(entries2.length) };
+  entries2.forEach(([key, value], i2) => {
     out[`GIT_CONFIG_KEY_${i2}`] = key;
     out[`GIT_CONFIG_VALUE_${i2}`] = value;
   });
@@ -63278,7 +63321,8 @@ var Git = class _Git {
       GIT_CONFIG_GLOBAL: "/dev/null",
       // Paths after `--` are file names (the agent names files): `:(exclude)*` is a file, not pathspec magic.
       GIT_LITERAL_PATHSPECS: "1",
-      ...opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}
+      ...opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {},
+      ...opts.indexFile ? { GIT_INDEX_FILE: opts.indexFile } : {}
     };
     const hardened = hardenedConfig();
     const localEnv = { ...stringEnv(), ...fixed, GIT_EDITOR: "true", ...configEnv(hardened) };
@@ -63307,6 +63351,10 @@ var Git = class _Git {
   at(dir, gitDir) {
     const { gitDir: _ignored, ...rest } = this.opts;
     return new _Git({ ...rest, dir, ...gitDir ? { gitDir } : {} });
+  }
+  /** The same repository with a private index file (`GIT_INDEX_FILE`): trees built there never touch the worktree's. */
+  withIndex(indexFile) {
+    return new _Git({ ...this.opts, indexFile });
   }
   /** Pin the git directory and the remote's URL from now on: read them while only the worker has written here. */
   async pinned() {
@@ -63370,13 +63418,39 @@ var Git = class _Git {
   async removeWorktree(path6) {
     await this.local.raw(["worktree", "remove", "--force", path6]);
   }
+  /**
+   * HEAD and the paths with changes (tracked or untracked, relative to the repository root), from one `git status`:
+   * the monitor asks every few hundred milliseconds, and most times nothing changed.
+   */
+  async state() {
+    const out = await this.local.raw(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]);
+    const fields = out.split("\0");
+    let head = null;
+    const changed = [];
+    for (let i2 = 0; i2 < fields.length; i2++) {
+      const entry = fields[i2];
+      if (entry.startsWith("# branch.oid ")) {
+        const oid = entry.slice("# branch.oid ".length);
+        head = oid === "(initial)" ? null : oid;
+        continue;
+      }
+      const kind = entry[0];
+      if (kind === "?") changed.push(entry.slice(2));
+      else if (kind === "1") changed.push(afterFields(entry, 8));
+      else if (kind === "2") {
+        changed.push(afterFields(entry, 9));
+        i2++;
+      } else if (kind === "u") changed.push(afterFields(entry, 10));
+    }
+    return { head, changed };
+  }
   /** Paths with changes (tracked or untracked), relative to the repository root. */
   async changedFiles() {
     const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
-    const entries = out.split("\0").filter((e) => e.length > 0);
+    const entries2 = out.split("\0").filter((e) => e.length > 0);
     const files = [];
-    for (let i2 = 0; i2 < entries.length; i2++) {
-      const entry = entries[i2];
+    for (let i2 = 0; i2 < entries2.length; i2++) {
+      const entry = entries2[i2];
       const code = entry.slice(0, 2);
       files.push(entry.slice(3));
       if (code.includes("R") || code.includes("C")) i2++;
@@ -63410,18 +63484,18 @@ var Git = class _Git {
   async redactStaged(paths, redact2) {
     const secrets = [...new Set(redact2.secrets.flatMap((s) => s.split("\n")).filter((line) => line.length > 0))];
     if (paths.length === 0 || secrets.length === 0) return;
-    const scratch = await mkdtemp(join4(tmpdir(), "dispatch-redact-"));
+    const scratch = await mkdtemp(join5(tmpdir(), "dispatch-redact-"));
     try {
-      await writeFile4(join4(scratch, "patterns"), `${secrets.join("\n")}
+      await writeFile4(join5(scratch, "patterns"), `${secrets.join("\n")}
 `, { mode: 384 });
       const suspects = /* @__PURE__ */ new Set();
       const modes = /* @__PURE__ */ new Map();
       for (let at2 = 0; at2 < paths.length; at2 += PATHS_PER_COMMAND) {
         const chunk = paths.slice(at2, at2 + PATHS_PER_COMMAND);
-        const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join4(scratch, "patterns"), "--", ...chunk]);
+        const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join5(scratch, "patterns"), "--", ...chunk]);
         for (const path6 of grep.split("\0")) if (path6.length > 0) suspects.add(path6);
-        const entries = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
-        for (const entry of entries.split("\0")) {
+        const entries2 = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
+        for (const entry of entries2.split("\0")) {
           const tab = entry.indexOf("	");
           if (tab < 0) continue;
           const [mode = "100644"] = entry.slice(0, tab).split(" ");
@@ -63439,8 +63513,8 @@ var Git = class _Git {
           redact2.onLeftOut?.(path6);
           continue;
         }
-        await writeFile4(join4(scratch, "blob"), clean2, { mode: 384 });
-        const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join4(scratch, "blob")])).trim();
+        await writeFile4(join5(scratch, "blob"), clean2, { mode: 384 });
+        const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join5(scratch, "blob")])).trim();
         await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path6}`]);
         redact2.onRedacted?.(path6);
       }
@@ -63473,56 +63547,12 @@ var Git = class _Git {
       return [];
     }
   }
-  /**
-   * Replay our commits onto `onto`. Conflicts are settled file by file with `resolve`; a file it returns null for
-   * keeps our version. Returns false (rebase aborted, nothing changed) when a conflict cannot be settled.
-   */
-  async rebase(onto, resolve) {
-    try {
-      await this.local.raw(["rebase", "--quiet", "--autostash", onto]);
-      return true;
-    } catch (error63) {
-      if (!await this.rebaseInProgress()) throw error63;
-    }
-    for (let round = 0; round < 100; round++) {
-      const conflicted = (await this.local.raw(["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
-      for (const path6 of conflicted) {
-        const remote = await this.show(":2", path6);
-        const local = await this.show(":3", path6);
-        const merged = resolve(path6, local, remote) ?? local;
-        if (merged === null) await this.local.raw(["rm", "--quiet", "--force", "--", path6]);
-        else {
-          await writePlain(join4(this.dir, path6), merged);
-          await this.local.raw(["add", "--", path6]);
-        }
-      }
-      try {
-        await this.local.raw(["rebase", "--continue"]);
-        return true;
-      } catch (error63) {
-        if (!await this.rebaseInProgress()) throw error63;
-        const stillConflicted = (await this.local.raw(["diff", "--name-only", "--diff-filter=U"])).trim();
-        const staged = (await this.local.raw(["diff", "--cached", "--name-only"])).trim();
-        if (!stillConflicted && !staged) {
-          try {
-            await this.local.raw(["rebase", "--skip"]);
-            return true;
-          } catch (skipError) {
-            if (!await this.rebaseInProgress()) throw skipError;
-          }
-        }
-      }
-    }
-    this.opts.log?.("git: the rebase did not settle; aborting it");
-    await this.local.raw(["rebase", "--abort"]).catch(() => void 0);
-    return false;
-  }
-  async rebaseInProgress() {
-    const gitDir = (await this.local.raw(["rev-parse", "--git-dir"])).trim();
-    const abs = isAbsolute(gitDir) ? gitDir : join4(this.dir, gitDir);
-    return existsSync4(`${abs}/rebase-merge`) || existsSync4(`${abs}/rebase-apply`);
-  }
 };
+function afterFields(entry, count4) {
+  let at2 = 0;
+  for (let n2 = 0; n2 < count4; n2++) at2 = entry.indexOf(" ", at2) + 1;
+  return entry.slice(at2);
+}
 function remoteRef(branch) {
   return `refs/remotes/${REMOTE}/${branch}`;
 }
@@ -63541,9 +63571,9 @@ function stringEnv() {
 }
 
 // src/worker/monitor.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { readdir as readdir3, unlink as unlink4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var Monitor = class {
   opts;
   timer = null;
@@ -63605,7 +63635,7 @@ var Monitor = class {
       this.lastFetch = Date.now();
       if (await this.opts.publisher.pull()) this.opts.log?.("brought the remote's new commits in");
     }
-    if (!this.cancelled && existsSync5(join5(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
+    if (!this.cancelled && existsSync4(join6(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
       this.cancelled = true;
       this.opts.log?.("the task was cancelled (ipc/.cancel)");
       this.opts.onCancel?.();
@@ -63615,8 +63645,8 @@ var Monitor = class {
   async overLimit(names) {
     const limit = this.opts.questionLimit;
     if (!limit) return names;
-    const over = await removeQuestionsPast({ ipc: join5(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
-    if (!this.limited && (over.length > 0 || existsSync5(limit.file))) {
+    const over = await removeQuestionsPast({ ipc: join6(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
+    if (!this.limited && (over.length > 0 || existsSync4(limit.file))) {
       this.limited = true;
       this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
       this.opts.onQuestionLimit?.();
@@ -63638,7 +63668,7 @@ var Monitor = class {
   }
   async ipcNames() {
     try {
-      return await readdir3(join5(this.opts.taskDir, IPC_DIR));
+      return await readdir3(join6(this.opts.taskDir, IPC_DIR));
     } catch {
       return [];
     }
@@ -63649,7 +63679,7 @@ async function removeQuestionsPast(opts) {
     const parsed = parseIpcName(name);
     return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
   });
-  for (const name of over) await unlink4(join5(opts.ipc, name)).catch(() => void 0);
+  for (const name of over) await unlink4(join6(opts.ipc, name)).catch(() => void 0);
   return over;
 }
 function newQuestions(names, seen) {
@@ -63663,18 +63693,18 @@ function newQuestions(names, seen) {
 
 // src/worker/resume.ts
 import { readdir as readdir4, rm as rm4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
   const message2 = await opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
   if (BOOKKEEPING_REMOVED.test(message2) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await rm4(join6(opts.dir, IPC_DIR, DONE_FILE), { force: true });
-  await rm4(join6(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+  await rm4(join7(opts.dir, IPC_DIR, DONE_FILE), { force: true });
+  await rm4(join7(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
 }
 async function startingPlan(opts) {
-  const earlier = await readIfExists(join6(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
+  const earlier = await readIfExists(join7(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
   const parsed = earlier !== null ? parsePlan(earlier) : null;
   if (earlier === null || !parsed || parsed.status === "done" || parsed.items.length === 0) {
     const fresh = newPlan({ spec: opts.spec, issue: opts.issue, now: opts.now, ...opts.run ? { run: opts.run } : {} });
@@ -63699,14 +63729,14 @@ async function finishedRunPlan(opts) {
   return opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`);
 }
 async function answeredQuestions(dir) {
-  const ipc = join6(dir, IPC_DIR);
+  const ipc = join7(dir, IPC_DIR);
   const names = await readdir4(ipc).catch(() => []);
   const answered = [];
   const seqs = names.map(parseIpcName).filter((p2) => p2?.kind === "question").map((p2) => p2.seq).sort((a2, b3) => a2 - b3);
   for (const seq of seqs) {
-    const answer = await readIfExists(join6(ipc, ipcFileName(seq, "answer")));
+    const answer = await readIfExists(join7(ipc, ipcFileName(seq, "answer")));
     if (answer === null) continue;
-    const question = await readIfExists(join6(ipc, ipcFileName(seq, "question"))) ?? "";
+    const question = await readIfExists(join7(ipc, ipcFileName(seq, "question"))) ?? "";
     answered.push({ seq, question: question.trim(), answer: answer.trim() });
   }
   return answered;
@@ -63716,8 +63746,8 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { lstat as lstat3, readFile as readFile2, rm as rm5 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { lstat as lstat4, readFile as readFile2, rm as rm6 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/core/plan-merge.ts
 function mergePlanNotes(local, remote) {
@@ -63734,8 +63764,143 @@ function mergePlanNotes(local, remote) {
   return merged;
 }
 
+// src/worker/replay.ts
+import { lstat as lstat3, mkdtemp as mkdtemp2, readlink as readlink2, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join8 } from "node:path";
+async function replayOnto(opts) {
+  try {
+    return await replay(opts);
+  } catch (error63) {
+    return { ok: false, why: error63 instanceof Error ? error63.message.split("\n")[0] ?? "" : String(error63) };
+  }
+}
+async function replay(opts) {
+  const { git } = opts;
+  const local = await git.head();
+  const remote = await git.revParse(opts.onto) ?? "";
+  if (!remote) return { ok: false, why: `${opts.onto} is not a commit` };
+  const base = (await git.raw(["merge-base", local, remote]).catch(() => "")).trim();
+  if (!base) return { ok: false, why: "our branch and the remote's share no history" };
+  if (base === remote) return { ok: true, head: local };
+  const changedThere = await changedPaths(git, base, remote);
+  const ours = (await git.raw(["rev-list", "--reverse", "--first-parent", `${base}..${local}`])).split("\n").filter(Boolean);
+  const scratch = await mkdtemp2(join8(tmpdir2(), "dispatch-replay-"));
+  try {
+    const privateGit = git.withIndex(join8(scratch, "index"));
+    const [atBase, atRemote] = await Promise.all([entries(git, base, changedThere), entries(git, remote, changedThere)]);
+    let parent = remote;
+    for (const commit of ours) {
+      const mine = await entries(git, commit, changedThere);
+      const overlay = /* @__PURE__ */ new Map();
+      for (const path6 of changedThere) {
+        const [b3, c5, r2] = [atBase.get(path6) ?? null, mine.get(path6) ?? null, atRemote.get(path6) ?? null];
+        if (same(c5, b3) || same(c5, r2)) overlay.set(path6, r2);
+        else overlay.set(path6, await settle3({ git, scratch, path: path6, local: c5, remote: r2, resolve: opts.resolve }));
+      }
+      await privateGit.raw(["read-tree", commit]);
+      for (const [path6, entry] of overlay) {
+        if (entry) await privateGit.raw(["update-index", "--add", "--cacheinfo", `${entry.mode},${entry.oid},${path6}`]);
+        else await privateGit.raw(["update-index", "--force-remove", "--", path6]);
+      }
+      const tree = (await privateGit.raw(["write-tree"])).trim();
+      if (tree === (await git.raw(["rev-parse", `${parent}^{tree}`])).trim()) continue;
+      const message2 = await git.raw(["log", "-1", "--format=%B", commit]);
+      await writeFile5(join8(scratch, "message"), message2);
+      parent = (await git.raw(["commit-tree", tree, "-p", parent, "-F", join8(scratch, "message")])).trim();
+    }
+    const head = parent;
+    await bringIntoWorktree({ git, scratch, from: local, to: head, paths: changedThere, resolve: opts.resolve, ...opts.log ? { log: opts.log } : {} });
+    await git.raw(["reset", "--soft", head]);
+    const now = await entries(git, head, changedThere);
+    for (const path6 of changedThere) {
+      const entry = now.get(path6) ?? null;
+      if (entry) await git.raw(["update-index", "--add", "--cacheinfo", `${entry.mode},${entry.oid},${path6}`]);
+      else await git.raw(["update-index", "--force-remove", "--", path6]);
+    }
+    return { ok: true, head };
+  } finally {
+    await rm5(scratch, { recursive: true, force: true });
+  }
+}
+async function changedPaths(git, from, to2) {
+  const out = await git.raw(["diff", "--name-only", "--no-renames", "-z", from, to2]);
+  return out.split("\0").filter((path6) => path6.length > 0);
+}
+async function entries(git, commit, paths) {
+  const found = /* @__PURE__ */ new Map();
+  for (let at2 = 0; at2 < paths.length; at2 += 500) {
+    const out = await git.raw(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...paths.slice(at2, at2 + 500)]);
+    for (const line of out.split("\0")) {
+      const tab = line.indexOf("	");
+      if (tab < 0) continue;
+      const [mode = "", , oid = ""] = line.slice(0, tab).split(" ");
+      found.set(line.slice(tab + 1), { mode, oid });
+    }
+  }
+  return found;
+}
+function same(a2, b3) {
+  return a2 === null || b3 === null ? a2 === b3 : a2.mode === b3.mode && a2.oid === b3.oid;
+}
+async function settle3(opts) {
+  const text = async (entry) => entry ? opts.git.raw(["cat-file", "blob", entry.oid]) : null;
+  const merged = opts.resolve(opts.path, await text(opts.local), await text(opts.remote));
+  if (merged === null) return null;
+  const mode = opts.local?.mode ?? opts.remote?.mode ?? "100644";
+  return { mode: mode === "100755" ? mode : "100644", oid: await writeBlob(opts.git, opts.scratch, merged) };
+}
+async function writeBlob(git, scratch, text) {
+  const file2 = join8(scratch, "blob");
+  await writeFile5(file2, text, { mode: 384 });
+  return (await git.raw(["hash-object", "-w", "--no-filters", "--", file2])).trim();
+}
+async function bringIntoWorktree(opts) {
+  const { git } = opts;
+  const [before, after] = await Promise.all([entries(git, opts.from, opts.paths), entries(git, opts.to, opts.paths)]);
+  for (const path6 of opts.paths) {
+    const was = before.get(path6) ?? null;
+    const next = after.get(path6) ?? null;
+    if (same(was, next)) continue;
+    const state = await stateOf2(git, next);
+    if (state === null) {
+      opts.log?.(`replay: ${path6} is a submodule; left as it is in the worktree`);
+      continue;
+    }
+    const current = await worktreeState(join8(git.dir, path6));
+    const untouched = sameState(current, await stateOf2(git, was));
+    if (untouched) await replaceAtomically(git.dir, path6, state);
+    else {
+      const mine = current.kind === "file" ? current.text : null;
+      const merged = opts.resolve(path6, mine, state.kind === "file" ? state.text : null);
+      if (merged === mine && current.kind !== "link") continue;
+      await replaceAtomically(git.dir, path6, merged === null ? { kind: "none" } : { kind: "file", text: merged, executable: current.kind === "file" && current.executable });
+    }
+  }
+}
+async function stateOf2(git, entry) {
+  if (!entry) return { kind: "none" };
+  if (entry.mode === "160000") return null;
+  const content = await git.raw(["cat-file", "blob", entry.oid]);
+  return entry.mode === "120000" ? { kind: "link", target: content } : { kind: "file", text: content, executable: entry.mode === "100755" };
+}
+async function worktreeState(path6) {
+  const info2 = await lstat3(path6).catch(() => null);
+  if (!info2 || info2.isDirectory()) return { kind: "none" };
+  if (info2.isSymbolicLink()) return { kind: "link", target: await readlink2(path6) };
+  const text = await readPlain(path6);
+  return text === null ? { kind: "none" } : { kind: "file", text, executable: (info2.mode & 73) !== 0 };
+}
+function sameState(a2, b3) {
+  if (!b3 || a2.kind !== b3.kind) return false;
+  if (a2.kind === "file" && b3.kind === "file") return a2.text === b3.text;
+  if (a2.kind === "link" && b3.kind === "link") return a2.target === b3.target;
+  return true;
+}
+
 // src/worker/publish.ts
 var COMMIT_ATTEMPTS = 5;
+var BOOKKEEPING_REMOVAL = /: remove bookkeeping\s*$/;
 var ANSWER_PATH = /^\.dispatch\/tasks\/[^/]+\/ipc\/\d{3,}\.answer$/;
 var MAX_SCAN_BYTES = 20 * 1024 * 1024;
 var Publisher = class {
@@ -63784,7 +63949,7 @@ var Publisher = class {
   pull() {
     return this.exclusive(async () => {
       const remote = await this.opts.git.fetchBranch(this.opts.branch);
-      if (!remote) return false;
+      if (!remote || remote === this.pushed) return false;
       const head = await this.opts.git.head();
       if (await this.opts.git.contains(head, remote)) return false;
       await this.commit("progress");
@@ -63801,10 +63966,10 @@ var Publisher = class {
     const git = this.opts.git;
     const base = this.own;
     for (let attempt = 1; ; attempt++) {
-      const made = await this.commitOnce(what);
-      if (base === null) return made;
-      const head = await git.head();
-      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : head;
+      const outcome = await this.commitOnce(what);
+      if (base === null || outcome === "idle") return outcome === "made";
+      const made = outcome === "made";
+      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : await git.head();
       if (parent === base) return made;
       await git.raw(["reset", "--soft", base]);
       this.own = base;
@@ -63815,15 +63980,21 @@ var Publisher = class {
       this.opts.log?.("the agent committed while the worker did; folding its commit in and committing again");
     }
   }
+  /** `idle`: nothing changed (one git process); `none`: changes, none of them committed; `made`: a commit. */
   async commitOnce(what) {
     const git = this.opts.git;
-    if (this.own !== null && await git.head() !== this.own) {
+    let { head, changed } = await git.state();
+    if (this.own !== null && head !== this.own) {
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
+      ({ head, changed } = await git.state());
     }
-    const changed = await git.changedFiles();
+    if (changed.length === 0) {
+      this.own ??= head;
+      return "idle";
+    }
     const reopened = /* @__PURE__ */ new Set();
-    const wrote = await this.dropForgedAnswers(changed, reopened) + await this.redactChanged(changed);
+    const wrote = await this.dropForgedAnswers(changed, reopened) + await this.keepNotes(changed) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
     const secrets = this.opts.secrets;
     const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, {
@@ -63843,8 +64014,12 @@ var Publisher = class {
         onLeftOut: (path6) => this.opts.log?.(`left ${path6} out: a binary file holding a secret value`)
       }
     });
+    if (!made) {
+      this.own ??= head;
+      return "none";
+    }
     this.own = await git.head();
-    return made;
+    return "made";
   }
   async pushHead() {
     const git = this.opts.git;
@@ -63861,24 +64036,53 @@ var Publisher = class {
         this.opts.log?.("push refused: it changes .github/workflows/, which the job's token may not; not retrying");
         return false;
       }
-      this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; rebasing onto it`);
+      this.opts.log?.(`push rejected (attempt ${attempt}): the branch moved; replaying onto it`);
       await git.fetchBranch(this.opts.branch);
       if (!await this.integrate()) break;
     }
     this.opts.log?.("push did not go through; the next save tries again");
     return false;
   }
-  /** Rebase local commits onto the fetched remote branch; plan.md conflicts keep ours plus the remote's notes. */
+  /**
+   * Bring the fetched remote branch in under our commits (`replayOnto`: no checkout, the agent's files written only
+   * where the remote changed them, each in one step); plan.md changed on both sides keeps ours plus the remote's notes.
+   */
   async integrate() {
-    if (this.own !== null && await this.opts.git.head() !== this.own) await this.opts.git.raw(["reset", "--soft", this.own]);
-    const ok = await this.opts.git.rebase(remoteRef(this.opts.branch), (path6, local, remote) => {
-      if (path6.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
-      return local ?? remote;
+    const git = this.opts.git;
+    if (this.own !== null && await git.head() !== this.own) await git.raw(["reset", "--soft", this.own]);
+    const result = await replayOnto({
+      git,
+      onto: remoteRef(this.opts.branch),
+      resolve: (path6, local, remote) => {
+        if (path6.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
+        return local ?? remote;
+      },
+      ...this.opts.log ? { log: this.opts.log } : {}
     });
-    if (!ok) this.opts.log?.("could not rebase onto the remote branch; keeping local commits for the next attempt");
-    this.own = await this.opts.git.head();
+    if (result.ok) await this.keepBookkeepingRemoved();
+    else this.opts.log?.(`could not bring the remote's commits in (${result.why}); keeping local commits for the next attempt`);
+    this.own = await git.head();
     await this.opts.afterWrite?.();
-    return ok;
+    return result.ok;
+  }
+  /**
+   * The closing `remove bookkeeping` commit removes `.dispatch/` whatever the remote added under it meanwhile (an
+   * answer or a note that came in while the task finished): replayed, it would keep what it never saw. Made again
+   * without it, on the same parent, so `<branch>~1` stays the `done` commit the app reads the final plan from.
+   */
+  async keepBookkeepingRemoved() {
+    const git = this.opts.git;
+    const subject = (await git.raw(["log", "-1", "--format=%s", "HEAD"])).trim();
+    if (!BOOKKEEPING_REMOVAL.test(subject)) return;
+    if ((await git.listDir("HEAD", DISPATCH_ROOT)).length === 0) return;
+    this.opts.log?.(`the remote added to ${DISPATCH_ROOT}/ while the task finished; removing it again`);
+    await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
+    const tree = (await git.raw(["write-tree"])).trim();
+    const parent = (await git.raw(["rev-parse", "HEAD^"])).trim();
+    const message2 = await git.raw(["log", "-1", "--format=%B", "HEAD"]);
+    const commit = (await git.raw(["commit-tree", tree, "-p", parent, "-m", message2.trimEnd()])).trim();
+    await git.raw(["reset", "--soft", commit]);
+    await rm6(join9(git.dir, DISPATCH_ROOT), { recursive: true, force: true });
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
@@ -63892,8 +64096,8 @@ var Publisher = class {
     let touched = 0;
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
-      const path6 = join7(git.dir, file2);
-      const info2 = await lstat3(path6).catch(() => null);
+      const path6 = join9(git.dir, file2);
+      const info2 = await lstat4(path6).catch(() => null);
       if (!info2) continue;
       const atHead = await git.show("HEAD", file2);
       if (atHead === null && info2.isFile() && await this.removedByBookkeeping(file2) === await readFile2(path6, "utf8")) {
@@ -63901,16 +64105,36 @@ var Publisher = class {
         continue;
       }
       if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file2]);
-      else await rm5(path6, { force: true });
+      else await rm6(path6, { force: true });
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
     }
     return touched;
   }
+  /**
+   * Notes are the app's: a plan.md the agent rewrote from a copy read before a note came in (or that dropped one)
+   * gets the notes HEAD's plan has back, as the app wrote them. How many files were rewritten.
+   */
+  async keepNotes(changed) {
+    let rewritten = 0;
+    for (const file2 of changed) {
+      if (!file2.endsWith(`/${PLAN_FILE}`)) continue;
+      const committed = await this.opts.git.show("HEAD", file2);
+      const path6 = join9(this.opts.git.dir, file2);
+      const text = committed === null ? null : await readPlain(path6);
+      if (committed === null || text === null) continue;
+      const merged = mergePlanNotes(text, committed);
+      if (merged === text) continue;
+      await replaceAtomically(this.opts.git.dir, file2, { kind: "file", text: merged, executable: false });
+      rewritten++;
+      this.opts.log?.(`${file2}: the agent's copy lacked the app's notes; they are kept`);
+    }
+    return rewritten;
+  }
   /** The file as it was before HEAD's `remove bookkeeping` commit; null when HEAD is no such commit or it had none. */
   async removedByBookkeeping(file2) {
     const subject = await this.opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
-    if (!/: remove bookkeeping\s*$/.test(subject)) return null;
+    if (!BOOKKEEPING_REMOVAL.test(subject)) return null;
     return this.opts.git.show("HEAD~1", file2);
   }
   /** Replace secret values in every changed file before it is staged; how many files were rewritten. */
@@ -63918,13 +64142,13 @@ var Publisher = class {
     if (this.opts.secrets.length === 0) return 0;
     let rewritten = 0;
     for (const file2 of changed) {
-      const path6 = join7(this.opts.git.dir, file2);
+      const path6 = join9(this.opts.git.dir, file2);
       try {
-        const info2 = await lstat3(path6);
+        const info2 = await lstat4(path6);
         if (!info2.isFile() || info2.size > MAX_SCAN_BYTES) continue;
         const text = await readPlain(path6);
         if (text === null || !containsSecret(text, this.opts.secrets)) continue;
-        await writePlain(path6, redact(text, this.opts.secrets));
+        await replaceAtomically(this.opts.git.dir, file2, { kind: "file", text: redact(text, this.opts.secrets), executable: (info2.mode & 73) !== 0 });
         rewritten++;
         this.opts.log?.(`redacted a secret value in ${file2}`);
       } catch {
@@ -63973,13 +64197,13 @@ var Watchdog = class {
 };
 
 // src/worker/worktree.ts
-import { rm as rm6 } from "node:fs/promises";
+import { rm as rm7 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm6(opts.path, { recursive: true, force: true });
+  await rm7(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
@@ -63994,7 +64218,7 @@ async function prepareWorktree(opts) {
 }
 async function removeWorktree(git, path6) {
   await git.removeWorktree(path6).catch(() => void 0);
-  await rm6(path6, { recursive: true, force: true });
+  await rm7(path6, { recursive: true, force: true });
   await git.raw(["worktree", "prune"]).catch(() => void 0);
 }
 
@@ -64027,14 +64251,14 @@ async function runWorker(opts) {
   const user = opts.agentUser;
   const isolated = user !== void 0 && user.mode !== "same";
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const tempBase = isolated ? tmpdir2() : env["RUNNER_TEMP"] || tmpdir2();
-  const workDir = opts.workDir ?? join8(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes2(4).toString("hex")}`);
-  const worktreePath = join8(workDir, "worktree");
-  const runtime = join8(workDir, "runtime");
-  const agentHome = join8(workDir, "home");
-  await mkdir5(join8(runtime, "bin"), { recursive: true });
+  const tempBase = isolated ? tmpdir3() : env["RUNNER_TEMP"] || tmpdir3();
+  const workDir = opts.workDir ?? join10(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes3(4).toString("hex")}`);
+  const worktreePath = join10(workDir, "worktree");
+  const runtime = join10(workDir, "runtime");
+  const agentHome = join10(workDir, "home");
+  await mkdir6(join10(runtime, "bin"), { recursive: true });
   if (isolated) {
-    await mkdir5(agentHome, { recursive: true, mode: 448 });
+    await mkdir6(agentHome, { recursive: true, mode: 448 });
     await chmod2(workDir, 493);
   }
   const gitOptions = { dir: opts.workspace, log, ...opts.token ? { token: opts.token } : {}, ...opts.server ? { server: opts.server } : {}, ...opts.author ? { author: opts.author } : {} };
@@ -64044,22 +64268,22 @@ async function runWorker(opts) {
     git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm7(workDir, { recursive: true, force: true });
+    await rm8(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
-  const dir = join8(worktree.path, dirRel);
+  const dir = join10(worktree.path, dirRel);
   const handBack = isolated ? () => handOver(user, [worktree.path]) : void 0;
   const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log, ...handBack ? { afterWrite: handBack } : {} });
   try {
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
-    await mkdir5(join8(dir, IPC_DIR), { recursive: true });
-    await writePlain(join8(dir, PLAN_FILE), start.plan);
+    await mkdir6(join10(dir, IPC_DIR), { recursive: true });
+    await writePlain(join10(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
     const answers = await answeredQuestions(dir);
-    const context = await readIfExists2(join8(dir, CONTEXT_FILE));
+    const context = await readIfExists2(join10(dir, CONTEXT_FILE));
     const prompt = buildPrompt({
       spec,
       plan: start.plan,
@@ -64071,16 +64295,16 @@ async function runWorker(opts) {
       ...context ? { context } : {},
       ...opts.thread ? { thread: opts.thread } : {}
     });
-    const promptFile = join8(runtime, "prompt.md");
-    await writeFile5(promptFile, prompt);
+    const promptFile = join10(runtime, "prompt.md");
+    await writeFile6(promptFile, prompt);
     const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
-    await writeAskProgram(join8(runtime, "bin"), askCommand);
-    const askPath = join8(runtime, "bin", "dispatch-ask");
+    await writeAskProgram(join10(runtime, "bin"), askCommand);
+    const askPath = join10(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const questionLimit = {
-      lastSeq: nextQuestionSeq(await readdir6(join8(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
-      file: join8(isolated ? agentHome : runtime, "question-limit")
+      lastSeq: nextQuestionSeq(await readdir6(join10(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join10(isolated ? agentHome : runtime, "question-limit")
     };
     const real = !opts.agentCommand && spec.agent !== "custom";
     const shellEnv = ["DISPATCH_ASK", "DISPATCH_TASK", "DISPATCH_DIR", "DISPATCH_PLAN", "DISPATCH_PROMPT_FILE", TIMEOUT_ENV, POLL_ENV, LAST_QUESTION_ENV, LIMIT_FILE_ENV];
@@ -64098,17 +64322,17 @@ async function runWorker(opts) {
         DISPATCH_ASK: askPath,
         DISPATCH_TASK: spec.id,
         DISPATCH_DIR: dir,
-        DISPATCH_PLAN: join8(dir, PLAN_FILE),
+        DISPATCH_PLAN: join10(dir, PLAN_FILE),
         DISPATCH_PROMPT_FILE: promptFile,
         [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
         [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
         [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
         [LIMIT_FILE_ENV]: questionLimit.file,
-        PATH: [join8(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+        PATH: [join10(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
       }
     });
     if (isolated) {
-      await writeFile5(join8(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
+      await writeFile6(join10(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
       await handOver(user, [worktree.path, agentHome]);
     }
     let usage;
@@ -64121,7 +64345,7 @@ async function runWorker(opts) {
     const watchdog = new Watchdog({
       agent: outputKind,
       limits: { modelSilenceMs: opts.modelSilenceMs ?? DEFAULTS.modelSilenceMs, inactivityMs: opts.inactivityMs ?? DEFAULTS.inactivityMs },
-      ipcDir: join8(dir, IPC_DIR),
+      ipcDir: join10(dir, IPC_DIR),
       onSilent: (silence) => stopAgent(silenceReason(silence))
     });
     const agent = startAgent({
@@ -64179,11 +64403,11 @@ async function runWorker(opts) {
     await monitor.stop();
     if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
-    const ipcNames = await readdir6(join8(dir, IPC_DIR)).catch(() => []);
-    if ((await removeQuestionsPast({ ipc: join8(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
-    const names = await readdir6(join8(dir, IPC_DIR)).catch(() => []);
+    const ipcNames = await readdir6(join10(dir, IPC_DIR)).catch(() => []);
+    if ((await removeQuestionsPast({ ipc: join10(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
+    const names = await readdir6(join10(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planLeft = await readIfExists2(join8(dir, PLAN_FILE));
+    const planLeft = await readIfExists2(join10(dir, PLAN_FILE));
     const planNow = planLeft ?? start.plan;
     const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
@@ -64216,7 +64440,7 @@ async function runWorker(opts) {
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm7(workDir, { recursive: true, force: true });
+      await rm8(workDir, { recursive: true, force: true });
     }
   }
 }
@@ -64231,14 +64455,14 @@ async function reachableAskCommand(runtime) {
     await copyFile2(from, to2);
     await chmod2(to2, mode);
   };
-  await place(node2, join8(runtime, "node"), 493);
-  await place(bundle, join8(runtime, "dispatch.js"), 420);
-  return [join8(runtime, "node"), join8(runtime, "dispatch.js"), "ask"];
+  await place(node2, join10(runtime, "node"), 493);
+  await place(bundle, join10(runtime, "dispatch.js"), 420);
+  return [join10(runtime, "node"), join10(runtime, "dispatch.js"), "ask"];
 }
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
-  const path6 = join8(binDir, "dispatch-ask");
-  await writeFile5(path6, `#!/bin/sh
+  const path6 = join10(binDir, "dispatch-ask");
+  await writeFile6(path6, `#!/bin/sh
 exec ${quoted} "$@"
 `);
   await chmod2(path6, 493);
@@ -64546,11 +64770,11 @@ function message(error63) {
 // action/config.ts
 var import_yaml = __toESM(require_dist3(), 1);
 import { readFile as readFile3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join11 } from "node:path";
 async function workspaceConfig(workspace, log) {
   let text;
   try {
-    text = await readFile3(join9(workspace, ".github", "dispatch.yml"), "utf8");
+    text = await readFile3(join11(workspace, ".github", "dispatch.yml"), "utf8");
   } catch {
     return DEFAULT_CONFIG;
   }

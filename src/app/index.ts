@@ -86,7 +86,7 @@ export function createApp(options: AppOptions = {}): DispatchApp {
     probot.on(["issue_comment.created", "issue_comment.edited"], (context) =>
       inBackground(context, async () => {
         await know();
-        await onIssueComment(context, { request, trusts });
+        await onIssueComment(context, { request });
       }),
     );
     probot.on("push", (context) =>

@@ -224,6 +224,34 @@ export class Git {
     await this.local.raw(["worktree", "remove", "--force", path]);
   }
 
+  /**
+   * HEAD and the paths with changes (tracked or untracked, relative to the repository root), from one `git status`:
+   * the monitor asks every few hundred milliseconds, and most times nothing changed.
+   */
+  async state(): Promise<{ head: string | null; changed: string[] }> {
+    const out = await this.local.raw(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]);
+    const fields = out.split("\0");
+    let head: string | null = null;
+    const changed: string[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
+      if (entry.startsWith("# branch.oid ")) {
+        const oid = entry.slice("# branch.oid ".length);
+        head = oid === "(initial)" ? null : oid;
+        continue;
+      }
+      // `1 XY sub mH mI mW hH hI path`, `2 … score path` + the source path, `u … path` (8, 9 and 10 fields), `? path`.
+      const kind = entry[0];
+      if (kind === "?") changed.push(entry.slice(2));
+      else if (kind === "1") changed.push(afterFields(entry, 8));
+      else if (kind === "2") {
+        changed.push(afterFields(entry, 9));
+        i++; // the rename's source follows
+      } else if (kind === "u") changed.push(afterFields(entry, 10));
+    }
+    return { head, changed };
+  }
+
   /** Paths with changes (tracked or untracked), relative to the repository root. */
   async changedFiles(): Promise<string[]> {
     const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
@@ -336,6 +364,13 @@ export class Git {
       return [];
     }
   }
+}
+
+/** What follows the first `count` space-separated fields of a status line: the path, which may hold spaces. */
+function afterFields(entry: string, count: number): string {
+  let at = 0;
+  for (let n = 0; n < count; n++) at = entry.indexOf(" ", at) + 1;
+  return entry.slice(at);
 }
 
 export function remoteRef(branch: string): string {

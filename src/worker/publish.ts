@@ -92,7 +92,8 @@ export class Publisher {
   pull(): Promise<boolean> {
     return this.exclusive(async () => {
       const remote = await this.opts.git.fetchBranch(this.opts.branch);
-      if (!remote) return false;
+      // Most fetches: the branch is where our last push left it.
+      if (!remote || remote === this.pushed) return false;
       const head = await this.opts.git.head();
       if (await this.opts.git.contains(head, remote)) return false;
       await this.commit("progress");
@@ -110,10 +111,11 @@ export class Publisher {
     const git = this.opts.git;
     const base = this.own;
     for (let attempt = 1; ; attempt++) {
-      const made = await this.commitOnce(what);
-      if (base === null) return made;
-      const head = await git.head();
-      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : head;
+      const outcome = await this.commitOnce(what);
+      // Nothing changed as of one `git status`: nothing to commit, and nothing of the agent's rides on a commit of ours.
+      if (base === null || outcome === "idle") return outcome === "made";
+      const made = outcome === "made";
+      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : await git.head();
       if (parent === base) return made;
       // Back to our last commit, the agent's commits unstaged changes again: never pushed as the agent made them.
       await git.raw(["reset", "--soft", base]);
@@ -126,14 +128,22 @@ export class Publisher {
     }
   }
 
-  private async commitOnce(what: string): Promise<boolean> {
+  /** `idle`: nothing changed (one git process); `none`: changes, none of them committed; `made`: a commit. */
+  private async commitOnce(what: string): Promise<"idle" | "none" | "made"> {
     const git = this.opts.git;
-    if (this.own !== null && (await git.head()) !== this.own) {
+    let { head, changed } = await git.state();
+    if (this.own !== null && head !== this.own) {
       // The agent committed on its own: fold its commits back into changes, so they are redacted like the rest.
       await git.raw(["reset", "--soft", this.own]);
       this.opts.log?.("the agent made commits of its own; they are folded into the worker's commit");
+      ({ head, changed } = await git.state());
     }
-    const changed = await git.changedFiles();
+    // Most saves of the monitor: nothing changed, one git process. (The head is ours from now on: the agent's later
+    // commits are folded in.)
+    if (changed.length === 0) {
+      this.own ??= head;
+      return "idle";
+    }
     const reopened = new Set<string>();
     const wrote = (await this.dropForgedAnswers(changed, reopened)) + (await this.keepNotes(changed)) + (await this.redactChanged(changed));
     if (wrote > 0) await this.opts.afterWrite?.();
@@ -156,8 +166,12 @@ export class Publisher {
         onLeftOut: (path) => this.opts.log?.(`left ${path} out: a binary file holding a secret value`),
       },
     });
+    if (!made) {
+      this.own ??= head;
+      return "none";
+    }
     this.own = await git.head();
-    return made;
+    return "made";
   }
 
   private async pushHead(): Promise<boolean> {

@@ -58,11 +58,34 @@ describe("/dispatch <prompt>", () => {
     expect(h.github.byApp()).toHaveLength(0);
   });
 
-  it("does not run again a comment that was already a command before the edit", async () => {
-    await h.comment("/dispatch use opus to review auth", { action: "edited", from: "/dispatch status" });
-    await h.comment("/dispatch use opus to review auth", { action: "edited", from: "/dispatch use opus to review the auth" });
+  it("does not run again a command that ran, whatever its author edits it into", async () => {
+    const id = await h.comment("/dispatch use opus to review the auth");
+    expect(h.github.dispatches).toHaveLength(1);
+    await h.comment("/dispatch use opus to review auth", { id, action: "edited", from: "/dispatch use opus to review the auth" });
+    await h.comment("/dispatch status", { id, action: "edited", from: "/dispatch use opus to review auth" });
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(h.github.byApp()).toHaveLength(1);
+  });
+
+  it("runs a command that never ran (its run was lost) when its author edits it, as edited, and only once", async () => {
+    // The comment was posted, but no delivery of it ever ran (a cancelled pending run in Actions mode, the app down).
+    const id = h.github.addComment("/dispatch use opus to review the auth", "maintainer").id;
+    await h.comment("/dispatch use sonnet to review the auth", { id, action: "edited", from: "/dispatch use opus to review the auth", delivery: "edit" });
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(JSON.parse(h.github.dispatches[0]!.inputs.tasks).map((t: { model: string }) => t.model)).toEqual(["sonnet"]);
+    // The same edit delivered again, and a second edit: the 👀 the first run made keeps it once.
+    await h.comment("/dispatch use sonnet to review the auth", { id, action: "edited", from: "/dispatch use opus to review the auth", delivery: "edit" });
+    await h.comment("/dispatch use haiku to review the auth", { id, action: "edited", from: "/dispatch use sonnet to review the auth" });
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(h.github.byApp().filter((c) => c.body.startsWith("<!-- dispatch:status"))).toHaveLength(1);
+  });
+
+  it("an edit by someone else never runs a command that never ran", async () => {
+    const id = h.github.addComment("/dispatch use opus to review the auth", "maintainer").id;
+    h.github.permissions["mallory"] = "write";
+    await h.comment("/dispatch use opus to delete the tests", { id, sender: "mallory", action: "edited", from: "/dispatch use opus to review the auth" });
     expect(h.github.dispatches).toHaveLength(0);
-    expect(h.github.byApp()).toHaveLength(0);
+    expect(h.github.reactions).toHaveLength(0);
   });
 
   it("dispatches once when two deliveries of the same comment arrive together", async () => {

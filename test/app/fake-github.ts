@@ -40,6 +40,9 @@ export class FakeGitHub {
   pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
   dispatches: Array<{ workflow: string; ref: string; inputs: Record<"issue" | "base" | "comment" | "tasks", string> & Record<string, string> }> = [];
   cancelledRuns: number[] = [];
+  /** Branches made and deleted through the git refs API (the app's claims on starting a dependent). */
+  createdRefs: string[] = [];
+  deletedRefs: string[] = [];
   /** Jobs of workflow runs (`GET …/actions/runs/{run_id}/jobs`). */
   jobs: Array<{ id: number; runId: number; name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }> = [];
   config: string | null = null;
@@ -61,7 +64,7 @@ export class FakeGitHub {
 
   install(): void {
     nock.disableNetConnect();
-    for (const method of ["GET", "POST", "PATCH", "PUT"] as const) {
+    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"] as const) {
       nock(API)
         .persist()
         .intercept(/.*/, method)
@@ -185,6 +188,25 @@ export class FakeGitHub {
       this.push(branch, { [m[1]!]: Buffer.from(input.content, "base64").toString("utf8") });
       return [201, { content: { path: m[1] } }];
     }
+    if (method === "GET" && (m = new RegExp(`^${repo}/git/ref/heads/(.+)$`).exec(path))) {
+      if (!this.branches.has(m[1]!)) return [404, { message: "Not Found" }];
+      return [200, { ref: `refs/heads/${m[1]}`, object: { sha: this.commitOf(m[1]!), type: "commit" } }];
+    }
+    if (method === "POST" && path === `${repo}/git/refs`) {
+      // GitHub: 422 "Reference already exists" for the second create, 422 too for a sha it does not have.
+      const name = String(input.ref).replace(/^refs\/heads\//, "");
+      if (this.branches.has(name)) return [422, { message: "Reference already exists" }];
+      const from = [...this.branches.keys()].find((b) => this.commitOf(b) === input.sha);
+      if (!from) return [422, { message: "Object does not exist" }];
+      this.branches.set(name, [new Map(this.head(from))]);
+      this.createdRefs.push(name);
+      return [201, { ref: input.ref, object: { sha: input.sha, type: "commit" } }];
+    }
+    if (method === "DELETE" && (m = new RegExp(`^${repo}/git/refs/heads/(.+)$`).exec(path))) {
+      if (!this.branches.delete(m[1]!)) return [422, { message: "Reference does not exist" }];
+      this.deletedRefs.push(m[1]!);
+      return [204, ""];
+    }
     if (method === "GET" && (m = new RegExp(`^${repo}/pulls/(\\d+)$`).exec(path))) {
       const pull = this.pullRequests.get(Number(m[1]));
       if (!pull) return [404, { message: "Not Found" }];
@@ -239,6 +261,11 @@ export class FakeGitHub {
     return [400, { message: `the fake GitHub does not answer ${method} ${path}` }];
   }
 
+  /** A branch head's commit id: the same one GraphQL's `object(expression: "<branch>")` answers. */
+  commitOf(branch: string): string {
+    return blobSha(branch + (this.branches.get(branch)?.length ?? 0));
+  }
+
   private graphql(query: string, variables: Record<string, any>): unknown {
     if (query.includes("comments(last: 100")) {
       const thread = this.comments.filter((c) => c.issue === variables.issue);
@@ -263,7 +290,7 @@ export class FakeGitHub {
     if (!history) return null;
     const files = history[history.length - 1 - (back ? Number(back[1]) : 0)];
     if (!files) return null;
-    if (colon < 0) return { oid: blobSha(branch + history.length) };
+    if (colon < 0) return { oid: this.commitOf(branch) };
     const path = expression.slice(colon + 1);
     const text = files.get(path);
     if (text !== undefined) return { text };

@@ -50,7 +50,7 @@ export interface Harness {
   idle(): Promise<void>;
   comment(
     body: string,
-    options?: { user?: string; type?: string; issue?: number; pr?: boolean; action?: "created" | "edited"; id?: number; delivery?: string; to?: number[]; sender?: string; from?: string },
+    options?: { user?: string; type?: string; issue?: number; pr?: boolean; action?: "created" | "edited"; id?: number; delivery?: string; to?: number[]; sender?: string; from?: string; wait?: boolean },
   ): Promise<number>;
   /** `wait: false`: resolves when the webhook is answered, before its work is done. */
   push(branch: string, options?: { deleted?: boolean; delivery?: string; to?: number[]; wait?: boolean }): Promise<void>;
@@ -122,7 +122,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
       else delete payload.issue.pull_request;
       payload.sender = { ...payload.sender, login: opts.sender ?? opts.user ?? "maintainer", type: "User" };
       if (opts.action === "edited") payload.changes = { body: { from: opts.from ?? "before" } };
-      await receive({ id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload }, opts.to);
+      await receive({ id: opts.delivery ?? `d${++delivery}`, name: "issue_comment", payload }, opts.to, opts.wait);
       return id;
     },
     async push(branch, opts = {}) {

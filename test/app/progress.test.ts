@@ -237,6 +237,56 @@ describe("dependents", () => {
     expect(next.inputs.base).toBe(branch(first));
     expect(JSON.parse(next.inputs.tasks)).toEqual([expect.objectContaining({ id: second, after: [first] })]);
     expect(status(h).tasks[1]!.status).toBe("queued");
+    // Claimed by creating its branch, at the head of the branch it starts from.
+    expect(h.github.createdRefs).toEqual([branch(second)]);
+    expect(h.github.head(branch(second)).get("db/orders.sql")).toBe("create table orders;\n");
+  });
+
+  it("a dependent another refresh has claimed (its branch is there) is not started again", async () => {
+    h = await harness();
+    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
+    const [first, second] = ids(h);
+    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
+    h.github.push(branch(first), files.removeBookkeeping());
+    // The other refresh (a monitor, another instance) saw the same push first and made the branch.
+    h.github.branches.set(branch(second), [new Map(h.github.head(branch(first)))]);
+    await h.push(branch(first));
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(h.github.count("POST", /\/git\/refs$/)).toBe(1);
+    const view = status(h);
+    expect(view.tasks[0]!.status).toBe("done");
+    expect(view.tasks[1]!.status).toBe("queued");
+  });
+
+  it("two instances with no shared queue that both see the task finish start its dependent once", async () => {
+    h = await harness({ instances: 2 });
+    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
+    const [first, second] = ids(h);
+    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
+    h.github.push(branch(first), files.removeBookkeeping());
+    // The same push reaches both at once (each remembers only its own deliveries): two overlapping refreshes.
+    await h.push(branch(first), { delivery: "both", to: [0, 1] });
+    expect(h.github.count("POST", /\/git\/refs$/)).toBe(2);
+    expect(h.github.createdRefs).toEqual([branch(second)]);
+    expect(h.github.dispatches).toHaveLength(2);
+    expect(h.github.pulls).toHaveLength(1);
+  });
+
+  it("a dependent whose start fails gives its branch back and says why", async () => {
+    h = await harness();
+    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
+    const [first, second] = ids(h);
+    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
+    h.github.push(branch(first), files.removeBookkeeping());
+    h.github.workflows.delete("dispatch.yml");
+    await h.push(branch(first));
+    expect(h.github.dispatches).toHaveLength(1);
+    expect(h.github.createdRefs).toEqual([branch(second)]);
+    expect(h.github.deletedRefs).toEqual([branch(second)]);
+    expect(h.github.branches.has(branch(second))).toBe(false);
+    const view = status(h);
+    expect(view.tasks[1]!.status).toBe("failed");
+    expect(view.tasks[1]!.error).toContain("could not be started");
   });
 
   it("starts a dependent with the spec recorded at the dispatch, not the /dispatch comment as edited since", async () => {

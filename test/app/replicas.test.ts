@@ -135,6 +135,26 @@ describe("replicas on Redis", () => {
   });
 });
 
+describe("refusals on replicas", () => {
+  it("a refused comment reaching two replicas at once (two deliveries) is answered once", async () => {
+    const h = await harness({ instances: 2, redisUrl: server.url });
+    try {
+      const id = h.github.addComment("/dispatch write the onboarding guide", "reader").id;
+      // Two deliveries (a redelivery has an id of its own), one to each replica, handled at the same time.
+      await Promise.all([
+        h.comment("/dispatch write the onboarding guide", { id, user: "reader", delivery: "first", to: [0], wait: false }),
+        h.comment("/dispatch write the onboarding guide", { id, user: "reader", delivery: "again", to: [1], wait: false }),
+      ]);
+      await h.idle();
+      expect(h.github.byApp()).toHaveLength(1);
+      expect(h.github.count("POST", /\/issues\/42\/comments$/)).toBe(1);
+      expect(h.github.reactions).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("RedisQueue", () => {
   it("never runs one thread on two replicas at once, and loses no request", async () => {
     const queues: Array<RedisQueue<number>> = [];

@@ -100,14 +100,24 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const log = options.verbose ? (line: string) => console.log(line) : undefined;
-  const actionPath = actionBundle(options.runner?.actionPath);
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+/**
+ * The App's key pair, made once per test process: an RSA key takes a few hundred milliseconds of CPU to make, and
+ * every harness has its own stand-in that knows the public half, so sharing one key between them changes nothing.
+ */
+let keyPair: { privateKey: string; publicKey: string } | undefined;
+function appKeyPair(): { privateKey: string; publicKey: string } {
+  keyPair ??= generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs1", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
+  return keyPair;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const log = options.verbose ? (line: string) => console.log(line) : undefined;
+  const actionPath = actionBundle(options.runner?.actionPath);
+  const { privateKey, publicKey } = appKeyPair();
   const secret = randomBytes(16).toString("hex");
   const hub = await new StandIn({ appPublicKey: publicKey, ...(options.users ? { users: options.users } : {}), ...(log ? { log } : {}) }).start();
   const scratch = await mkdtemp(join(tmpdir(), "harness-"));

@@ -191,6 +191,33 @@ describe("REST: contents, pulls, compare, and push webhooks", () => {
     expect(push.payload["commits"][0]).toMatchObject({ message: "dispatch(api-tests): answer 001", added: [".dispatch/tasks/api-tests/ipc/001.answer"] });
   });
 
+  it("creates a branch once (422 for the second create), reads and deletes it, with their push webhooks, like GitHub", async () => {
+    const bare = hub.repoNamed().dir;
+    const main = (await execa("git", ["rev-parse", "main"], { cwd: bare })).stdout;
+    const made = await octokit.rest.git.createRef({ ...repo, ref: "refs/heads/dispatch/7/orders-api", sha: main });
+    expect(made.status).toBe(201);
+    expect(made.data).toMatchObject({ ref: "refs/heads/dispatch/7/orders-api", object: { type: "commit", sha: main } });
+    await expect(octokit.rest.git.createRef({ ...repo, ref: "refs/heads/dispatch/7/orders-api", sha: main })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("Reference already exists"),
+    });
+    await expect(octokit.rest.git.createRef({ ...repo, ref: "refs/heads/x", sha: "0123456789abcdef0123456789abcdef01234567" })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.rest.git.createRef({ ...repo, ref: "heads/x", sha: main })).rejects.toMatchObject({ status: 422 });
+    expect((await octokit.rest.git.getRef({ ...repo, ref: "heads/dispatch/7/orders-api" })).data.object.sha).toBe(main);
+    await expect(octokit.rest.git.getRef({ ...repo, ref: "heads/nope" })).rejects.toMatchObject({ status: 404 });
+
+    expect((await octokit.rest.git.deleteRef({ ...repo, ref: "heads/dispatch/7/orders-api" })).status).toBe(204);
+    await expect(octokit.rest.git.deleteRef({ ...repo, ref: "heads/dispatch/7/orders-api" })).rejects.toMatchObject({ status: 422 });
+    expect((await execa("git", ["branch", "--list", "dispatch/7/orders-api"], { cwd: bare })).stdout).toBe("");
+
+    await hub.waitForQuiet({ settleMs: 50 });
+    const pushes = hooks.received.filter((r) => r.event === "push" && r.payload["ref"] === "refs/heads/dispatch/7/orders-api");
+    expect(pushes.map((p) => [p.payload["created"], p.payload["deleted"]])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+  });
+
   it("refuses a stale update with 409 and a missing sha with 422, like GitHub", async () => {
     const first = await octokit.rest.repos.createOrUpdateFileContents({ ...repo, path: "notes.md", message: "one", content: Buffer.from("1").toString("base64") });
     const oldSha = first.data.content!.sha!;

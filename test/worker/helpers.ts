@@ -3,11 +3,10 @@
  * (committing an answer, a note or `.cancel` onto a task branch) played through a separate clone. Real git throughout.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync, watch } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { TaskSpec } from "../../src/core/task.js";
 import { runWorker, type WorkerOptions, type WorkerResult } from "../../src/worker/index.js";
@@ -47,6 +46,10 @@ export async function makeRig(): Promise<Rig> {
   const origin = join(root, "origin.git");
   const seed = join(root, "seed");
   git(root, "init", "--quiet", "--bare", "--initial-branch=main", origin);
+  // Every push to origin appends its ref lines here: `until` waits for the next one instead of asking git again and again.
+  const pushes = join(root, "pushes.log");
+  await writeFile(pushes, "");
+  await writeFile(join(origin, "hooks", "post-receive"), `#!/bin/sh\ncat >> '${pushes}'\n`, { mode: 0o755 });
   git(root, "clone", "--quiet", origin, seed);
   await writeFile(join(seed, "README.md"), "# shop\n");
   git(seed, "add", ".");
@@ -96,10 +99,12 @@ export async function makeRig(): Promise<Rig> {
     async until(what, test, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        if (!existsSync(pushes)) throw new Error(`stopped waiting for ${what}: the rig was cleaned up`);
+        const seen = sizeOf(pushes);
         const value = test();
         if (value) return value;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await sleep(50);
+        await nextPush({ file: pushes, seen, ms: Math.min(1000, Math.max(0, deadline - Date.now())) });
       }
     },
     async cleanup() {
@@ -107,6 +112,33 @@ export async function makeRig(): Promise<Rig> {
     },
   };
   return rig;
+}
+
+/** Resolves once `file` has grown past `seen` bytes (a push to origin), or after `ms` at the latest. */
+function nextPush(opts: { file: string; seen: number; ms: number }): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const done = () => {
+      clearTimeout(timer);
+      watcher.close();
+      resolvePromise();
+    };
+    const timer = setTimeout(done, opts.ms);
+    const watcher = watch(opts.file, () => {
+      if (sizeOf(opts.file) > opts.seen) done();
+    });
+    watcher.on("error", done);
+    // A push between the caller's look and the watch's start.
+    if (sizeOf(opts.file) > opts.seen) done();
+  });
+}
+
+/** A file's size; infinite once it is gone (the rig was cleaned up: nothing more to wait for). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 export function spec(over: Partial<TaskSpec> = {}): TaskSpec {
@@ -159,7 +191,8 @@ export function work(workspace: string, opts: FastOptions): Promise<WorkerResult
     askCommand: ASK_COMMAND,
     pushIntervalMs: 200,
     fetchIntervalMs: 100,
-    idleFetchIntervalMs: 250,
+    // A `.cancel` or a note shows within a second; a fetch is a few git processes, and tests run for many seconds.
+    idleFetchIntervalMs: 1000,
     stopGraceMs: 500,
     questionTimeoutMs: 20_000,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },

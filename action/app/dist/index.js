@@ -82486,6 +82486,34 @@ async function react(gh, { comment, content }) {
   return status === 201;
 }
 
+// src/app/status/post-once.ts
+async function find(ctx, is2) {
+  const latest = await readComments(ctx.gh, ctx.thread.issue);
+  const found = latest.find((comment) => ctx.trusts(comment.author) && is2(comment));
+  if (found && !ctx.comments.some((c5) => c5.id === found.id)) ctx.comments.push(found);
+  return found?.id ?? null;
+}
+async function postOnce(ctx, { body, is: is2, lookFirst = true }) {
+  if (lookFirst) {
+    const found = await find(ctx, is2);
+    if (found !== null) {
+      ctx.gh.log.info(`comment ${found} is on the thread already: not posted again`);
+      return found;
+    }
+  }
+  try {
+    const id = await postComment(ctx.gh, { issue: ctx.thread.issue, body });
+    ctx.comments.push({ id, body, author: null });
+    return id;
+  } catch (error63) {
+    if (!isUncertain(error63)) throw error63;
+    ctx.gh.log.warn(`posting a comment on #${ctx.thread.issue} answered ${reason(error63)}: looking whether it was made`);
+    const found = await find(ctx, is2);
+    if (found === null) throw error63;
+    return found;
+  }
+}
+
 // src/core/question.ts
 var MARKER2 = /^\s*<!-- dispatch:question task=([a-z0-9-]+) seq=(\d+) -->/;
 function questionMarker(task, seq) {
@@ -82706,34 +82734,6 @@ async function pullRequestSource(gh, number4) {
   return { headRef: data.head.ref, headRepo: data.head.repo?.full_name ?? null, baseRepo: data.base.repo.full_name };
 }
 
-// src/app/status/post-once.ts
-async function find(ctx, is2) {
-  const latest = await readComments(ctx.gh, ctx.thread.issue);
-  const found = latest.find((comment) => ctx.trusts(comment.author) && is2(comment));
-  if (found && !ctx.comments.some((c5) => c5.id === found.id)) ctx.comments.push(found);
-  return found?.id ?? null;
-}
-async function postOnce(ctx, { body, is: is2, lookFirst = true }) {
-  if (lookFirst) {
-    const found = await find(ctx, is2);
-    if (found !== null) {
-      ctx.gh.log.info(`comment ${found} is on the thread already: not posted again`);
-      return found;
-    }
-  }
-  try {
-    const id = await postComment(ctx.gh, { issue: ctx.thread.issue, body });
-    ctx.comments.push({ id, body, author: null });
-    return id;
-  } catch (error63) {
-    if (!isUncertain(error63)) throw error63;
-    ctx.gh.log.warn(`posting a comment on #${ctx.thread.issue} answered ${reason(error63)}: looking whether it was made`);
-    const found = await find(ctx, is2);
-    if (found === null) throw error63;
-    return found;
-  }
-}
-
 // src/core/branch.ts
 function taskBranch(prefix, issue3, task, command) {
   return `${prefix}${issue3}/${task}${command ? `-${dispatchSuffix(command)}` : ""}`;
@@ -82746,6 +82746,39 @@ function prefixOfBranch(branch, issue3, task) {
   if (!branch.endsWith(tail)) return null;
   const prefix = branch.slice(0, branch.length - tail.length);
   return prefix.length > 0 && prefix.endsWith("/") ? prefix : null;
+}
+
+// src/app/github/refs.ts
+async function branchCommit(gh, branch) {
+  try {
+    const { data } = await gh.octokit.rest.git.getRef({ ...gh.repo, ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error63) {
+    if (error63.status === 404) return null;
+    throw error63;
+  }
+}
+async function claimBranch(gh, { branch, sha }) {
+  try {
+    await gh.octokit.rest.git.createRef({ ...gh.repo, ref: `refs/heads/${branch}`, sha, ...NO_RETRY });
+    return "claimed";
+  } catch (error63) {
+    const status = error63.status;
+    if (status === 422) return "taken";
+    if (!isUncertain(error63)) throw error63;
+    const now = await branchCommit(gh, branch);
+    if (now === null) throw error63;
+    gh.log.warn(`creating ${branch} was answered ${status ?? "with no answer"}, and the branch is there: taking it as made`);
+    return now === sha ? "claimed" : "taken";
+  }
+}
+async function releaseBranch(gh, branch) {
+  try {
+    await gh.octokit.rest.git.deleteRef({ ...gh.repo, ref: `heads/${branch}` });
+  } catch (error63) {
+    const status = error63.status;
+    if (status !== 404 && status !== 422) throw error63;
+  }
 }
 
 // src/app/status/start-tasks.ts
@@ -82780,6 +82813,58 @@ async function startTasks(ctx, { target, ids, base }) {
   } catch (error63) {
     return `the workflow \`${config3.workflow}\` could not be started: ${reason(error63)}`;
   }
+}
+async function startDependents(ctx, target, newlyDone) {
+  const ready = /* @__PURE__ */ new Map();
+  for (const done of newlyDone) for (const task of unblockedBy(target.view.tasks, done.id)) ready.set(task.id, task);
+  const byBase = /* @__PURE__ */ new Map();
+  for (const task of ready.values()) {
+    const base = baseOf(target.view, task);
+    byBase.set(base, [...byBase.get(base) ?? [], task]);
+  }
+  for (const [base, tasks] of byBase) {
+    const claimed = await claimBranches(ctx, { base, tasks });
+    if (!claimed.ok) {
+      markFailed(target, tasks.map((task) => task.id), claimed.error);
+      continue;
+    }
+    if (claimed.tasks.length === 0) continue;
+    const ids = claimed.tasks.map((task) => task.id);
+    const error63 = await startTasks(ctx, { target, ids, base });
+    if (!error63) {
+      ctx.gh.log.info(`started ${ids.join(", ")} from ${base}`);
+      continue;
+    }
+    await releaseBranches(ctx, claimed.tasks);
+    markFailed(target, ids, error63);
+  }
+}
+async function claimBranches(ctx, { base, tasks }) {
+  const claimed = [];
+  try {
+    const sha = await branchCommit(ctx.gh, base);
+    if (!sha) return { ok: false, error: `not started: its base branch \`${base}\` is gone` };
+    for (const task of tasks) {
+      if (await claimBranch(ctx.gh, { branch: task.branch, sha }) === "claimed") claimed.push(task);
+      else ctx.gh.log.info(`${task.id}: ${task.branch} exists already, so another run started it; not starting it again`);
+    }
+    return { ok: true, tasks: claimed };
+  } catch (error63) {
+    await releaseBranches(ctx, claimed);
+    return { ok: false, error: `not started: its branch could not be created: ${reason(error63)}` };
+  }
+}
+async function releaseBranches(ctx, tasks) {
+  for (const task of tasks) {
+    await releaseBranch(ctx.gh, task.branch).catch((e) => ctx.gh.log.warn(`could not delete ${task.branch} after a failed start: ${reason(e)}`));
+  }
+}
+function markFailed(target, ids, error63) {
+  const failed = new Set(ids);
+  target.view = {
+    ...target.view,
+    tasks: target.view.tasks.map((task) => failed.has(task.id) ? { ...task, status: "failed", error: error63 } : task)
+  };
 }
 
 // src/app/status/deliver.ts
@@ -82879,27 +82964,6 @@ async function refreshStatus(ctx, target) {
   await editComment(gh, { id: target.commentId, body });
   target.body = body;
 }
-async function startDependents(ctx, target, newlyDone) {
-  const ready = /* @__PURE__ */ new Map();
-  for (const done of newlyDone) for (const task of unblockedBy(target.view.tasks, done.id)) ready.set(task.id, task);
-  const byBase = /* @__PURE__ */ new Map();
-  for (const task of ready.values()) {
-    const base = baseOf(target.view, task);
-    byBase.set(base, [...byBase.get(base) ?? [], task.id]);
-  }
-  for (const [base, ids] of byBase) {
-    const error63 = await startTasks(ctx, { target, ids, base });
-    if (!error63) {
-      ctx.gh.log.info(`started ${ids.join(", ")} from ${base}`);
-      continue;
-    }
-    const failed = new Set(ids);
-    target.view = {
-      ...target.view,
-      tasks: target.view.tasks.map((task) => failed.has(task.id) ? { ...task, status: "failed", error: error63 } : task)
-    };
-  }
-}
 function markBlocked(target) {
   const blocked = new Map(blockedForever(target.view.tasks).map((task) => [task.id, task]));
   if (blocked.size === 0) return;
@@ -82946,6 +83010,7 @@ async function runThread(items, trusts) {
     return items.every((item) => {
       if (item.kind === "dispatch") return comments2.some((c5) => c5.id === item.command || findStatusCommand(c5.body) === item.command);
       if (item.kind === "push") return statuses.some((s) => s.view.tasks.some((t2) => t2.branch === item.branch));
+      if (item.kind === "reply") return true;
       return latestStatus(statuses, item.task) !== null;
     });
   };
@@ -82963,6 +83028,8 @@ async function runThread(items, trusts) {
   for (const item of items) {
     if (item.kind === "dispatch") {
       await item.create(ctx);
+    } else if (item.kind === "reply") {
+      await postOnce(ctx, { body: item.body, is: item.is });
     } else if (item.kind === "push") {
       const target = [...ctx.statuses].reverse().find((s) => s.view.tasks.some((t2) => t2.branch === item.branch));
       if (target) targets.add(target);
@@ -94451,7 +94518,7 @@ async function routeCommand(cc, { body, quote: quote2 }) {
 }
 
 // src/app/events/issue-comment.ts
-async function onIssueComment(context, { request: request2, trusts }) {
+async function onIssueComment(context, { request: request2 }) {
   const { payload } = context;
   const body = payload.comment.body ?? "";
   const author = payload.comment.user;
@@ -94459,30 +94526,32 @@ async function onIssueComment(context, { request: request2, trusts }) {
   const quote2 = parseQuoteReply(body);
   const shape = parseComment(body);
   if (shape.kind === "none" && !quote2) return void context.log.debug(`comment ${payload.comment.id}: not a command`);
+  let editedIntoDispatch = false;
   if (payload.action === "edited") {
-    if (shape.kind !== "dispatch") {
-      return void context.log.info(`comment ${payload.comment.id} edited: only a /dispatch <prompt> runs again on an edit`);
-    }
     const editor = payload.sender?.login;
     if (editor !== author.login) {
       return void context.log.info(`comment ${payload.comment.id} edited by ${editor ?? "nobody"}, not its author ${author.login}: ignored`);
     }
     const before2 = "changes" in payload ? payload.changes?.body?.from : void 0;
-    if (before2 !== void 0 && parseComment(before2).kind !== "none") {
-      return void context.log.info(`comment ${payload.comment.id} edited: it was a command before the edit, not run again`);
+    const wasCommand = before2 !== void 0 && (parseComment(before2).kind !== "none" || parseQuoteReply(before2) !== null);
+    if (!wasCommand && shape.kind !== "dispatch") {
+      return void context.log.info(`comment ${payload.comment.id} edited: only a /dispatch <prompt> runs on an edit`);
     }
+    editedIntoDispatch = !wasCommand;
+    if (wasCommand) context.log.info(`comment ${payload.comment.id} edited: it was a command before the edit; it runs only if it never ran (its \u{1F440} decides)`);
   }
   if (isBot(author)) return void context.log.info(`comment ${payload.comment.id}: ${author.login} is a bot, ignored`);
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const gh = { octokit: context.octokit, log: context.log, repo, web: payload.repository.html_url };
   const thread = { ...repo, issue: payload.issue.number };
+  const loaded = await loadConfig(context);
   let claimed = false;
   const reply = async (text) => {
     const body2 = markReply(text, payload.comment.id);
     if (claimed) return void await postComment(gh, { issue: thread.issue, body: body2 });
-    await postOnce({ gh, thread, comments: [], trusts }, { body: body2, is: (c5) => repliedComment(c5.body) === payload.comment.id });
+    const is2 = (c5) => repliedComment(c5.body) === payload.comment.id;
+    await request2({ kind: "reply", gh, thread, defaultBranch: payload.repository.default_branch, loadConfig: async () => loaded, body: body2, is: is2 });
   };
-  const loaded = await loadConfig(context);
   const auth8 = await authorize(gh, {
     user: { login: author.login, type: author.type },
     issue: payload.issue,
@@ -94511,7 +94580,7 @@ async function onIssueComment(context, { request: request2, trusts }) {
     },
     claim: async () => {
       claimed = await react(gh, { comment: payload.comment.id, content: "eyes" });
-      return claimed || payload.action === "edited";
+      return claimed || editedIntoDispatch;
     }
   };
   try {
@@ -94811,7 +94880,7 @@ function createApp(options2 = {}) {
       ["issue_comment.created", "issue_comment.edited"],
       (context) => inBackground(context, async () => {
         await know();
-        await onIssueComment(context, { request: request2, trusts });
+        await onIssueComment(context, { request: request2 });
       })
     );
     probot.on(

@@ -1,8 +1,11 @@
 /**
  * `issue_comment.created` / `.edited`: is it a command (or a quote reply of a question), may its author command,
- * then run it. An edit runs a `/dispatch <prompt>` only when its author made it (the `sender`) and the comment was no
- * command before the edit (`changes.body.from`): a typo fixed in a plain comment dispatches, nothing is run twice and
- * nobody runs a command in another person's name. The other commands act when they are posted.
+ * then run it. An edit counts only when its author made it (the `sender`): nobody runs a command in another person's
+ * name. A comment that was no command before the edit (`changes.body.from`) runs when it is now a
+ * `/dispatch <prompt>` (a typo fixed in a plain comment dispatches; its status comment keeps it once). A comment that
+ * was a command before runs only if no delivery ever claimed it (its 👀 is new now): a command whose run was lost (the
+ * Actions mode cancels a pending run when a third command comes; the app was down) runs as its author last wrote
+ * it, and one that ran is never run again.
  *
  * Every reply names the comment it answers (a hidden marker, `core/reply.ts`). A reply made before any claim (a
  * refusal: the author may not command, `.github/dispatch.yml` is invalid; an answer's refusal) is posted once: the
@@ -17,22 +20,19 @@ import { reason, type GitHub, type Thread } from "../github/client.js";
 import { markReply, repliedComment } from "../../core/reply.js";
 import { postComment, react } from "../github/comments.js";
 import { loadConfig } from "../github/config.js";
-import { postOnce } from "../status/post-once.js";
 import type { ThreadWork } from "../status/run-context.js";
 import { authorize, isBot } from "../commands/authorize.js";
 import type { CommandContext } from "../commands/context.js";
 import { routeCommand } from "../commands/router.js";
 
 export interface IssueCommentOptions {
-  /** Queue work on the thread's serialized run. */
+  /** Queue work on the thread's serialized run (a reply made before any claim too: see `reply`). */
   request: (work: ThreadWork) => Promise<void>;
-  /** Whose comments are the app's (its replies are looked for before a reply is posted again). */
-  trusts: (author: string | null) => boolean;
 }
 
 export async function onIssueComment(
   context: Context<"issue_comment.created" | "issue_comment.edited">,
-  { request, trusts }: IssueCommentOptions,
+  { request }: IssueCommentOptions,
 ): Promise<void> {
   const { payload } = context;
   const body = payload.comment.body ?? "";
@@ -41,31 +41,35 @@ export async function onIssueComment(
   const quote = parseQuoteReply(body);
   const shape = parseComment(body);
   if (shape.kind === "none" && !quote) return void context.log.debug(`comment ${payload.comment.id}: not a command`);
+  /** An edit that made a plain comment a /dispatch <prompt>: its status comment, not its 👀, keeps it once. */
+  let editedIntoDispatch = false;
   if (payload.action === "edited") {
-    if (shape.kind !== "dispatch") {
-      return void context.log.info(`comment ${payload.comment.id} edited: only a /dispatch <prompt> runs again on an edit`);
-    }
     const editor = payload.sender?.login;
     if (editor !== author.login) {
       return void context.log.info(`comment ${payload.comment.id} edited by ${editor ?? "nobody"}, not its author ${author.login}: ignored`);
     }
     const before = "changes" in payload ? payload.changes?.body?.from : undefined;
-    if (before !== undefined && parseComment(before).kind !== "none") {
-      return void context.log.info(`comment ${payload.comment.id} edited: it was a command before the edit, not run again`);
+    const wasCommand = before !== undefined && (parseComment(before).kind !== "none" || parseQuoteReply(before) !== null);
+    if (!wasCommand && shape.kind !== "dispatch") {
+      return void context.log.info(`comment ${payload.comment.id} edited: only a /dispatch <prompt> runs on an edit`);
     }
+    editedIntoDispatch = !wasCommand;
+    if (wasCommand) context.log.info(`comment ${payload.comment.id} edited: it was a command before the edit; it runs only if it never ran (its 👀 decides)`);
   }
   if (isBot(author)) return void context.log.info(`comment ${payload.comment.id}: ${author.login} is a bot, ignored`);
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const gh: GitHub = { octokit: context.octokit, log: context.log, repo, web: payload.repository.html_url };
   const thread: Thread = { ...repo, issue: payload.issue.number };
+  const loaded = await loadConfig(context);
   /** True once this delivery claimed the comment (its 👀 was new): no other delivery replies to it then. */
   let claimed = false;
   const reply = async (text: string) => {
     const body = markReply(text, payload.comment.id);
     if (claimed) return void (await postComment(gh, { issue: thread.issue, body }));
-    await postOnce({ gh, thread, comments: [], trusts }, { body, is: (c) => repliedComment(c.body) === payload.comment.id });
+    // Unclaimed: looked for and posted inside the thread's run, which no other run of the thread overlaps.
+    const is = (c: { body: string }) => repliedComment(c.body) === payload.comment.id;
+    await request({ kind: "reply", gh, thread, defaultBranch: payload.repository.default_branch, loadConfig: async () => loaded, body, is });
   };
-  const loaded = await loadConfig(context);
   const auth = await authorize(gh, {
     user: { login: author.login, type: author.type },
     issue: payload.issue,
@@ -94,7 +98,7 @@ export async function onIssueComment(
     },
     claim: async () => {
       claimed = await react(gh, { comment: payload.comment.id, content: "eyes" });
-      return claimed || payload.action === "edited";
+      return claimed || editedIntoDispatch;
     },
   };
   try {

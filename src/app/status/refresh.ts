@@ -8,13 +8,13 @@ import { parseIpcName } from "../../core/ipc.js";
 import { isFinished, isStalePlan, taskViewFromPlan, type TaskView } from "../../core/status-view.js";
 import { renderStatus } from "../../core/status-render.js";
 import { parseQuestionComment, renderQuestion } from "../../core/question.js";
-import { blockedForever, unblockedBy } from "../../core/workflow.js";
+import { blockedForever } from "../../core/workflow.js";
 import { editComment } from "../github/comments.js";
 import { readTasks, type TaskSnapshot } from "../github/queries.js";
 import type { RunContext, StatusTarget } from "./run-context.js";
 import { deliverResult } from "./deliver.js";
 import { postOnce } from "./post-once.js";
-import { baseOf, startTasks } from "./start-tasks.js";
+import { startDependents } from "./start-tasks.js";
 
 /** Questions on the branch, lowest first, with whether each is answered. */
 function questionsOf(snapshot: TaskSnapshot): Array<{ seq: number; text: string; answered: boolean }> {
@@ -87,32 +87,6 @@ export async function refreshStatus(ctx: RunContext, target: StatusTarget): Prom
   if (body === target.body) return void gh.log.debug(`status ${target.commentId}: nothing changed, no edit`);
   await editComment(gh, { id: target.commentId, body });
   target.body = body;
-}
-
-/**
- * Start the queued tasks that waited for the tasks just done, each once (several of its dependencies may finish in one
- * refresh), on the branch of the last task it names in `after` (the base its pull request will target).
- */
-async function startDependents(ctx: RunContext, target: StatusTarget, newlyDone: readonly TaskView[]): Promise<void> {
-  const ready = new Map<string, TaskView>();
-  for (const done of newlyDone) for (const task of unblockedBy(target.view.tasks, done.id)) ready.set(task.id, task);
-  const byBase = new Map<string, string[]>();
-  for (const task of ready.values()) {
-    const base = baseOf(target.view, task);
-    byBase.set(base, [...(byBase.get(base) ?? []), task.id]);
-  }
-  for (const [base, ids] of byBase) {
-    const error = await startTasks(ctx, { target, ids, base });
-    if (!error) {
-      ctx.gh.log.info(`started ${ids.join(", ")} from ${base}`);
-      continue;
-    }
-    const failed = new Set(ids);
-    target.view = {
-      ...target.view,
-      tasks: target.view.tasks.map((task) => (failed.has(task.id) ? { ...task, status: "failed", error } : task)),
-    };
-  }
 }
 
 /** Queued tasks waiting for a task that failed or was cancelled will never start: say so. */

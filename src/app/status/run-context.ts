@@ -37,6 +37,11 @@ interface Common {
 export type ThreadWork = Common &
   (
     | { kind: "push"; branch: string }
+    /**
+     * A reply made before any claim (a refusal): posted once (`postOnce`) inside the thread's run, so that its look
+     * for an earlier one and its post never overlap another run's (two replicas handling the same refused comment).
+     */
+    | { kind: "reply"; body: string; is: (comment: ThreadComment) => boolean }
     | { kind: "dispatch"; command: number; create: (ctx: RunContext) => Promise<void> }
     | {
         kind: "edit";

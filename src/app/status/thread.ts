@@ -1,7 +1,7 @@
 /**
  * Everything that reads or writes a thread's status comments runs here, one run at a time per thread (through the
- * StatusWriter): one read of the thread's comments per run, then new dispatches, edits asked by commands, and the
- * refresh of every status comment a push or a command concerns.
+ * StatusWriter): one read of the thread's comments per run, then new dispatches, edits asked by commands, replies
+ * made before any claim, and the refresh of every status comment a push or a command concerns.
  */
 import { findStatusCommand, type TaskView } from "../../core/status-view.js";
 import { parseStatus } from "../../core/status-read.js";
@@ -9,6 +9,7 @@ import { renderStatus } from "../../core/status-render.js";
 import type { Thread } from "../github/client.js";
 import { editComment } from "../github/comments.js";
 import { readComments, type ThreadComment } from "../github/queries.js";
+import { postOnce } from "./post-once.js";
 import { refreshStatus } from "./refresh.js";
 import type { RunContext, StatusTarget, ThreadWork } from "./run-context.js";
 
@@ -55,6 +56,7 @@ export async function runThread(
     return items.every((item) => {
       if (item.kind === "dispatch") return comments.some((c) => c.id === item.command || findStatusCommand(c.body) === item.command);
       if (item.kind === "push") return statuses.some((s) => s.view.tasks.some((t) => t.branch === item.branch));
+      if (item.kind === "reply") return true; // postOnce reads the latest comments itself
       return latestStatus(statuses, item.task) !== null;
     });
   };
@@ -72,6 +74,8 @@ export async function runThread(
   for (const item of items) {
     if (item.kind === "dispatch") {
       await item.create(ctx);
+    } else if (item.kind === "reply") {
+      await postOnce(ctx, { body: item.body, is: item.is });
     } else if (item.kind === "push") {
       const target = [...ctx.statuses].reverse().find((s) => s.view.tasks.some((t) => t.branch === item.branch));
       if (target) targets.add(target);

@@ -6,11 +6,10 @@
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { actionsRoutes, type ActionsBackend, type WorkflowDispatch } from "./actions.js";
 import { contentRoutes } from "./contents.js";
 import { githubSchema } from "../../contracts/graphql-schema.js";
@@ -19,10 +18,12 @@ import { checkWebhook, loadWebhookSchemas } from "../../contracts/webhooks.js";
 import { Payloads } from "./events.js";
 import { branchHead, createBareRepo, git, readBlob, revParse } from "./git.js";
 import { graphqlRoutes } from "./graphql.js";
+import { closeObjectReaders } from "./object-reader.js";
 import { compile, HttpError, match, notFound, type Caller, type CompiledRoute, type Route } from "./http.js";
 import { installationRoutes } from "./installation.js";
 import { issueRoutes } from "./issues.js";
 import { pullRoutes } from "./pulls.js";
+import { refRoutes } from "./refs.js";
 import { Shapes } from "./shapes.js";
 import { Store, type Comment, type Issue, type Permission, type Repo } from "./store.js";
 import { WebhookSender, type Delivery } from "./webhooks.js";
@@ -59,7 +60,6 @@ export interface QuietOptions {
   timeoutMs?: number;
 }
 
-const HOOK_SCRIPT = fileURLToPath(new URL("./post-receive.mjs", import.meta.url));
 const INTERNAL = "/_standin/";
 
 export class StandIn {
@@ -130,6 +130,7 @@ export class StandIn {
       ...installationRoutes(this),
       ...issueRoutes(this),
       ...contentRoutes(this),
+      ...refRoutes(this),
       ...pullRoutes(this),
       ...actionsRoutes(this),
       ...graphqlRoutes(this),
@@ -170,7 +171,10 @@ export class StandIn {
       });
       this.server = null;
     }
-    if (this.root) await rm(this.root, { recursive: true, force: true });
+    if (this.root) {
+      closeObjectReaders(this.root);
+      await rm(this.root, { recursive: true, force: true });
+    }
   }
 
   /** Where webhooks go, with the secret that signs them; `events` limits them to the app's subscription. */
@@ -200,7 +204,7 @@ export class StandIn {
       defaultBranch,
       files: options.files,
       author: { name: owner, email: ownerUser?.email ?? `${owner}@users.noreply.github.com` },
-      hook: { node: process.execPath, script: HOOK_SCRIPT, url: `${this.url}${INTERNAL}post-receive`, repo: full },
+      hook: { url: `${this.url}${INTERNAL}post-receive`, repo: full },
     });
     const repo: Repo = { owner, name: options.name, id: this.store.id(), dir, defaultBranch, createdAt: this.store.now() };
     this.store.repos.set(full, repo);
@@ -474,7 +478,7 @@ export class StandIn {
       const raw = Buffer.concat(chunks).toString("utf8");
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const method = (req.method ?? "GET").toUpperCase();
-      if (url.pathname.startsWith(INTERNAL)) return this.internal(url.pathname, raw, res);
+      if (url.pathname.startsWith(INTERNAL)) return this.internal({ path: url.pathname, raw, headers: req.headers, res });
       const record: RecordedRequest = { method, path: url.pathname, query: url.search, body: null, status: 0, route: null, caller: "anonymous" };
       this.requests.push(record);
       let reply = (await this.breach({ url, method, raw })) ?? (await this.answer({ req, url, method, raw, record }));
@@ -571,17 +575,22 @@ export class StandIn {
     }
   }
 
-  private internal(path: string, raw: string, res: ServerResponse): void {
+  /** The post-receive hook's report (createBareRepo): `<old> <new> <ref>` lines, the repository and pusher in headers. */
+  private internal(options: { path: string; raw: string; headers: IncomingHttpHeaders; res: ServerResponse }): void {
+    const { path, raw, headers, res } = options;
     if (path !== `${INTERNAL}post-receive`) {
       res.writeHead(404).end();
       return;
     }
-    const report = JSON.parse(raw) as { repo: string; pusher: string | null; updates: Array<{ before: string; after: string; ref: string }> };
-    const repo = this.store.repos.get(report.repo);
-    if (repo) {
-      for (const update of report.updates) {
-        this.announcePush({ repo, ...update, sender: report.pusher ?? "github-actions[bot]" });
-      }
+    const repo = this.store.repos.get(String(headers["x-standin-repo"] ?? ""));
+    const pusher = String(headers["x-standin-pusher"] ?? "") || "github-actions[bot]";
+    if (!repo) {
+      res.writeHead(404).end("no such repository\n");
+      return;
+    }
+    for (const line of raw.split("\n")) {
+      const [before, after, ref] = line.trim().split(/\s+/);
+      if (before && after && ref) this.announcePush({ repo, before, after, ref, sender: pusher });
     }
     res.writeHead(200).end();
   }

@@ -357,6 +357,17 @@ export class Shapes {
     };
   }
 
+  /** A git reference (`git-ref`): a branch and the commit it points at. */
+  ref(repo: Repo, ref: { name: string; sha: string }): Record<string, unknown> {
+    const full = `${repo.owner}/${repo.name}`;
+    return {
+      ref: ref.name,
+      node_id: Buffer.from(`0:Ref${repo.id}:${ref.name}`).toString("base64").replace(/=+$/, ""),
+      url: this.api(`/repos/${full}/git/${ref.name}`),
+      object: { type: "commit", sha: ref.sha, url: this.api(`/repos/${full}/git/commits/${ref.sha}`) },
+    };
+  }
+
   file(repo: Repo, file: { path: string; sha: string; size: number; ref: string; content?: Buffer }): Record<string, unknown> {
     const full = `${repo.owner}/${repo.name}`;
     const name = file.path.split("/").pop() ?? file.path;
