@@ -23,6 +23,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: ["test/worker/**", "test/e2e/**"],
+          // lib/ compiled once for the CLI and production-install tests.
+          globalSetup: ["test/setup/built-lib.ts"],
           // Pure functions and in-process fakes: one module graph per worker (GitHub's OpenAPI description, Probot and
           // Octokit loaded once, not once per file).
           isolate: false,

@@ -3,19 +3,23 @@
 //
 //   npm run test:repeat -- 10                 ten full runs
 //   npm run test:repeat -- 2 test/cli         vitest filters after N narrow every run (the type check still runs)
+//   npm run test:repeat -- 5 --durations      and write each file's median duration to test/durations.json, the
+//                                             table test/setup/longest-first.ts starts the longest files first by
 //
 // Prints per run: pass or fail and its duration; then the totals (passed and failed runs, every failing test with
 // how often it failed) and the slowest test files (median and maximum over the runs, from vitest's JSON reporter).
 // Each run's full output is kept in a log file, named when the run fails. Exit code 1 when any run failed.
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const [countArg, ...filters] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const saveDurations = args.includes("--durations");
+const [countArg, ...filters] = args.filter((arg) => arg !== "--durations");
 const runs = Number(countArg ?? "10");
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`test-repeat: the first argument is the number of runs (got ${JSON.stringify(countArg)})\nusage: npm run test:repeat -- N [vitest filters…]`);
@@ -58,7 +62,29 @@ if (byFile.size > 0) {
     console.log(`  ${(row.median / 1000).toFixed(1).padStart(6)} s  max ${(row.max / 1000).toFixed(1).padStart(6)} s  ${row.file}`);
   }
 }
+if (saveDurations) writeDurations(byFile, results.length);
 process.exit(passed.length === results.length ? 0 : 1);
+
+/** test/durations.json: each file's median duration in seconds over the runs, longest first. */
+function writeDurations(byFile, runs) {
+  if (filters.length > 0) {
+    console.log("durations: not written (filtered runs do not measure every file)");
+    return;
+  }
+  const seconds = Object.fromEntries(
+    [...byFile]
+      .map(([file, all]) => [file, Math.round(median([...all].sort((a, b) => a - b)) / 100) / 10])
+      .sort((a, b) => b[1] - a[1]),
+  );
+  const table = {
+    about: "Median seconds per test file over the last `npm run test:repeat -- N --durations`; test/setup/longest-first.ts starts the longest first.",
+    runs,
+    measured: new Date().toISOString().slice(0, 10),
+    seconds,
+  };
+  writeFileSync(join(root, "test/durations.json"), `${JSON.stringify(table, null, 2)}\n`);
+  console.log(`durations: test/durations.json written (${Object.keys(seconds).length} files, median of ${runs} run(s))`);
+}
 
 /** `npm test -- <args>`, its output into `log`; resolves with the exit code. */
 function npmTest({ args, log }) {

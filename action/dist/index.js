@@ -63293,7 +63293,9 @@ function hardenedConfig(env = process.env) {
     ["protocol.https.allow", "always"],
     ["protocol.http.allow", "always"],
     ["protocol.file.allow", "always"],
-    ["safe.directory", "*"]
+    ["safe.directory", "*"],
+    ["gc.auto", "0"],
+    ["maintenance.auto", "false"]
   ];
 }
 function configEnv(entries2) {
@@ -63368,6 +63370,15 @@ var Git = class _Git {
   async raw(args) {
     return this.local.raw(args);
   }
+  /** The commit the remote's branch points at (`ls-remote`: nothing fetched), or null when there is no such branch. */
+  async remoteHead(branch) {
+    const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
+    for (const line of out.split("\n")) {
+      const [oid, ref] = line.split("	");
+      if (ref === `refs/heads/${branch}` && oid) return oid;
+    }
+    return null;
+  }
   /** Whether the remote has this branch. */
   async remoteHasBranch(branch) {
     const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
@@ -63406,7 +63417,8 @@ var Git = class _Git {
   }
   /** Whether `ancestor` is contained in `descendant`. */
   async contains(descendant, ancestor) {
-    const [a2, d2] = await Promise.all([this.revParse(ancestor), this.revParse(descendant)]);
+    const id = /^[0-9a-f]{40}$/;
+    const [a2, d2] = await Promise.all([id.test(ancestor) ? ancestor : this.revParse(ancestor), id.test(descendant) ? descendant : this.revParse(descendant)]);
     if (!a2 || !d2) return false;
     const base = await this.local.raw(["merge-base", a2, d2]).catch(() => "");
     return base.trim() === a2;
@@ -63910,6 +63922,8 @@ var Publisher = class {
   pushed = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   own = null;
+  /** The parent of the commit in `own` when the worker made it (the check that no commit of the agent's is under it). */
+  ownParent = null;
   /** Workflow files whose changes were kept out of the commits. */
   workflowsLeftOut = /* @__PURE__ */ new Set();
   constructor(opts) {
@@ -63948,6 +63962,7 @@ var Publisher = class {
   /** Fetch the branch and bring the remote's new commits (answers, notes, `.cancel`) into the worktree. */
   pull() {
     return this.exclusive(async () => {
+      if (this.pushed !== null && await this.opts.git.remoteHead(this.opts.branch) === this.pushed) return false;
       const remote = await this.opts.git.fetchBranch(this.opts.branch);
       if (!remote || remote === this.pushed) return false;
       const head = await this.opts.git.head();
@@ -63969,7 +63984,7 @@ var Publisher = class {
       const outcome = await this.commitOnce(what);
       if (base === null || outcome === "idle") return outcome === "made";
       const made = outcome === "made";
-      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : await git.head();
+      const parent = made ? this.ownParent : await git.head();
       if (parent === base) return made;
       await git.raw(["reset", "--soft", base]);
       this.own = base;
@@ -64018,7 +64033,10 @@ var Publisher = class {
       this.own ??= head;
       return "none";
     }
-    this.own = await git.head();
+    const [own2 = "", parents = ""] = (await git.raw(["log", "-1", "--format=%H%n%P", "HEAD"])).trim().split("\n");
+    const parent = parents.split(" ")[0] ?? "";
+    this.own = own2;
+    this.ownParent = parent;
     return "made";
   }
   async pushHead() {

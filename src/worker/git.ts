@@ -51,7 +51,9 @@ const REMOTE = "origin";
 
 /**
  * Settings pinned on every worker git command (command-line scope, above any file): no hooks, no fsmonitor command,
- * no credential helper, no ssh command, no askpass, only the https, http and file transports (no `ext::`).
+ * no credential helper, no ssh command, no askpass, only the https, http and file transports (no `ext::`), and no
+ * housekeeping in the background (`gc --auto`, `maintenance run --auto` after commits and fetches): the checkout
+ * lives for one job, and each would be one more process every few seconds.
  */
 export function hardenedConfig(env: Readonly<Record<string, string | undefined>> = process.env): Array<[string, string]> {
   return [
@@ -66,6 +68,8 @@ export function hardenedConfig(env: Readonly<Record<string, string | undefined>>
     ["protocol.http.allow", "always"],
     ["protocol.file.allow", "always"],
     ["safe.directory", "*"],
+    ["gc.auto", "0"],
+    ["maintenance.auto", "false"],
   ];
 }
 
@@ -165,6 +169,16 @@ export class Git {
     return this.local.raw(args);
   }
 
+  /** The commit the remote's branch points at (`ls-remote`: nothing fetched), or null when there is no such branch. */
+  async remoteHead(branch: string): Promise<string | null> {
+    const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
+    for (const line of out.split("\n")) {
+      const [oid, ref] = line.split("\t");
+      if (ref === `refs/heads/${branch}` && oid) return oid;
+    }
+    return null;
+  }
+
   /** Whether the remote has this branch. */
   async remoteHasBranch(branch: string): Promise<boolean> {
     const out = await this.network.raw(["ls-remote", "--heads", this.remote, `refs/heads/${branch}`]);
@@ -209,7 +223,8 @@ export class Git {
   /** Whether `ancestor` is contained in `descendant`. */
   async contains(descendant: string, ancestor: string): Promise<boolean> {
     // (`merge-base --is-ancestor` answers by exit code alone, which simple-git does not report.)
-    const [a, d] = await Promise.all([this.revParse(ancestor), this.revParse(descendant)]);
+    const id = /^[0-9a-f]{40}$/;
+    const [a, d] = await Promise.all([id.test(ancestor) ? ancestor : this.revParse(ancestor), id.test(descendant) ? descendant : this.revParse(descendant)]);
     if (!a || !d) return false;
     const base = await this.local.raw(["merge-base", a, d]).catch(() => "");
     return base.trim() === a;

@@ -46,6 +46,8 @@ export class Publisher {
   private pushed: string | null = null;
   /** The head as the worker last left it; a different head means the agent committed by itself. */
   private own: string | null = null;
+  /** The parent of the commit in `own` when the worker made it (the check that no commit of the agent's is under it). */
+  private ownParent: string | null = null;
   /** Workflow files whose changes were kept out of the commits. */
   readonly workflowsLeftOut = new Set<string>();
 
@@ -91,8 +93,9 @@ export class Publisher {
   /** Fetch the branch and bring the remote's new commits (answers, notes, `.cancel`) into the worktree. */
   pull(): Promise<boolean> {
     return this.exclusive(async () => {
+      // Most looks: the branch is where our last push left it, which `ls-remote` tells without a fetch.
+      if (this.pushed !== null && (await this.opts.git.remoteHead(this.opts.branch)) === this.pushed) return false;
       const remote = await this.opts.git.fetchBranch(this.opts.branch);
-      // Most fetches: the branch is where our last push left it.
       if (!remote || remote === this.pushed) return false;
       const head = await this.opts.git.head();
       if (await this.opts.git.contains(head, remote)) return false;
@@ -115,7 +118,8 @@ export class Publisher {
       // Nothing changed as of one `git status`: nothing to commit, and nothing of the agent's rides on a commit of ours.
       if (base === null || outcome === "idle") return outcome === "made";
       const made = outcome === "made";
-      const parent = made ? (await git.raw(["rev-parse", "HEAD^"])).trim() : await git.head();
+      // Our commit's parent (read with it, below), or HEAD when there was nothing to commit.
+      const parent = made ? this.ownParent : await git.head();
       if (parent === base) return made;
       // Back to our last commit, the agent's commits unstaged changes again: never pushed as the agent made them.
       await git.raw(["reset", "--soft", base]);
@@ -170,7 +174,10 @@ export class Publisher {
       this.own ??= head;
       return "none";
     }
-    this.own = await git.head();
+    const [own = "", parents = ""] = (await git.raw(["log", "-1", "--format=%H%n%P", "HEAD"])).trim().split("\n");
+    const parent = parents.split(" ")[0] ?? "";
+    this.own = own;
+    this.ownParent = parent;
     return "made";
   }
 

@@ -9,11 +9,11 @@ import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BUNDLE_VARIABLE } from "./provided.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The variable through which the e2e project's setup hands the fresh bundle's path to the harness. */
-export const BUNDLE_VARIABLE = "DISPATCH_ACTION_BUNDLE";
+export { APP_BUNDLE_VARIABLE, BUNDLE_VARIABLE } from "./provided.js";
 
 export const HOW_TO_BUILD =
   `run the e2e tests through vitest's e2e project (npm test, or npx vitest run --project e2e), whose global setup builds ` +

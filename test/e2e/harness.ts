@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import { parse } from "yaml";
 import { actionBundle, buildActionBundle, type FreshBundle } from "./action-bundle.js";
+import { APP_BUNDLE_VARIABLE, APP_KEY_VARIABLE } from "./provided.js";
 import { StandIn, type QuietOptions } from "./github/server.js";
 import type { Comment, Issue, Permission, Repo } from "./github/store.js";
 import { LocalRunner, type RunnerOptions } from "./runner/runner.js";
@@ -101,11 +102,13 @@ export interface Harness {
 }
 
 /**
- * The App's key pair, made once per test process: an RSA key takes a few hundred milliseconds of CPU to make, and
- * every harness has its own stand-in that knows the public half, so sharing one key between them changes nothing.
+ * The App's key pair: the global setup's, else made once per process. An RSA key takes most of a second of CPU to
+ * make, and every harness has its own stand-in that knows the public half, so sharing one key changes nothing.
  */
 let keyPair: { privateKey: string; publicKey: string } | undefined;
 function appKeyPair(): { privateKey: string; publicKey: string } {
+  const given = process.env[APP_KEY_VARIABLE];
+  if (given && !keyPair) keyPair = JSON.parse(given) as { privateKey: string; publicKey: string };
   keyPair ??= generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs1", format: "pem" },
@@ -149,7 +152,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     let probot: Probot | null = null;
     let hookUrl = "";
     if (options.mode === "actions") {
-      appBundle = await buildActionBundle({ app: true });
+      const built = process.env[APP_BUNDLE_VARIABLE];
+      appBundle = built ? { path: built, remove: async () => undefined } : await buildActionBundle({ app: true });
       const pollSeconds = String(options.pollSeconds ?? 0.5);
       runner = new LocalRunner(hub, {
         ...options.runner,

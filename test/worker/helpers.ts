@@ -46,6 +46,7 @@ export async function makeRig(): Promise<Rig> {
   const origin = join(root, "origin.git");
   const seed = join(root, "seed");
   git(root, "init", "--quiet", "--bare", "--initial-branch=main", origin);
+  git(origin, "config", "receive.autogc", "false");
   // Every push to origin appends its ref lines here: `until` waits for the next one instead of asking git again and again.
   const pushes = join(root, "pushes.log");
   await writeFile(pushes, "");

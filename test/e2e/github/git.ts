@@ -8,8 +8,8 @@
  * tree, commit, a path under it, a diff between two commits) never changes, so it is kept per repository once read.
  * Anything else (`main^{commit}`, `HEAD~1`, an abbreviated id) goes to git as before.
  */
-import { execa } from "execa";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { appendFile, chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { objectReader } from "./object-reader.js";
@@ -22,20 +22,35 @@ export interface Signature {
   date?: Date;
 }
 
-/** Run git in `dir` (a bare repository); never through a shell. */
+/**
+ * Run git in `dir` (a bare repository); never through a shell. Node's own `execFile`, not execa: the stand-in runs
+ * thousands of these from a large test process, and execa's option handling costs more than the process start.
+ */
 export async function git(
   dir: string,
   args: string[],
   options: { input?: string | Buffer; env?: Record<string, string>; reject?: boolean } = {},
 ): Promise<{ stdout: string; exitCode: number; stderr: string }> {
-  const result = await execa("git", args, {
-    cwd: dir,
-    input: options.input,
-    env: { GIT_CONFIG_NOSYSTEM: "1", ...options.env },
-    reject: options.reject ?? true,
-    stripFinalNewline: true,
+  const { stdout, stderr, exitCode } = await run(dir, args, options);
+  const result = { stdout: stdout.toString("utf8").replace(/\r?\n$/, ""), stderr: stderr.toString("utf8").replace(/\r?\n$/, ""), exitCode };
+  if (exitCode !== 0 && (options.reject ?? true)) throw new Error(`git ${args.join(" ")} failed (${exitCode}) in ${dir}: ${result.stderr}`);
+  return result;
+}
+
+function run(dir: string, args: string[], options: { input?: string | Buffer; env?: Record<string, string> }): Promise<{ stdout: Buffer; stderr: Buffer; exitCode: number }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      { cwd: dir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", ...options.env }, encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (error && typeof code !== "number") return reject(error);
+        resolve({ stdout, stderr, exitCode: typeof code === "number" ? code : 0 });
+      },
+    );
+    child.stdin?.end(options.input ?? "");
   });
-  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? 0 };
 }
 
 const FULL_ID = /^[0-9a-f]{40}$/;
@@ -141,8 +156,9 @@ export async function readBlob(dir: string, oid: string): Promise<Buffer> {
   return once(dir, `blob ${oid}`, [oid], async () => {
     const object = FULL_ID.test(oid) ? await objectReader(dir).contents(oid) : null;
     if (object?.type === "blob") return object.content;
-    const result = await execa("git", ["cat-file", "blob", oid], { cwd: dir, encoding: "buffer", stripFinalNewline: false });
-    return Buffer.from(result.stdout);
+    const result = await run(dir, ["cat-file", "blob", oid], {});
+    if (result.exitCode !== 0) throw new Error(`git cat-file blob ${oid} failed in ${dir}: ${result.stderr.toString("utf8")}`);
+    return result.stdout;
   });
 }
 
@@ -352,7 +368,7 @@ export async function createBareRepo(options: {
   hook: { url: string; repo: string };
 }): Promise<string> {
   const { dir, defaultBranch, files, author, hook } = options;
-  await execa("git", ["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir]);
+  await git(process.cwd(), ["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir]);
   const scratch = await mkdtemp(join(tmpdir(), "standin-seed-"));
   const env = {
     GIT_INDEX_FILE: join(scratch, "index"),
@@ -380,8 +396,9 @@ export async function createBareRepo(options: {
     const tree = (await git(dir, ["write-tree"], { env })).stdout;
     const commit = (await git(dir, ["commit-tree", tree, "-m", "Initial commit"], { env })).stdout;
     await git(dir, ["update-ref", `refs/heads/${defaultBranch}`, commit, ZERO_SHA]);
-    // Workers push over file://: let them update refs of a bare repo like any remote.
-    await git(dir, ["config", "receive.denyCurrentBranch", "ignore"]);
+    // Workers push over file://: let them update refs of a bare repo like any remote. No `gc --auto` after each push
+    // (a process per push; GitHub's repositories are not packed by the pusher either).
+    await appendFile(join(dir, "config"), "[receive]\n\tdenyCurrentBranch = ignore\n\tautogc = false\n");
     const hookPath = join(dir, "hooks", "post-receive");
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     await writeFile(

@@ -4,6 +4,7 @@
  * request, sends signed webhooks to the app, and hands workflow dispatches to a backend (the local runner).
  * Test support, not product code.
  */
+import { execFile } from "node:child_process";
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -154,6 +155,7 @@ export class StandIn {
     for (const route of this.routes) prepareOperation(route.method, route.pattern.replace(/\{\+?[a-z_]+\}/g, "1"));
     githubSchema();
     loadWebhookSchemas();
+    await requireCurl();
     this.root = await mkdtemp(join(tmpdir(), "standin-"));
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -606,4 +608,15 @@ export class StandIn {
     await this.webhooks.drainedOne(delivery.id);
     return delivery;
   }
+}
+
+let curlChecked: Promise<void> | null = null;
+/** The post-receive hook reports pushes with curl (git.ts): without it no push webhook would ever come. */
+function requireCurl(): Promise<void> {
+  curlChecked ??= new Promise<void>((resolve, reject) => {
+    execFile("curl", ["--version"], (error) =>
+      error ? reject(new Error("the GitHub stand-in needs curl for its post-receive hook (Debian: apt-get install curl; .ci/run installs it)")) : resolve(),
+    );
+  });
+  return curlChecked;
 }
