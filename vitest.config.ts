@@ -4,9 +4,12 @@
  * - worker: the worker on real git with scripted and real agents (a few processes per test);
  * - e2e: the stand-in GitHub, the real app and the local runner running a bundle built fresh from the sources
  *   (test/setup/fresh-action.ts), many processes per test.
- * Most test files wait on processes (git, agents, the Action) far more than they compute, so 4 files run at once on
- * 2 cores (vitest's default is cores − 1: one file at a time here, and the machine idle half the time). Timeouts are several times the slowest duration measured on a loaded 2-core machine, so load
- * slows a run down instead of failing it. `npm run test:repeat -- N` reports durations per file.
+ * Most test files wait on processes (git, agents, the Action, a model server's silence) far more than they compute,
+ * so 6 files run at once on 2 cores (vitest's default is cores − 1: one file at a time here, the machine idle half the
+ * time; with 4 the first minute, all real CLIs waiting out their limits, left a core idle; 8 measured slower), the
+ * longest first (test/setup/longest-first.ts, by test/durations.json). Timeouts are several times the slowest duration
+ * measured on a loaded 2-core machine, so load slows a run down instead of failing it. `npm run test:repeat -- N`
+ * reports durations per file (`--durations` writes the table).
  */
 import { defineConfig } from "vitest/config";
 import LongestFirst from "./test/setup/longest-first.js";

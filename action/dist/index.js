@@ -593,10 +593,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message2, code, data) {
+      constructor(message2, code2, data) {
         super(message2);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -619,12 +619,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message2, code, { headers, data }) {
+      constructor(message2, code2, { headers, data }) {
         super(message2);
         this.name = "RequestRetryError";
         this.message = message2 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -635,12 +635,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message2, code, { headers, data }) {
+      constructor(message2, code2, { headers, data }) {
         super(message2);
         this.name = "ResponseError";
         this.message = message2 || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -850,8 +850,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -872,11 +872,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code) {
+          if (node2.code === code2) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -886,7 +886,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code) {
+          } else if (node2.code < code2) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -910,19 +910,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node2 !== null) {
-            if (code === node2.code) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code ? node2.left : node2.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1629,11 +1629,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -4121,9 +4121,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i2 = 0; i2 < url2.length; ++i2) {
-        const code = url2.charCodeAt(i2);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i2);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4714,8 +4714,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4741,8 +4741,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -7033,9 +7033,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7045,8 +7045,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7251,8 +7251,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9190,7 +9190,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9202,7 +9202,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11945,8 +11945,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i2 = 0;
@@ -16101,8 +16101,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i2 = 0; i2 < value.length; ++i2) {
-        const code = value.charCodeAt(i2);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i2);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16110,26 +16110,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i2 = 0; i2 < name.length; ++i2) {
-        const code = name.charCodeAt(i2);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i2);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16145,31 +16145,31 @@ var require_util6 = __commonJS({
         ++i2;
       }
       while (i2 < len) {
-        const code = value.charCodeAt(i2++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i2++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path6) {
       for (let i2 = 0; i2 < path6.length; ++i2) {
-        const code = path6.charCodeAt(i2);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path6.charCodeAt(i2);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16180,8 +16180,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i2 = 0; i2 < domain2.length; ++i2) {
-        const code = domain2.charCodeAt(i2);
-        if (code === 46) {
+        const code2 = domain2.charCodeAt(i2);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16191,10 +16191,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16968,37 +16968,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i2 = 0; i2 < protocol.length; ++i2) {
-        const code = protocol.charCodeAt(i2);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i2);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws2, reason) {
       const { [kController]: controller, [kResponse]: response } = ws2;
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws2, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws2, code2, reason, reasonByteLength) {
       if (isClosing(ws2) || isClosed(ws2)) {
       } else if (!isEstablished(ws2)) {
         failWebsocketConnection(ws2, "Connection was closed before it was established.");
@@ -17275,12 +17275,12 @@ var require_connection = __commonJS({
       } else if (ws2[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws2[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17305,25 +17305,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws2[kSentClose] === sentCloseFrameState.SENT && ws2[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws2[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws2[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws2[kReadyState] = states.CLOSED;
       fireEvent("close", ws2, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws2,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17448,8 +17448,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws2, code, reason) {
-      closeWebSocketConnection(ws2, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws2, code2, reason) {
+      closeWebSocketConnection(ws2, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws2, reason);
     }
     var ByteParser = class extends Writable4 {
@@ -17636,8 +17636,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error63, data) => {
                     if (error63) {
-                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
+                      const code2 = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17723,11 +17723,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17739,7 +17739,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,8 +17754,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17993,17 +17993,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18263,15 +18263,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message2;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message2 = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message2 = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message2 }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module2.exports = {
       WebSocket
@@ -20187,11 +20187,11 @@ var require_binary = __commonJS({
     var BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
     function resolveYamlBinary(data) {
       if (data === null) return false;
-      var code, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
+      var code2, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
       for (idx = 0; idx < max; idx++) {
-        code = map2.indexOf(data.charAt(idx));
-        if (code > 64) continue;
-        if (code < 0) return false;
+        code2 = map2.indexOf(data.charAt(idx));
+        if (code2 > 64) continue;
+        if (code2 < 0) return false;
         bitlen += 6;
       }
       return bitlen % 8 === 0;
@@ -22468,11 +22468,11 @@ var require_excerpt = __commonJS({
       if (typeof opts.excerpt === "function") {
         return opts.excerpt(file2, opts);
       }
-      const sep = file2.data.excerpt_separator || opts.excerpt_separator;
-      if (sep == null && (opts.excerpt === false || opts.excerpt == null)) {
+      const sep2 = file2.data.excerpt_separator || opts.excerpt_separator;
+      if (sep2 == null && (opts.excerpt === false || opts.excerpt == null)) {
         return file2;
       }
-      const delimiter2 = typeof opts.excerpt === "string" ? opts.excerpt : sep || opts.delimiters[0];
+      const delimiter2 = typeof opts.excerpt === "string" ? opts.excerpt : sep2 || opts.delimiters[0];
       const idx = file2.content.indexOf(delimiter2);
       if (idx !== -1) {
         file2.excerpt = file2.content.slice(0, idx);
@@ -25039,8 +25039,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str2 += json2.slice(start, i2);
-                const code = json2.substr(i2 + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i2 + 2, 4);
+                switch (code2) {
                   case "0000":
                     str2 += "\\0";
                     break;
@@ -25066,8 +25066,8 @@ var require_stringifyString = __commonJS({
                     str2 += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str2 += "\\x" + code2.substr(2);
                     else
                       str2 += json2.substr(i2, 6);
                 }
@@ -27566,22 +27566,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message2) {
+      constructor(name, pos, code2, message2) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message2) {
-        super("YAMLParseError", pos, code, message2);
+      constructor(pos, code2, message2) {
+        super("YAMLParseError", pos, code2, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message2) {
-        super("YAMLWarning", pos, code, message2);
+      constructor(pos, code2, message2) {
+        super("YAMLWarning", pos, code2, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error63) => {
@@ -27855,10 +27855,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -27872,7 +27872,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -27896,7 +27896,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -27912,7 +27912,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -28003,7 +28003,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -28017,13 +28017,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -28066,18 +28066,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -28131,8 +28131,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -28144,7 +28144,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -28155,8 +28155,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st2 of sep) {
+              if (sep2)
+                for (const st2 of sep2) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -28173,7 +28173,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -28353,7 +28353,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -28370,24 +28370,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -28490,7 +28490,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar2;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -28570,25 +28570,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -28688,9 +28688,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -29012,12 +29012,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message2, warning2) => {
+        this.onError = (source, code2, message2, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message2));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message2));
         };
         this.directives = new directives.Directives({ version: options2.version || "1.2" });
         this.options = options2;
@@ -29179,12 +29179,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message2) => {
+        const _onError = (pos, code2, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message2);
+            onError(offset, code2, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -29398,14 +29398,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st2 of sep)
+      if (sep2)
+        for (const st2 of sep2)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
@@ -30572,18 +30572,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar2.end) {
-            sep = scalar2.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar2.end;
+            sep2.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep }]
+            items: [{ start, key: scalar2, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -30736,15 +30736,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
                   const key = it2.key;
-                  const sep = it2.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it2.sep;
+                  sep2.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -30938,13 +30938,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -31537,9 +31537,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -34831,12 +34831,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i2 = 4; i2 < len; i2++) {
-    const code = iban3.charCodeAt(i2);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i2);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i2 = 0; i2 < 4; i2++) {
-    const code = iban3.charCodeAt(i2);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i2);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -44782,12 +44782,12 @@ function compileFn(schema2, options2) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F3 = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn2;
   try {
@@ -51823,8 +51823,8 @@ function containsSecret(text, secrets) {
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir6, readdir as readdir6, rm as rm8, writeFile as writeFile6 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir7, realpath, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
 import { delimiter, join as join10 } from "node:path";
 
 // src/core/agent.ts
@@ -52135,8 +52135,8 @@ function decodeEntities(text) {
     let char;
     if (name !== void 0) char = NAMED[name];
     else {
-      const code = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
-      char = code > 0 && code <= 1114111 ? String.fromCodePoint(code) : "";
+      const code2 = hex3 !== void 0 ? parseInt(hex3, 16) : Number(dec);
+      char = code2 > 0 && code2 <= 1114111 ? String.fromCodePoint(code2) : "";
     }
     return char === void 0 || char === "&" ? whole : char;
   });
@@ -54211,7 +54211,7 @@ var handleSerializationError = ({ error: error63, methodName, isSubprocess, mess
     throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${String(message2)}.`, { cause: error63 });
   }
 };
-var isSerializationError = ({ code, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
+var isSerializationError = ({ code: code2, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code2) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
 var SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
   // Message is `undefined`
   "ERR_MISSING_ARGS",
@@ -57947,17 +57947,17 @@ var Emitter = class {
       list.splice(i2, 1);
     }
   }
-  emit(ev, code, signal) {
+  emit(ev, code2, signal) {
     if (this.emitted[ev]) {
       return false;
     }
     this.emitted[ev] = true;
     let ret = false;
     for (const fn2 of this.listeners[ev]) {
-      ret = fn2(code, signal) === true || ret;
+      ret = fn2(code2, signal) === true || ret;
     }
     if (ev === "exit") {
-      ret = this.emit("afterExit", code, signal) || ret;
+      ret = this.emit("afterExit", code2, signal) || ret;
     }
     return ret;
   }
@@ -58057,8 +58057,8 @@ var SignalExit = class extends SignalExitBase {
     this.#process.emit = (ev, ...a2) => {
       return this.#processEmit(ev, ...a2);
     };
-    this.#process.reallyExit = (code) => {
-      return this.#processReallyExit(code);
+    this.#process.reallyExit = (code2) => {
+      return this.#processReallyExit(code2);
     };
   }
   unload() {
@@ -58080,11 +58080,11 @@ var SignalExit = class extends SignalExitBase {
     this.#process.reallyExit = this.#originalProcessReallyExit;
     this.#emitter.count -= 1;
   }
-  #processReallyExit(code) {
+  #processReallyExit(code2) {
     if (!processOk(this.#process)) {
       return 0;
     }
-    this.#process.exitCode = code || 0;
+    this.#process.exitCode = code2 || 0;
     this.#emitter.emit("exit", this.#process.exitCode, null);
     return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
   }
@@ -59700,8 +59700,7 @@ function codexConfig(baseUrl) {
 }
 
 // src/worker/finish.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir5, rm as rm2 } from "node:fs/promises";
+import { existsSync as existsSync4 } from "node:fs";
 import { join as join4 } from "node:path";
 
 // src/core/workflow-files.ts
@@ -59719,73 +59718,185 @@ function workflowsLeftOutNote(paths) {
 
 // src/worker/safe-file.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { constants as constants6 } from "node:fs";
-import { lstat as lstat2, mkdir as mkdir4, open as open3, rename as rename3, symlink as symlink2, unlink as unlink3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
-async function readPlain(path6) {
+import { constants as constants6, existsSync as existsSync3 } from "node:fs";
+import { lstat as lstat2, mkdir as mkdir4, open as open3, readdir as readdir3, readlink as readlink2, rename as rename3, rmdir as rmdir2, symlink as symlink2, unlink as unlink3 } from "node:fs/promises";
+import { join as join3, sep } from "node:path";
+var BY_DESCRIPTOR = process.platform === "linux" && existsSync3("/proc/self/fd");
+var DIRECTORY = constants6.O_RDONLY | constants6.O_DIRECTORY | constants6.O_NOFOLLOW;
+var TEMPORARY = () => `.dispatch-${randomBytes2(8).toString("hex")}`;
+var TEMPORARY_NAME = /(^|\/)\.dispatch-[0-9a-f]{16}$/;
+function held(handle) {
+  return { at: (name) => `/proc/self/fd/${handle.fd}/${name}`, close: () => handle.close() };
+}
+function byPath(path6) {
+  return { at: (name) => join3(path6, name), close: async () => void 0 };
+}
+var code = (error63) => error63.code;
+function partsOf(path6) {
+  if (!path6.startsWith(sep)) throw new Error(`not an absolute path: ${path6}`);
+  const parts = path6.split(sep).filter((part) => part.length > 0);
+  if (parts.some((part) => part === "." || part === "..")) throw new Error(`not a plain path: ${path6}`);
+  return parts;
+}
+async function openParent(path6, options2 = {}) {
+  const parts = partsOf(path6);
+  const name = parts.pop();
+  if (!name) throw new Error(`no file name in ${path6}`);
+  if (!BY_DESCRIPTOR) return openParentByPath(parts, name, options2);
+  let folder = held(await open3(sep, DIRECTORY));
   try {
-    const handle = await open3(path6, constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
-    try {
-      if (!(await handle.stat()).isFile()) return null;
-      return await handle.readFile("utf8");
-    } finally {
-      await handle.close();
+    for (const part of parts) {
+      let next = null;
+      try {
+        next = await open3(folder.at(part), DIRECTORY);
+      } catch (error63) {
+        const missing = code(error63) === "ENOENT";
+        const inTheWay = code(error63) === "ELOOP" || code(error63) === "ENOTDIR";
+        if (!(missing && options2.create) && !(inTheWay && options2.makeWay)) {
+          await folder.close();
+          if (missing) return null;
+          throw new Error(`${path6}: ${part} is not a folder (${code(error63)})`);
+        }
+        if (inTheWay) await unlink3(folder.at(part));
+        await mkdir4(folder.at(part)).catch((e) => {
+          if (code(e) !== "EEXIST") throw e;
+        });
+        next = await open3(folder.at(part), DIRECTORY);
+      }
+      await folder.close();
+      folder = held(next);
     }
-  } catch {
-    return null;
+    return { folder, name };
+  } catch (error63) {
+    await folder.close().catch(() => void 0);
+    throw error63;
   }
 }
-async function writePlain(path6, text) {
-  const info2 = await lstat2(path6).catch(() => null);
-  if (info2 && !info2.isFile()) await unlink3(path6);
-  const handle = await open3(path6, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_TRUNC | constants6.O_NOFOLLOW, 420);
-  try {
-    await handle.writeFile(text);
-  } finally {
-    await handle.close();
-  }
-}
-async function replaceAtomically(root, rel, state) {
-  const parts = rel.split("/");
-  const name = parts.pop() ?? "";
-  if (!name || parts.some((part) => part === "" || part === "." || part === "..") || name === "." || name === "..") {
-    throw new Error(`not a path inside the worktree: ${rel}`);
-  }
-  let dir = root;
+async function openParentByPath(parts, name, options2) {
+  let dir = sep;
   for (const part of parts) {
     dir = join3(dir, part);
     const info2 = await lstat2(dir).catch(() => null);
-    if (info2?.isSymbolicLink() || info2 && !info2.isDirectory()) {
-      if (state.kind === "none") return;
-      throw new Error(`${rel}: ${dir} is not a folder`);
-    }
-    if (!info2) {
-      if (state.kind === "none") return;
-      await mkdir4(dir);
-    }
+    if (info2?.isDirectory()) continue;
+    if (info2 && !options2.makeWay) throw new Error(`${join3(dir, name)}: ${part} is not a folder`);
+    if (!info2 && !options2.create && !options2.makeWay) return null;
+    if (info2) await unlink3(dir);
+    await mkdir4(dir);
   }
-  const path6 = join3(dir, name);
-  if (state.kind === "none") {
-    const info2 = await lstat2(path6).catch(() => null);
-    if (info2 && !info2.isDirectory()) await unlink3(path6);
+  return { folder: byPath(dir), name };
+}
+async function ensureFolder(path6) {
+  const parent = await openParent(path6, { create: true });
+  if (!parent) return;
+  const { folder, name } = parent;
+  try {
+    await mkdir4(folder.at(name)).catch((error63) => {
+      if (code(error63) !== "EEXIST") throw error63;
+    });
+    if (BY_DESCRIPTOR) await (await open3(folder.at(name), DIRECTORY)).close();
+    else if (!(await lstat2(folder.at(name))).isDirectory()) throw new Error(`${path6} is not a folder`);
+  } finally {
+    await folder.close();
+  }
+}
+async function fileState(path6) {
+  const parent = await openParent(path6).catch(() => null);
+  if (!parent) return { kind: "none" };
+  const { folder, name } = parent;
+  try {
+    try {
+      const handle = await open3(folder.at(name), constants6.O_RDONLY | constants6.O_NOFOLLOW | constants6.O_NONBLOCK);
+      try {
+        const info2 = await handle.stat();
+        if (!info2.isFile()) return { kind: "none" };
+        return { kind: "file", content: await handle.readFile(), executable: (info2.mode & 73) !== 0 };
+      } finally {
+        await handle.close();
+      }
+    } catch (error63) {
+      if (code(error63) !== "ELOOP") return { kind: "none" };
+      return { kind: "link", target: await readlink2(folder.at(name)) };
+    }
+  } finally {
+    await folder.close();
+  }
+}
+async function readPlain(path6) {
+  const state = await fileState(path6);
+  return state.kind === "file" ? state.content.toString("utf8") : null;
+}
+async function writePlain(path6, text) {
+  await replaceAtomically(path6, { kind: "file", content: Buffer.from(text, "utf8"), executable: false });
+}
+async function replaceAtomically(path6, state, options2 = {}) {
+  if (state.kind === "none") return removePath(path6);
+  const parent = await openParent(path6, { create: true, ...options2.makeWay ? { makeWay: true } : {} });
+  if (!parent) return;
+  const { folder, name } = parent;
+  try {
+    const temporary = TEMPORARY();
+    if (state.kind === "link") await symlink2(state.target, folder.at(temporary));
+    else {
+      const flags = constants6.O_WRONLY | constants6.O_CREAT | constants6.O_EXCL | constants6.O_NOFOLLOW;
+      const handle = await open3(folder.at(temporary), flags, state.executable ? 493 : 420);
+      try {
+        await handle.writeFile(state.content);
+      } finally {
+        await handle.close();
+      }
+    }
+    try {
+      if (options2.makeWay) await removeFolderIn(folder, name);
+      await rename3(folder.at(temporary), folder.at(name));
+    } catch (error63) {
+      await unlink3(folder.at(temporary)).catch(() => void 0);
+      throw error63;
+    }
+  } finally {
+    await folder.close();
+  }
+}
+async function removePath(path6) {
+  const parent = await openParent(path6).catch((error63) => {
+    if (code(error63) === "ELOOP" || code(error63) === "ENOTDIR" || /is not a folder/.test(String(error63))) return null;
+    throw error63;
+  });
+  if (!parent) return;
+  try {
+    await removeIn(parent.folder, parent.name);
+  } finally {
+    await parent.folder.close();
+  }
+}
+async function removeIn(folder, name) {
+  try {
+    await unlink3(folder.at(name));
+  } catch (error63) {
+    if (code(error63) === "ENOENT") return;
+    if (code(error63) !== "EISDIR" && code(error63) !== "EPERM") throw error63;
+    await removeFolderIn(folder, name);
+  }
+}
+async function removeFolderIn(folder, name) {
+  let inner;
+  try {
+    inner = BY_DESCRIPTOR ? held(await open3(folder.at(name), DIRECTORY)) : await byPathFolder(folder.at(name));
+  } catch {
     return;
   }
-  const temporary = join3(dir, `.${name}.dispatch-${randomBytes2(6).toString("hex")}`);
-  if (state.kind === "link") await symlink2(state.target, temporary);
-  else {
-    const handle = await open3(temporary, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_EXCL | constants6.O_NOFOLLOW, state.executable ? 493 : 420);
-    try {
-      await handle.writeFile(state.text);
-    } finally {
-      await handle.close();
-    }
-  }
   try {
-    await rename3(temporary, path6);
-  } catch (error63) {
-    await unlink3(temporary).catch(() => void 0);
-    throw error63;
+    for (const entry of await readdir3(inner.at("."))) await removeIn(inner, entry);
+  } finally {
+    await inner.close();
   }
+  await rmdir2(folder.at(name)).catch((error63) => {
+    if (code(error63) !== "ENOENT") throw error63;
+  });
+}
+async function byPathFolder(path6) {
+  const info2 = await lstat2(path6);
+  if (!info2.isDirectory()) throw new Error(`${path6} is not a folder`);
+  return byPath(path6);
 }
 
 // src/worker/finish.ts
@@ -59800,7 +59911,6 @@ async function finishRun(opts) {
   if (opts.tokens) finalOptions.tokens = opts.tokens;
   const planned = finalPlan(finalOptions);
   const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
-  await mkdir5(join4(opts.taskDir, IPC_DIR), { recursive: true });
   await writePlain(planFile, plan);
   let outputText = await readText(join4(opts.taskDir, OUTPUT_FILE));
   if (note) {
@@ -59823,17 +59933,17 @@ ${note}
   await writePlain(join4(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}
 `);
   await opts.publisher.commitOnly("done");
-  await rm2(join4(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
+  await removePath(join4(opts.root, DISPATCH_ROOT));
   const pushed = await opts.publisher.save("remove bookkeeping");
   return { plan, output: output2, pushed };
 }
 async function readText(path6) {
-  if (!existsSync3(path6)) return null;
+  if (!existsSync4(path6)) return null;
   return readPlain(path6);
 }
 
 // src/worker/git.ts
-import { mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join5 } from "node:path";
 
@@ -63463,9 +63573,9 @@ var Git = class _Git {
     const files = [];
     for (let i2 = 0; i2 < entries2.length; i2++) {
       const entry = entries2[i2];
-      const code = entry.slice(0, 2);
+      const code2 = entry.slice(0, 2);
       files.push(entry.slice(3));
-      if (code.includes("R") || code.includes("C")) i2++;
+      if (code2.includes("R") || code2.includes("C")) i2++;
     }
     return files;
   }
@@ -63531,7 +63641,7 @@ var Git = class _Git {
         redact2.onRedacted?.(path6);
       }
     } finally {
-      await rm3(scratch, { recursive: true, force: true });
+      await rm2(scratch, { recursive: true, force: true });
     }
   }
   /** Staged changes against HEAD, renames as a deletion and an addition. */
@@ -63541,6 +63651,10 @@ var Git = class _Git {
     const changes = [];
     for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D") });
     return changes;
+  }
+  /** A blob's bytes (binary files as they are, not decoded as text). */
+  async blob(oid) {
+    return this.local.binaryCatFile(["blob", oid]);
   }
   /** A file's content at a ref; null when it does not exist there. */
   async show(ref, path6) {
@@ -63583,8 +63697,8 @@ function stringEnv() {
 }
 
 // src/worker/monitor.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { readdir as readdir3, unlink as unlink4 } from "node:fs/promises";
+import { existsSync as existsSync5 } from "node:fs";
+import { readdir as readdir4 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var Monitor = class {
   opts;
@@ -63647,7 +63761,7 @@ var Monitor = class {
       this.lastFetch = Date.now();
       if (await this.opts.publisher.pull()) this.opts.log?.("brought the remote's new commits in");
     }
-    if (!this.cancelled && existsSync4(join6(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
+    if (!this.cancelled && (existsSync5(join6(this.opts.taskDir, IPC_DIR, CANCEL_FILE)) || this.opts.publisher.cancelledOnRemote)) {
       this.cancelled = true;
       this.opts.log?.("the task was cancelled (ipc/.cancel)");
       this.opts.onCancel?.();
@@ -63658,7 +63772,7 @@ var Monitor = class {
     const limit = this.opts.questionLimit;
     if (!limit) return names;
     const over = await removeQuestionsPast({ ipc: join6(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
-    if (!this.limited && (over.length > 0 || existsSync4(limit.file))) {
+    if (!this.limited && (over.length > 0 || existsSync5(limit.file))) {
       this.limited = true;
       this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
       this.opts.onQuestionLimit?.();
@@ -63680,7 +63794,7 @@ var Monitor = class {
   }
   async ipcNames() {
     try {
-      return await readdir3(join6(this.opts.taskDir, IPC_DIR));
+      return await readdir4(join6(this.opts.taskDir, IPC_DIR));
     } catch {
       return [];
     }
@@ -63691,7 +63805,7 @@ async function removeQuestionsPast(opts) {
     const parsed = parseIpcName(name);
     return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
   });
-  for (const name of over) await unlink4(join6(opts.ipc, name)).catch(() => void 0);
+  for (const name of over) await removePath(join6(opts.ipc, name)).catch(() => void 0);
   return over;
 }
 function newQuestions(names, seen) {
@@ -63704,7 +63818,7 @@ function newQuestions(names, seen) {
 }
 
 // src/worker/resume.ts
-import { readdir as readdir4, rm as rm4 } from "node:fs/promises";
+import { readdir as readdir5 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
@@ -63712,8 +63826,8 @@ async function reopenTaskFolder(opts) {
   if (BOOKKEEPING_REMOVED.test(message2) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await rm4(join7(opts.dir, IPC_DIR, DONE_FILE), { force: true });
-  await rm4(join7(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+  await removePath(join7(opts.dir, IPC_DIR, DONE_FILE));
+  await removePath(join7(opts.dir, IPC_DIR, CANCEL_FILE));
 }
 async function startingPlan(opts) {
   const earlier = await readIfExists(join7(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
@@ -63742,7 +63856,7 @@ async function finishedRunPlan(opts) {
 }
 async function answeredQuestions(dir) {
   const ipc = join7(dir, IPC_DIR);
-  const names = await readdir4(ipc).catch(() => []);
+  const names = await readdir5(ipc).catch(() => []);
   const answered = [];
   const seqs = names.map(parseIpcName).filter((p2) => p2?.kind === "question").map((p2) => p2.seq).sort((a2, b3) => a2 - b3);
   for (const seq of seqs) {
@@ -63758,7 +63872,8 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { lstat as lstat4, readFile as readFile2, rm as rm6 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
 import { join as join9 } from "node:path";
 
 // src/core/plan-merge.ts
@@ -63777,7 +63892,7 @@ function mergePlanNotes(local, remote) {
 }
 
 // src/worker/replay.ts
-import { lstat as lstat3, mkdtemp as mkdtemp2, readlink as readlink2, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, readFile as readFile2, rm as rm3, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join8 } from "node:path";
 async function replayOnto(opts) {
@@ -63808,13 +63923,10 @@ async function replay(opts) {
       for (const path6 of changedThere) {
         const [b3, c5, r2] = [atBase.get(path6) ?? null, mine.get(path6) ?? null, atRemote.get(path6) ?? null];
         if (same(c5, b3) || same(c5, r2)) overlay.set(path6, r2);
-        else overlay.set(path6, await settle3({ git, scratch, path: path6, local: c5, remote: r2, resolve: opts.resolve }));
+        else overlay.set(path6, await settle3({ git, scratch, path: path6, base: b3, local: c5, remote: r2, resolve: opts.resolve }));
       }
       await privateGit.raw(["read-tree", commit]);
-      for (const [path6, entry] of overlay) {
-        if (entry) await privateGit.raw(["update-index", "--add", "--cacheinfo", `${entry.mode},${entry.oid},${path6}`]);
-        else await privateGit.raw(["update-index", "--force-remove", "--", path6]);
-      }
+      await setEntries(privateGit, overlay);
       const tree = (await privateGit.raw(["write-tree"])).trim();
       if (tree === (await git.raw(["rev-parse", `${parent}^{tree}`])).trim()) continue;
       const message2 = await git.raw(["log", "-1", "--format=%B", commit]);
@@ -63824,15 +63936,17 @@ async function replay(opts) {
     const head = parent;
     await bringIntoWorktree({ git, scratch, from: local, to: head, paths: changedThere, resolve: opts.resolve, ...opts.log ? { log: opts.log } : {} });
     await git.raw(["reset", "--soft", head]);
-    const now = await entries(git, head, changedThere);
-    for (const path6 of changedThere) {
-      const entry = now.get(path6) ?? null;
-      if (entry) await git.raw(["update-index", "--add", "--cacheinfo", `${entry.mode},${entry.oid},${path6}`]);
-      else await git.raw(["update-index", "--force-remove", "--", path6]);
-    }
+    await setEntries(git, await entries(git, head, changedThere), changedThere);
     return { ok: true, head };
   } finally {
-    await rm5(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
+  }
+}
+async function setEntries(git, found, paths = found.keys()) {
+  for (const path6 of paths) {
+    const entry = found.get(path6) ?? null;
+    if (entry) await git.raw(["update-index", "--add", "--replace", "--cacheinfo", `${entry.mode},${entry.oid},${path6}`]);
+    else await git.raw(["update-index", "--force-remove", "--", path6]);
   }
 }
 async function changedPaths(git, from, to2) {
@@ -63841,8 +63955,8 @@ async function changedPaths(git, from, to2) {
 }
 async function entries(git, commit, paths) {
   const found = /* @__PURE__ */ new Map();
-  for (let at2 = 0; at2 < paths.length; at2 += 500) {
-    const out = await git.raw(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...paths.slice(at2, at2 + 500)]);
+  for (let at2 = 0; at2 < paths.length; at2 += 100) {
+    const out = await git.raw(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...paths.slice(at2, at2 + 100)]);
     for (const line of out.split("\0")) {
       const tab = line.indexOf("	");
       if (tab < 0) continue;
@@ -63855,22 +63969,41 @@ async function entries(git, commit, paths) {
 function same(a2, b3) {
   return a2 === null || b3 === null ? a2 === b3 : a2.mode === b3.mode && a2.oid === b3.oid;
 }
+var isFileMode = (entry) => entry !== null && (entry.mode === "100644" || entry.mode === "100755");
+var isText = (bytes) => !bytes.includes(0);
 async function settle3(opts) {
-  const text = async (entry) => entry ? opts.git.raw(["cat-file", "blob", entry.oid]) : null;
-  const merged = opts.resolve(opts.path, await text(opts.local), await text(opts.remote));
-  if (merged === null) return null;
-  const mode = opts.local?.mode ?? opts.remote?.mode ?? "100644";
-  return { mode: mode === "100755" ? mode : "100644", oid: await writeBlob(opts.git, opts.scratch, merged) };
+  const { git, local, remote } = opts;
+  if (local === null) return remote;
+  if (!isFileMode(local) || remote !== null && !isFileMode(remote)) return local;
+  const [mine, theirs] = await Promise.all([git.blob(local.oid), remote ? git.blob(remote.oid) : Promise.resolve(null)]);
+  if (!isText(mine) || theirs !== null && !isText(theirs)) return local;
+  const decided = opts.resolve(opts.path, mine.toString("utf8"), theirs?.toString("utf8") ?? null);
+  if (decided === null) return null;
+  if (decided !== void 0) return { mode: local.mode, oid: await writeBlob(git, opts.scratch, Buffer.from(decided, "utf8")) };
+  if (theirs === null) return local;
+  const older = opts.base && isFileMode(opts.base) ? await git.blob(opts.base.oid) : Buffer.alloc(0);
+  const merged = await mergeTexts(git, opts.scratch, { mine, older, theirs });
+  return merged === null ? local : { mode: local.mode, oid: await writeBlob(git, opts.scratch, merged) };
 }
-async function writeBlob(git, scratch, text) {
+async function mergeTexts(git, scratch, texts) {
+  const [mine, older, theirs] = ["mine", "older", "theirs"].map((name) => join8(scratch, name));
+  await Promise.all([writeFile5(mine, texts.mine), writeFile5(older, texts.older), writeFile5(theirs, texts.theirs)]);
+  try {
+    await git.raw(["merge-file", "--ours", "--quiet", "--", mine, older, theirs]);
+  } catch {
+    return null;
+  }
+  return readFile2(mine);
+}
+async function writeBlob(git, scratch, content) {
   const file2 = join8(scratch, "blob");
-  await writeFile5(file2, text, { mode: 384 });
+  await writeFile5(file2, content, { mode: 384 });
   return (await git.raw(["hash-object", "-w", "--no-filters", "--", file2])).trim();
 }
 async function bringIntoWorktree(opts) {
   const { git } = opts;
   const [before, after] = await Promise.all([entries(git, opts.from, opts.paths), entries(git, opts.to, opts.paths)]);
-  for (const path6 of opts.paths) {
+  for (const path6 of [...opts.paths].sort()) {
     const was = before.get(path6) ?? null;
     const next = after.get(path6) ?? null;
     if (same(was, next)) continue;
@@ -63879,33 +64012,30 @@ async function bringIntoWorktree(opts) {
       opts.log?.(`replay: ${path6} is a submodule; left as it is in the worktree`);
       continue;
     }
-    const current = await worktreeState(join8(git.dir, path6));
-    const untouched = sameState(current, await stateOf2(git, was));
-    if (untouched) await replaceAtomically(git.dir, path6, state);
-    else {
-      const mine = current.kind === "file" ? current.text : null;
-      const merged = opts.resolve(path6, mine, state.kind === "file" ? state.text : null);
-      if (merged === mine && current.kind !== "link") continue;
-      await replaceAtomically(git.dir, path6, merged === null ? { kind: "none" } : { kind: "file", text: merged, executable: current.kind === "file" && current.executable });
+    const where = join8(git.dir, path6);
+    const current = await fileState(where);
+    if (sameState(current, await stateOf2(git, was))) {
+      await replaceAtomically(where, state, { makeWay: true });
+      continue;
     }
+    if (current.kind !== "file" || state.kind !== "file" || !isText(current.content) || !isText(state.content)) continue;
+    const decided = opts.resolve(path6, current.content.toString("utf8"), state.content.toString("utf8"));
+    const older = was !== null && isFileMode(was) ? await git.blob(was.oid) : Buffer.alloc(0);
+    const merged = decided === null ? null : decided !== void 0 ? Buffer.from(decided, "utf8") : await mergeTexts(git, opts.scratch, { mine: current.content, older, theirs: state.content });
+    if (merged !== null && merged.equals(current.content)) continue;
+    if (merged === null && decided !== null) continue;
+    await replaceAtomically(where, merged === null ? { kind: "none" } : { kind: "file", content: merged, executable: current.executable }, { makeWay: true });
   }
 }
 async function stateOf2(git, entry) {
   if (!entry) return { kind: "none" };
   if (entry.mode === "160000") return null;
-  const content = await git.raw(["cat-file", "blob", entry.oid]);
-  return entry.mode === "120000" ? { kind: "link", target: content } : { kind: "file", text: content, executable: entry.mode === "100755" };
-}
-async function worktreeState(path6) {
-  const info2 = await lstat3(path6).catch(() => null);
-  if (!info2 || info2.isDirectory()) return { kind: "none" };
-  if (info2.isSymbolicLink()) return { kind: "link", target: await readlink2(path6) };
-  const text = await readPlain(path6);
-  return text === null ? { kind: "none" } : { kind: "file", text, executable: (info2.mode & 73) !== 0 };
+  const content = await git.blob(entry.oid);
+  return entry.mode === "120000" ? { kind: "link", target: content.toString("utf8") } : { kind: "file", content, executable: entry.mode === "100755" };
 }
 function sameState(a2, b3) {
   if (!b3 || a2.kind !== b3.kind) return false;
-  if (a2.kind === "file" && b3.kind === "file") return a2.text === b3.text;
+  if (a2.kind === "file" && b3.kind === "file") return a2.executable === b3.executable && a2.content.equals(b3.content);
   if (a2.kind === "link" && b3.kind === "link") return a2.target === b3.target;
   return true;
 }
@@ -63968,9 +64098,15 @@ var Publisher = class {
       const head = await this.opts.git.head();
       if (await this.opts.git.contains(head, remote)) return false;
       await this.commit("progress");
-      return this.integrate();
+      const integrated = await this.integrate();
+      if (!integrated && await this.opts.git.show(remoteRef(this.opts.branch), `${taskDir(this.opts.task)}/${IPC_DIR}/${CANCEL_FILE}`) !== null) {
+        this.cancelledOnRemote = true;
+      }
+      return integrated;
     });
   }
+  /** The remote has the task's `ipc/.cancel`, seen by a fetch whose commits could not be brought in. */
+  cancelledOnRemote = false;
   /**
    * One commit of the worker's on top of its own last commit. The agent runs meanwhile and may commit between the
    * check for its commits and ours: then HEAD's parent (or HEAD, when there was nothing to commit) is not our last
@@ -64019,6 +64155,7 @@ var Publisher = class {
           this.workflowsLeftOut.add(path6);
           return true;
         }
+        if (TEMPORARY_NAME.test(path6)) return true;
         return !deleted && ANSWER_PATH.test(path6) && !reopened.has(path6);
       },
       // The agent may write a secret again between the redaction above and the staging: the index is checked too.
@@ -64071,10 +64208,8 @@ var Publisher = class {
     const result = await replayOnto({
       git,
       onto: remoteRef(this.opts.branch),
-      resolve: (path6, local, remote) => {
-        if (path6.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
-        return local ?? remote;
-      },
+      // plan.md: ours, plus the notes the app appended; any other text is merged line by line.
+      resolve: (path6, local, remote) => path6.endsWith(`/${PLAN_FILE}`) && local !== null ? remote === null ? local : mergePlanNotes(local, remote) : void 0,
       ...this.opts.log ? { log: this.opts.log } : {}
     });
     if (result.ok) await this.keepBookkeepingRemoved();
@@ -64094,13 +64229,21 @@ var Publisher = class {
     if (!BOOKKEEPING_REMOVAL.test(subject)) return;
     if ((await git.listDir("HEAD", DISPATCH_ROOT)).length === 0) return;
     this.opts.log?.(`the remote added to ${DISPATCH_ROOT}/ while the task finished; removing it again`);
-    await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
-    const tree = (await git.raw(["write-tree"])).trim();
-    const parent = (await git.raw(["rev-parse", "HEAD^"])).trim();
-    const message2 = await git.raw(["log", "-1", "--format=%B", "HEAD"]);
-    const commit = (await git.raw(["commit-tree", tree, "-p", parent, "-m", message2.trimEnd()])).trim();
-    await git.raw(["reset", "--soft", commit]);
-    await rm6(join9(git.dir, DISPATCH_ROOT), { recursive: true, force: true });
+    const scratch = await mkdtemp3(join9(tmpdir3(), "dispatch-closing-"));
+    try {
+      const own2 = git.withIndex(join9(scratch, "index"));
+      await own2.raw(["read-tree", "HEAD"]);
+      await own2.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
+      const tree = (await own2.raw(["write-tree"])).trim();
+      const parent = (await git.raw(["rev-parse", "HEAD^"])).trim();
+      const message2 = await git.raw(["log", "-1", "--format=%B", "HEAD"]);
+      const commit = (await git.raw(["commit-tree", tree, "-p", parent, "-m", message2.trimEnd()])).trim();
+      await git.raw(["reset", "--soft", commit]);
+      await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
+    } finally {
+      await rm4(scratch, { recursive: true, force: true });
+    }
+    await removePath(join9(git.dir, DISPATCH_ROOT));
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
@@ -64115,15 +64258,15 @@ var Publisher = class {
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
       const path6 = join9(git.dir, file2);
-      const info2 = await lstat4(path6).catch(() => null);
-      if (!info2) continue;
+      const state = await fileState(path6);
+      if (state.kind === "none") continue;
       const atHead = await git.show("HEAD", file2);
-      if (atHead === null && info2.isFile() && await this.removedByBookkeeping(file2) === await readFile2(path6, "utf8")) {
+      if (atHead === null && state.kind === "file" && await this.removedByBookkeeping(file2) === state.content.toString("utf8")) {
         reopened.add(file2);
         continue;
       }
       if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file2]);
-      else await rm6(path6, { force: true });
+      else await removePath(path6);
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
     }
@@ -64143,7 +64286,7 @@ var Publisher = class {
       if (committed === null || text === null) continue;
       const merged = mergePlanNotes(text, committed);
       if (merged === text) continue;
-      await replaceAtomically(this.opts.git.dir, file2, { kind: "file", text: merged, executable: false });
+      await writePlain(path6, merged);
       rewritten++;
       this.opts.log?.(`${file2}: the agent's copy lacked the app's notes; they are kept`);
     }
@@ -64162,11 +64305,11 @@ var Publisher = class {
     for (const file2 of changed) {
       const path6 = join9(this.opts.git.dir, file2);
       try {
-        const info2 = await lstat4(path6);
-        if (!info2.isFile() || info2.size > MAX_SCAN_BYTES) continue;
-        const text = await readPlain(path6);
-        if (text === null || !containsSecret(text, this.opts.secrets)) continue;
-        await replaceAtomically(this.opts.git.dir, file2, { kind: "file", text: redact(text, this.opts.secrets), executable: (info2.mode & 73) !== 0 });
+        const state = await fileState(path6);
+        if (state.kind !== "file" || state.content.length > MAX_SCAN_BYTES) continue;
+        const text = state.content.toString("utf8");
+        if (!containsSecret(text, this.opts.secrets)) continue;
+        await replaceAtomically(path6, { kind: "file", content: Buffer.from(redact(text, this.opts.secrets), "utf8"), executable: state.executable });
         rewritten++;
         this.opts.log?.(`redacted a secret value in ${file2}`);
       } catch {
@@ -64177,7 +64320,7 @@ var Publisher = class {
 };
 
 // src/worker/watchdog.ts
-import { readdir as readdir5 } from "node:fs/promises";
+import { readdir as readdir6 } from "node:fs/promises";
 var WATCH_TICK_MS = 1e3;
 var Watchdog = class {
   constructor(opts) {
@@ -64202,7 +64345,7 @@ var Watchdog = class {
   }
   async check() {
     if (this.found !== null || silenceAt(this.watch, Date.now(), this.opts.limits) === null) return;
-    const names = await readdir5(this.opts.ipcDir).catch(() => []);
+    const names = await readdir6(this.opts.ipcDir).catch(() => []);
     if (pendingQuestionSeq(names) !== null) {
       this.watch = restartClocks(this.watch, Date.now());
       return;
@@ -64215,13 +64358,13 @@ var Watchdog = class {
 };
 
 // src/worker/worktree.ts
-import { rm as rm7 } from "node:fs/promises";
+import { rm as rm5 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm7(opts.path, { recursive: true, force: true });
+  await rm5(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
@@ -64235,8 +64378,7 @@ async function prepareWorktree(opts) {
   return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: false };
 }
 async function removeWorktree(git, path6) {
-  await git.removeWorktree(path6).catch(() => void 0);
-  await rm7(path6, { recursive: true, force: true });
+  await removePath(path6);
   await git.raw(["worktree", "prune"]).catch(() => void 0);
 }
 
@@ -64269,14 +64411,16 @@ async function runWorker(opts) {
   const user = opts.agentUser;
   const isolated = user !== void 0 && user.mode !== "same";
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const tempBase = isolated ? tmpdir3() : env["RUNNER_TEMP"] || tmpdir3();
-  const workDir = opts.workDir ?? join10(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes3(4).toString("hex")}`);
+  const tempBase = isolated ? tmpdir4() : env["RUNNER_TEMP"] || tmpdir4();
+  const chosen = opts.workDir ?? join10(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes3(4).toString("hex")}`);
+  await mkdir5(chosen, { recursive: true });
+  const workDir = await realpath(chosen);
   const worktreePath = join10(workDir, "worktree");
   const runtime = join10(workDir, "runtime");
   const agentHome = join10(workDir, "home");
-  await mkdir6(join10(runtime, "bin"), { recursive: true });
+  await mkdir5(join10(runtime, "bin"), { recursive: true });
   if (isolated) {
-    await mkdir6(agentHome, { recursive: true, mode: 448 });
+    await mkdir5(agentHome, { recursive: true, mode: 448 });
     await chmod2(workDir, 493);
   }
   const gitOptions = { dir: opts.workspace, log, ...opts.token ? { token: opts.token } : {}, ...opts.server ? { server: opts.server } : {}, ...opts.author ? { author: opts.author } : {} };
@@ -64286,7 +64430,7 @@ async function runWorker(opts) {
     git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm8(workDir, { recursive: true, force: true });
+    await rm6(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
@@ -64296,7 +64440,7 @@ async function runWorker(opts) {
   try {
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
-    await mkdir6(join10(dir, IPC_DIR), { recursive: true });
+    await ensureFolder(join10(dir, IPC_DIR));
     await writePlain(join10(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
@@ -64321,7 +64465,7 @@ async function runWorker(opts) {
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const questionLimit = {
-      lastSeq: nextQuestionSeq(await readdir6(join10(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      lastSeq: nextQuestionSeq(await readdir7(join10(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
       file: join10(isolated ? agentHome : runtime, "question-limit")
     };
     const real = !opts.agentCommand && spec.agent !== "custom";
@@ -64421,9 +64565,9 @@ async function runWorker(opts) {
     await monitor.stop();
     if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
-    const ipcNames = await readdir6(join10(dir, IPC_DIR)).catch(() => []);
+    const ipcNames = await readdir7(join10(dir, IPC_DIR)).catch(() => []);
     if ((await removeQuestionsPast({ ipc: join10(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
-    const names = await readdir6(join10(dir, IPC_DIR)).catch(() => []);
+    const names = await readdir7(join10(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
     const planLeft = await readIfExists2(join10(dir, PLAN_FILE));
     const planNow = planLeft ?? start.plan;
@@ -64458,7 +64602,7 @@ async function runWorker(opts) {
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm8(workDir, { recursive: true, force: true });
+      await removePath(workDir);
     }
   }
 }

@@ -6,7 +6,6 @@
  *   cancelled      `dispatch(<id>): cancelled` (plan and the work so far; the folder stays for a retry)
  */
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CONTEXT_FILE, DISPATCH_ROOT, DONE_FILE, IPC_DIR, ipcFileName, OUTPUT_FILE, PLAN_FILE } from "../core/ipc.js";
 import { finalPlan, waitingContext, type RunOutcome } from "../core/outcome.js";
@@ -14,7 +13,7 @@ import { appendNote } from "../core/plan.js";
 import { redact } from "../core/secret.js";
 import { workflowsLeftOutNote } from "../core/workflow-files.js";
 import type { Publisher } from "./publish.js";
-import { readPlain, writePlain } from "./safe-file.js";
+import { readPlain, removePath, writePlain } from "./safe-file.js";
 
 export interface FinishOptions {
   publisher: Publisher;
@@ -56,7 +55,6 @@ export async function finishRun(opts: FinishOptions): Promise<FinishResult> {
   if (opts.tokens) finalOptions.tokens = opts.tokens;
   const planned = finalPlan(finalOptions);
   const plan = redact(note ? appendNote(planned, note) : planned, opts.secrets);
-  await mkdir(join(opts.taskDir, IPC_DIR), { recursive: true });
   await writePlain(planFile, plan);
   let outputText = await readText(join(opts.taskDir, OUTPUT_FILE));
   if (note) {
@@ -76,7 +74,7 @@ export async function finishRun(opts: FinishOptions): Promise<FinishResult> {
 
   await writePlain(join(opts.taskDir, IPC_DIR, DONE_FILE), `${opts.status}\n`);
   await opts.publisher.commitOnly("done");
-  await rm(join(opts.root, DISPATCH_ROOT), { recursive: true, force: true });
+  await removePath(join(opts.root, DISPATCH_ROOT));
   const pushed = await opts.publisher.save("remove bookkeeping");
   return { plan, output, pushed };
 }

@@ -361,6 +361,11 @@ export class Git {
     return changes;
   }
 
+  /** A blob's bytes (binary files as they are, not decoded as text). */
+  async blob(oid: string): Promise<Buffer> {
+    return this.local.binaryCatFile(["blob", oid]);
+  }
+
   /** A file's content at a ref; null when it does not exist there. */
   async show(ref: string, path: string): Promise<string | null> {
     try {

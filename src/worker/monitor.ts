@@ -11,7 +11,8 @@
  *   dispatch-ask writes when it refuses one: `onQuestionLimit`, once.
  */
 import { existsSync } from "node:fs";
-import { readdir, unlink } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
+import { removePath } from "./safe-file.js";
 import { join } from "node:path";
 import { CANCEL_FILE, IPC_DIR, ipcFileName, parseIpcName, pendingQuestionSeq, seqLabel } from "../core/ipc.js";
 import type { Publisher } from "./publish.js";
@@ -104,7 +105,7 @@ export class Monitor {
       if (await this.opts.publisher.pull()) this.opts.log?.("brought the remote's new commits in");
     }
 
-    if (!this.cancelled && existsSync(join(this.opts.taskDir, IPC_DIR, CANCEL_FILE))) {
+    if (!this.cancelled && (existsSync(join(this.opts.taskDir, IPC_DIR, CANCEL_FILE)) || this.opts.publisher.cancelledOnRemote)) {
       this.cancelled = true;
       this.opts.log?.("the task was cancelled (ipc/.cancel)");
       this.opts.onCancel?.();
@@ -153,7 +154,7 @@ export async function removeQuestionsPast(opts: { ipc: string; names: readonly s
     const parsed = parseIpcName(name);
     return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
   });
-  for (const name of over) await unlink(join(opts.ipc, name)).catch(() => undefined);
+  for (const name of over) await removePath(join(opts.ipc, name)).catch(() => undefined);
   return over;
 }
 

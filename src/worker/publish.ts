@@ -3,15 +3,16 @@
  * remote rejects (the app wrote an answer, a note or `.cancel` meanwhile) is replayed onto the remote (`replay.ts`,
  * never a rebase in the agent's worktree) and retried, never forced. One operation at a time: every git command of the worker goes through `exclusive`.
  */
-import { lstat, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
-import { DISPATCH_ROOT, PLAN_FILE } from "../core/ipc.js";
+import { CANCEL_FILE, DISPATCH_ROOT, IPC_DIR, PLAN_FILE, taskDir } from "../core/ipc.js";
 import { containsSecret, redact } from "../core/secret.js";
 import { isWorkflowPath } from "../core/workflow-files.js";
 import { type Git, remoteRef } from "./git.js";
 import { replayOnto } from "./replay.js";
-import { readPlain, replaceAtomically } from "./safe-file.js";
+import { fileState, readPlain, removePath, replaceAtomically, TEMPORARY_NAME, writePlain } from "./safe-file.js";
 
 
 /** How often the worker tries to make its commit while the agent keeps committing under it. */
@@ -100,9 +101,17 @@ export class Publisher {
       const head = await this.opts.git.head();
       if (await this.opts.git.contains(head, remote)) return false;
       await this.commit("progress");
-      return this.integrate();
+      const integrated = await this.integrate();
+      // A `.cancel` on the remote counts even when its commit could not be brought in: the task stops all the same.
+      if (!integrated && (await this.opts.git.show(remoteRef(this.opts.branch), `${taskDir(this.opts.task)}/${IPC_DIR}/${CANCEL_FILE}`)) !== null) {
+        this.cancelledOnRemote = true;
+      }
+      return integrated;
     });
   }
+
+  /** The remote has the task's `ipc/.cancel`, seen by a fetch whose commits could not be brought in. */
+  cancelledOnRemote = false;
 
   /**
    * One commit of the worker's on top of its own last commit. The agent runs meanwhile and may commit between the
@@ -160,6 +169,8 @@ export class Publisher {
           this.workflowsLeftOut.add(path);
           return true;
         }
+        // A temporary file of the worker's own, should one be left behind, is never committed.
+        if (TEMPORARY_NAME.test(path)) return true;
         return !deleted && ANSWER_PATH.test(path) && !reopened.has(path);
       },
       // The agent may write a secret again between the redaction above and the staging: the index is checked too.
@@ -215,10 +226,8 @@ export class Publisher {
     const result = await replayOnto({
       git,
       onto: remoteRef(this.opts.branch),
-      resolve: (path, local, remote) => {
-        if (path.endsWith(`/${PLAN_FILE}`) && local !== null) return remote === null ? local : mergePlanNotes(local, remote);
-        return local ?? remote;
-      },
+      // plan.md: ours, plus the notes the app appended; any other text is merged line by line.
+      resolve: (path, local, remote) => (path.endsWith(`/${PLAN_FILE}`) && local !== null ? (remote === null ? local : mergePlanNotes(local, remote)) : undefined),
       ...(this.opts.log ? { log: this.opts.log } : {}),
     });
     if (result.ok) await this.keepBookkeepingRemoved();
@@ -239,13 +248,22 @@ export class Publisher {
     if (!BOOKKEEPING_REMOVAL.test(subject)) return;
     if ((await git.listDir("HEAD", DISPATCH_ROOT)).length === 0) return;
     this.opts.log?.(`the remote added to ${DISPATCH_ROOT}/ while the task finished; removing it again`);
-    await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
-    const tree = (await git.raw(["write-tree"])).trim();
-    const parent = (await git.raw(["rev-parse", "HEAD^"])).trim();
-    const message = await git.raw(["log", "-1", "--format=%B", "HEAD"]);
-    const commit = (await git.raw(["commit-tree", tree, "-p", parent, "-m", message.trimEnd()])).trim();
-    await git.raw(["reset", "--soft", commit]);
-    await rm(join(git.dir, DISPATCH_ROOT), { recursive: true, force: true });
+    // The tree is HEAD's without `.dispatch/`, built in an index of the worker's own; then the worktree's follows.
+    const scratch = await mkdtemp(join(tmpdir(), "dispatch-closing-"));
+    try {
+      const own = git.withIndex(join(scratch, "index"));
+      await own.raw(["read-tree", "HEAD"]);
+      await own.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
+      const tree = (await own.raw(["write-tree"])).trim();
+      const parent = (await git.raw(["rev-parse", "HEAD^"])).trim();
+      const message = await git.raw(["log", "-1", "--format=%B", "HEAD"]);
+      const commit = (await git.raw(["commit-tree", tree, "-p", parent, "-m", message.trimEnd()])).trim();
+      await git.raw(["reset", "--soft", commit]);
+      await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    await removePath(join(git.dir, DISPATCH_ROOT));
   }
 
   /**
@@ -261,15 +279,15 @@ export class Publisher {
     for (const file of changed) {
       if (!ANSWER_PATH.test(file)) continue;
       const path = join(git.dir, file);
-      const info = await lstat(path).catch(() => null);
-      if (!info) continue;
+      const state = await fileState(path);
+      if (state.kind === "none") continue;
       const atHead = await git.show("HEAD", file);
-      if (atHead === null && info.isFile() && (await this.removedByBookkeeping(file)) === (await readFile(path, "utf8"))) {
+      if (atHead === null && state.kind === "file" && (await this.removedByBookkeeping(file)) === state.content.toString("utf8")) {
         reopened.add(file);
         continue;
       }
       if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file]);
-      else await rm(path, { force: true });
+      else await removePath(path);
       this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
       touched++;
     }
@@ -290,7 +308,7 @@ export class Publisher {
       if (committed === null || text === null) continue;
       const merged = mergePlanNotes(text, committed);
       if (merged === text) continue;
-      await replaceAtomically(this.opts.git.dir, file, { kind: "file", text: merged, executable: false });
+      await writePlain(path, merged);
       rewritten++;
       this.opts.log?.(`${file}: the agent's copy lacked the app's notes; they are kept`);
     }
@@ -311,11 +329,11 @@ export class Publisher {
     for (const file of changed) {
       const path = join(this.opts.git.dir, file);
       try {
-        const info = await lstat(path);
-        if (!info.isFile() || info.size > MAX_SCAN_BYTES) continue;
-        const text = await readPlain(path);
-        if (text === null || !containsSecret(text, this.opts.secrets)) continue;
-        await replaceAtomically(this.opts.git.dir, file, { kind: "file", text: redact(text, this.opts.secrets), executable: (info.mode & 0o111) !== 0 });
+        const state = await fileState(path);
+        if (state.kind !== "file" || state.content.length > MAX_SCAN_BYTES) continue;
+        const text = state.content.toString("utf8");
+        if (!containsSecret(text, this.opts.secrets)) continue;
+        await replaceAtomically(path, { kind: "file", content: Buffer.from(redact(text, this.opts.secrets), "utf8"), executable: state.executable });
         rewritten++;
         this.opts.log?.(`redacted a secret value in ${file}`);
       } catch {

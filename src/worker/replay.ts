@@ -1,22 +1,27 @@
 /**
- * Bringing the remote's new commits (the app's answers, notes, `.cancel`) under the worker's own, with the agent still
- * working in the worktree. A `git rebase` there would check the remote out and replay our commits onto it: for that
- * moment the agent's files are the remote's (its work gone, plan.md missing while git rewrites it), and an agent that
- * reads or writes then fails or loses work. So the replay happens in git's object store, through an index of the
- * worker's own; HEAD moves without a checkout; and only the files the remote changed are written into the worktree,
- * each in one step (`replaceAtomically`), merged with what the agent has there now.
+ * Bringing the remote's new commits (the app's answers, notes, `.cancel`; a maintainer's commit) under the worker's
+ * own, with the agent still working in the worktree. A `git rebase` there would check the remote out and replay our
+ * commits onto it: for that moment the agent's files are the remote's (its work gone, plan.md with conflict markers),
+ * and an agent that reads or writes then fails or loses work. So the replay happens in git's object store, through an
+ * index of the worker's own; HEAD moves without a checkout; and only the files the remote changed are written into
+ * the worktree, each in one step and never through a link (`safe-file.ts`), merged with what the agent has there now.
  *
- * A file both sides changed is settled by `resolve` (plan.md: ours plus the remote's notes); one only the remote
- * changed takes the remote's version; everything else is ours as committed.
+ * A path only the remote changed takes the remote's version (also where it turns a file into a folder or back). A
+ * path both sides changed: `resolve` decides when it has an opinion (plan.md: ours plus the remote's notes); else two
+ * texts are merged line by line (`git merge-file`, our lines winning where both changed the same ones), and anything
+ * else keeps ours (a file we deleted that the remote changed comes back). Bytes stay bytes throughout.
  */
-import { lstat, mkdtemp, readlink, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Git } from "./git.js";
-import { readPlain, replaceAtomically, type FileState } from "./safe-file.js";
+import { fileState, replaceAtomically, type FileState } from "./safe-file.js";
 
-/** Settles a file both sides changed: `local` ours (null: absent), `remote` the remote's; null removes the file. */
-export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null;
+/**
+ * Settles a path both sides changed, given both texts (null: absent on that side): the text to keep, null to remove
+ * the file, undefined for no opinion (the texts are merged line by line).
+ */
+export type ConflictResolver = (path: string, local: string | null, remote: string | null) => string | null | undefined;
 
 /** A path's entry in a tree: `<mode> <object>`, or null when the tree does not have it. */
 type Entry = { mode: string; oid: string } | null;
@@ -29,15 +34,15 @@ export interface ReplayOptions {
   log?: (line: string) => void;
 }
 
-/** How the replay ended: the new head (our commits on top of `onto`), or why nothing changed. */
+/** How the replay ended: the new head (our commits on top of `onto`), or why not. */
 export type ReplayResult = { ok: true; head: string } | { ok: false; why: string };
 
 export async function replayOnto(opts: ReplayOptions): Promise<ReplayResult> {
   try {
     return await replay(opts);
   } catch (error) {
-    // Nothing moved: HEAD and the index move last, after the worktree's files were written.
-    return { ok: false, why: error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error) };
+    // HEAD and the index move last: a failure leaves them where they were (files written so far are the remote's).
+    return { ok: false, why: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error) };
   }
 }
 
@@ -63,13 +68,10 @@ async function replay(opts: ReplayOptions): Promise<ReplayResult> {
       for (const path of changedThere) {
         const [b, c, r] = [atBase.get(path) ?? null, mine.get(path) ?? null, atRemote.get(path) ?? null];
         if (same(c, b) || same(c, r)) overlay.set(path, r);
-        else overlay.set(path, await settle({ git, scratch, path, local: c, remote: r, resolve: opts.resolve }));
+        else overlay.set(path, await settle({ git, scratch, path, base: b, local: c, remote: r, resolve: opts.resolve }));
       }
       await privateGit.raw(["read-tree", commit]);
-      for (const [path, entry] of overlay) {
-        if (entry) await privateGit.raw(["update-index", "--add", "--cacheinfo", `${entry.mode},${entry.oid},${path}`]);
-        else await privateGit.raw(["update-index", "--force-remove", "--", path]);
-      }
+      await setEntries(privateGit, overlay);
       const tree = (await privateGit.raw(["write-tree"])).trim();
       if (tree === (await git.raw(["rev-parse", `${parent}^{tree}`])).trim()) continue; // nothing of ours left in it
       const message = await git.raw(["log", "-1", "--format=%B", commit]);
@@ -80,15 +82,19 @@ async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     await bringIntoWorktree({ git, scratch, from: local, to: head, paths: changedThere, resolve: opts.resolve, ...(opts.log ? { log: opts.log } : {}) });
     await git.raw(["reset", "--soft", head]);
     // The worktree's index follows HEAD for the paths that moved (the rest of it is HEAD's already).
-    const now = await entries(git, head, changedThere);
-    for (const path of changedThere) {
-      const entry = now.get(path) ?? null;
-      if (entry) await git.raw(["update-index", "--add", "--cacheinfo", `${entry.mode},${entry.oid},${path}`]);
-      else await git.raw(["update-index", "--force-remove", "--", path]);
-    }
+    await setEntries(git, await entries(git, head, changedThere), changedThere);
     return { ok: true, head };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Set (or remove) index entries; `--replace` lets a file take the place of a folder and the other way round. */
+async function setEntries(git: Git, found: ReadonlyMap<string, Entry>, paths: Iterable<string> = found.keys()): Promise<void> {
+  for (const path of paths) {
+    const entry = found.get(path) ?? null;
+    if (entry) await git.raw(["update-index", "--add", "--replace", "--cacheinfo", `${entry.mode},${entry.oid},${path}`]);
+    else await git.raw(["update-index", "--force-remove", "--", path]);
   }
 }
 
@@ -101,8 +107,8 @@ async function changedPaths(git: Git, from: string, to: string): Promise<string[
 /** The entries of `paths` in a commit's tree. */
 async function entries(git: Git, commit: string, paths: readonly string[]): Promise<Map<string, Entry>> {
   const found = new Map<string, Entry>();
-  for (let at = 0; at < paths.length; at += 500) {
-    const out = await git.raw(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...paths.slice(at, at + 500)]);
+  for (let at = 0; at < paths.length; at += 100) {
+    const out = await git.raw(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...paths.slice(at, at + 100)]);
     for (const line of out.split("\0")) {
       const tab = line.indexOf("\t");
       if (tab < 0) continue;
@@ -117,24 +123,50 @@ function same(a: Entry, b: Entry): boolean {
   return a === null || b === null ? a === b : a.mode === b.mode && a.oid === b.oid;
 }
 
-/** A path both sides changed: what `resolve` makes of the two texts, as an entry. */
-async function settle(opts: { git: Git; scratch: string; path: string; local: Entry; remote: Entry; resolve: ConflictResolver }): Promise<Entry> {
-  const text = async (entry: Entry) => (entry ? opts.git.raw(["cat-file", "blob", entry.oid]) : null);
-  const merged = opts.resolve(opts.path, await text(opts.local), await text(opts.remote));
-  if (merged === null) return null;
-  const mode = opts.local?.mode ?? opts.remote?.mode ?? "100644";
-  return { mode: mode === "100755" ? mode : "100644", oid: await writeBlob(opts.git, opts.scratch, merged) };
+const isFileMode = (entry: Entry) => entry !== null && (entry.mode === "100644" || entry.mode === "100755");
+/** Text git would merge: no NUL byte. */
+const isText = (bytes: Buffer) => !bytes.includes(0);
+
+/** A path both sides changed, as an entry of the replayed commit (see the header). */
+async function settle(opts: { git: Git; scratch: string; path: string; base: Entry; local: Entry; remote: Entry; resolve: ConflictResolver }): Promise<Entry> {
+  const { git, local, remote } = opts;
+  if (local === null) return remote; // deleted by us, changed by them: theirs, as a rebase settled it
+  if (!isFileMode(local) || (remote !== null && !isFileMode(remote))) return local;
+  const [mine, theirs] = await Promise.all([git.blob(local.oid), remote ? git.blob(remote.oid) : Promise.resolve(null)]);
+  if (!isText(mine) || (theirs !== null && !isText(theirs))) return local;
+  const decided = opts.resolve(opts.path, mine.toString("utf8"), theirs?.toString("utf8") ?? null);
+  if (decided === null) return null;
+  if (decided !== undefined) return { mode: local.mode, oid: await writeBlob(git, opts.scratch, Buffer.from(decided, "utf8")) };
+  if (theirs === null) return local; // changed by us, deleted by them: ours
+  const older = opts.base && isFileMode(opts.base) ? await git.blob(opts.base.oid) : Buffer.alloc(0);
+  const merged = await mergeTexts(git, opts.scratch, { mine, older, theirs });
+  return merged === null ? local : { mode: local.mode, oid: await writeBlob(git, opts.scratch, merged) };
 }
 
-async function writeBlob(git: Git, scratch: string, text: string): Promise<string> {
+/** `git merge-file --ours`: both sides' changes, ours where they touch the same lines; null when git will not merge. */
+async function mergeTexts(git: Git, scratch: string, texts: { mine: Buffer; older: Buffer; theirs: Buffer }): Promise<Buffer | null> {
+  const [mine, older, theirs] = ["mine", "older", "theirs"].map((name) => join(scratch, name)) as [string, string, string];
+  await Promise.all([writeFile(mine, texts.mine), writeFile(older, texts.older), writeFile(theirs, texts.theirs)]);
+  try {
+    // The result replaces `mine` (the worker's own scratch folder).
+    await git.raw(["merge-file", "--ours", "--quiet", "--", mine, older, theirs]);
+  } catch {
+    return null;
+  }
+  return readFile(mine);
+}
+
+async function writeBlob(git: Git, scratch: string, content: Buffer): Promise<string> {
   const file = join(scratch, "blob");
-  await writeFile(file, text, { mode: 0o600 });
+  await writeFile(file, content, { mode: 0o600 });
   return (await git.raw(["hash-object", "-w", "--no-filters", "--", file])).trim();
 }
 
 /**
  * Write into the worktree what moved between our head and the new one, merged with the agent's uncommitted changes:
- * a file the agent left as we committed it takes the new version; one it changed since is settled by `resolve`.
+ * a file the agent left as we committed it takes the new version; a text the agent changed since gets the new
+ * version's changes merged in (`resolve` first, then line by line, the agent's lines winning); anything else the agent
+ * changed stays as it is.
  */
 async function bringIntoWorktree(opts: {
   git: Git;
@@ -147,7 +179,8 @@ async function bringIntoWorktree(opts: {
 }): Promise<void> {
   const { git } = opts;
   const [before, after] = await Promise.all([entries(git, opts.from, opts.paths), entries(git, opts.to, opts.paths)]);
-  for (const path of opts.paths) {
+  // In path order: a file that becomes a folder is removed before the files inside it are written.
+  for (const path of [...opts.paths].sort()) {
     const was = before.get(path) ?? null;
     const next = after.get(path) ?? null;
     if (same(was, next)) continue;
@@ -156,15 +189,21 @@ async function bringIntoWorktree(opts: {
       opts.log?.(`replay: ${path} is a submodule; left as it is in the worktree`);
       continue;
     }
-    const current = await worktreeState(join(git.dir, path));
-    const untouched = sameState(current, await stateOf(git, was));
-    if (untouched) await replaceAtomically(git.dir, path, state);
-    else {
-      const mine = current.kind === "file" ? current.text : null;
-      const merged = opts.resolve(path, mine, state.kind === "file" ? state.text : null);
-      if (merged === mine && current.kind !== "link") continue; // the agent's file is kept as it is
-      await replaceAtomically(git.dir, path, merged === null ? { kind: "none" } : { kind: "file", text: merged, executable: current.kind === "file" && current.executable });
+    const where = join(git.dir, path);
+    const current = await fileState(where);
+    if (sameState(current, await stateOf(git, was))) {
+      await replaceAtomically(where, state, { makeWay: true });
+      continue;
     }
+    // The agent changed the file since our commit: the new version's changes are merged into the agent's.
+    if (current.kind !== "file" || state.kind !== "file" || !isText(current.content) || !isText(state.content)) continue;
+    const decided = opts.resolve(path, current.content.toString("utf8"), state.content.toString("utf8"));
+    const older = was !== null && isFileMode(was) ? await git.blob(was.oid) : Buffer.alloc(0);
+    const merged =
+      decided === null ? null : decided !== undefined ? Buffer.from(decided, "utf8") : await mergeTexts(git, opts.scratch, { mine: current.content, older, theirs: state.content });
+    if (merged !== null && merged.equals(current.content)) continue;
+    if (merged === null && decided !== null) continue; // git would not merge them: the agent's stays
+    await replaceAtomically(where, merged === null ? { kind: "none" } : { kind: "file", content: merged, executable: current.executable }, { makeWay: true });
   }
 }
 
@@ -172,22 +211,13 @@ async function bringIntoWorktree(opts: {
 async function stateOf(git: Git, entry: Entry): Promise<FileState | null> {
   if (!entry) return { kind: "none" };
   if (entry.mode === "160000") return null;
-  const content = await git.raw(["cat-file", "blob", entry.oid]);
-  return entry.mode === "120000" ? { kind: "link", target: content } : { kind: "file", text: content, executable: entry.mode === "100755" };
-}
-
-/** What is at `path` in the worktree now (a folder counts as no file). */
-async function worktreeState(path: string): Promise<FileState> {
-  const info = await lstat(path).catch(() => null);
-  if (!info || info.isDirectory()) return { kind: "none" };
-  if (info.isSymbolicLink()) return { kind: "link", target: await readlink(path) };
-  const text = await readPlain(path);
-  return text === null ? { kind: "none" } : { kind: "file", text, executable: (info.mode & 0o111) !== 0 };
+  const content = await git.blob(entry.oid);
+  return entry.mode === "120000" ? { kind: "link", target: content.toString("utf8") } : { kind: "file", content, executable: entry.mode === "100755" };
 }
 
 function sameState(a: FileState, b: FileState | null): boolean {
   if (!b || a.kind !== b.kind) return false;
-  if (a.kind === "file" && b.kind === "file") return a.text === b.text;
+  if (a.kind === "file" && b.kind === "file") return a.executable === b.executable && a.content.equals(b.content);
   if (a.kind === "link" && b.kind === "link") return a.target === b.target;
   return true;
 }

@@ -2,14 +2,14 @@
  * Picking a task up again: the plan a run starts from (the branch's own when a run before this one left it, a
  * fresh one otherwise) and the questions earlier runs asked and got answers to.
  */
-import { readdir, rm } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CANCEL_FILE, DONE_FILE, IPC_DIR, ipcFileName, parseIpcName, PLAN_FILE } from "../core/ipc.js";
 import { markItem, newPlan, parsePlan, renderPlan, setPlanMeta, type PlanMeta } from "../core/plan.js";
 import type { AnsweredQuestion } from "../core/prompt.js";
 import type { TaskSpec } from "../core/task.js";
 import type { Git } from "./git.js";
-import { readPlain } from "./safe-file.js";
+import { readPlain, removePath } from "./safe-file.js";
 
 export interface StartingPlanOptions {
   /** Git over the worktree. */
@@ -44,8 +44,8 @@ export async function reopenTaskFolder(opts: Pick<StartingPlanOptions, "git" | "
   if (BOOKKEEPING_REMOVED.test(message) && (await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`)) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await rm(join(opts.dir, IPC_DIR, DONE_FILE), { force: true });
-  await rm(join(opts.dir, IPC_DIR, CANCEL_FILE), { force: true });
+  await removePath(join(opts.dir, IPC_DIR, DONE_FILE));
+  await removePath(join(opts.dir, IPC_DIR, CANCEL_FILE));
 }
 
 export async function startingPlan(opts: StartingPlanOptions): Promise<StartingPlan> {

@@ -4,7 +4,7 @@
  *   worktree → plan.md pushed → agent started (no GitHub token) under the monitor → outcome → closing commits
  */
 import { randomBytes } from "node:crypto";
-import { chmod, copyFile, link, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, readdir, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { agentCommand, readableLine } from "../core/agent.js";
@@ -40,7 +40,7 @@ import { Monitor, removeQuestionsPast } from "./monitor.js";
 import { reopenTaskFolder, startingPlan, answeredQuestions } from "./resume.js";
 import { Publisher } from "./publish.js";
 import { Watchdog } from "./watchdog.js";
-import { readPlain, writePlain } from "./safe-file.js";
+import { ensureFolder, readPlain, removePath, writePlain } from "./safe-file.js";
 import { prepareWorktree, removeWorktree } from "./worktree.js";
 
 export interface WorkerOptions {
@@ -160,7 +160,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const secrets = secretValues(env, [...(opts.secrets ?? []), ...(opts.token ? [opts.token] : [])]);
   // An isolated agent must reach its folders: under the system's temp folder, not RUNNER_TEMP (maybe private).
   const tempBase = isolated ? tmpdir() : env["RUNNER_TEMP"] || tmpdir();
-  const workDir = opts.workDir ?? join(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
+  const chosen = opts.workDir ?? join(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes(4).toString("hex")}`);
+  await mkdir(chosen, { recursive: true });
+  // Its real path: the worker's reads and writes in the worktree refuse every link on the way (safe-file.ts), so none
+  // may be in the part above it that the worker made (a temp folder that is a link, as on some systems).
+  const workDir = await realpath(chosen);
   const worktreePath = join(workDir, "worktree");
   const runtime = join(workDir, "runtime");
   const agentHome = join(workDir, "home");
@@ -190,7 +194,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     // Plan: continue the branch's plan (resume, retry) or write a fresh one, and push it at once.
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...(opts.runUrl ? { run: opts.runUrl } : {}) });
-    await mkdir(join(dir, IPC_DIR), { recursive: true });
+    await ensureFolder(join(dir, IPC_DIR));
     await writePlain(join(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
@@ -363,7 +367,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   } finally {
     if (!opts.keepWorktree) {
       await removeWorktree(git, worktree.path);
-      await rm(workDir, { recursive: true, force: true });
+      // The agent's files (and its home) are removed without following a link it may have left.
+      await removePath(workDir);
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { rm } from "node:fs/promises";
 import { type Git, remoteRef } from "./git.js";
+import { removePath } from "./safe-file.js";
 
 export interface WorktreeOptions {
   /** Git over the runner's checkout (remote `origin`). */
@@ -42,8 +43,8 @@ export async function prepareWorktree(opts: WorktreeOptions): Promise<Worktree> 
   return { git: await opts.git.at(opts.path).pinned(), path: opts.path, continued: false };
 }
 
+/** Remove the worktree (its files never followed through a link: safe-file.ts), then git's record of it. */
 export async function removeWorktree(git: Git, path: string): Promise<void> {
-  await git.removeWorktree(path).catch(() => undefined);
-  await rm(path, { recursive: true, force: true });
+  await removePath(path);
   await git.raw(["worktree", "prune"]).catch(() => undefined);
 }

@@ -225,12 +225,18 @@ describe("progress", () => {
 });
 
 describe("dependents", () => {
-  it("when a task is done, the tasks waiting for it start from its branch", async () => {
-    h = await harness();
+  /** Two tasks, the second after the first; the first's branch done with a change (not yet pushed to the app). */
+  async function firstOfTwoDone(): Promise<[string, string]> {
     await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
     const [first, second] = ids(h);
     h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
     h.github.push(branch(first), files.removeBookkeeping());
+    return [first, second];
+  }
+
+  it("when a task is done, the tasks waiting for it start from its branch", async () => {
+    h = await harness();
+    const [first, second] = await firstOfTwoDone();
     await h.push(branch(first));
     expect(h.github.dispatches).toHaveLength(2);
     const next = h.github.dispatches[1]!;
@@ -244,10 +250,7 @@ describe("dependents", () => {
 
   it("a dependent another refresh has claimed (its branch is there) is not started again", async () => {
     h = await harness();
-    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
-    const [first, second] = ids(h);
-    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
-    h.github.push(branch(first), files.removeBookkeeping());
+    const [first, second] = await firstOfTwoDone();
     // The other refresh (a monitor, another instance) saw the same push first and made the branch.
     h.github.branches.set(branch(second), [new Map(h.github.head(branch(first)))]);
     await h.push(branch(first));
@@ -260,10 +263,7 @@ describe("dependents", () => {
 
   it("two instances with no shared queue that both see the task finish start its dependent once", async () => {
     h = await harness({ instances: 2 });
-    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
-    const [first, second] = ids(h);
-    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
-    h.github.push(branch(first), files.removeBookkeeping());
+    const [first, second] = await firstOfTwoDone();
     // The same push reaches both at once (each remembers only its own deliveries): two overlapping refreshes.
     await h.push(branch(first), { delivery: "both", to: [0, 1] });
     expect(h.github.count("POST", /\/git\/refs$/)).toBe(2);
@@ -274,10 +274,7 @@ describe("dependents", () => {
 
   it("a dependent whose start fails gives its branch back and says why", async () => {
     h = await harness();
-    await h.comment("/dispatch two tasks:\n1. add the orders table\n2. (after 1) add the orders API");
-    const [first, second] = ids(h);
-    h.github.push(branch(first), { ...files.done(first, "Table added."), "db/orders.sql": "create table orders;\n" });
-    h.github.push(branch(first), files.removeBookkeeping());
+    const [first, second] = await firstOfTwoDone();
     h.github.workflows.delete("dispatch.yml");
     await h.push(branch(first));
     expect(h.github.dispatches).toHaveLength(1);

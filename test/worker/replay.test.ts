@@ -159,3 +159,102 @@ describe("replaying the app's commits under the worker's, with the agent at work
     }
   });
 });
+
+describe("replaying what a maintainer may push, byte for byte", () => {
+  it("a binary file arrives exact and is pushed back exact", async () => {
+    const { ws, publisher } = await published();
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452ff00fe", "hex");
+    const app = await rig.workspace();
+    await writeFile(join(app, "logo.png"), png);
+    git(app, "checkout", "-q", "task");
+    await writeFile(join(app, "logo.png"), png);
+    git(app, "add", "logo.png");
+    git(app, "commit", "-q", "-m", "maintainer: logo");
+    git(app, "push", "-q", "origin", "HEAD:task");
+    await writeFile(join(ws, PLAN), plan([true, false, false]));
+    expect(await publisher.save("progress")).toBe(true);
+    expect((await readFile(join(ws, "logo.png"))).equals(png)).toBe(true);
+    expect(git(ws, "status", "--porcelain")).toBe("");
+    expect(Buffer.from(execFileSync("git", ["show", "task:logo.png"], { cwd: rig.origin })).equals(png)).toBe(true);
+  });
+
+  it("a maintainer's change to a file we changed elsewhere keeps both changes", async () => {
+    const { ws, publisher } = await published();
+    const lines = Array.from({ length: 9 }, (_, i) => `line ${i + 1}`);
+    await writeFile(join(ws, "notes.txt"), `${lines.join("\n")}\n`);
+    expect(await publisher.save("notes")).toBe(true);
+    await rig.appCommit("task", { "notes.txt": `${lines.map((l, i) => (i === 7 ? "line 8, the maintainer's" : l)).join("\n")}\n` }, "maintainer: line 8");
+    await writeFile(join(ws, "notes.txt"), `${lines.map((l, i) => (i === 0 ? "line 1, the agent's" : l)).join("\n")}\n`);
+    expect(await publisher.save("progress")).toBe(true);
+    const merged = rig.show("task", "notes.txt") ?? "";
+    expect(merged).toContain("line 1, the agent's");
+    expect(merged).toContain("line 8, the maintainer's");
+    expect(await readFile(join(ws, "notes.txt"), "utf8")).toBe(merged);
+  });
+
+  it("a folder the remote turns into a file, and a long file name, come in", async () => {
+    const { ws, publisher } = await published();
+    await mkdir(join(ws, "docs"), { recursive: true });
+    await writeFile(join(ws, "docs/a.md"), "a\n");
+    expect(await publisher.save("docs")).toBe(true);
+    const app = await rig.workspace();
+    git(app, "checkout", "-q", "task");
+    git(app, "rm", "-q", "-r", "docs");
+    await writeFile(join(app, "docs"), "now a file\n");
+    const long = `${"n".repeat(240)}.txt`;
+    await writeFile(join(app, long), "long\n");
+    git(app, "add", "-A");
+    git(app, "commit", "-q", "-m", "maintainer: docs as a file");
+    git(app, "push", "-q", "origin", "HEAD:task");
+    await writeFile(join(ws, PLAN), plan([true, false, false]));
+    expect(await publisher.save("progress")).toBe(true);
+    expect(await readFile(join(ws, "docs"), "utf8")).toBe("now a file\n");
+    expect(await readFile(join(ws, long), "utf8")).toBe("long\n");
+    expect(git(ws, "status", "--porcelain")).toBe("");
+  });
+
+  it("ipc/ committed as a link by the agent: the app's .cancel still comes in, into a real folder", async () => {
+    const { ws, publisher } = await published();
+    const outside = await mkdtemp(join(tmpdir(), "dispatch-outside-"));
+    try {
+      await rm(join(ws, DIR, "ipc"), { recursive: true, force: true });
+      await symlink(outside, join(ws, DIR, "ipc"));
+      expect(await publisher.save("progress")).toBe(true);
+      // The app's commit (as GitHub's contents API makes it): ipc/ a folder again, holding .cancel.
+      const app = await rig.workspace();
+      git(app, "checkout", "-q", "task");
+      git(app, "rm", "-q", "--cached", `${DIR}/ipc`);
+      await rm(join(app, DIR, "ipc"), { force: true });
+      await mkdir(join(app, DIR, "ipc"));
+      await writeFile(join(app, DIR, "ipc/.cancel"), "cancelled from the thread\n");
+      git(app, "add", "-A");
+      git(app, "commit", "-q", "-m", "app: cancel");
+      git(app, "push", "-q", "origin", "HEAD:task");
+      expect(await publisher.pull()).toBe(true);
+      expect(await readFile(join(ws, DIR, "ipc/.cancel"), "utf8")).toBe("cancelled from the thread\n");
+      expect(await readdir(outside)).toEqual([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a remote whose commits cannot be brought in", () => {
+  it("still stops the task when it holds the task's .cancel", async () => {
+    const { publisher } = await published();
+    // Someone rewrote the branch: no history in common with ours, and a .cancel in it.
+    const other = await mkdtemp(join(tmpdir(), "dispatch-rewritten-"));
+    try {
+      git(other, "init", "-q", "--initial-branch=task");
+      await mkdir(join(other, DIR, "ipc"), { recursive: true });
+      await writeFile(join(other, DIR, "ipc/.cancel"), "cancelled\n");
+      git(other, "add", "-A");
+      git(other, "commit", "-q", "-m", "rewritten");
+      git(other, "push", "-q", "--force", rig.origin, "HEAD:task");
+      expect(await publisher.pull()).toBe(false);
+      expect(publisher.cancelledOnRemote).toBe(true);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
