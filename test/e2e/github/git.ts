@@ -49,7 +49,10 @@ function run(dir: string, args: string[], options: { input?: string | Buffer; en
         resolve({ stdout, stderr, exitCode: typeof code === "number" ? code : 0 });
       },
     );
-    child.stdin?.end(options.input ?? "");
+    // git may exit before it reads its input (or without reading it at all): a closed pipe is no failure.
+    child.stdin?.on("error", () => undefined);
+    if (options.input === undefined) child.stdin?.end();
+    else child.stdin?.end(options.input);
   });
 }
 
