@@ -91,6 +91,27 @@ export function pendingQuestionSeq(names: Iterable<string>): number | null {
   return open[0] ?? null;
 }
 
+/** The task's questions among the paths a commit adds (repository paths), lowest first. */
+export function questionsAdded(task: string, added: readonly string[]): number[] {
+  const prefix = `${ipcDir(task)}/`;
+  const seqs = added.flatMap((path) => {
+    if (!path.startsWith(prefix)) return [];
+    const parsed = parseIpcName(path.slice(prefix.length));
+    return parsed?.kind === "question" ? [parsed.seq] : [];
+  });
+  return seqs.sort((a, b) => a - b);
+}
+
+/**
+ * What a worker's save says it is: a progress save that carries a question (the agent wrote it after the monitor's
+ * last look) is named for the question, as the question's own save would have been.
+ */
+export function saveSubject(opts: { task: string; what: string; added: readonly string[] }): string {
+  const questions = opts.what === "progress" ? questionsAdded(opts.task, opts.added) : [];
+  const what = questions.length > 0 ? `question ${questions.map(seqLabel).join(", ")}` : opts.what;
+  return `dispatch(${opts.task}): ${what}`;
+}
+
 /** Name for an atomic write: write here, then rename onto `finalName`. Never matches an IPC name. */
 export function temporaryName(finalName: string, unique: string): string {
   return `.${finalName}.${unique}.tmp`;

@@ -116,6 +116,9 @@ export class Git {
       GIT_CONFIG_GLOBAL: "/dev/null",
       // Paths after `--` are file names (the agent names files): `:(exclude)*` is a file, not pathspec magic.
       GIT_LITERAL_PATHSPECS: "1",
+      // The worker's looks (`git status` every tick) never take the index lock: a look that did would fail the
+      // agent's own `git add` or `git commit` with "index.lock: File exists" (29 in 200 tries in a tight loop).
+      GIT_OPTIONAL_LOCKS: "0",
       ...(opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {}),
       ...(opts.indexFile ? { GIT_INDEX_FILE: opts.indexFile } : {}),
     };
@@ -285,7 +288,8 @@ export class Git {
    * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
    * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
    */
-  async commitAll(message: string, options: CommitOptions = {}): Promise<boolean> {
+  /** Commit everything; `message` may be made from the paths the commit adds (after what is kept out). */
+  async commitAll(message: string | ((added: string[]) => string), options: CommitOptions = {}): Promise<boolean> {
     await this.local.raw(["add", "--all"]);
     const staged = await this.stagedChanges();
     const { keepOut } = options;
@@ -296,7 +300,8 @@ export class Git {
       const kept = staged.filter((c) => !c.deleted && !left.includes(c.path)).map((c) => c.path);
       await this.redactStaged(kept, options.redact);
     }
-    await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message]);
+    const subject = typeof message === "string" ? message : message(staged.filter((c) => c.added && !left.includes(c.path)).map((c) => c.path));
+    await this.local.raw(["commit", "--quiet", "--no-verify", "-m", subject]);
     return true;
   }
 
@@ -353,11 +358,13 @@ export class Git {
   }
 
   /** Staged changes against HEAD, renames as a deletion and an addition. */
-  async stagedChanges(): Promise<Array<{ path: string; deleted: boolean }>> {
+  async stagedChanges(): Promise<Array<{ path: string; deleted: boolean; added: boolean }>> {
     const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
     const fields = out.split("\0").filter((f) => f.length > 0);
-    const changes: Array<{ path: string; deleted: boolean }> = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) changes.push({ path: fields[i + 1]!, deleted: fields[i]!.startsWith("D") });
+    const changes: Array<{ path: string; deleted: boolean; added: boolean }> = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      changes.push({ path: fields[i + 1]!, deleted: fields[i]!.startsWith("D"), added: fields[i]!.startsWith("A") });
+    }
     return changes;
   }
 

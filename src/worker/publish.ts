@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mergePlanNotes } from "../core/plan-merge.js";
-import { CANCEL_FILE, DISPATCH_ROOT, IPC_DIR, PLAN_FILE, taskDir } from "../core/ipc.js";
+import { CANCEL_FILE, DISPATCH_ROOT, IPC_DIR, PLAN_FILE, saveSubject, taskDir } from "../core/ipc.js";
 import { containsSecret, redact } from "../core/secret.js";
 import { isWorkflowPath } from "../core/workflow-files.js";
 import { type Git, remoteRef } from "./git.js";
@@ -162,7 +162,8 @@ export class Publisher {
     if (wrote > 0) await this.opts.afterWrite?.();
     // Answers are checked again on what is staged (the agent may write one meanwhile); workflow files stay out.
     const secrets = this.opts.secrets;
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, {
+    const task = this.opts.task;
+    const made = await git.commitAll((added) => saveSubject({ task, what, added }), {
       keepOut: (path, deleted) => {
         if (isWorkflowPath(path)) {
           if (!this.workflowsLeftOut.has(path)) this.opts.log?.(`left ${path} out: the job's token cannot push workflow files`);

@@ -11,6 +11,8 @@ import {
   parseIpcName,
   pendingQuestionSeq,
   planPath,
+  questionsAdded,
+  saveSubject,
   seqLabel,
   taskDir,
   temporaryName,
@@ -79,5 +81,20 @@ describe("temporaryName", () => {
     expect(temporaryName("001.answer", "abc")).toBe(".001.answer.abc.tmp");
     expect(temporaryName("plan.md", "1")).not.toBe(temporaryName("plan.md", "2"));
     expect(parseIpcName(temporaryName("001.question", "1"))).toBeNull();
+  });
+});
+
+describe("saveSubject", () => {
+  const q = (seq: string) => `.dispatch/tasks/api/ipc/${seq}.question`;
+
+  it("names a progress save for the questions it adds, lowest first", () => {
+    expect(saveSubject({ task: "api", what: "progress", added: [] })).toBe("dispatch(api): progress");
+    expect(saveSubject({ task: "api", what: "progress", added: ["src/a.ts", q("002"), q("001")] })).toBe("dispatch(api): question 001, 002");
+  });
+
+  it("keeps every other save's name, and counts only this task's questions", () => {
+    expect(saveSubject({ task: "api", what: "done", added: [q("001")] })).toBe("dispatch(api): done");
+    expect(saveSubject({ task: "api", what: "progress", added: [".dispatch/tasks/web/ipc/001.question"] })).toBe("dispatch(api): progress");
+    expect(questionsAdded("api", [".dispatch/tasks/api/ipc/001.answer", ".dispatch/tasks/api/ipc/.001.question.x.tmp", "ipc/001.question"])).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /** The git wrapper on real repositories: push rejection, replay with a plan.md conflict, the token kept out of config. */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergePlanNotes } from "../../src/core/plan-merge.js";
@@ -55,6 +55,19 @@ describe("Git", () => {
     expect(rig.show("task", "plan.md")).toBe(`${PLAN.replace("- [ ] Two", "- [x] Two")}\n> **Note:** be brief\n`);
     expect(rig.show("task", "ipc/001.answer")).toBe("yes\n");
     expect(rig.log("task")).toEqual(["tick", "app", "plan", "initial"]);
+  });
+
+  it("looks at the worktree without taking the index lock, so the agent's own git add never meets the worker's lock", async () => {
+    const ws = await rig.workspace();
+    const g = new Git({ dir: ws });
+    const index = join(ws, ".git/index");
+    const before = (await stat(index)).ino;
+    // The file's stat no longer matches the index: a plain `git status` rewrites the index (a new file, under index.lock).
+    await utimes(join(ws, "README.md"), new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+    expect((await g.state()).changed).toEqual([]);
+    expect((await stat(index)).ino).toBe(before);
+    git(ws, "status", "--porcelain");
+    expect((await stat(index)).ino).not.toBe(before); // the check can fail: a look that takes the lock rewrites the index
   });
 
   it("knows a missing branch and lists changed files", async () => {

@@ -198,6 +198,8 @@ export function work(workspace: string, opts: FastOptions): Promise<WorkerResult
     questionTimeoutMs: 20_000,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },
     agentVariables: ["RELEASE", "IGNORE_TERM", "TICK_MS"],
+    // DISPATCH_TEST_WORKER_LOG=1: the worker's log on stderr, to see why a run ended as it did.
+    ...(process.env["DISPATCH_TEST_WORKER_LOG"] ? { log: (line: string) => process.stderr.write(`[worker ${s?.id ?? "security-review"}] ${line}\n`) } : {}),
     ...rest,
   });
 }

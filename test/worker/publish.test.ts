@@ -3,7 +3,7 @@
  * agent's commits and the worker's own commit. The agent's commit (a secret in it) must never reach the remote as
  * the agent made it.
  */
-import { symlink, writeFile } from "node:fs/promises";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Git } from "../../src/worker/git.js";
@@ -122,5 +122,25 @@ describe("Publisher: the agent commits while the worker commits", () => {
     expect(git(rig.origin, "show", "task:link")).toBe("***");
     expect(git(rig.origin, "show", "task::(exclude)*")).toBe("***\n");
     expect(lines).toContain("left blob.bin out: a binary file holding a secret value");
+  });
+});
+
+describe("Publisher: a question the agent writes right before a progress save", () => {
+  it("is pushed in a commit named for it, not as progress", async () => {
+    const ws = await rig.workspace();
+    const g = new Git({ dir: ws });
+    const commitAll = g.commitAll.bind(g);
+    const ipc = join(ws, ".dispatch/tasks/t/ipc");
+    g.commitAll = async (message, options) => {
+      // The monitor looked a moment ago and saw no question; the agent asks now, before the staging.
+      await mkdir(ipc, { recursive: true });
+      await writeFile(join(ipc, "001.question"), "Flag INFO logs?\n");
+      return commitAll(message, options);
+    };
+    const publisher = new Publisher({ git: g, branch: "task", task: "t", secrets: [] });
+    await writeFile(join(ws, "notes.txt"), "scanned\n");
+    expect(await publisher.save("progress")).toBe(true);
+    expect(git(rig.origin, "log", "--format=%s", "task").split("\n")[0]).toBe("dispatch(t): question 001");
+    expect(git(rig.origin, "show", "task:.dispatch/tasks/t/ipc/001.question")).toBe("Flag INFO logs?\n");
   });
 });
