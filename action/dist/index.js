@@ -51974,6 +51974,9 @@ var CONTEXT_FILE = "context.md";
 var IPC_DIR = "ipc";
 var DONE_FILE = ".done";
 var CANCEL_FILE = ".cancel";
+function ipcDir(task) {
+  return `${taskDir(task)}/${IPC_DIR}`;
+}
 function seqLabel(seq) {
   return String(seq).padStart(3, "0");
 }
@@ -52002,6 +52005,20 @@ function pendingQuestionSeq(names) {
   }
   const open4 = [...questions].filter((q3) => !answers.has(q3)).sort((a2, b3) => a2 - b3);
   return open4[0] ?? null;
+}
+function questionsAdded(task, added) {
+  const prefix = `${ipcDir(task)}/`;
+  const seqs = added.flatMap((path6) => {
+    if (!path6.startsWith(prefix)) return [];
+    const parsed = parseIpcName(path6.slice(prefix.length));
+    return parsed?.kind === "question" ? [parsed.seq] : [];
+  });
+  return seqs.sort((a2, b3) => a2 - b3);
+}
+function saveSubject(opts) {
+  const questions = opts.what === "progress" ? questionsAdded(opts.task, opts.added) : [];
+  const what = questions.length > 0 ? `question ${questions.map(seqLabel).join(", ")}` : opts.what;
+  return `dispatch(${opts.task}): ${what}`;
 }
 function temporaryName(finalName, unique) {
   return `.${finalName}.${unique}.tmp`;
@@ -63433,6 +63450,9 @@ var Git = class _Git {
       GIT_CONFIG_GLOBAL: "/dev/null",
       // Paths after `--` are file names (the agent names files): `:(exclude)*` is a file, not pathspec magic.
       GIT_LITERAL_PATHSPECS: "1",
+      // The worker's looks (`git status` every tick) never take the index lock: a look that did would fail the
+      // agent's own `git add` or `git commit` with "index.lock: File exists" (29 in 200 tries in a tight loop).
+      GIT_OPTIONAL_LOCKS: "0",
       ...opts.gitDir ? { GIT_DIR: opts.gitDir, GIT_WORK_TREE: opts.dir } : {},
       ...opts.indexFile ? { GIT_INDEX_FILE: opts.indexFile } : {}
     };
@@ -63583,6 +63603,7 @@ var Git = class _Git {
    * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
    * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
    */
+  /** Commit everything; `message` may be made from the paths the commit adds (after what is kept out). */
   async commitAll(message2, options2 = {}) {
     await this.local.raw(["add", "--all"]);
     const staged = await this.stagedChanges();
@@ -63594,7 +63615,8 @@ var Git = class _Git {
       const kept = staged.filter((c5) => !c5.deleted && !left.includes(c5.path)).map((c5) => c5.path);
       await this.redactStaged(kept, options2.redact);
     }
-    await this.local.raw(["commit", "--quiet", "--no-verify", "-m", message2]);
+    const subject = typeof message2 === "string" ? message2 : message2(staged.filter((c5) => c5.added && !left.includes(c5.path)).map((c5) => c5.path));
+    await this.local.raw(["commit", "--quiet", "--no-verify", "-m", subject]);
     return true;
   }
   /**
@@ -63649,7 +63671,9 @@ var Git = class _Git {
     const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
     const fields = out.split("\0").filter((f3) => f3.length > 0);
     const changes = [];
-    for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D") });
+    for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) {
+      changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D"), added: fields[i2].startsWith("A") });
+    }
     return changes;
   }
   /** A blob's bytes (binary files as they are, not decoded as text). */
@@ -64148,7 +64172,8 @@ var Publisher = class {
     const wrote = await this.dropForgedAnswers(changed, reopened) + await this.keepNotes(changed) + await this.redactChanged(changed);
     if (wrote > 0) await this.opts.afterWrite?.();
     const secrets = this.opts.secrets;
-    const made = await git.commitAll(`dispatch(${this.opts.task}): ${what}`, {
+    const task = this.opts.task;
+    const made = await git.commitAll((added) => saveSubject({ task, what, added }), {
       keepOut: (path6, deleted) => {
         if (isWorkflowPath(path6)) {
           if (!this.workflowsLeftOut.has(path6)) this.opts.log?.(`left ${path6} out: the job's token cannot push workflow files`);
