@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { isWorkflowRefusal } from "../core/workflow-files.js";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
+import { stageWorktree } from "./stage.js";
 
 export interface GitIdentity {
   name: string;
@@ -70,6 +71,11 @@ export function hardenedConfig(env: Readonly<Record<string, string | undefined>>
     ["safe.directory", "*"],
     ["gc.auto", "0"],
     ["maintenance.auto", "false"],
+    // A repository the agent makes inside the worktree is never entered: git status and diff would run its commands
+    // (its own config's filters) as the worker.
+    ["diff.ignoreSubmodules", "all"],
+    ["status.submoduleSummary", "false"],
+    ["submodule.recurse", "false"],
   ];
 }
 
@@ -82,6 +88,18 @@ function configEnv(entries: ReadonlyArray<readonly [string, string]>): Record<st
   });
   return out;
 }
+
+/** A staged change: the path, its mode and blob id as staged (`000000` and zeros for a deletion). */
+export interface StagedChange {
+  path: string;
+  deleted: boolean;
+  added: boolean;
+  mode: string;
+  oid: string;
+}
+
+/** The mode of a repository inside the repository (a submodule's commit). */
+const GITLINK_MODE = "160000";
 
 /** Paths per git command (far below the command-line limit). */
 const PATHS_PER_COMMAND = 500;
@@ -104,6 +122,8 @@ export class Git {
   private readonly opts: GitOptions;
   private readonly local: SimpleGit;
   private readonly network: SimpleGit;
+  /** Folders `commitAll` left out (said once). */
+  private readonly skippedFolders = new Set<string>();
 
   constructor(opts: GitOptions) {
     this.opts = opts;
@@ -247,7 +267,7 @@ export class Git {
    * the monitor asks every few hundred milliseconds, and most times nothing changed.
    */
   async state(): Promise<{ head: string | null; changed: string[] }> {
-    const out = await this.local.raw(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]);
+    const out = await this.local.raw(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--ignore-submodules=all"]);
     const fields = out.split("\0");
     let head: string | null = null;
     const changed: string[] = [];
@@ -272,7 +292,7 @@ export class Git {
 
   /** Paths with changes (tracked or untracked), relative to the repository root. */
   async changedFiles(): Promise<string[]> {
-    const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+    const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=all"]);
     const entries = out.split("\0").filter((e) => e.length > 0);
     const files: string[] = [];
     for (let i = 0; i < entries.length; i++) {
@@ -286,14 +306,17 @@ export class Git {
 
   /**
    * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
-   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only. Everything is staged
+   * as the worker reads it (`stageWorktree`: never `git add`), a repository inside the worktree not at all.
+   * `message` may be made from the paths the commit adds.
    */
-  /** Commit everything; `message` may be made from the paths the commit adds (after what is kept out). */
   async commitAll(message: string | ((added: string[]) => string), options: CommitOptions = {}): Promise<boolean> {
-    await this.local.raw(["add", "--all"]);
+    const skipped = await stageWorktree({ git: this, changed: (await this.state()).changed });
+    for (const path of skipped) if (!this.skippedFolders.has(path)) this.opts.log?.(`left ${path} out: a repository inside the worktree`);
+    for (const path of skipped) this.skippedFolders.add(path);
     const staged = await this.stagedChanges();
     const { keepOut } = options;
-    const left = keepOut ? staged.filter((c) => keepOut(c.path, c.deleted)).map((c) => c.path) : [];
+    const left = staged.filter((c) => c.mode === GITLINK_MODE || keepOut?.(c.path, c.deleted)).map((c) => c.path);
     if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
     if (staged.length === left.length) return false;
     if (options.redact) {
@@ -358,12 +381,14 @@ export class Git {
   }
 
   /** Staged changes against HEAD, renames as a deletion and an addition. */
-  async stagedChanges(): Promise<Array<{ path: string; deleted: boolean; added: boolean }>> {
-    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+  async stagedChanges(): Promise<StagedChange[]> {
+    // `:<old mode> <new mode> <old id> <new id> <status>` NUL `<path>` NUL
+    const out = await this.local.raw(["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z"]);
     const fields = out.split("\0").filter((f) => f.length > 0);
-    const changes: Array<{ path: string; deleted: boolean; added: boolean }> = [];
+    const changes: StagedChange[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      changes.push({ path: fields[i + 1]!, deleted: fields[i]!.startsWith("D"), added: fields[i]!.startsWith("A") });
+      const [, mode = "", , oid = "", status = ""] = fields[i]!.slice(1).split(" ");
+      changes.push({ path: fields[i + 1]!, deleted: status.startsWith("D"), added: status.startsWith("A"), mode, oid });
     }
     return changes;
   }

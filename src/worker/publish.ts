@@ -287,7 +287,9 @@ export class Publisher {
         reopened.add(file);
         continue;
       }
-      if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file]);
+      // Put back by the worker's own write (never `git checkout`, which deletes and writes by path, following a
+      // folder the agent swaps in meanwhile).
+      if (atHead !== null) await replaceAtomically(path, { kind: "file", content: Buffer.from(atHead, "utf8"), executable: false }, { makeWay: true });
       else await removePath(path);
       this.opts.log?.(`ignored ${file}: answers come from the app's commits only`);
       touched++;
