@@ -51823,9 +51823,9 @@ function containsSecret(text, secrets) {
 
 // src/worker/worker.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir7, realpath, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter, join as join10 } from "node:path";
+import { chmod as chmod2, copyFile as copyFile2, link as link2, mkdir as mkdir5, readdir as readdir7, realpath, rm as rm7, writeFile as writeFile7 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { delimiter, join as join11 } from "node:path";
 
 // src/core/agent.ts
 function agentCommand(opts) {
@@ -59960,9 +59960,9 @@ async function readText(path6) {
 }
 
 // src/worker/git.ts
-import { mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join6 } from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -63402,6 +63402,53 @@ var wo = (t2, e) => {
   ), new f2(r2, n2);
 };
 
+// src/worker/stage.ts
+import { mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
+var PER_COMMAND = 200;
+async function stageWorktree(opts) {
+  const { git } = opts;
+  const entries2 = [];
+  const absent = [];
+  const skipped = [];
+  for (const path6 of opts.changed) {
+    if (path6.endsWith("/")) {
+      skipped.push(path6);
+      continue;
+    }
+    const state = await fileState(join5(git.dir, path6));
+    if (state.kind === "file") entries2.push({ path: path6, mode: state.executable ? "100755" : "100644", content: state.content });
+    else if (state.kind === "link") entries2.push({ path: path6, mode: "120000", content: Buffer.from(state.target) });
+    else absent.push(path6);
+  }
+  if (entries2.length > 0) {
+    const scratch = await mkdtemp(join5(tmpdir(), "dispatch-stage-"));
+    try {
+      for (let at2 = 0; at2 < entries2.length; at2 += PER_COMMAND) {
+        const chunk = entries2.slice(at2, at2 + PER_COMMAND);
+        const files = await Promise.all(
+          chunk.map(async (entry, i2) => {
+            const file2 = join5(scratch, String(at2 + i2));
+            await writeFile4(file2, entry.content, { mode: 384 });
+            return file2;
+          })
+        );
+        const ids = (await git.raw(["hash-object", "-w", "--no-filters", "--", ...files])).trim().split("\n");
+        if (ids.length !== chunk.length) throw new Error(`git hash-object gave ${ids.length} ids for ${chunk.length} files`);
+        await git.raw(["update-index", "--add", "--replace", ...chunk.flatMap((entry, i2) => ["--cacheinfo", `${entry.mode},${ids[i2]},${entry.path}`])]);
+      }
+    } finally {
+      await rm2(scratch, { recursive: true, force: true });
+    }
+  }
+  for (let at2 = 0; at2 < absent.length; at2 += PER_COMMAND) {
+    await git.raw(["update-index", "--force-remove", "--", ...absent.slice(at2, at2 + PER_COMMAND)]);
+  }
+  if (entries2.length > 0) await git.raw(["update-index", "-q", "--refresh"]).catch(() => "");
+  return skipped;
+}
+
 // src/worker/git.ts
 var DEFAULT_AUTHOR = {
   name: "github-actions[bot]",
@@ -63422,7 +63469,12 @@ function hardenedConfig(env = process.env) {
     ["protocol.file.allow", "always"],
     ["safe.directory", "*"],
     ["gc.auto", "0"],
-    ["maintenance.auto", "false"]
+    ["maintenance.auto", "false"],
+    // A repository the agent makes inside the worktree is never entered: git status and diff would run its commands
+    // (its own config's filters) as the worker.
+    ["diff.ignoreSubmodules", "all"],
+    ["status.submoduleSummary", "false"],
+    ["submodule.recurse", "false"]
   ];
 }
 function configEnv(entries2) {
@@ -63433,12 +63485,15 @@ function configEnv(entries2) {
   });
   return out;
 }
+var GITLINK_MODE = "160000";
 var PATHS_PER_COMMAND = 500;
 var Git = class _Git {
   dir;
   opts;
   local;
   network;
+  /** Folders `commitAll` left out (said once). */
+  skippedFolders = /* @__PURE__ */ new Set();
   constructor(opts) {
     this.opts = opts;
     this.dir = opts.dir;
@@ -63565,7 +63620,7 @@ var Git = class _Git {
    * the monitor asks every few hundred milliseconds, and most times nothing changed.
    */
   async state() {
-    const out = await this.local.raw(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]);
+    const out = await this.local.raw(["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--ignore-submodules=all"]);
     const fields = out.split("\0");
     let head = null;
     const changed = [];
@@ -63588,7 +63643,7 @@ var Git = class _Git {
   }
   /** Paths with changes (tracked or untracked), relative to the repository root. */
   async changedFiles() {
-    const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+    const out = await this.local.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=all"]);
     const entries2 = out.split("\0").filter((e) => e.length > 0);
     const files = [];
     for (let i2 = 0; i2 < entries2.length; i2++) {
@@ -63601,14 +63656,17 @@ var Git = class _Git {
   }
   /**
    * Stage everything and commit; false when there was nothing to commit. Staged changes `keepOut` picks (given the
-   * path and whether the change is a deletion) are unstaged first and stay in the worktree only.
+   * path and whether the change is a deletion) are unstaged first and stay in the worktree only. Everything is staged
+   * as the worker reads it (`stageWorktree`: never `git add`), a repository inside the worktree not at all.
+   * `message` may be made from the paths the commit adds.
    */
-  /** Commit everything; `message` may be made from the paths the commit adds (after what is kept out). */
   async commitAll(message2, options2 = {}) {
-    await this.local.raw(["add", "--all"]);
+    const skipped = await stageWorktree({ git: this, changed: (await this.state()).changed });
+    for (const path6 of skipped) if (!this.skippedFolders.has(path6)) this.opts.log?.(`left ${path6} out: a repository inside the worktree`);
+    for (const path6 of skipped) this.skippedFolders.add(path6);
     const staged = await this.stagedChanges();
     const { keepOut } = options2;
-    const left = keepOut ? staged.filter((c5) => keepOut(c5.path, c5.deleted)).map((c5) => c5.path) : [];
+    const left = staged.filter((c5) => c5.mode === GITLINK_MODE || keepOut?.(c5.path, c5.deleted)).map((c5) => c5.path);
     if (left.length > 0) await this.local.raw(["reset", "--quiet", "--", ...left]);
     if (staged.length === left.length) return false;
     if (options2.redact) {
@@ -63628,15 +63686,15 @@ var Git = class _Git {
   async redactStaged(paths, redact2) {
     const secrets = [...new Set(redact2.secrets.flatMap((s) => s.split("\n")).filter((line) => line.length > 0))];
     if (paths.length === 0 || secrets.length === 0) return;
-    const scratch = await mkdtemp(join5(tmpdir(), "dispatch-redact-"));
+    const scratch = await mkdtemp2(join6(tmpdir2(), "dispatch-redact-"));
     try {
-      await writeFile4(join5(scratch, "patterns"), `${secrets.join("\n")}
+      await writeFile5(join6(scratch, "patterns"), `${secrets.join("\n")}
 `, { mode: 384 });
       const suspects = /* @__PURE__ */ new Set();
       const modes = /* @__PURE__ */ new Map();
       for (let at2 = 0; at2 < paths.length; at2 += PATHS_PER_COMMAND) {
         const chunk = paths.slice(at2, at2 + PATHS_PER_COMMAND);
-        const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join5(scratch, "patterns"), "--", ...chunk]);
+        const grep = await this.local.raw(["grep", "--cached", "-l", "-z", "-F", "-f", join6(scratch, "patterns"), "--", ...chunk]);
         for (const path6 of grep.split("\0")) if (path6.length > 0) suspects.add(path6);
         const entries2 = await this.local.raw(["ls-files", "-s", "-z", "--", ...chunk]);
         for (const entry of entries2.split("\0")) {
@@ -63657,22 +63715,23 @@ var Git = class _Git {
           redact2.onLeftOut?.(path6);
           continue;
         }
-        await writeFile4(join5(scratch, "blob"), clean2, { mode: 384 });
-        const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join5(scratch, "blob")])).trim();
+        await writeFile5(join6(scratch, "blob"), clean2, { mode: 384 });
+        const blob = (await this.local.raw(["hash-object", "-w", "--no-filters", "--", join6(scratch, "blob")])).trim();
         await this.local.raw(["update-index", "--cacheinfo", `${mode},${blob},${path6}`]);
         redact2.onRedacted?.(path6);
       }
     } finally {
-      await rm2(scratch, { recursive: true, force: true });
+      await rm3(scratch, { recursive: true, force: true });
     }
   }
   /** Staged changes against HEAD, renames as a deletion and an addition. */
   async stagedChanges() {
-    const out = await this.local.raw(["diff", "--cached", "--name-status", "--no-renames", "-z"]);
+    const out = await this.local.raw(["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z"]);
     const fields = out.split("\0").filter((f3) => f3.length > 0);
     const changes = [];
     for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) {
-      changes.push({ path: fields[i2 + 1], deleted: fields[i2].startsWith("D"), added: fields[i2].startsWith("A") });
+      const [, mode = "", , oid = "", status = ""] = fields[i2].slice(1).split(" ");
+      changes.push({ path: fields[i2 + 1], deleted: status.startsWith("D"), added: status.startsWith("A"), mode, oid });
     }
     return changes;
   }
@@ -63723,7 +63782,7 @@ function stringEnv() {
 // src/worker/monitor.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { readdir as readdir4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var Monitor = class {
   opts;
   timer = null;
@@ -63785,7 +63844,7 @@ var Monitor = class {
       this.lastFetch = Date.now();
       if (await this.opts.publisher.pull()) this.opts.log?.("brought the remote's new commits in");
     }
-    if (!this.cancelled && (existsSync5(join6(this.opts.taskDir, IPC_DIR, CANCEL_FILE)) || this.opts.publisher.cancelledOnRemote)) {
+    if (!this.cancelled && (existsSync5(join7(this.opts.taskDir, IPC_DIR, CANCEL_FILE)) || this.opts.publisher.cancelledOnRemote)) {
       this.cancelled = true;
       this.opts.log?.("the task was cancelled (ipc/.cancel)");
       this.opts.onCancel?.();
@@ -63795,7 +63854,7 @@ var Monitor = class {
   async overLimit(names) {
     const limit = this.opts.questionLimit;
     if (!limit) return names;
-    const over = await removeQuestionsPast({ ipc: join6(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
+    const over = await removeQuestionsPast({ ipc: join7(this.opts.taskDir, IPC_DIR), names, lastSeq: limit.lastSeq });
     if (!this.limited && (over.length > 0 || existsSync5(limit.file))) {
       this.limited = true;
       this.opts.log?.(`the agent asked more questions than a run may (past ${ipcFileName(limit.lastSeq, "question")}): stopping it`);
@@ -63818,7 +63877,7 @@ var Monitor = class {
   }
   async ipcNames() {
     try {
-      return await readdir4(join6(this.opts.taskDir, IPC_DIR));
+      return await readdir4(join7(this.opts.taskDir, IPC_DIR));
     } catch {
       return [];
     }
@@ -63829,7 +63888,7 @@ async function removeQuestionsPast(opts) {
     const parsed = parseIpcName(name);
     return parsed?.kind === "question" && parsed.seq > opts.lastSeq;
   });
-  for (const name of over) await removePath(join6(opts.ipc, name)).catch(() => void 0);
+  for (const name of over) await removePath(join7(opts.ipc, name)).catch(() => void 0);
   return over;
 }
 function newQuestions(names, seen) {
@@ -63843,18 +63902,18 @@ function newQuestions(names, seen) {
 
 // src/worker/resume.ts
 import { readdir as readdir5 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 var BOOKKEEPING_REMOVED = /: remove bookkeeping\s*$/;
 async function reopenTaskFolder(opts) {
   const message2 = await opts.git.raw(["log", "-1", "--format=%s", "HEAD"]).catch(() => "");
   if (BOOKKEEPING_REMOVED.test(message2) && await opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`) !== null) {
     await opts.git.raw(["checkout", "HEAD~1", "--", opts.dirRel]);
   }
-  await removePath(join7(opts.dir, IPC_DIR, DONE_FILE));
-  await removePath(join7(opts.dir, IPC_DIR, CANCEL_FILE));
+  await removePath(join8(opts.dir, IPC_DIR, DONE_FILE));
+  await removePath(join8(opts.dir, IPC_DIR, CANCEL_FILE));
 }
 async function startingPlan(opts) {
-  const earlier = await readIfExists(join7(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
+  const earlier = await readIfExists(join8(opts.dir, PLAN_FILE)) ?? await finishedRunPlan(opts);
   const parsed = earlier !== null ? parsePlan(earlier) : null;
   if (earlier === null || !parsed || parsed.status === "done" || parsed.items.length === 0) {
     const fresh = newPlan({ spec: opts.spec, issue: opts.issue, now: opts.now, ...opts.run ? { run: opts.run } : {} });
@@ -63879,14 +63938,14 @@ async function finishedRunPlan(opts) {
   return opts.git.show("HEAD~1", `${opts.dirRel}/${PLAN_FILE}`);
 }
 async function answeredQuestions(dir) {
-  const ipc = join7(dir, IPC_DIR);
+  const ipc = join8(dir, IPC_DIR);
   const names = await readdir5(ipc).catch(() => []);
   const answered = [];
   const seqs = names.map(parseIpcName).filter((p2) => p2?.kind === "question").map((p2) => p2.seq).sort((a2, b3) => a2 - b3);
   for (const seq of seqs) {
-    const answer = await readIfExists(join7(ipc, ipcFileName(seq, "answer")));
+    const answer = await readIfExists(join8(ipc, ipcFileName(seq, "answer")));
     if (answer === null) continue;
-    const question = await readIfExists(join7(ipc, ipcFileName(seq, "question"))) ?? "";
+    const question = await readIfExists(join8(ipc, ipcFileName(seq, "question"))) ?? "";
     answered.push({ seq, question: question.trim(), answer: answer.trim() });
   }
   return answered;
@@ -63896,9 +63955,9 @@ async function readIfExists(path6) {
 }
 
 // src/worker/publish.ts
-import { mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9 } from "node:path";
+import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join10 } from "node:path";
 
 // src/core/plan-merge.ts
 function mergePlanNotes(local, remote) {
@@ -63916,9 +63975,9 @@ function mergePlanNotes(local, remote) {
 }
 
 // src/worker/replay.ts
-import { mkdtemp as mkdtemp2, readFile as readFile2, rm as rm3, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8 } from "node:path";
+import { mkdtemp as mkdtemp3, readFile as readFile2, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join9 } from "node:path";
 async function replayOnto(opts) {
   try {
     return await replay(opts);
@@ -63936,9 +63995,9 @@ async function replay(opts) {
   if (base === remote) return { ok: true, head: local };
   const changedThere = await changedPaths(git, base, remote);
   const ours = (await git.raw(["rev-list", "--reverse", "--first-parent", `${base}..${local}`])).split("\n").filter(Boolean);
-  const scratch = await mkdtemp2(join8(tmpdir2(), "dispatch-replay-"));
+  const scratch = await mkdtemp3(join9(tmpdir3(), "dispatch-replay-"));
   try {
-    const privateGit = git.withIndex(join8(scratch, "index"));
+    const privateGit = git.withIndex(join9(scratch, "index"));
     const [atBase, atRemote] = await Promise.all([entries(git, base, changedThere), entries(git, remote, changedThere)]);
     let parent = remote;
     for (const commit of ours) {
@@ -63954,8 +64013,8 @@ async function replay(opts) {
       const tree = (await privateGit.raw(["write-tree"])).trim();
       if (tree === (await git.raw(["rev-parse", `${parent}^{tree}`])).trim()) continue;
       const message2 = await git.raw(["log", "-1", "--format=%B", commit]);
-      await writeFile5(join8(scratch, "message"), message2);
-      parent = (await git.raw(["commit-tree", tree, "-p", parent, "-F", join8(scratch, "message")])).trim();
+      await writeFile6(join9(scratch, "message"), message2);
+      parent = (await git.raw(["commit-tree", tree, "-p", parent, "-F", join9(scratch, "message")])).trim();
     }
     const head = parent;
     await bringIntoWorktree({ git, scratch, from: local, to: head, paths: changedThere, resolve: opts.resolve, ...opts.log ? { log: opts.log } : {} });
@@ -63963,7 +64022,7 @@ async function replay(opts) {
     await setEntries(git, await entries(git, head, changedThere), changedThere);
     return { ok: true, head };
   } finally {
-    await rm3(scratch, { recursive: true, force: true });
+    await rm4(scratch, { recursive: true, force: true });
   }
 }
 async function setEntries(git, found, paths = found.keys()) {
@@ -64010,8 +64069,8 @@ async function settle3(opts) {
   return merged === null ? local : { mode: local.mode, oid: await writeBlob(git, opts.scratch, merged) };
 }
 async function mergeTexts(git, scratch, texts) {
-  const [mine, older, theirs] = ["mine", "older", "theirs"].map((name) => join8(scratch, name));
-  await Promise.all([writeFile5(mine, texts.mine), writeFile5(older, texts.older), writeFile5(theirs, texts.theirs)]);
+  const [mine, older, theirs] = ["mine", "older", "theirs"].map((name) => join9(scratch, name));
+  await Promise.all([writeFile6(mine, texts.mine), writeFile6(older, texts.older), writeFile6(theirs, texts.theirs)]);
   try {
     await git.raw(["merge-file", "--ours", "--quiet", "--", mine, older, theirs]);
   } catch {
@@ -64020,8 +64079,8 @@ async function mergeTexts(git, scratch, texts) {
   return readFile2(mine);
 }
 async function writeBlob(git, scratch, content) {
-  const file2 = join8(scratch, "blob");
-  await writeFile5(file2, content, { mode: 384 });
+  const file2 = join9(scratch, "blob");
+  await writeFile6(file2, content, { mode: 384 });
   return (await git.raw(["hash-object", "-w", "--no-filters", "--", file2])).trim();
 }
 async function bringIntoWorktree(opts) {
@@ -64036,7 +64095,7 @@ async function bringIntoWorktree(opts) {
       opts.log?.(`replay: ${path6} is a submodule; left as it is in the worktree`);
       continue;
     }
-    const where = join8(git.dir, path6);
+    const where = join9(git.dir, path6);
     const current = await fileState(where);
     if (sameState(current, await stateOf2(git, was))) {
       await replaceAtomically(where, state, { makeWay: true });
@@ -64254,9 +64313,9 @@ var Publisher = class {
     if (!BOOKKEEPING_REMOVAL.test(subject)) return;
     if ((await git.listDir("HEAD", DISPATCH_ROOT)).length === 0) return;
     this.opts.log?.(`the remote added to ${DISPATCH_ROOT}/ while the task finished; removing it again`);
-    const scratch = await mkdtemp3(join9(tmpdir3(), "dispatch-closing-"));
+    const scratch = await mkdtemp4(join10(tmpdir4(), "dispatch-closing-"));
     try {
-      const own2 = git.withIndex(join9(scratch, "index"));
+      const own2 = git.withIndex(join10(scratch, "index"));
       await own2.raw(["read-tree", "HEAD"]);
       await own2.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
       const tree = (await own2.raw(["write-tree"])).trim();
@@ -64266,9 +64325,9 @@ var Publisher = class {
       await git.raw(["reset", "--soft", commit]);
       await git.raw(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", DISPATCH_ROOT]);
     } finally {
-      await rm4(scratch, { recursive: true, force: true });
+      await rm5(scratch, { recursive: true, force: true });
     }
-    await removePath(join9(git.dir, DISPATCH_ROOT));
+    await removePath(join10(git.dir, DISPATCH_ROOT));
   }
   /**
    * Answers are the app's: an `NNN.answer` the agent wrote or changed is never committed (a new one is removed, a
@@ -64282,7 +64341,7 @@ var Publisher = class {
     let touched = 0;
     for (const file2 of changed) {
       if (!ANSWER_PATH.test(file2)) continue;
-      const path6 = join9(git.dir, file2);
+      const path6 = join10(git.dir, file2);
       const state = await fileState(path6);
       if (state.kind === "none") continue;
       const atHead = await git.show("HEAD", file2);
@@ -64290,7 +64349,7 @@ var Publisher = class {
         reopened.add(file2);
         continue;
       }
-      if (atHead !== null) await git.raw(["checkout", "HEAD", "--", file2]);
+      if (atHead !== null) await replaceAtomically(path6, { kind: "file", content: Buffer.from(atHead, "utf8"), executable: false }, { makeWay: true });
       else await removePath(path6);
       this.opts.log?.(`ignored ${file2}: answers come from the app's commits only`);
       touched++;
@@ -64306,7 +64365,7 @@ var Publisher = class {
     for (const file2 of changed) {
       if (!file2.endsWith(`/${PLAN_FILE}`)) continue;
       const committed = await this.opts.git.show("HEAD", file2);
-      const path6 = join9(this.opts.git.dir, file2);
+      const path6 = join10(this.opts.git.dir, file2);
       const text = committed === null ? null : await readPlain(path6);
       if (committed === null || text === null) continue;
       const merged = mergePlanNotes(text, committed);
@@ -64328,7 +64387,7 @@ var Publisher = class {
     if (this.opts.secrets.length === 0) return 0;
     let rewritten = 0;
     for (const file2 of changed) {
-      const path6 = join9(this.opts.git.dir, file2);
+      const path6 = join10(this.opts.git.dir, file2);
       try {
         const state = await fileState(path6);
         if (state.kind !== "file" || state.content.length > MAX_SCAN_BYTES) continue;
@@ -64383,13 +64442,13 @@ var Watchdog = class {
 };
 
 // src/worker/worktree.ts
-import { rm as rm5 } from "node:fs/promises";
+import { rm as rm6 } from "node:fs/promises";
 var WorktreeError = class extends Error {
 };
 async function prepareWorktree(opts) {
   const log = opts.log ?? (() => void 0);
   await opts.git.raw(["worktree", "prune"]);
-  await rm5(opts.path, { recursive: true, force: true });
+  await rm6(opts.path, { recursive: true, force: true });
   const existing = await opts.git.fetchBranch(opts.branch);
   if (existing) {
     log(`continuing ${opts.branch} from the remote (${existing.slice(0, 7)})`);
@@ -64436,14 +64495,14 @@ async function runWorker(opts) {
   const user = opts.agentUser;
   const isolated = user !== void 0 && user.mode !== "same";
   const secrets = secretValues(env, [...opts.secrets ?? [], ...opts.token ? [opts.token] : []]);
-  const tempBase = isolated ? tmpdir4() : env["RUNNER_TEMP"] || tmpdir4();
-  const chosen = opts.workDir ?? join10(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes3(4).toString("hex")}`);
+  const tempBase = isolated ? tmpdir5() : env["RUNNER_TEMP"] || tmpdir5();
+  const chosen = opts.workDir ?? join11(tempBase, `dispatch-${opts.issue}-${spec.id}-${randomBytes3(4).toString("hex")}`);
   await mkdir5(chosen, { recursive: true });
   const workDir = await realpath(chosen);
-  const worktreePath = join10(workDir, "worktree");
-  const runtime = join10(workDir, "runtime");
-  const agentHome = join10(workDir, "home");
-  await mkdir5(join10(runtime, "bin"), { recursive: true });
+  const worktreePath = join11(workDir, "worktree");
+  const runtime = join11(workDir, "runtime");
+  const agentHome = join11(workDir, "home");
+  await mkdir5(join11(runtime, "bin"), { recursive: true });
   if (isolated) {
     await mkdir5(agentHome, { recursive: true, mode: 448 });
     await chmod2(workDir, 493);
@@ -64455,22 +64514,22 @@ async function runWorker(opts) {
     git = await git.pinned();
     worktree = await prepareWorktree({ git, branch, base: opts.base, path: worktreePath, log });
   } catch (error63) {
-    await rm6(workDir, { recursive: true, force: true });
+    await rm7(workDir, { recursive: true, force: true });
     return refuse(`could not set up the worktree: ${redact(error63 instanceof Error ? error63.message : String(error63), secrets)}`);
   }
   const dirRel = taskDir(spec.id);
-  const dir = join10(worktree.path, dirRel);
+  const dir = join11(worktree.path, dirRel);
   const handBack = isolated ? () => handOver(user, [worktree.path]) : void 0;
   const publisher = new Publisher({ git: worktree.git, branch, task: spec.id, secrets, log, ...handBack ? { afterWrite: handBack } : {} });
   try {
     await reopenTaskFolder({ git: worktree.git, dir, dirRel });
     const start = await startingPlan({ git: worktree.git, dir, dirRel, spec, issue: opts.issue, now: now(), ...opts.runUrl ? { run: opts.runUrl } : {} });
-    await ensureFolder(join10(dir, IPC_DIR));
-    await writePlain(join10(dir, PLAN_FILE), start.plan);
+    await ensureFolder(join11(dir, IPC_DIR));
+    await writePlain(join11(dir, PLAN_FILE), start.plan);
     await publisher.save("plan");
     log(`plan pushed to ${branch}${start.resumed ? " (resumed)" : ""}`);
     const answers = await answeredQuestions(dir);
-    const context = await readIfExists2(join10(dir, CONTEXT_FILE));
+    const context = await readIfExists2(join11(dir, CONTEXT_FILE));
     const prompt = buildPrompt({
       spec,
       plan: start.plan,
@@ -64482,16 +64541,16 @@ async function runWorker(opts) {
       ...context ? { context } : {},
       ...opts.thread ? { thread: opts.thread } : {}
     });
-    const promptFile = join10(runtime, "prompt.md");
-    await writeFile6(promptFile, prompt);
+    const promptFile = join11(runtime, "prompt.md");
+    await writeFile7(promptFile, prompt);
     const askCommand = opts.askCommand ?? (isolated ? await reachableAskCommand(runtime) : defaultAskCommand());
-    await writeAskProgram(join10(runtime, "bin"), askCommand);
-    const askPath = join10(runtime, "bin", "dispatch-ask");
+    await writeAskProgram(join11(runtime, "bin"), askCommand);
+    const askPath = join11(runtime, "bin", "dispatch-ask");
     const command = agentCommand({ agent: spec.agent, model: spec.model, prompt, ...opts.agentCommand ? { custom: opts.agentCommand } : {} });
     const questionTimeoutMs = opts.questionTimeoutMs ?? DEFAULTS.questionTimeoutMs;
     const questionLimit = {
-      lastSeq: nextQuestionSeq(await readdir7(join10(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
-      file: join10(isolated ? agentHome : runtime, "question-limit")
+      lastSeq: nextQuestionSeq(await readdir7(join11(dir, IPC_DIR))) - 1 + MAX_QUESTIONS_PER_RUN,
+      file: join11(isolated ? agentHome : runtime, "question-limit")
     };
     const real = !opts.agentCommand && spec.agent !== "custom";
     const shellEnv = ["DISPATCH_ASK", "DISPATCH_TASK", "DISPATCH_DIR", "DISPATCH_PLAN", "DISPATCH_PROMPT_FILE", TIMEOUT_ENV, POLL_ENV, LAST_QUESTION_ENV, LIMIT_FILE_ENV];
@@ -64509,17 +64568,17 @@ async function runWorker(opts) {
         DISPATCH_ASK: askPath,
         DISPATCH_TASK: spec.id,
         DISPATCH_DIR: dir,
-        DISPATCH_PLAN: join10(dir, PLAN_FILE),
+        DISPATCH_PLAN: join11(dir, PLAN_FILE),
         DISPATCH_PROMPT_FILE: promptFile,
         [TIMEOUT_ENV]: String(questionTimeoutMs / 1e3),
         [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
         [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
         [LIMIT_FILE_ENV]: questionLimit.file,
-        PATH: [join10(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+        PATH: [join11(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
       }
     });
     if (isolated) {
-      await writeFile6(join10(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
+      await writeFile7(join11(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
       await handOver(user, [worktree.path, agentHome]);
     }
     let usage;
@@ -64532,7 +64591,7 @@ async function runWorker(opts) {
     const watchdog = new Watchdog({
       agent: outputKind,
       limits: { modelSilenceMs: opts.modelSilenceMs ?? DEFAULTS.modelSilenceMs, inactivityMs: opts.inactivityMs ?? DEFAULTS.inactivityMs },
-      ipcDir: join10(dir, IPC_DIR),
+      ipcDir: join11(dir, IPC_DIR),
       onSilent: (silence) => stopAgent(silenceReason(silence))
     });
     const agent = startAgent({
@@ -64590,11 +64649,11 @@ async function runWorker(opts) {
     await monitor.stop();
     if (isolated) await takeBack(user, [worktree.path, agentHome]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
-    const ipcNames = await readdir7(join10(dir, IPC_DIR)).catch(() => []);
-    if ((await removeQuestionsPast({ ipc: join10(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
-    const names = await readdir7(join10(dir, IPC_DIR)).catch(() => []);
+    const ipcNames = await readdir7(join11(dir, IPC_DIR)).catch(() => []);
+    if ((await removeQuestionsPast({ ipc: join11(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;
+    const names = await readdir7(join11(dir, IPC_DIR)).catch(() => []);
     const pendingQuestion = pendingQuestionSeq(names);
-    const planLeft = await readIfExists2(join10(dir, PLAN_FILE));
+    const planLeft = await readIfExists2(join11(dir, PLAN_FILE));
     const planNow = planLeft ?? start.plan;
     const planWhy = planLeft === null ? `the agent deleted ${PLAN_FILE}` : parsePlan(planLeft) === null ? `the agent left ${PLAN_FILE} without a checklist dispatch can read` : null;
     const status = limited && !cancelled ? "failed" : decideOutcome({ plan: planNow, exitCode: exit.exitCode, pendingQuestion, cancelled });
@@ -64642,14 +64701,14 @@ async function reachableAskCommand(runtime) {
     await copyFile2(from, to2);
     await chmod2(to2, mode);
   };
-  await place(node2, join10(runtime, "node"), 493);
-  await place(bundle, join10(runtime, "dispatch.js"), 420);
-  return [join10(runtime, "node"), join10(runtime, "dispatch.js"), "ask"];
+  await place(node2, join11(runtime, "node"), 493);
+  await place(bundle, join11(runtime, "dispatch.js"), 420);
+  return [join11(runtime, "node"), join11(runtime, "dispatch.js"), "ask"];
 }
 async function writeAskProgram(binDir, command) {
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
-  const path6 = join10(binDir, "dispatch-ask");
-  await writeFile6(path6, `#!/bin/sh
+  const path6 = join11(binDir, "dispatch-ask");
+  await writeFile7(path6, `#!/bin/sh
 exec ${quoted} "$@"
 `);
   await chmod2(path6, 493);
@@ -64957,11 +65016,11 @@ function message(error63) {
 // action/config.ts
 var import_yaml = __toESM(require_dist3(), 1);
 import { readFile as readFile3 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 async function workspaceConfig(workspace, log) {
   let text;
   try {
-    text = await readFile3(join11(workspace, ".github", "dispatch.yml"), "utf8");
+    text = await readFile3(join12(workspace, ".github", "dispatch.yml"), "utf8");
   } catch {
     return DEFAULT_CONFIG;
   }

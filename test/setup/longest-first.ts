@@ -14,6 +14,8 @@ import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const TABLE = new URL("../durations.json", import.meta.url);
+/** The project whose files go last. */
+const LAST = "unit";
 /** Seconds assumed for a file the table does not list. */
 const UNKNOWN_SECONDS = 30;
 
@@ -28,11 +30,13 @@ export default class LongestFirst extends BaseSequencer {
     for (const file of longestFirst) {
       const project = file.project;
       if (project.config.isolate) order.push(file);
-      else if (!placed.has(project.name)) {
+      else if (!placed.has(project.name) && project.name !== LAST) {
         placed.add(project.name);
         order.push(...longestFirst.filter((other) => other.project.name === project.name));
       }
     }
+    // The unit files last: short and busy, they fill the cores while the last waiting files end.
+    order.push(...longestFirst.filter((file) => !file.project.config.isolate && file.project.name === LAST));
     return order;
   }
 }
