@@ -49,7 +49,10 @@ async function measureSeedRun(actionPath: string): Promise<Figure[]> {
     }
     const ms = Date.now() - started;
     await harness.waitForQuiet({ settleMs: 500, timeoutMs: 60_000 });
-    const complete = (harness.statusComment(1)?.body ?? "").includes("all 3 tasks complete");
+    const final = harness.statusComment(1)?.body ?? "";
+    const complete = final.includes("all 3 tasks complete");
+    // A figure of a run that never finished is no figure: say why, loudly, beside it.
+    if (!complete) console.error(`e2e: the seed run did not finish; the status comment says:\n${final.split("\n").filter((l) => !l.startsWith("<!--")).join("\n")}`);
     return [
       { measure: "e2e: seed comment → both PRs open, one question answered", value: ms / 1000, unit: "s" },
       { measure: "e2e: pull requests opened", value: harness.pulls().length, unit: "PRs" },

@@ -59620,10 +59620,13 @@ async function lookup(name) {
 async function create(name, mode, log) {
   log(`creating the user ${name} for the agent`);
   const args = ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name];
-  const r2 = mode === "sudo" ? await execa("sudo", ["-n", "useradd", ...args], { reject: false }) : await execa("useradd", args, { reject: false });
-  const ids = await lookup(name);
-  if (!ids) throw new AgentUserError(`could not create the user ${name}: ${r2.stderr.trim() || `useradd exited ${r2.exitCode}`}`);
-  return ids;
+  for (let attempt = 1; ; attempt++) {
+    const r2 = mode === "sudo" ? await execa("sudo", ["-n", "useradd", ...args], { reject: false }) : await execa("useradd", args, { reject: false });
+    const ids = await lookup(name);
+    if (ids) return ids;
+    if (r2.exitCode !== 1 && r2.exitCode !== 10 || attempt >= 5) throw new AgentUserError(`could not create the user ${name}: ${r2.stderr.trim() || `useradd exited ${r2.exitCode}`}`);
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
 }
 async function handOver(user, paths) {
   if (user.mode === "same" || paths.length === 0) return;

@@ -69,11 +69,15 @@ async function lookup(name: string): Promise<{ uid: number; gid: number } | null
 async function create(name: string, mode: AgentUserMode, log: (line: string) => void): Promise<{ uid: number; gid: number }> {
   log(`creating the user ${name} for the agent`);
   const args = ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name];
-  const r = mode === "sudo" ? await execa("sudo", ["-n", "useradd", ...args], { reject: false }) : await execa("useradd", args, { reject: false });
-  // Another job on the same machine may have created it meanwhile (exit 9: the user exists).
-  const ids = await lookup(name);
-  if (!ids) throw new AgentUserError(`could not create the user ${name}: ${r.stderr.trim() || `useradd exited ${r.exitCode}`}`);
-  return ids;
+  for (let attempt = 1; ; attempt++) {
+    const r = mode === "sudo" ? await execa("sudo", ["-n", "useradd", ...args], { reject: false }) : await execa("useradd", args, { reject: false });
+    // Another job on the same machine may have created it meanwhile (exit 9: the user exists), or be creating one
+    // (exit 1 or 10: "cannot lock /etc/passwd" or /etc/group; try again).
+    const ids = await lookup(name);
+    if (ids) return ids;
+    if ((r.exitCode !== 1 && r.exitCode !== 10) || attempt >= 5) throw new AgentUserError(`could not create the user ${name}: ${r.stderr.trim() || `useradd exited ${r.exitCode}`}`);
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -144,8 +144,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
     let agentCommand = options.agentCommand;
     if (agentCommand === undefined) {
+      // The agent runs as its own user (dispatch-agent): it must be able to read its script.
+      await chmod(scratch, 0o755);
       const script = join(scratch, "agents.json");
-      await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2));
+      await writeFile(script, JSON.stringify(options.agents ?? { "*": {} }, null, 2), { mode: 0o644 });
       agentCommand = `${JSON.stringify(process.execPath)} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
     }
     const apps = options.apps ?? [options.app ?? ((await import(APP_MODULE)) as { default: ApplicationFunction }).default];

@@ -18,7 +18,9 @@ let scenario: Scenario;
 
 describe("scenario 3: task 2 runs after task 1, from task 1's branch", () => {
   beforeEach(async () => {
+    // The harness's own scripted agent (no probe), as the sandbox and the benchmark run it.
     scenario = await startScenario({
+      probe: false,
       agents: {
         "orders-table": {
           items: ["Write the migration"],

@@ -29,7 +29,12 @@ export interface Scenario {
  * A harness whose agent-command first records the agent's environment and the repository's git config (as the
  * agent in its worktree sees them: `git config --list --local`), then runs the scripted agent with `agents`.
  */
-export async function startScenario(options: Omit<HarnessOptions, "agentCommand" | "agents"> & { agents: Record<string, AgentScript> }): Promise<Scenario> {
+export async function startScenario(
+  options: Omit<HarnessOptions, "agentCommand" | "agents"> & { agents: Record<string, AgentScript>; probe?: boolean },
+): Promise<Scenario> {
+  const { probe: recording = true, ...given } = options;
+  // Without the probe: the harness's own scripted agent, as `npm run sandbox` and `npm run bench` run it.
+  if (!recording) return plainScenario(given);
   const scratch = await mkdtemp(join(tmpdir(), "scenario-"));
   const probes = join(scratch, "probes");
   // The agent runs as its own user (dispatch-agent): it reads the scripts here and writes its probes.
@@ -38,7 +43,7 @@ export async function startScenario(options: Omit<HarnessOptions, "agentCommand"
   await chmod(probes, 0o777);
   const script = join(scratch, "agents.json");
   const probe = join(scratch, "probe.mjs");
-  await writeFile(script, JSON.stringify(options.agents, null, 2));
+  await writeFile(script, JSON.stringify(given.agents, null, 2));
   await writeFile(
     probe,
     [
@@ -53,7 +58,7 @@ export async function startScenario(options: Omit<HarnessOptions, "agentCommand"
   );
   const node = JSON.stringify(process.execPath);
   const agentCommand = `${node} ${JSON.stringify(probe)} ${JSON.stringify(probes)} && exec ${node} ${JSON.stringify(SCRIPTED_AGENT)} ${JSON.stringify(script)}`;
-  const { agents: _agents, ...rest } = options;
+  const { agents: _agents, ...rest } = given;
   let harness: Harness;
   try {
     harness = await startHarness({
@@ -79,6 +84,16 @@ export async function startScenario(options: Omit<HarnessOptions, "agentCommand"
       await rm(scratch, { recursive: true, force: true });
     },
   };
+}
+
+async function plainScenario(options: Omit<HarnessOptions, "agentCommand">): Promise<Scenario> {
+  const harness = await startHarness({
+    app: fastApp(),
+    verbose: process.env["E2E_VERBOSE"] === "1",
+    ...options,
+    runner: { ...options.runner, stepInputs: { ...FAST_STEP_INPUTS, ...options.runner?.stepInputs } },
+  });
+  return { harness, probes: "", agentViews: async () => [], stop: () => harness.stop() };
 }
 
 /** Poll until `probe` returns a value (not undefined/null/false), or fail naming `what`. */

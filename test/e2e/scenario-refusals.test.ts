@@ -14,7 +14,7 @@ let scenario: Scenario;
 
 describe("scenario 4: an unauthorized commenter, a bot, and a redelivered webhook", () => {
   beforeEach(async () => {
-    scenario = await startScenario({ agents: { "*": { edits: { "docs/{task}.md": "# {task}\n" } } } });
+    scenario = await startScenario({ probe: false, agents: { "*": { edits: { "docs/{task}.md": "# {task}\n" } } } });
   });
 
   afterEach(async () => {
