@@ -64505,7 +64505,9 @@ async function runWorker(opts) {
   const worktreePath = join11(workDir, "worktree");
   const runtime = join11(workDir, "runtime");
   const agentHome = join11(workDir, "home");
+  const agentTmp = join11(workDir, "tmp");
   await mkdir5(join11(runtime, "bin"), { recursive: true });
+  await mkdir5(agentTmp, { recursive: true, mode: 448 });
   if (isolated) {
     await mkdir5(agentHome, { recursive: true, mode: 448 });
     await chmod2(workDir, 493);
@@ -64577,12 +64579,13 @@ async function runWorker(opts) {
         [POLL_ENV]: String(Math.min(500, opts.fetchIntervalMs ?? DEFAULTS.fetchIntervalMs)),
         [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
         [LIMIT_FILE_ENV]: questionLimit.file,
-        PATH: [join11(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter)
+        PATH: [join11(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
+        TMPDIR: agentTmp
       }
     });
     if (isolated) {
       await writeFile7(join11(agentHome, ".gitconfig"), "[safe]\n	directory = *\n[user]\n	name = dispatch agent\n	email = agent@dispatch.invalid\n");
-      await handOver(user, [worktree.path, agentHome]);
+      await handOver(user, [worktree.path, agentHome, agentTmp]);
     }
     let usage;
     let tooLoud = null;
@@ -64650,7 +64653,7 @@ async function runWorker(opts) {
     watchdog.stop();
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
-    if (isolated) await takeBack(user, [worktree.path, agentHome]);
+    if (isolated) await takeBack(user, [worktree.path, agentHome, agentTmp]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
     const ipcNames = await readdir7(join11(dir, IPC_DIR)).catch(() => []);
     if ((await removeQuestionsPast({ ipc: join11(dir, IPC_DIR), names: ipcNames, lastSeq: questionLimit.lastSeq })).length > 0) limited = true;

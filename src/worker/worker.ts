@@ -168,7 +168,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const worktreePath = join(workDir, "worktree");
   const runtime = join(workDir, "runtime");
   const agentHome = join(workDir, "home");
+  // The agent's temporary folder: what its CLI leaves there (gemini's error reports hold the conversation) goes with
+  // the run, never into the runner's shared /tmp.
+  const agentTmp = join(workDir, "tmp");
   await mkdir(join(runtime, "bin"), { recursive: true });
+  await mkdir(agentTmp, { recursive: true, mode: 0o700 });
   if (isolated) {
     await mkdir(agentHome, { recursive: true, mode: 0o700 });
     await chmod(workDir, 0o755);
@@ -249,12 +253,13 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
         [LAST_QUESTION_ENV]: String(questionLimit.lastSeq),
         [LIMIT_FILE_ENV]: questionLimit.file,
         PATH: [join(runtime, "bin"), env["PATH"] ?? ""].filter(Boolean).join(delimiter),
+        TMPDIR: agentTmp,
       },
     });
     if (isolated) {
       // Its own git reads the worker's repository (owned by another user): let it, and give it a name to commit with.
       await writeFile(join(agentHome, ".gitconfig"), "[safe]\n\tdirectory = *\n[user]\n\tname = dispatch agent\n\temail = agent@dispatch.invalid\n");
-      await handOver(user, [worktree.path, agentHome]);
+      await handOver(user, [worktree.path, agentHome, agentTmp]);
     }
 
     // Run the agent under the monitor until it exits or the task is cancelled.
@@ -324,7 +329,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     watchdog.stop();
     opts.signal?.removeEventListener("abort", onAbort);
     await monitor.stop();
-    if (isolated) await takeBack(user, [worktree.path, agentHome]);
+    if (isolated) await takeBack(user, [worktree.path, agentHome, agentTmp]);
     log(exit.error ? `the agent did not start: ${exit.error}` : `the agent exited (${exit.signal ?? `code ${exit.exitCode}`})`);
 
     // Outcome and the closing commits (a question written past the limit just before the agent exited goes too).

@@ -34,6 +34,8 @@ describe("runWorker: secrets", () => {
     const names = JSON.parse(rig().show(BRANCH, "env.json") ?? "[]") as string[];
     expect(names).toContain("ANTHROPIC_API_KEY");
     expect(names).toContain("DISPATCH_TASK");
+    // Its temporary folder is the run's own (removed with it), never the runner's shared /tmp.
+    expect((rig().show(BRANCH, "values.txt") ?? "").split("\n")).toContain(join(rig().root, "work", "tmp"));
     expect(names.filter((n) => /^(GITHUB_TOKEN|GH_TOKEN|INPUT_|ACTIONS_|SOMETHING_ELSE)/.test(n))).toEqual([]);
     expect(rig().show(BRANCH, "values.txt")).not.toContain(token);
     // The key the agent printed is *** in everything committed.
