@@ -63615,9 +63615,6 @@ var Git = class _Git {
   async addWorktree(path6, branch, start) {
     await this.local.raw(["worktree", "add", "--force", "-B", branch, path6, start]);
   }
-  async removeWorktree(path6) {
-    await this.local.raw(["worktree", "remove", "--force", path6]);
-  }
   /**
    * HEAD and the paths with changes (tracked or untracked, relative to the repository root), from one `git status`:
    * the monitor asks every few hundred milliseconds, and most times nothing changed.
@@ -63665,8 +63662,11 @@ var Git = class _Git {
    */
   async commitAll(message2, options2 = {}) {
     const skipped = await stageWorktree({ git: this, changed: (await this.state()).changed });
-    for (const path6 of skipped) if (!this.skippedFolders.has(path6)) this.opts.log?.(`left ${path6} out: a repository inside the worktree`);
-    for (const path6 of skipped) this.skippedFolders.add(path6);
+    for (const path6 of skipped) {
+      if (this.skippedFolders.has(path6)) continue;
+      this.skippedFolders.add(path6);
+      this.opts.log?.(`left ${path6} out: a repository inside the worktree`);
+    }
     const staged = await this.stagedChanges();
     const { keepOut } = options2;
     const left = staged.filter((c5) => c5.mode === GITLINK_MODE || keepOut?.(c5.path, c5.deleted)).map((c5) => c5.path);
@@ -63729,12 +63729,12 @@ var Git = class _Git {
   }
   /** Staged changes against HEAD, renames as a deletion and an addition. */
   async stagedChanges() {
-    const out = await this.local.raw(["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z"]);
+    const out = await this.local.raw(["diff", "--cached", "--raw", "--no-renames", "-z"]);
     const fields = out.split("\0").filter((f3) => f3.length > 0);
     const changes = [];
     for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) {
-      const [, mode = "", , oid = "", status = ""] = fields[i2].slice(1).split(" ");
-      changes.push({ path: fields[i2 + 1], deleted: status.startsWith("D"), added: status.startsWith("A"), mode, oid });
+      const [, mode = "", , , status = ""] = fields[i2].slice(1).split(" ");
+      changes.push({ path: fields[i2 + 1], deleted: status.startsWith("D"), added: status.startsWith("A"), mode });
     }
     return changes;
   }

@@ -89,13 +89,12 @@ function configEnv(entries: ReadonlyArray<readonly [string, string]>): Record<st
   return out;
 }
 
-/** A staged change: the path, its mode and blob id as staged (`000000` and zeros for a deletion). */
+/** A staged change: the path and its mode as staged (`000000` for a deletion). */
 export interface StagedChange {
   path: string;
   deleted: boolean;
   added: boolean;
   mode: string;
-  oid: string;
 }
 
 /** The mode of a repository inside the repository (a submodule's commit). */
@@ -258,10 +257,6 @@ export class Git {
     await this.local.raw(["worktree", "add", "--force", "-B", branch, path, start]);
   }
 
-  async removeWorktree(path: string): Promise<void> {
-    await this.local.raw(["worktree", "remove", "--force", path]);
-  }
-
   /**
    * HEAD and the paths with changes (tracked or untracked, relative to the repository root), from one `git status`:
    * the monitor asks every few hundred milliseconds, and most times nothing changed.
@@ -311,9 +306,13 @@ export class Git {
    * `message` may be made from the paths the commit adds.
    */
   async commitAll(message: string | ((added: string[]) => string), options: CommitOptions = {}): Promise<boolean> {
+    // Its own look, right before staging: a file the agent wrote since the caller's look goes in this commit.
     const skipped = await stageWorktree({ git: this, changed: (await this.state()).changed });
-    for (const path of skipped) if (!this.skippedFolders.has(path)) this.opts.log?.(`left ${path} out: a repository inside the worktree`);
-    for (const path of skipped) this.skippedFolders.add(path);
+    for (const path of skipped) {
+      if (this.skippedFolders.has(path)) continue;
+      this.skippedFolders.add(path);
+      this.opts.log?.(`left ${path} out: a repository inside the worktree`);
+    }
     const staged = await this.stagedChanges();
     const { keepOut } = options;
     const left = staged.filter((c) => c.mode === GITLINK_MODE || keepOut?.(c.path, c.deleted)).map((c) => c.path);
@@ -383,12 +382,12 @@ export class Git {
   /** Staged changes against HEAD, renames as a deletion and an addition. */
   async stagedChanges(): Promise<StagedChange[]> {
     // `:<old mode> <new mode> <old id> <new id> <status>` NUL `<path>` NUL
-    const out = await this.local.raw(["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z"]);
+    const out = await this.local.raw(["diff", "--cached", "--raw", "--no-renames", "-z"]);
     const fields = out.split("\0").filter((f) => f.length > 0);
     const changes: StagedChange[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      const [, mode = "", , oid = "", status = ""] = fields[i]!.slice(1).split(" ");
-      changes.push({ path: fields[i + 1]!, deleted: status.startsWith("D"), added: status.startsWith("A"), mode, oid });
+      const [, mode = "", , , status = ""] = fields[i]!.slice(1).split(" ");
+      changes.push({ path: fields[i + 1]!, deleted: status.startsWith("D"), added: status.startsWith("A"), mode });
     }
     return changes;
   }

@@ -61,13 +61,7 @@ export async function startScenario(
   const { agents: _agents, ...rest } = given;
   let harness: Harness;
   try {
-    harness = await startHarness({
-      app: fastApp(),
-      verbose: process.env["E2E_VERBOSE"] === "1",
-      ...rest,
-      agentCommand,
-      runner: { ...rest.runner, stepInputs: { ...FAST_STEP_INPUTS, ...rest.runner?.stepInputs } },
-    });
+    harness = await startHarness({ ...fast(rest), agentCommand });
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     throw error;
@@ -86,13 +80,18 @@ export async function startScenario(
   };
 }
 
-async function plainScenario(options: Omit<HarnessOptions, "agentCommand">): Promise<Scenario> {
-  const harness = await startHarness({
+/** The harness options of every scenario: the fast app, fast worker steps, the log when E2E_VERBOSE=1. */
+function fast(options: Omit<HarnessOptions, "agentCommand">): HarnessOptions {
+  return {
     app: fastApp(),
     verbose: process.env["E2E_VERBOSE"] === "1",
     ...options,
     runner: { ...options.runner, stepInputs: { ...FAST_STEP_INPUTS, ...options.runner?.stepInputs } },
-  });
+  };
+}
+
+async function plainScenario(options: Omit<HarnessOptions, "agentCommand">): Promise<Scenario> {
+  const harness = await startHarness(fast(options));
   return { harness, probes: "", agentViews: async () => [], stop: () => harness.stop() };
 }
 
