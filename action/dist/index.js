@@ -51600,7 +51600,8 @@ var BASE_ENV = [
   "NO_PROXY",
   "http_proxy",
   "https_proxy",
-  "no_proxy"
+  "no_proxy",
+  "RUNNER_TRACKING_ID"
 ];
 var BASE_PREFIXES = ["LC_"];
 function allowedAgentVariables(agent) {

@@ -37,7 +37,11 @@ export const AGENT_SETTINGS_ENV: Record<AgentName, string[]> = {
   custom: [],
 };
 
-/** Variables every agent gets when the worker has them: locale, terminal, time zone, proxies. */
+/**
+ * Variables every agent gets when the worker has them: locale, terminal, time zone, proxies, and the runner's job
+ * marker RUNNER_TRACKING_ID (not a secret: the runner's end-of-job "Cleaning up orphan processes" kills every process
+ * whose environment carries it, so an agent left behind by a killed worker ends with the job).
+ */
 export const BASE_ENV: readonly string[] = [
   "PATH",
   "LANG",
@@ -53,6 +57,7 @@ export const BASE_ENV: readonly string[] = [
   "http_proxy",
   "https_proxy",
   "no_proxy",
+  "RUNNER_TRACKING_ID",
 ];
 
 /** `LC_ALL`, `LC_CTYPE` …: locale variables by prefix. */

@@ -19,6 +19,7 @@ const RUNNER = {
   NPM_TOKEN: "npm_123456",
   GIT_CONFIG_GLOBAL: "/home/runner/.gitconfig",
   RUNNER_TEMP: "/home/runner/work/_temp",
+  RUNNER_TRACKING_ID: "github_0f3c2d9e-5b1a-4c1e-9d3f-7a2b6c8e4f10",
 };
 
 describe("agentEnv", () => {
@@ -32,11 +33,12 @@ describe("agentEnv", () => {
       LOGNAME: "dispatch-agent",
       ANTHROPIC_API_KEY: "sk-ant-123456",
       CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat-123456",
+      RUNNER_TRACKING_ID: RUNNER.RUNNER_TRACKING_ID,
       DISPATCH_TASK: "t",
     });
-    expect(Object.keys(agentEnv({ env: RUNNER, agent: "gemini", home: "/h" })).sort()).toEqual(["GEMINI_API_KEY", "HOME", "LANG", "LC_ALL", "PATH"]);
-    expect(Object.keys(agentEnv({ env: RUNNER, agent: "codex", home: "/h" })).sort()).toEqual(["HOME", "LANG", "LC_ALL", "OPENAI_API_KEY", "PATH"]);
-    expect(Object.keys(agentEnv({ env: RUNNER, agent: "custom", home: "/h" })).sort()).toEqual(["HOME", "LANG", "LC_ALL", "PATH"]);
+    expect(Object.keys(agentEnv({ env: RUNNER, agent: "gemini", home: "/h" })).sort()).toEqual(["GEMINI_API_KEY", "HOME", "LANG", "LC_ALL", "PATH", "RUNNER_TRACKING_ID"]);
+    expect(Object.keys(agentEnv({ env: RUNNER, agent: "codex", home: "/h" })).sort()).toEqual(["HOME", "LANG", "LC_ALL", "OPENAI_API_KEY", "PATH", "RUNNER_TRACKING_ID"]);
+    expect(Object.keys(agentEnv({ env: RUNNER, agent: "custom", home: "/h" })).sort()).toEqual(["HOME", "LANG", "LC_ALL", "PATH", "RUNNER_TRACKING_ID"]);
   });
 
   it("passes a settings variable the agent's CLI reads, and only that agent's", () => {

@@ -76,6 +76,8 @@ describe("Actions mode: every command once, every task ends", () => {
     expect(replies[0]!.body).toContain("/dispatch");
     expect(hub.count({ method: "POST", route: "/repos/{owner}/{repo}/issues/comments/{id}/reactions" })).toBe(3);
     expect(hub.count({ method: "POST", route: "/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches" })).toBe(2);
+    // Every job's worker ended its own agent: the runner's end-of-job cleanup found nothing left.
+    for (const job of runner.jobs()) expect(job.log).not.toContain("Terminate orphan process");
     expect(hub.unknownRequests()).toEqual([]);
   }, TIMEOUT_MS);
 
@@ -120,6 +122,9 @@ describe("Actions mode: every command once, every task ends", () => {
     await harness.waitForQuiet();
 
     expect([job.status, job.conclusion]).toEqual(["completed", "failure"]);
+    // The agent and its dispatch-ask, waiting for the answer, outlived the killed worker: they carry the job's
+    // RUNNER_TRACKING_ID, so the runner's end-of-job cleanup ended them with the job.
+    expect(job.log).toMatch(/Cleaning up orphan processes\n(Terminate orphan process: pid \(\d+\) \(node\)\n){2}/);
     const monitor = runner.jobs().find((j) => j.name === "monitor #1")!;
     expect([monitor.status, monitor.conclusion]).toEqual(["completed", "success"]);
     const status = harness.statusComment(1, command.id)!;

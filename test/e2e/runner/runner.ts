@@ -17,6 +17,7 @@ import type { JobView } from "../github/events.js";
 import { git, revParse } from "../github/git.js";
 import type { StandIn } from "../github/server.js";
 import { asText, condition, interpolate, type Contexts } from "./expressions.js";
+import { killOrphans, newTrackingId, TRACKING_ENV } from "./orphans.js";
 import { planRun, type JobInstance, type Step } from "./workflow.js";
 import { actionBundle } from "../action-bundle.js";
 
@@ -328,6 +329,7 @@ export class LocalRunner implements ActionsBackend {
     this.sendJobEvent(job);
 
     const github = job.instance.contexts["github"] as Record<string, string>;
+    const trackingId = newTrackingId();
     const baseEnv: Record<string, string> = {};
     for (const name of ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "SHELL", "TERM"]) {
       const value = process.env[name];
@@ -366,6 +368,7 @@ export class LocalRunner implements ActionsBackend {
       RUNNER_OS: "Linux",
       RUNNER_ARCH: "X64",
       RUNNER_NAME: job.runnerName,
+      [TRACKING_ENV]: trackingId,
     });
     await this.options.beforeSteps?.(job);
     const contexts: Contexts = { ...job.instance.contexts, job: { status: "success" }, env: {}, steps: {}, runner: { temp, os: "Linux" } };
@@ -392,6 +395,8 @@ export class LocalRunner implements ActionsBackend {
       }
     } finally {
       clearTimeout(timer);
+      const orphans = await killOrphans(trackingId);
+      if (orphans.length > 0) job.log += `Cleaning up orphan processes\n${orphans.join("\n")}\n`;
     }
     job.outputs = parseOutputs(await readFile(files.output, "utf8"));
     job.summary = await readFile(files.summary, "utf8");

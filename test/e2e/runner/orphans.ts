@@ -1,0 +1,33 @@
+/**
+ * The runner's "Cleaning up orphan processes" at the end of every job, as actions/runner does it: each job's steps
+ * run with RUNNER_TRACKING_ID=github_<uuid> in their environment, and once the job ends every process still carrying
+ * that marker (read from /proc/<pid>/environ) is killed. A process whose environment the runner cannot read (another
+ * user's, when the runner is not root) or that dropped the marker survives, as on a real runner.
+ */
+import { randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+
+export const TRACKING_ENV = "RUNNER_TRACKING_ID";
+
+export function newTrackingId(): string {
+  return `github_${randomUUID()}`;
+}
+
+/** Kill every process whose environment carries `trackingId`; one log line per process, as the runner prints. */
+export async function killOrphans(trackingId: string): Promise<string[]> {
+  const marker = `${TRACKING_ENV}=${trackingId}`;
+  const lines: string[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, "latin1").catch(() => "");
+    if (!environ.split("\0").includes(marker)) continue;
+    const name = (await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "?")).trim();
+    try {
+      process.kill(Number(entry), "SIGKILL");
+      lines.push(`Terminate orphan process: pid (${entry}) (${name})`);
+    } catch {
+      // Gone since the scan.
+    }
+  }
+  return lines;
+}
