@@ -140,6 +140,30 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
   return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans), unknownModel };
 }
 
+/** Where a clause that hands work to a model begins: `use opus to …`, `dispatch sonnet for …`, `have haiku write …`. */
+export interface ModelClause {
+  start: number;
+  /** The model word, lowercased. */
+  model: string;
+}
+
+/**
+ * The clauses of a paragraph that each give a model its own work (`use opus to review auth and use gemini to update
+ * the README`), in order. A bare `use opus` (no `to`/`for`) is a correction of the model, not a clause of its own.
+ */
+export function modelClauses(text: string, aliases: Aliases = {}): ModelClause[] {
+  const clauses: ModelClause[] = [];
+  for (const match of text.matchAll(LEAD_VERB)) {
+    const have = match[1]!.toLowerCase() === "have";
+    if (have ? match[3] !== undefined : match[3] === undefined) continue;
+    // What follows must be work: a word (`have X` takes a verb: `have haiku write …`).
+    const next = have ? /\s+[a-z]/iy : /\s*[\p{L}\p{N}]/uy;
+    next.lastIndex = match.index + match[0].length;
+    if (next.test(text) && routeModel(match[2]!, aliases)) clauses.push({ start: match.index, model: match[2]!.toLowerCase() });
+  }
+  return clauses;
+}
+
 /** Peel clauses off the end while each is nothing but directives: `…. use opus, do it in a worktree`. */
 function trailingSpans(text: string, aliases: Aliases): Span[] {
   const breaks: Array<{ start: number; end: number }> = [{ start: 0, end: 0 }];

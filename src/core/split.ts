@@ -1,12 +1,16 @@
 /**
  * A dispatch prompt into tasks: one task, N parallel tasks from a list, or one task whose list items are its steps.
  *
+ * A paragraph handing work to several models (`use opus to review auth and use gemini to update the README`) is one
+ * task per model's clause (core/clauses.ts).
+ *
  * A list is N parallel tasks when the header announces several ("three things", "5 tasks", "in parallel"), when any
  * item carries its own model, worktree or `after` directive, or when there is no header. It is one task with steps
  * when the header asks for order ("steps:", "in order") or names one piece of work ("database migration:").
  */
 import type { Command } from "./command.js";
 import type { DispatchConfig } from "./config.js";
+import { splitSentence, type SentenceTasks } from "./clauses.js";
 import { readDirectives, type Directives } from "./directive.js";
 import { headline, splitList, type ListItem } from "./list.js";
 import { routeModel, unknownModelMessage, type ModelRoute } from "./model.js";
@@ -50,7 +54,13 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   const headerRoute = route(headerDirectives.model, fallback);
 
   if (shape.items.length === 0) {
-    const directives = readDirectives(headline(whole), aliases);
+    const first = headline(whole);
+    const sentence = splitSentence(first, aliases);
+    if (sentence) {
+      const at = whole.indexOf(first);
+      return sentenceTasks({ sentence, more: at >= 0 ? whole.slice(at + first.length).trim() : "", config, fallback });
+    }
+    const directives = readDirectives(first, aliases);
     const refused = unknown(directives);
     if (refused) return refused;
     const title = tidyTitle(directives.rest);
@@ -79,12 +89,7 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
     ]);
   }
 
-  if (shape.items.length > config.max_tasks) {
-    return {
-      kind: "error",
-      message: `${shape.items.length} tasks is more than this repository's limit of ${config.max_tasks} (max_tasks in .github/dispatch.yml). Split the list over several comments, or raise the limit.`,
-    };
-  }
+  if (shape.items.length > config.max_tasks) return tooMany(shape.items.length, config);
   const context = contextOf(header, headerRest, shape.footer);
   const taken = new Set<string>();
   const tasks: TaskSpec[] = [];
@@ -102,6 +107,38 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   }
   const linked = linkDependencies(shape.items, itemDirectives, tasks);
   return typeof linked === "string" ? { kind: "error", message: linked } : dispatch(linked);
+}
+
+/** One task per clause of a sentence handing work to several models; a `then` clause waits for the one before. */
+function sentenceTasks(opts: { sentence: SentenceTasks; more: string; config: DispatchConfig; fallback: ModelRoute }): Command {
+  const { sentence, more, config, fallback } = opts;
+  if (sentence.clauses.length > config.max_tasks) return tooMany(sentence.clauses.length, config);
+  const context = [sentence.context ? `Context: ${sentence.context}` : "", more].filter((part) => part.length > 0).join("\n\n");
+  const taken = new Set<string>();
+  const tasks: TaskSpec[] = [];
+  for (const [index, clause] of sentence.clauses.entries()) {
+    const directives = readDirectives(clause.text, config.models);
+    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, config.models) };
+    if (directives.after.length > 0) {
+      return { kind: "error", message: "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) …`), or join them with `then` (`use opus to …, then use gemini to …`)." };
+    }
+    const title = tidyTitle(directives.rest);
+    if (title.length === 0) return { kind: "error", message: `Task ${index + 1} (${quoted(clause.text)}) says how to run a task but not what to do: write the task, e.g. ${EXAMPLE}.` };
+    const id = taskIdFrom(title, taken);
+    taken.add(id);
+    const route = (directives.model ? routeModel(directives.model, config.models) : null) ?? fallback;
+    const task = spec({ id, title, prompt: context ? `${clause.text}\n\n${context}` : clause.text, route, worktree: directives.worktree });
+    if (clause.afterPrevious && tasks.length > 0) task.after = [tasks.at(-1)!.id];
+    tasks.push(task);
+  }
+  return dispatch(tasks);
+}
+
+function tooMany(count: number, config: DispatchConfig): Command {
+  return {
+    kind: "error",
+    message: `${count} tasks is more than this repository's limit of ${config.max_tasks} (max_tasks in .github/dispatch.yml). Split the list over several comments, or raise the limit.`,
+  };
 }
 
 function dispatch(tasks: TaskSpec[]): Command {

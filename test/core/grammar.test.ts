@@ -600,7 +600,7 @@ describe("renderHelp", () => {
   it("every example in the help parses as it says", () => {
     const help = renderHelp(DEFAULT_CONFIG);
     const fences = [...help.matchAll(/```\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
-    expect(fences.map((body) => tasksOf(parseComment(body)).length)).toEqual([1, 3, 1]);
+    expect(fences.map((body) => tasksOf(parseComment(body)).length)).toEqual([1, 3, 2, 1]);
     expect(help).not.toContain("This repository's models");
   });
 });

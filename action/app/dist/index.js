@@ -93640,6 +93640,17 @@ function readDirectives(text, aliases = {}) {
   }
   return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans), unknownModel };
 }
+function modelClauses(text, aliases = {}) {
+  const clauses = [];
+  for (const match of text.matchAll(LEAD_VERB)) {
+    const have = match[1].toLowerCase() === "have";
+    if (have ? match[3] !== void 0 : match[3] === void 0) continue;
+    const next = have ? /\s+[a-z]/iy : /\s*[\p{L}\p{N}]/uy;
+    next.lastIndex = match.index + match[0].length;
+    if (next.test(text) && routeModel(match[2], aliases)) clauses.push({ start: match.index, model: match[2].toLowerCase() });
+  }
+  return clauses;
+}
 function trailingSpans(text, aliases) {
   const breaks = [{ start: 0, end: 0 }];
   for (const match of text.matchAll(SEGMENT_BREAK)) breaks.push({ start: match.index, end: match.index + match[0].length });
@@ -93701,6 +93712,37 @@ function removeSpans(text, spans) {
   }
   pieces.push(text.slice(at2));
   return pieces.join(" ");
+}
+
+// src/core/clauses.ts
+var JOIN_CHAR = /[\s,;:.!?\u2014\u2013-]/;
+var JOIN_WORD = /(?<![\p{L}\p{N}])(?:and|then|also|but|so|just|please|next|afterwards)$/iu;
+var THEN = /\b(?:then|next|afterwards)\b/i;
+var EMPTY_LEAD = /^(?:[\s,;:.!?\u2014\u2013-]|\b(?:please|and|also|just|so|ok|okay|hi|hey)\b)*$/i;
+function splitSentence(text, aliases = {}) {
+  const starts = modelClauses(text, aliases);
+  if (starts.length < 2 || new Set(starts.map((c5) => c5.model)).size < 2) return null;
+  const clauses = [];
+  let afterPrevious = false;
+  for (const [index, clause] of starts.entries()) {
+    const piece = text.slice(clause.start, starts[index + 1]?.start ?? text.length);
+    const end = joinStart(piece);
+    clauses.push({ text: piece.slice(0, end).trim(), afterPrevious });
+    afterPrevious = THEN.test(piece.slice(end));
+  }
+  const lead = text.slice(0, starts[0].start);
+  return { context: EMPTY_LEAD.test(lead) ? "" : lead.slice(0, joinStart(lead)).trim(), clauses };
+}
+function joinStart(piece) {
+  let end = piece.length;
+  for (; ; ) {
+    const before2 = end;
+    while (end > 0 && JOIN_CHAR.test(piece[end - 1])) end--;
+    const from = Math.max(0, end - 12);
+    const word = JOIN_WORD.exec(piece.slice(from, end));
+    if (word && (word.index > 0 || from === 0 || !/[\p{L}\p{N}]/u.test(piece[from - 1]))) end -= word[0].length;
+    if (end === before2) return end;
+  }
 }
 
 // src/core/list.ts
@@ -93836,7 +93878,13 @@ function splitPrompt({ firstLine, below, config: config3 }) {
   const headerRest = tidyTitle(headerDirectives.rest);
   const headerRoute = route(headerDirectives.model, fallback);
   if (shape.items.length === 0) {
-    const directives = readDirectives(headline2(whole), aliases);
+    const first = headline2(whole);
+    const sentence = splitSentence(first, aliases);
+    if (sentence) {
+      const at2 = whole.indexOf(first);
+      return sentenceTasks({ sentence, more: at2 >= 0 ? whole.slice(at2 + first.length).trim() : "", config: config3, fallback });
+    }
+    const directives = readDirectives(first, aliases);
     const refused = unknown2(directives);
     if (refused) return refused;
     const title = tidyTitle(directives.rest);
@@ -93862,12 +93910,7 @@ function splitPrompt({ firstLine, below, config: config3 }) {
       spec({ id: taskIdFrom(title), title, prompt: whole, route: headerRoute, worktree: headerDirectives.worktree, steps })
     ]);
   }
-  if (shape.items.length > config3.max_tasks) {
-    return {
-      kind: "error",
-      message: `${shape.items.length} tasks is more than this repository's limit of ${config3.max_tasks} (max_tasks in .github/dispatch.yml). Split the list over several comments, or raise the limit.`
-    };
-  }
+  if (shape.items.length > config3.max_tasks) return tooMany(shape.items.length, config3);
   const context = contextOf(header, headerRest, shape.footer);
   const taken = /* @__PURE__ */ new Set();
   const tasks = [];
@@ -93887,6 +93930,37 @@ ${context}` : item.text;
   }
   const linked = linkDependencies(shape.items, itemDirectives, tasks);
   return typeof linked === "string" ? { kind: "error", message: linked } : dispatch(linked);
+}
+function sentenceTasks(opts) {
+  const { sentence, more, config: config3, fallback } = opts;
+  if (sentence.clauses.length > config3.max_tasks) return tooMany(sentence.clauses.length, config3);
+  const context = [sentence.context ? `Context: ${sentence.context}` : "", more].filter((part) => part.length > 0).join("\n\n");
+  const taken = /* @__PURE__ */ new Set();
+  const tasks = [];
+  for (const [index, clause] of sentence.clauses.entries()) {
+    const directives = readDirectives(clause.text, config3.models);
+    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, config3.models) };
+    if (directives.after.length > 0) {
+      return { kind: "error", message: "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) \u2026`), or join them with `then` (`use opus to \u2026, then use gemini to \u2026`)." };
+    }
+    const title = tidyTitle(directives.rest);
+    if (title.length === 0) return { kind: "error", message: `Task ${index + 1} (${quoted(clause.text)}) says how to run a task but not what to do: write the task, e.g. ${EXAMPLE}.` };
+    const id = taskIdFrom(title, taken);
+    taken.add(id);
+    const route = (directives.model ? routeModel(directives.model, config3.models) : null) ?? fallback;
+    const task = spec({ id, title, prompt: context ? `${clause.text}
+
+${context}` : clause.text, route, worktree: directives.worktree });
+    if (clause.afterPrevious && tasks.length > 0) task.after = [tasks.at(-1).id];
+    tasks.push(task);
+  }
+  return dispatch(tasks);
+}
+function tooMany(count2, config3) {
+  return {
+    kind: "error",
+    message: `${count2} tasks is more than this repository's limit of ${config3.max_tasks} (max_tasks in .github/dispatch.yml). Split the list over several comments, or raise the limit.`
+  };
 }
 function dispatch(tasks) {
   return { kind: "dispatch", tasks };
@@ -94149,6 +94223,10 @@ function renderHelp(config3) {
     "1. use opus to do a security review of the auth module",
     "2. use sonnet to write unit tests for the API endpoints",
     "3. use gemini to update the README with recent changes",
+    "```",
+    "Or one line handing work to several models \u2014 one task each; `then` makes the next wait for the one before:",
+    "```",
+    "/dispatch use opus to review the auth module and use gemini to update the README",
     "```",
     "One task with ordered steps \u2014 a list under a header that names one piece of work, or says `steps`:",
     "```",
