@@ -39,18 +39,19 @@ const REFS = String.raw`${REF}(?:\s*(?:,|&|\band\b)\s*${REF}){0,20}`;
 const WORKTREE = String.raw`(?:(?:do|run|work\s+on|put)\s+(?:it|this|them|each(?:\s+one)?)\s+)?in\s+(?:(?:a|an|its\s+own|their\s+own|a\s+separate|separate|own|isolated)\s+(?:isolated\s+|separate\s+)?worktrees?|worktrees)\b|\buse\s+(?:a\s+|separate\s+)?worktrees?\b`;
 
 /** Where a clause begins: the start, after punctuation or a dash, or after a joining word. */
-const CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:and|then|please|but|so|also|just)\s+)`;
+const CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:and|then|please|but|so|also|just|first|now|(?:can|could|would|will)\s+you|let['\u2019]?s|i['\u2019]?d\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|we\s+need\s+to)\s+)`;
 
 /** `use opus to`, `dispatch sonnet for`, `have haiku` (+ verb), at the start of a clause; what follows is checked in code. */
 const LEAD_VERB = new RegExp(
-  String.raw`${CLAUSE}\b(use|dispatch|have)\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(\s+(?:to|for)\b\s*)?`,
+  // The lookahead first: the clause's lookbehind runs only where a verb starts (linear on long runs of spaces).
+  String.raw`(?=\b(?:use|dispatch|have)\s)${CLAUSE}\b(use|dispatch|have)\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(\s+(?:to|for)\b\s*)?`,
   "gi",
 );
 /** What may follow `use X` / `dispatch X` when no `to`/`for` does. */
 const AFTER_USE = /^(?:\s+(?:in|on|and|with)\b|\s*[,.;:)!?]|\s*$)/i;
 /** `using sonnet` — unless the subject talks about using it (`the cost of using opus`). */
 const USING = new RegExp(
-  String.raw`(?<!\b(?:of|about|for|on|by|the|when|why|how|to|with|without|avoid|avoids|stop|start|keep|try|tried|trying|like|against|vs)\s+)\busing\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(?=\s+(?:to|for|in|on|and|with)\b|\s*[,.;:)!?]|\s*$)`,
+  String.raw`(?=using\s)(?<!\b(?:of|about|for|on|by|the|when|why|how|to|with|without|avoid|avoids|stop|start|keep|try|tried|trying|like|against|vs)\s+)\busing\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(?=\s+(?:to|for|in|on|and|with)\b|\s*[,.;:)!?]|\s*$)`,
   "gi",
 );
 const WORKTREE_ANYWHERE = new RegExp(String.raw`\b(?:${WORKTREE})`, "gi");
@@ -69,6 +70,21 @@ const PHRASE_AFTER = new RegExp(String.raw`^after\s+(${REFS})$`, "i");
 const SEGMENT_BREAK = /[.,;!]+(?:\s+|$)/g;
 /** Longest clause worth reading as a directive phrase. */
 const PHRASE_MAX = 80;
+
+/** Code spans and quotes: what is inside is the subject (`` `use opus to …` ``), never a directive. */
+const QUOTED = /`[^`\n]*`|"[^"\n]*"|\u201c[^\u201d\n]*\u201d/g;
+const PARENTHESES = /\([^()\n]*\)/g;
+/** A character no cleaned comment holds (core/sanitize.ts removes invisible characters). */
+const BLANK = "\u2060";
+
+/**
+ * The text with its code spans and quotes (and with `parens`, its parentheses) blanked out, the same length, so
+ * positions found in it are positions in the text.
+ */
+export function maskQuoted(text: string, { parens = false }: { parens?: boolean } = {}): string {
+  const masked = text.replace(QUOTED, (span) => BLANK.repeat(span.length));
+  return parens ? masked.replace(PARENTHESES, (span) => BLANK.repeat(span.length)) : masked;
+}
 
 /** Read the directives of one paragraph of text (a task's first paragraph, or a list's header). */
 export function readDirectives(text: string, aliases: Aliases = {}): Directives {
@@ -99,21 +115,22 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
     break;
   }
 
-  const verbs = [...text.matchAll(LEAD_VERB)].map((match) => ({ match, index: match.index }));
+  const masked = maskQuoted(text);
+  const verbs = [...masked.matchAll(LEAD_VERB)].map((match) => ({ match, index: match.index }));
   // What follows the leading directives opens a clause too: `(after 1) use gemini to …`.
-  const opening = lead > 0 ? text.slice(lead).matchAll(LEAD_VERB).next().value : undefined;
+  const opening = lead > 0 ? masked.slice(lead).matchAll(LEAD_VERB).next().value : undefined;
   if (opening?.index === 0 && !verbs.some((v) => v.index === lead)) verbs.push({ match: opening, index: lead });
   for (const { match, index } of verbs) {
     const verb = match[1]!.toLowerCase();
     const word = match[2]!;
-    const next = text.slice(index + match[0].length);
+    const next = masked.slice(index + match[0].length);
     // `have X` only before a verb (`have haiku write …`); the verb stays in the title.
     if (verb === "have" ? match[3] !== undefined || !/^\s+[a-z]/i.test(next) : match[3] === undefined && !AFTER_USE.test(next)) continue;
     const named = verb === "have" ? (routeModel(word, aliases) ? word.toLowerCase() : undefined) : model(word);
     if (!named) continue;
     spans.push({ start: index, end: index + match[0].length, model: named });
   }
-  for (const match of text.matchAll(USING)) {
+  for (const match of masked.matchAll(USING)) {
     const named = model(match[1]!);
     if (named) spans.push({ start: match.index, end: match.index + match[0].length, model: named });
   }
@@ -123,7 +140,7 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
     const found = readPhraseList(match[1]!, aliases);
     if (found) spans.push({ start: match.index, end: match.index + match[0].length, ...found });
   }
-  for (const match of text.matchAll(WORKTREE_ANYWHERE)) {
+  for (const match of masked.matchAll(WORKTREE_ANYWHERE)) {
     spans.push({ start: match.index, end: match.index + match[0].length, worktree: true });
   }
   spans.push(...trailingSpans(text, aliases));
@@ -140,26 +157,30 @@ export function readDirectives(text: string, aliases: Aliases = {}): Directives 
   return { model: chosen, worktree, after: [...new Set(after)], rest: removeSpans(text, spans), unknownModel };
 }
 
-/** Where a clause that hands work to a model begins: `use opus to …`, `dispatch sonnet for …`, `have haiku write …`. */
+/** Where a clause that hands work to a model begins: `use opus to …`, `dispatch sonnet to …`, `have haiku write …`. */
 export interface ModelClause {
   start: number;
+  /** Where the work begins, after `use opus to `. */
+  work: number;
   /** The model word, lowercased. */
   model: string;
 }
 
 /**
  * The clauses of a paragraph that each give a model its own work (`use opus to review auth and use gemini to update
- * the README`), in order. A bare `use opus` (no `to`/`for`) is a correction of the model, not a clause of its own.
+ * the README`, `have haiku write …`), in order. A bare `use opus` is a correction of the model, `use haiku for …` what
+ * a model is for: neither is a clause of its own.
  */
 export function modelClauses(text: string, aliases: Aliases = {}): ModelClause[] {
   const clauses: ModelClause[] = [];
   for (const match of text.matchAll(LEAD_VERB)) {
     const have = match[1]!.toLowerCase() === "have";
-    if (have ? match[3] !== undefined : match[3] === undefined) continue;
+    // `use haiku for short prompts` says what a model is for, not work to do: only `to` opens a clause.
+    if (have ? match[3] !== undefined : !/^\s+to\b/i.test(match[3] ?? "")) continue;
     // What follows must be work: a word (`have X` takes a verb: `have haiku write …`).
     const next = have ? /\s+[a-z]/iy : /\s*[\p{L}\p{N}]/uy;
     next.lastIndex = match.index + match[0].length;
-    if (next.test(text) && routeModel(match[2]!, aliases)) clauses.push({ start: match.index, model: match[2]!.toLowerCase() });
+    if (next.test(text) && routeModel(match[2]!, aliases)) clauses.push({ start: match.index, work: next.lastIndex, model: match[2]!.toLowerCase() });
   }
   return clauses;
 }
@@ -195,7 +216,10 @@ interface PhraseResult {
 
 /** One clause made only of directives, or null. */
 function readPhrase(clause: string, aliases: Aliases): PhraseResult | null {
-  const text = clause.replace(/[.,;:!?\s]+$/, "").trim();
+  // Too long to be a phrase: refused before the trailing-punctuation pattern, quadratic on long runs of spaces.
+  const trimmed = clause.trim();
+  if (trimmed.length > PHRASE_MAX * 2) return null;
+  const text = trimmed.replace(/[.,;:!?\s]+$/, "").trim();
   if (text.length === 0 || text.length > PHRASE_MAX) return null;
   if (PHRASE_WORKTREE.test(text)) return { directives: { worktree: true }, bareModel: false };
   const after = PHRASE_AFTER.exec(text);

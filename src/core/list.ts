@@ -86,13 +86,13 @@ export function splitList(lines: readonly string[]): ListShape {
 }
 
 /** The first paragraph of a text (its lines up to the first blank line or fence), on one line. */
-export function firstParagraph(text: string): string {
+export function firstParagraph(text: string, joiner = " "): string {
   const lines: string[] = [];
   for (const line of text.split("\n")) {
     if (line.trim().length === 0 || FENCE.test(line)) break;
     lines.push(line.trim());
   }
-  return lines.join(" ");
+  return lines.join(joiner);
 }
 
 /** What a text is about, on one line: its first paragraph, or, when it opens with a fence, its first words outside fences. */

@@ -12,7 +12,7 @@ import type { Command } from "./command.js";
 import type { DispatchConfig } from "./config.js";
 import { splitSentence, type SentenceTasks } from "./clauses.js";
 import { readDirectives, type Directives } from "./directive.js";
-import { headline, splitList, type ListItem } from "./list.js";
+import { firstParagraph, headline, splitList, type ListItem } from "./list.js";
 import { routeModel, unknownModelMessage, type ModelRoute } from "./model.js";
 import { taskIdFrom, type TaskSpec } from "./task.js";
 import { quoted, tidyTitle } from "./title.js";
@@ -54,13 +54,9 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   const headerRoute = route(headerDirectives.model, fallback);
 
   if (shape.items.length === 0) {
-    const first = headline(whole);
-    const sentence = splitSentence(first, aliases);
-    if (sentence) {
-      const at = whole.indexOf(first);
-      return sentenceTasks({ sentence, more: at >= 0 ? whole.slice(at + first.length).trim() : "", config, fallback });
-    }
-    const directives = readDirectives(first, aliases);
+    const sentence = splitSentence(firstParagraph(whole, "\n"), aliases);
+    if (sentence) return sentenceTasks({ sentence, whole, config, fallback });
+    const directives = readDirectives(headline(whole), aliases);
     const refused = unknown(directives);
     if (refused) return refused;
     const title = tidyTitle(directives.rest);
@@ -78,6 +74,9 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   const itemDirectives = shape.items.map((item) => readDirectives(headline(item.text), aliases));
   const itemUnknown = itemDirectives.map(unknown).find((refused) => refused !== null);
   if (itemUnknown) return itemUnknown;
+  const headerSentence = itemDirectives.some(hasDirective) ? null : splitSentence(firstParagraph(header, "\n"), aliases);
+  // `use opus to review auth and use gemini to update the README` over a list of details: the list is context.
+  if (headerSentence) return sentenceTasks({ sentence: headerSentence, whole, config, fallback });
   if (!isParallel(headerRest, itemDirectives)) {
     const steps = shape.items.map((item) => headline(item.text).replace(/\s+/g, " ").trim()).filter((step) => /[\p{L}\p{N}]/u.test(step));
     // `steps:` names no work: the steps do (`Add a failing test, then fix the bug`).
@@ -109,25 +108,32 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   return typeof linked === "string" ? { kind: "error", message: linked } : dispatch(linked);
 }
 
-/** One task per clause of a sentence handing work to several models; a `then` clause waits for the one before. */
-function sentenceTasks(opts: { sentence: SentenceTasks; more: string; config: DispatchConfig; fallback: ModelRoute }): Command {
-  const { sentence, more, config, fallback } = opts;
-  if (sentence.clauses.length > config.max_tasks) return tooMany(sentence.clauses.length, config);
-  const context = [sentence.context ? `Context: ${sentence.context}` : "", more].filter((part) => part.length > 0).join("\n\n");
+/**
+ * One task per clause of a sentence handing work to several models; a clause that waits starts after the one before.
+ * Each prompt is the clause, then the whole comment as context (what "it" refers to, what the other tasks do).
+ */
+function sentenceTasks(opts: { sentence: SentenceTasks; whole: string; config: DispatchConfig; fallback: ModelRoute }): Command {
+  const { sentence, whole, config, fallback } = opts;
+  const aliases = config.models;
+  const count = sentence.clauses.length;
+  if (count > config.max_tasks) return tooMany(count, config);
+  const lead = readDirectives(sentence.lead, aliases);
+  if (lead.unknownModel) return { kind: "error", message: unknownModelMessage(lead.unknownModel, aliases) };
+  const noList = "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) …`), or join them with `then` (`use opus to …, then use gemini to …`).";
+  if (lead.after.length > 0) return { kind: "error", message: noList };
+  const context = `Context: this is one of ${count} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:\n\n${whole.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n")}`;
   const taken = new Set<string>();
   const tasks: TaskSpec[] = [];
   for (const [index, clause] of sentence.clauses.entries()) {
-    const directives = readDirectives(clause.text, config.models);
-    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, config.models) };
-    if (directives.after.length > 0) {
-      return { kind: "error", message: "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) …`), or join them with `then` (`use opus to …, then use gemini to …`)." };
-    }
+    const directives = readDirectives(clause.text, aliases);
+    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) };
+    if (directives.after.length > 0) return { kind: "error", message: noList };
     const title = tidyTitle(directives.rest);
     if (title.length === 0) return { kind: "error", message: `Task ${index + 1} (${quoted(clause.text)}) says how to run a task but not what to do: write the task, e.g. ${EXAMPLE}.` };
     const id = taskIdFrom(title, taken);
     taken.add(id);
-    const route = (directives.model ? routeModel(directives.model, config.models) : null) ?? fallback;
-    const task = spec({ id, title, prompt: context ? `${clause.text}\n\n${context}` : clause.text, route, worktree: directives.worktree });
+    const route = (directives.model ? routeModel(directives.model, aliases) : null) ?? fallback;
+    const task = spec({ id, title, prompt: `${clause.text}\n\n${context}`, route, worktree: directives.worktree || lead.worktree });
     if (clause.afterPrevious && tasks.length > 0) task.after = [tasks.at(-1)!.id];
     tasks.push(task);
   }
@@ -159,8 +165,10 @@ function spec({ id, title, prompt, route, worktree, steps = [] }: SpecInput): Ta
   return { id, title, prompt, model: route.model, agent: route.agent, worktree, steps, after: [] };
 }
 
+const hasDirective = (d: Directives): boolean => d.model !== null || d.worktree || d.after.length > 0;
+
 function isParallel(headerRest: string, items: readonly Directives[]): boolean {
-  if (items.some((d) => d.model !== null || d.worktree || d.after.length > 0)) return true;
+  if (items.some(hasDirective)) return true;
   const header = headerRest.replace(/[*_`~]/g, "");
   if (!/[\p{L}\p{N}]/u.test(header)) return true;
   if (ORDER.test(header)) return false;

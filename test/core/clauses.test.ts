@@ -13,11 +13,18 @@ function tasksOf(command: Command): TaskSpec[] {
 
 const brief = (tasks: TaskSpec[]) => tasks.map((t) => ({ id: t.id, title: t.title, model: t.model, agent: t.agent, worktree: t.worktree, after: t.after, prompt: t.prompt }));
 
+const CONTEXT = (count: number, comment: string) =>
+  `Context: this is one of ${count} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:\n\n${comment
+    .split("\n")
+    .map((line) => `> ${line}`.trimEnd())
+    .join("\n")}`;
+
 describe("several tasks in one sentence", () => {
-  it("one task per model's clause: the product's own example", () => {
-    expect(brief(tasksOf(parseComment("/dispatch use opus to review auth and use gemini to update the README")))).toEqual([
-      { id: "review-auth", title: "Review auth", model: "opus", agent: "claude", worktree: false, after: [], prompt: "use opus to review auth" },
-      { id: "update-readme", title: "Update the README", model: "gemini", agent: "gemini", worktree: false, after: [], prompt: "use gemini to update the README" },
+  it("one task per model's clause: the product's own example, each prompt its clause and the whole comment", () => {
+    const comment = "use opus to review auth and use gemini to update the README";
+    expect(brief(tasksOf(parseComment(`/dispatch ${comment}`)))).toEqual([
+      { id: "review-auth", title: "Review auth", model: "opus", agent: "claude", worktree: false, after: [], prompt: `use opus to review auth\n\n${CONTEXT(2, comment)}` },
+      { id: "update-readme", title: "Update the README", model: "gemini", agent: "gemini", worktree: false, after: [], prompt: `use gemini to update the README\n\n${CONTEXT(2, comment)}` },
     ]);
   });
 
@@ -30,12 +37,43 @@ describe("several tasks in one sentence", () => {
     ]);
   });
 
-  it("gives every task the words before the first clause and the paragraphs below", () => {
-    const tasks = tasksOf(parseComment("/dispatch we launch Thursday: use opus to audit the auth flow and have gemini write the OpenAPI specs\n\nKeep the public API unchanged."));
-    expect(tasks.map((t) => t.prompt)).toEqual([
-      "use opus to audit the auth flow\n\nContext: we launch Thursday\n\nKeep the public API unchanged.",
-      "have gemini write the OpenAPI specs\n\nContext: we launch Thursday\n\nKeep the public API unchanged.",
+  it("reads the ways people say one waits for the other: then, after that, once that's done, afterwards, work on `it`", () => {
+    for (const body of [
+      "First use opus to fix the bug, then use haiku to write the changelog",
+      "use opus to fix the bug. After that, use haiku to write the changelog",
+      "use opus to fix the bug. Once that's done, use haiku to write the changelog",
+      "use opus to fix the bug. When it's done, use haiku to write the changelog",
+      "use opus to fix the bug and use haiku to write the changelog afterwards",
+      "use opus to fix the bug and use haiku to write the changelog for it",
+    ]) {
+      const tasks = tasksOf(parseComment(`/dispatch ${body}`));
+      expect([body, tasks.map((t) => [t.model, t.after])]).toEqual([body, [["opus", []], ["haiku", [tasks[0]!.id]]]]);
+    }
+    expect(tasksOf(parseComment("/dispatch use sonnet to implement the rate limiter and use opus to review it")).map((t) => [t.title, t.after])).toEqual([
+      ["Implement the rate limiter", []],
+      ["Review it", ["rate-limiter"]],
     ]);
+  });
+
+  it("ends a clause's title at its sentence and its line, and keeps words that only look like joins", () => {
+    const titles = (body: string) => tasksOf(parseComment(`/dispatch ${body}`)).map((t) => t.title);
+    expect(titles("Can you use opus to review auth and use gemini to update the README? Thanks!")).toEqual(["Review auth", "Update the README"]);
+    expect(titles("Let's use opus to review auth\nand use gemini to update the README\nMore detail: auth lives in src/auth")).toEqual(["Review auth", "Update the README"]);
+    expect(titles("use opus to decide what to build next and use gemini to explain why we did so")).toEqual(["Decide what to build next", "Explain why we did so"]);
+  });
+
+  it("gives every task the whole comment: the words around the clauses, the paragraphs and lists below", () => {
+    const comment = "we launch Thursday: use opus to audit the auth flow and have gemini write the OpenAPI specs\n\nDetails:\n- auth lives in src/auth";
+    const tasks = tasksOf(parseComment(`/dispatch ${comment}`));
+    expect(tasks.map((t) => [t.title, t.model, t.prompt])).toEqual([
+      ["Audit the auth flow", "opus", `use opus to audit the auth flow\n\n${CONTEXT(2, comment)}`],
+      ["Write the OpenAPI specs", "gemini", `have gemini write the OpenAPI specs\n\n${CONTEXT(2, comment)}`],
+    ]);
+  });
+
+  it("applies a worktree named before the first clause to every task", () => {
+    const tasks = tasksOf(parseComment("/dispatch In separate worktrees: use opus to review auth and use gemini to update the README"));
+    expect(tasks.map((t) => [t.model, t.worktree])).toEqual([["opus", true], ["gemini", true]]);
   });
 
   it("stays one task when one model is named throughout, a model is corrected, or models are the subject", () => {
@@ -43,6 +81,10 @@ describe("several tasks in one sentence", () => {
     expect(tasksOf(parseComment("/dispatch use opus to review auth, actually use sonnet")).map((t) => [t.title, t.model])).toEqual([["Review auth", "sonnet"]]);
     expect(tasksOf(parseComment("/dispatch compare opus and gemini pricing")).map((t) => t.title)).toEqual(["Compare opus and gemini pricing"]);
     expect(tasksOf(parseComment("/dispatch use opus to review the gemini integration")).map((t) => [t.title, t.model])).toEqual([["Review the gemini integration", "opus"]]);
+    // What a model is for, not work for it; a clause in a code span is the subject.
+    expect(tasksOf(parseComment("/dispatch Update the router: use haiku for short prompts and use sonnet for long ones"))).toHaveLength(1);
+    const quoted = tasksOf(parseComment("/dispatch use opus to add a test that `use opus to review auth and use gemini to update the README` gives two tasks"));
+    expect(quoted.map((t) => [t.title, t.model])).toEqual([["Add a test that `use opus to review auth and use gemini to update the README` gives two tasks", "opus"]]);
   });
 
   it("refuses, dispatching nothing, a clause naming an unknown model, an `after` without a list, or too many tasks", () => {
@@ -75,7 +117,7 @@ describe("several tasks in one sentence", () => {
         const body = clauses.map((c, i) => `${i > 0 ? clauses[i - 1]!.join : ""}use ${c.model} to ${c.work.join(" ")}`).join("");
         const tasks = tasksOf(parseComment(`/dispatch ${body}`));
         expect(tasks.map((t) => t.model)).toEqual(clauses.map((c) => c.model));
-        expect(tasks.map((t) => t.prompt)).toEqual(clauses.map((c) => `use ${c.model} to ${c.work.join(" ")}`));
+        expect(tasks.map((t) => t.prompt)).toEqual(clauses.map((c) => `use ${c.model} to ${c.work.join(" ")}\n\n${CONTEXT(clauses.length, body)}`));
         expect(new Set(tasks.map((t) => t.id)).size).toBe(tasks.length);
         tasks.forEach((t, i) => expect(t.after).toEqual(i > 0 && /then/.test(clauses[i - 1]!.join) ? [tasks[i - 1]!.id] : []));
       }),

@@ -116,6 +116,7 @@ describe("parseComment on random and hostile bodies", () => {
   });
 
   it("copes with 65,536-character bodies of every kind", () => {
+    const gap = (head: string, tail: string) => `${head}${" ".repeat(COMMENT_LIMIT - head.length - tail.length)}${tail}`;
     const fill = (unit: string, prefix = "/dispatch ") => prefix + unit.repeat(Math.ceil(COMMENT_LIMIT / unit.length)).slice(0, COMMENT_LIMIT - prefix.length);
     const bodies = [
       fill("x"),
@@ -139,6 +140,10 @@ describe("parseComment on random and hostile bodies", () => {
       fill("after 1, "),
       fill("x", "/dispatch answer security-review "),
       fill("y", "/dispatch status "),
+      // Long runs of spaces between words (patterns anchored at the end once scanned them at every position).
+      gap("/dispatch use opus to a and use gemini to b", "z"),
+      gap("/dispatch fix it", "using opus"),
+      fill("use opus to a and `use gemini to b` and use haiku to c, then "),
     ];
     for (const body of bodies) {
       expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);

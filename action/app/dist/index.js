@@ -93554,14 +93554,15 @@ var WORD = String.raw`[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9]))*`;
 var REF = String.raw`(?:(?:task|item|step)\s+)?#?[A-Za-z0-9](?:[A-Za-z0-9-]){0,39}`;
 var REFS = String.raw`${REF}(?:\s*(?:,|&|\band\b)\s*${REF}){0,20}`;
 var WORKTREE = String.raw`(?:(?:do|run|work\s+on|put)\s+(?:it|this|them|each(?:\s+one)?)\s+)?in\s+(?:(?:a|an|its\s+own|their\s+own|a\s+separate|separate|own|isolated)\s+(?:isolated\s+|separate\s+)?worktrees?|worktrees)\b|\buse\s+(?:a\s+|separate\s+)?worktrees?\b`;
-var CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:and|then|please|but|so|also|just)\s+)`;
+var CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:and|then|please|but|so|also|just|first|now|(?:can|could|would|will)\s+you|let['\u2019]?s|i['\u2019]?d\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|we\s+need\s+to)\s+)`;
 var LEAD_VERB = new RegExp(
-  String.raw`${CLAUSE}\b(use|dispatch|have)\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(\s+(?:to|for)\b\s*)?`,
+  // The lookahead first: the clause's lookbehind runs only where a verb starts (linear on long runs of spaces).
+  String.raw`(?=\b(?:use|dispatch|have)\s)${CLAUSE}\b(use|dispatch|have)\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(\s+(?:to|for)\b\s*)?`,
   "gi"
 );
 var AFTER_USE = /^(?:\s+(?:in|on|and|with)\b|\s*[,.;:)!?]|\s*$)/i;
 var USING = new RegExp(
-  String.raw`(?<!\b(?:of|about|for|on|by|the|when|why|how|to|with|without|avoid|avoids|stop|start|keep|try|tried|trying|like|against|vs)\s+)\busing\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(?=\s+(?:to|for|in|on|and|with)\b|\s*[,.;:)!?]|\s*$)`,
+  String.raw`(?=using\s)(?<!\b(?:of|about|for|on|by|the|when|why|how|to|with|without|avoid|avoids|stop|start|keep|try|tried|trying|like|against|vs)\s+)\busing\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(?=\s+(?:to|for|in|on|and|with)\b|\s*[,.;:)!?]|\s*$)`,
   "gi"
 );
 var WORKTREE_ANYWHERE = new RegExp(String.raw`\b(?:${WORKTREE})`, "gi");
@@ -93577,6 +93578,13 @@ var PHRASE_WORKTREE = new RegExp(String.raw`^${JOINERS}(?:${WORKTREE}|worktrees?
 var PHRASE_AFTER = new RegExp(String.raw`^after\s+(${REFS})$`, "i");
 var SEGMENT_BREAK = /[.,;!]+(?:\s+|$)/g;
 var PHRASE_MAX = 80;
+var QUOTED = /`[^`\n]*`|"[^"\n]*"|\u201c[^\u201d\n]*\u201d/g;
+var PARENTHESES = /\([^()\n]*\)/g;
+var BLANK = "\u2060";
+function maskQuoted(text, { parens = false } = {}) {
+  const masked = text.replace(QUOTED, (span) => BLANK.repeat(span.length));
+  return parens ? masked.replace(PARENTHESES, (span) => BLANK.repeat(span.length)) : masked;
+}
 function readDirectives(text, aliases = {}) {
   const spans = [];
   let unknownModel = null;
@@ -93603,19 +93611,20 @@ function readDirectives(text, aliases = {}) {
     }
     break;
   }
-  const verbs = [...text.matchAll(LEAD_VERB)].map((match) => ({ match, index: match.index }));
-  const opening = lead > 0 ? text.slice(lead).matchAll(LEAD_VERB).next().value : void 0;
+  const masked = maskQuoted(text);
+  const verbs = [...masked.matchAll(LEAD_VERB)].map((match) => ({ match, index: match.index }));
+  const opening = lead > 0 ? masked.slice(lead).matchAll(LEAD_VERB).next().value : void 0;
   if (opening?.index === 0 && !verbs.some((v2) => v2.index === lead)) verbs.push({ match: opening, index: lead });
   for (const { match, index } of verbs) {
     const verb = match[1].toLowerCase();
     const word = match[2];
-    const next = text.slice(index + match[0].length);
+    const next = masked.slice(index + match[0].length);
     if (verb === "have" ? match[3] !== void 0 || !/^\s+[a-z]/i.test(next) : match[3] === void 0 && !AFTER_USE.test(next)) continue;
     const named = verb === "have" ? routeModel(word, aliases) ? word.toLowerCase() : void 0 : model(word);
     if (!named) continue;
     spans.push({ start: index, end: index + match[0].length, model: named });
   }
-  for (const match of text.matchAll(USING)) {
+  for (const match of masked.matchAll(USING)) {
     const named = model(match[1]);
     if (named) spans.push({ start: match.index, end: match.index + match[0].length, model: named });
   }
@@ -93625,7 +93634,7 @@ function readDirectives(text, aliases = {}) {
     const found = readPhraseList(match[1], aliases);
     if (found) spans.push({ start: match.index, end: match.index + match[0].length, ...found });
   }
-  for (const match of text.matchAll(WORKTREE_ANYWHERE)) {
+  for (const match of masked.matchAll(WORKTREE_ANYWHERE)) {
     spans.push({ start: match.index, end: match.index + match[0].length, worktree: true });
   }
   spans.push(...trailingSpans(text, aliases));
@@ -93644,10 +93653,10 @@ function modelClauses(text, aliases = {}) {
   const clauses = [];
   for (const match of text.matchAll(LEAD_VERB)) {
     const have = match[1].toLowerCase() === "have";
-    if (have ? match[3] !== void 0 : match[3] === void 0) continue;
+    if (have ? match[3] !== void 0 : !/^\s+to\b/i.test(match[3] ?? "")) continue;
     const next = have ? /\s+[a-z]/iy : /\s*[\p{L}\p{N}]/uy;
     next.lastIndex = match.index + match[0].length;
-    if (next.test(text) && routeModel(match[2], aliases)) clauses.push({ start: match.index, model: match[2].toLowerCase() });
+    if (next.test(text) && routeModel(match[2], aliases)) clauses.push({ start: match.index, work: next.lastIndex, model: match[2].toLowerCase() });
   }
   return clauses;
 }
@@ -93672,7 +93681,9 @@ function trailingSpans(text, aliases) {
   return spans;
 }
 function readPhrase(clause, aliases) {
-  const text = clause.replace(/[.,;:!?\s]+$/, "").trim();
+  const trimmed = clause.trim();
+  if (trimmed.length > PHRASE_MAX * 2) return null;
+  const text = trimmed.replace(/[.,;:!?\s]+$/, "").trim();
   if (text.length === 0 || text.length > PHRASE_MAX) return null;
   if (PHRASE_WORKTREE.test(text)) return { directives: { worktree: true }, bareModel: false };
   const after = PHRASE_AFTER.exec(text);
@@ -93715,30 +93726,38 @@ function removeSpans(text, spans) {
 }
 
 // src/core/clauses.ts
-var JOIN_CHAR = /[\s,;:.!?\u2014\u2013-]/;
-var JOIN_WORD = /(?<![\p{L}\p{N}])(?:and|then|also|but|so|just|please|next|afterwards)$/iu;
-var THEN = /\b(?:then|next|afterwards)\b/i;
-var EMPTY_LEAD = /^(?:[\s,;:.!?\u2014\u2013-]|\b(?:please|and|also|just|so|ok|okay|hi|hey)\b)*$/i;
+var SENTENCE_END = /[.!?](?=\s|$)|\n/;
+var JOIN_CHAR = /[\s,;:\u2014\u2013-]/;
+var JOIN_WORD = /(?<![\p{L}\p{N}])(?:and|then|also|but|please|just|plus)$/iu;
+var WAITS = /\b(?:then|afterwards|after\s+that|once\s+(?:that|this|it|done|finished)\b|when\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))/i;
+var WAITS_AT_END = /\b(?:afterwards|after\s+that|once\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))\s*$/i;
+var REFERS_BACK = /\b(?:it|them|its|their|the\s+(?:results?|findings|fix|changes|output)|what\s+[\p{L}-]+\s+(?:wrote|did|found|made|changed|built))\b/iu;
 function splitSentence(text, aliases = {}) {
-  const starts = modelClauses(text, aliases);
+  const masked = maskQuoted(text, { parens: true });
+  const starts = modelClauses(masked, aliases);
   if (starts.length < 2 || new Set(starts.map((c5) => c5.model)).size < 2) return null;
   const clauses = [];
-  let afterPrevious = false;
   for (const [index, clause] of starts.entries()) {
-    const piece = text.slice(clause.start, starts[index + 1]?.start ?? text.length);
-    const end = joinStart(piece);
-    clauses.push({ text: piece.slice(0, end).trim(), afterPrevious });
-    afterPrevious = THEN.test(piece.slice(end));
+    const next = starts[index + 1]?.start ?? text.length;
+    const piece = masked.slice(clause.start, next);
+    const sentence = SENTENCE_END.exec(piece);
+    let end = sentence ? sentence.index : piece.length;
+    if (index < starts.length - 1) end = joinStart(piece, end);
+    const own2 = text.slice(clause.start, clause.start + end).trim();
+    const before2 = index > 0 ? text.slice(clauseEnd(clauses, starts, index), clause.start) : "";
+    const work = text.slice(clause.work, clause.start + end);
+    clauses.push({ text: own2, afterPrevious: index > 0 && (WAITS.test(before2) || WAITS_AT_END.test(own2) || REFERS_BACK.test(work)) });
   }
-  const lead = text.slice(0, starts[0].start);
-  return { context: EMPTY_LEAD.test(lead) ? "" : lead.slice(0, joinStart(lead)).trim(), clauses };
+  return { lead: text.slice(0, starts[0].start).trim(), clauses };
 }
-function joinStart(piece) {
-  let end = piece.length;
+function clauseEnd(clauses, starts, index) {
+  return starts[index - 1].start + clauses[index - 1].text.length;
+}
+function joinStart(piece, end) {
   for (; ; ) {
     const before2 = end;
     while (end > 0 && JOIN_CHAR.test(piece[end - 1])) end--;
-    const from = Math.max(0, end - 12);
+    const from = Math.max(0, end - 8);
     const word = JOIN_WORD.exec(piece.slice(from, end));
     if (word && (word.index > 0 || from === 0 || !/[\p{L}\p{N}]/u.test(piece[from - 1]))) end -= word[0].length;
     if (end === before2) return end;
@@ -93798,13 +93817,13 @@ function splitList(lines) {
     footer: footer.join("\n").trim()
   };
 }
-function firstParagraph(text) {
+function firstParagraph(text, joiner = " ") {
   const lines = [];
   for (const line of text.split("\n")) {
     if (line.trim().length === 0 || FENCE.test(line)) break;
     lines.push(line.trim());
   }
-  return lines.join(" ");
+  return lines.join(joiner);
 }
 function headline2(text) {
   const first = firstParagraph(text);
@@ -93878,13 +93897,9 @@ function splitPrompt({ firstLine, below, config: config3 }) {
   const headerRest = tidyTitle(headerDirectives.rest);
   const headerRoute = route(headerDirectives.model, fallback);
   if (shape.items.length === 0) {
-    const first = headline2(whole);
-    const sentence = splitSentence(first, aliases);
-    if (sentence) {
-      const at2 = whole.indexOf(first);
-      return sentenceTasks({ sentence, more: at2 >= 0 ? whole.slice(at2 + first.length).trim() : "", config: config3, fallback });
-    }
-    const directives = readDirectives(first, aliases);
+    const sentence = splitSentence(firstParagraph(whole, "\n"), aliases);
+    if (sentence) return sentenceTasks({ sentence, whole, config: config3, fallback });
+    const directives = readDirectives(headline2(whole), aliases);
     const refused = unknown2(directives);
     if (refused) return refused;
     const title = tidyTitle(directives.rest);
@@ -93901,6 +93916,8 @@ function splitPrompt({ firstLine, below, config: config3 }) {
   const itemDirectives = shape.items.map((item) => readDirectives(headline2(item.text), aliases));
   const itemUnknown = itemDirectives.map(unknown2).find((refused) => refused !== null);
   if (itemUnknown) return itemUnknown;
+  const headerSentence = itemDirectives.some(hasDirective) ? null : splitSentence(firstParagraph(header, "\n"), aliases);
+  if (headerSentence) return sentenceTasks({ sentence: headerSentence, whole, config: config3, fallback });
   if (!isParallel(headerRest, itemDirectives)) {
     const steps = shape.items.map((item) => headline2(item.text).replace(/\s+/g, " ").trim()).filter((step) => /[\p{L}\p{N}]/u.test(step));
     const named = /[\p{L}\p{N}]/u.test(headerRest.replace(ORDER_ONLY, " "));
@@ -93932,25 +93949,31 @@ ${context}` : item.text;
   return typeof linked === "string" ? { kind: "error", message: linked } : dispatch(linked);
 }
 function sentenceTasks(opts) {
-  const { sentence, more, config: config3, fallback } = opts;
-  if (sentence.clauses.length > config3.max_tasks) return tooMany(sentence.clauses.length, config3);
-  const context = [sentence.context ? `Context: ${sentence.context}` : "", more].filter((part) => part.length > 0).join("\n\n");
+  const { sentence, whole, config: config3, fallback } = opts;
+  const aliases = config3.models;
+  const count2 = sentence.clauses.length;
+  if (count2 > config3.max_tasks) return tooMany(count2, config3);
+  const lead = readDirectives(sentence.lead, aliases);
+  if (lead.unknownModel) return { kind: "error", message: unknownModelMessage(lead.unknownModel, aliases) };
+  const noList = "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) \u2026`), or join them with `then` (`use opus to \u2026, then use gemini to \u2026`).";
+  if (lead.after.length > 0) return { kind: "error", message: noList };
+  const context = `Context: this is one of ${count2} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:
+
+${whole.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n")}`;
   const taken = /* @__PURE__ */ new Set();
   const tasks = [];
   for (const [index, clause] of sentence.clauses.entries()) {
-    const directives = readDirectives(clause.text, config3.models);
-    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, config3.models) };
-    if (directives.after.length > 0) {
-      return { kind: "error", message: "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) \u2026`), or join them with `then` (`use opus to \u2026, then use gemini to \u2026`)." };
-    }
+    const directives = readDirectives(clause.text, aliases);
+    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) };
+    if (directives.after.length > 0) return { kind: "error", message: noList };
     const title = tidyTitle(directives.rest);
     if (title.length === 0) return { kind: "error", message: `Task ${index + 1} (${quoted(clause.text)}) says how to run a task but not what to do: write the task, e.g. ${EXAMPLE}.` };
     const id = taskIdFrom(title, taken);
     taken.add(id);
-    const route = (directives.model ? routeModel(directives.model, config3.models) : null) ?? fallback;
-    const task = spec({ id, title, prompt: context ? `${clause.text}
+    const route = (directives.model ? routeModel(directives.model, aliases) : null) ?? fallback;
+    const task = spec({ id, title, prompt: `${clause.text}
 
-${context}` : clause.text, route, worktree: directives.worktree });
+${context}`, route, worktree: directives.worktree || lead.worktree });
     if (clause.afterPrevious && tasks.length > 0) task.after = [tasks.at(-1).id];
     tasks.push(task);
   }
@@ -93968,8 +93991,9 @@ function dispatch(tasks) {
 function spec({ id, title, prompt, route, worktree, steps = [] }) {
   return { id, title, prompt, model: route.model, agent: route.agent, worktree, steps, after: [] };
 }
+var hasDirective = (d2) => d2.model !== null || d2.worktree || d2.after.length > 0;
 function isParallel(headerRest, items) {
-  if (items.some((d2) => d2.model !== null || d2.worktree || d2.after.length > 0)) return true;
+  if (items.some(hasDirective)) return true;
   const header = headerRest.replace(/[*_`~]/g, "");
   if (!/[\p{L}\p{N}]/u.test(header)) return true;
   if (ORDER.test(header)) return false;
@@ -94126,14 +94150,14 @@ function notATask(word, usage) {
 }
 
 // src/core/answer.ts
-var QUOTED = /^[ \t]*>/;
+var QUOTED2 = /^[ \t]*>/;
 var HEADING = /Question\s+(\d{1,6})\s+from\s+\**`?([a-z0-9][a-z0-9-]*)`?/i;
 function parseQuoteReply(body) {
   const lines = sanitizeText(body).replace(/\r\n?/g, "\n").split("\n");
   let found = null;
   const own2 = [];
   for (const line of lines) {
-    if (!QUOTED.test(line)) {
+    if (!QUOTED2.test(line)) {
       own2.push(line);
       continue;
     }
