@@ -40,7 +40,8 @@ export const AGENT_SETTINGS_ENV: Record<AgentName, string[]> = {
 /**
  * Variables every agent gets when the worker has them: locale, terminal, time zone, proxies, and the runner's job
  * marker RUNNER_TRACKING_ID (not a secret: the runner's end-of-job "Cleaning up orphan processes" kills every process
- * whose environment carries it, so an agent left behind by a killed worker ends with the job).
+ * whose environment carries it and that it may read, so on a runner running as root an agent left behind by a killed
+ * worker ends with the job; a non-root runner cannot read the agent user's processes).
  */
 export const BASE_ENV: readonly string[] = [
   "PATH",

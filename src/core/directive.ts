@@ -72,7 +72,8 @@ const SEGMENT_BREAK = /[.,;!]+(?:\s+|$)/g;
 const PHRASE_MAX = 80;
 
 /** Code spans and quotes: what is inside is the subject (`` `use opus to …` ``), never a directive. */
-const QUOTED = /`[^`\n]*`|"[^"\n]*"|\u201c[^\u201d\n]*\u201d/g;
+// A `"` counts only at a word's edge (not the inch mark of `3"`); an opening `“` ends where the next one starts (linear).
+const QUOTED = /`[^`\n]*`|(?<![\p{L}\p{N}])"[^"\n]*"(?![\p{L}\p{N}])|\u201c[^\u201c\u201d\n]*\u201d/gu;
 const PARENTHESES = /\([^()\n]*\)/g;
 /** A character no cleaned comment holds (core/sanitize.ts removes invisible characters). */
 const BLANK = "\u2060";

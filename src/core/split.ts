@@ -10,7 +10,7 @@
  */
 import type { Command } from "./command.js";
 import type { DispatchConfig } from "./config.js";
-import { splitSentence, type SentenceTasks } from "./clauses.js";
+import { splitSentence, type Sentence } from "./clauses.js";
 import { readDirectives, type Directives } from "./directive.js";
 import { firstParagraph, headline, splitList, type ListItem } from "./list.js";
 import { routeModel, unknownModelMessage, type ModelRoute } from "./model.js";
@@ -74,7 +74,7 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   const itemDirectives = shape.items.map((item) => readDirectives(headline(item.text), aliases));
   const itemUnknown = itemDirectives.map(unknown).find((refused) => refused !== null);
   if (itemUnknown) return itemUnknown;
-  const headerSentence = itemDirectives.some(hasDirective) ? null : splitSentence(firstParagraph(header, "\n"), aliases);
+  const headerSentence = itemDirectives.some(hasDirective) ? null : splitSentence(firstLine, aliases);
   // `use opus to review auth and use gemini to update the README` over a list of details: the list is context.
   if (headerSentence) return sentenceTasks({ sentence: headerSentence, whole, config, fallback });
   if (!isParallel(headerRest, itemDirectives)) {
@@ -112,14 +112,22 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
  * One task per clause of a sentence handing work to several models; a clause that waits starts after the one before.
  * Each prompt is the clause, then the whole comment as context (what "it" refers to, what the other tasks do).
  */
-function sentenceTasks(opts: { sentence: SentenceTasks; whole: string; config: DispatchConfig; fallback: ModelRoute }): Command {
+function sentenceTasks(opts: { sentence: Sentence; whole: string; config: DispatchConfig; fallback: ModelRoute }): Command {
   const { sentence, whole, config, fallback } = opts;
+  if (sentence.kind === "unclear") {
+    return {
+      kind: "error",
+      message:
+        `This hands work to several models, and also asks for something none of them is given: ${quoted(sentence.extra)}. Nothing was dispatched. ` +
+        "Put each task on its own line of a numbered list, each naming its model (`/dispatch three things:` then `1. use opus to …`); text below the list goes to every task.",
+    };
+  }
   const aliases = config.models;
   const count = sentence.clauses.length;
   if (count > config.max_tasks) return tooMany(count, config);
   const lead = readDirectives(sentence.lead, aliases);
   if (lead.unknownModel) return { kind: "error", message: unknownModelMessage(lead.unknownModel, aliases) };
-  const noList = "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) …`), or join them with `then` (`use opus to …, then use gemini to …`).";
+  const noList = "`after` points at an item of a numbered list (`2. (after 1) …`); in one sentence, join the tasks with `then` instead (`use opus to …, then use gemini to …`).";
   if (lead.after.length > 0) return { kind: "error", message: noList };
   const context = `Context: this is one of ${count} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:\n\n${whole.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n")}`;
   const taken = new Set<string>();

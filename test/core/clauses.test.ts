@@ -58,7 +58,8 @@ describe("several tasks in one sentence", () => {
   it("ends a clause's title at its sentence and its line, and keeps words that only look like joins", () => {
     const titles = (body: string) => tasksOf(parseComment(`/dispatch ${body}`)).map((t) => t.title);
     expect(titles("Can you use opus to review auth and use gemini to update the README? Thanks!")).toEqual(["Review auth", "Update the README"]);
-    expect(titles("Let's use opus to review auth\nand use gemini to update the README\nMore detail: auth lives in src/auth")).toEqual(["Review auth", "Update the README"]);
+    expect(titles("Let's use opus to review auth\nand use gemini to update the README")).toEqual(["Review auth", "Update the README"]);
+    expect(titles("use opus to fix things, e.g. the login, and use gemini to update the README")).toEqual(["Fix things, e.g. the login", "Update the README"]);
     expect(titles("use opus to decide what to build next and use gemini to explain why we did so")).toEqual(["Decide what to build next", "Explain why we did so"]);
   });
 
@@ -98,6 +99,33 @@ describe("several tasks in one sentence", () => {
     expect(many).toEqual({ kind: "error", message: expect.stringMatching(/^3 tasks is more than this repository's limit of 2/) });
   });
 
+  it("refuses, naming it, work asked for outside every clause: nothing is dispatched, nothing is dropped", () => {
+    for (const [body, extra] of [
+      ["refactor the parser, then use opus to review it and use gemini to document it", "refactor the parser, then"],
+      ["use opus to review auth and use gemini to update the README. Also bump the version in package.json.", ". Also bump the version in package.json."],
+      ["use opus to review auth. Bump the version too. Then use gemini to update the README", ". Bump the version too. Then"],
+    ] as const) {
+      const command = parseComment(`/dispatch ${body}`);
+      expect(command).toEqual({ kind: "error", message: expect.stringContaining(`something none of them is given: \`${extra}\`. Nothing was dispatched.`) });
+    }
+    // Greetings, thanks and mentions around the clauses ask for nothing.
+    expect(tasksOf(parseComment("/dispatch hi, can you please use opus to review auth and use gemini to update the README? Thanks! cc @alice"))).toHaveLength(2);
+  });
+
+  it("a directive is not work on what the clause before made: only the words of the work are read for `it`", () => {
+    for (const body of [
+      "use opus to fix auth and use gemini to update the README in its own worktree",
+      "use opus to fix auth and use gemini to update the README, do it in a worktree",
+      "use opus to fix auth and use gemini to update the IT onboarding docs",
+    ]) {
+      expect([body, tasksOf(parseComment(`/dispatch ${body}`)).map((t) => t.after)]).toEqual([body, [[], []]]);
+    }
+  });
+
+  it("reads a quote only at a word's edge: an inch mark does not hide a directive", () => {
+    expect(tasksOf(parseComment('/dispatch fix the 3" icon using opus and the "Save" button')).map((t) => t.model)).toEqual(["opus"]);
+  });
+
   it("uses the repository's model aliases", () => {
     const parsed = parseConfig({ models: { fast: { agent: "gemini", model: "gemini-2.5-flash" } } });
     if (!parsed.ok) throw new Error(parsed.error);
@@ -127,6 +155,6 @@ describe("several tasks in one sentence", () => {
   it("copes with a long hostile sentence (65,000 characters of clauses and joins)", () => {
     const body = `${"use opus to x and use gemini to y, , , and ".repeat(2000)}${" ,".repeat(20_000)}z`;
     const sentence = splitSentence(body, DEFAULT_CONFIG.models);
-    expect(sentence?.clauses).toHaveLength(4000);
+    expect(sentence?.kind === "tasks" && sentence.clauses).toHaveLength(4000);
   });
 });

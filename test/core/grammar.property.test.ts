@@ -144,6 +144,10 @@ describe("parseComment on random and hostile bodies", () => {
       gap("/dispatch use opus to a and use gemini to b", "z"),
       gap("/dispatch fix it", "using opus"),
       fill("use opus to a and `use gemini to b` and use haiku to c, then "),
+      fill("\u201c"),
+      fill("\u201cx "),
+      fill('"'),
+      fill('a" '),
     ];
     for (const body of bodies) {
       expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);

@@ -93578,7 +93578,7 @@ var PHRASE_WORKTREE = new RegExp(String.raw`^${JOINERS}(?:${WORKTREE}|worktrees?
 var PHRASE_AFTER = new RegExp(String.raw`^after\s+(${REFS})$`, "i");
 var SEGMENT_BREAK = /[.,;!]+(?:\s+|$)/g;
 var PHRASE_MAX = 80;
-var QUOTED = /`[^`\n]*`|"[^"\n]*"|\u201c[^\u201d\n]*\u201d/g;
+var QUOTED = /`[^`\n]*`|(?<![\p{L}\p{N}])"[^"\n]*"(?![\p{L}\p{N}])|\u201c[^\u201c\u201d\n]*\u201d/gu;
 var PARENTHESES = /\([^()\n]*\)/g;
 var BLANK = "\u2060";
 function maskQuoted(text, { parens = false } = {}) {
@@ -93726,32 +93726,45 @@ function removeSpans(text, spans) {
 }
 
 // src/core/clauses.ts
-var SENTENCE_END = /[.!?](?=\s|$)|\n/;
+var SENTENCE_END = /(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](?=\s|$)|\n/i;
 var JOIN_CHAR = /[\s,;:\u2014\u2013-]/;
 var JOIN_WORD = /(?<![\p{L}\p{N}])(?:and|then|also|but|please|just|plus)$/iu;
-var WAITS = /\b(?:then|afterwards|after\s+that|once\s+(?:that|this|it|done|finished)\b|when\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))/i;
-var WAITS_AT_END = /\b(?:afterwards|after\s+that|once\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))\s*$/i;
-var REFERS_BACK = /\b(?:it|them|its|their|the\s+(?:results?|findings|fix|changes|output)|what\s+[\p{L}-]+\s+(?:wrote|did|found|made|changed|built))\b/iu;
+var WAIT_WORDS = String.raw`then|next|afterwards|after\s+that|(?:once|when)\s+(?:(?:that|this|it)\s*(?:['\u2019]s|is)\s+)?(?:done|finished|merged)`;
+var JOINS = new RegExp(String.raw`\b(?:${WAIT_WORDS}|and|also|but|please|just|plus|finally|lastly)\b`, "gi");
+var WAITS = new RegExp(String.raw`\b(?:${WAIT_WORDS})\b`, "i");
+var WAITS_AT_END = /\b(?:afterwards|after\s+that|(?:once|when)\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))\s*$/i;
+var REFERS_BACK = /\b(?:it|them|its|their|the\s+(?:results?|findings|fix|changes|output)|what\s+[\p{L}-]+\s+(?:wrote|did|found|made|changed|built))\b/u;
+var OPENERS = /\b(?:can|could|would|will)\s+you\b|\blet['\u2019]?s\b|\bi['\u2019]?d\s+like\s+(?:you\s+)?to\b|\bi\s+want\s+(?:you\s+)?to\b|\bwe\s+need\s+to\b|\b(?:please|first|now|hi|hey|ok|okay|so|and|also|just)\b/gi;
+var CLOSERS = /\b(?:thanks|thank\s+you|thx|ty|cheers|please|cc)\b|@[\w-]+/gi;
+var WORDS = /[\p{L}\p{N}]/u;
 function splitSentence(text, aliases = {}) {
   const masked = maskQuoted(text, { parens: true });
   const starts = modelClauses(masked, aliases);
   if (starts.length < 2 || new Set(starts.map((c5) => c5.model)).size < 2) return null;
+  const lead = text.slice(0, starts[0].start);
+  const leadRest = readDirectives(lead, aliases).rest;
+  if (!/:\s*$/.test(lead) && WORDS.test(leadRest.replace(OPENERS, " "))) return { kind: "unclear", extra: lead.trim() };
   const clauses = [];
+  let previousEnd = 0;
   for (const [index, clause] of starts.entries()) {
-    const next = starts[index + 1]?.start ?? text.length;
-    const piece = masked.slice(clause.start, next);
-    const sentence = SENTENCE_END.exec(piece);
-    let end = sentence ? sentence.index : piece.length;
-    if (index < starts.length - 1) end = joinStart(piece, end);
-    const own2 = text.slice(clause.start, clause.start + end).trim();
-    const before2 = index > 0 ? text.slice(clauseEnd(clauses, starts, index), clause.start) : "";
-    const work = text.slice(clause.work, clause.start + end);
-    clauses.push({ text: own2, afterPrevious: index > 0 && (WAITS.test(before2) || WAITS_AT_END.test(own2) || REFERS_BACK.test(work)) });
+    const own2 = ownWords({ text, masked, clause, next: starts[index + 1]?.start });
+    const between = text.slice(previousEnd, clause.start);
+    if (index > 0 && WORDS.test(between.replace(JOINS, " "))) return { kind: "unclear", extra: between.trim() };
+    const work = readDirectives(text.slice(clause.work, clause.start + own2.length), aliases).rest;
+    const waits = index > 0 && (WAITS.test(between) || WAITS_AT_END.test(own2) || REFERS_BACK.test(work));
+    clauses.push({ text: own2.trim(), afterPrevious: waits });
+    previousEnd = clause.start + own2.length;
   }
-  return { lead: text.slice(0, starts[0].start).trim(), clauses };
+  const tail = text.slice(previousEnd);
+  if (WORDS.test(tail.replace(CLOSERS, " "))) return { kind: "unclear", extra: tail.trim() };
+  return { kind: "tasks", lead: lead.trim(), clauses };
 }
-function clauseEnd(clauses, starts, index) {
-  return starts[index - 1].start + clauses[index - 1].text.length;
+function ownWords({ text, masked, clause, next }) {
+  const piece = masked.slice(clause.start, next ?? text.length);
+  const sentence = SENTENCE_END.exec(piece);
+  let end = sentence ? sentence.index : piece.length;
+  if (next !== void 0) end = joinStart(piece, end);
+  return text.slice(clause.start, clause.start + end);
 }
 function joinStart(piece, end) {
   for (; ; ) {
@@ -93759,7 +93772,7 @@ function joinStart(piece, end) {
     while (end > 0 && JOIN_CHAR.test(piece[end - 1])) end--;
     const from = Math.max(0, end - 8);
     const word = JOIN_WORD.exec(piece.slice(from, end));
-    if (word && (word.index > 0 || from === 0 || !/[\p{L}\p{N}]/u.test(piece[from - 1]))) end -= word[0].length;
+    if (word && (word.index > 0 || from === 0 || !WORDS.test(piece[from - 1]))) end -= word[0].length;
     if (end === before2) return end;
   }
 }
@@ -93916,7 +93929,7 @@ function splitPrompt({ firstLine, below, config: config3 }) {
   const itemDirectives = shape.items.map((item) => readDirectives(headline2(item.text), aliases));
   const itemUnknown = itemDirectives.map(unknown2).find((refused) => refused !== null);
   if (itemUnknown) return itemUnknown;
-  const headerSentence = itemDirectives.some(hasDirective) ? null : splitSentence(firstParagraph(header, "\n"), aliases);
+  const headerSentence = itemDirectives.some(hasDirective) ? null : splitSentence(firstLine, aliases);
   if (headerSentence) return sentenceTasks({ sentence: headerSentence, whole, config: config3, fallback });
   if (!isParallel(headerRest, itemDirectives)) {
     const steps = shape.items.map((item) => headline2(item.text).replace(/\s+/g, " ").trim()).filter((step) => /[\p{L}\p{N}]/u.test(step));
@@ -93950,12 +93963,18 @@ ${context}` : item.text;
 }
 function sentenceTasks(opts) {
   const { sentence, whole, config: config3, fallback } = opts;
+  if (sentence.kind === "unclear") {
+    return {
+      kind: "error",
+      message: `This hands work to several models, and also asks for something none of them is given: ${quoted(sentence.extra)}. Nothing was dispatched. Put each task on its own line of a numbered list, each naming its model (\`/dispatch three things:\` then \`1. use opus to \u2026\`); text below the list goes to every task.`
+    };
+  }
   const aliases = config3.models;
   const count2 = sentence.clauses.length;
   if (count2 > config3.max_tasks) return tooMany(count2, config3);
   const lead = readDirectives(sentence.lead, aliases);
   if (lead.unknownModel) return { kind: "error", message: unknownModelMessage(lead.unknownModel, aliases) };
-  const noList = "`after` points at an item of a list; this comment has none. Put the tasks in a numbered list (`2. (after 1) \u2026`), or join them with `then` (`use opus to \u2026, then use gemini to \u2026`).";
+  const noList = "`after` points at an item of a numbered list (`2. (after 1) \u2026`); in one sentence, join the tasks with `then` instead (`use opus to \u2026, then use gemini to \u2026`).";
   if (lead.after.length > 0) return { kind: "error", message: noList };
   const context = `Context: this is one of ${count2} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:
 

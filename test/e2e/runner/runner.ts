@@ -90,6 +90,8 @@ let nextJobId = 31_000_000_001;
 
 export class LocalRunner implements ActionsBackend {
   readonly runs: RunRecord[] = [];
+  /** Each started job's RUNNER_TRACKING_ID, the marker its end-of-job cleanup kills by (orphans.ts). */
+  private readonly trackingIds = new Map<JobRecord, string>();
   private readonly pending: JobRecord[] = [];
   private readonly running = new Map<JobRecord, ResultPromise | null>();
   private readonly folders: string[] = [];
@@ -229,6 +231,11 @@ export class LocalRunner implements ActionsBackend {
     return run.jobs.map(({ run: _run, instance: _instance, ...view }) => ({ ...view }));
   }
 
+  /** The RUNNER_TRACKING_ID a started job's processes carry. */
+  trackingId(job: JobRecord): string | undefined {
+    return this.trackingIds.get(job);
+  }
+
   /** Kill a running job's Action process (a lost runner, an OOM kill): the job fails without a word from it. */
   kill(job: JobRecord, signal: NodeJS.Signals = "SIGKILL"): boolean {
     const process = this.running.get(job);
@@ -330,6 +337,7 @@ export class LocalRunner implements ActionsBackend {
 
     const github = job.instance.contexts["github"] as Record<string, string>;
     const trackingId = newTrackingId();
+    this.trackingIds.set(job, trackingId);
     const baseEnv: Record<string, string> = {};
     for (const name of ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "SHELL", "TERM"]) {
       const value = process.env[name];
