@@ -8,7 +8,7 @@
  * outside the clauses (`refactor the parser, then use opus to …`, `…. Also bump the version.`) would go to no task:
  * such a paragraph is `unclear`, for the caller to refuse.
  */
-import { maskQuoted, modelClauses, readDirectives, type ModelClause } from "./directive.js";
+import { maskQuoted, modelClauses, OPENER_WORDS, readDirectives, type ModelClause } from "./directive.js";
 import type { ModelAlias } from "./model.js";
 
 export interface Clause {
@@ -32,15 +32,16 @@ const SENTENCE_END = /(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](?=\s|$)|\n/i;
 const JOIN_CHAR = /[\s,;:\u2014\u2013-]/;
 const JOIN_WORD = /(?<![\p{L}\p{N}])(?:and|then|also|but|please|just|plus)$/iu;
 /** What may stand between two clauses: joining words, and the ones that make the second wait. */
-const WAIT_WORDS = String.raw`then|next|afterwards|after\s+that|(?:once|when)\s+(?:(?:that|this|it)\s*(?:['\u2019]s|is)\s+)?(?:done|finished|merged)`;
+const DONE = String.raw`(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged)`;
+const WAIT_WORDS = String.raw`then|next|afterwards|after\s+that|(?:once|when)\s+(?:${DONE}|done|finished|merged)`;
 const JOINS = new RegExp(String.raw`\b(?:${WAIT_WORDS}|and|also|but|please|just|plus|finally|lastly)\b`, "gi");
 const WAITS = new RegExp(String.raw`\b(?:${WAIT_WORDS})\b`, "i");
 /** A clause ending in these waits for the one before (`use haiku to write the changelog afterwards`). */
-const WAITS_AT_END = /\b(?:afterwards|after\s+that|(?:once|when)\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))\s*$/i;
+const WAITS_AT_END = new RegExp(String.raw`\b(?:afterwards|after\s+that|(?:once|when)\s+${DONE})\s*$`, "i");
 /** Work on what an earlier clause made (`… and use opus to review it`); lowercase, so `the IT docs` is not one. */
 const REFERS_BACK = /\b(?:it|them|its|their|the\s+(?:results?|findings|fix|changes|output)|what\s+[\p{L}-]+\s+(?:wrote|did|found|made|changed|built))\b/u;
 /** What may open the paragraph before the first clause. */
-const OPENERS = /\b(?:can|could|would|will)\s+you\b|\blet['\u2019]?s\b|\bi['\u2019]?d\s+like\s+(?:you\s+)?to\b|\bi\s+want\s+(?:you\s+)?to\b|\bwe\s+need\s+to\b|\b(?:please|first|now|hi|hey|ok|okay|so|and|also|just)\b/gi;
+const OPENERS = new RegExp(String.raw`\b(?:${OPENER_WORDS}|hi|hey|ok|okay)\b`, "gi");
 /** What may close the paragraph after the last clause. */
 const CLOSERS = /\b(?:thanks|thank\s+you|thx|ty|cheers|please|cc)\b|@[\w-]+/gi;
 const WORDS = /[\p{L}\p{N}]/u;

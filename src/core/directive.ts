@@ -38,8 +38,10 @@ const REF = String.raw`(?:(?:task|item|step)\s+)?#?[A-Za-z0-9](?:[A-Za-z0-9-]){0
 const REFS = String.raw`${REF}(?:\s*(?:,|&|\band\b)\s*${REF}){0,20}`;
 const WORKTREE = String.raw`(?:(?:do|run|work\s+on|put)\s+(?:it|this|them|each(?:\s+one)?)\s+)?in\s+(?:(?:a|an|its\s+own|their\s+own|a\s+separate|separate|own|isolated)\s+(?:isolated\s+|separate\s+)?worktrees?|worktrees)\b|\buse\s+(?:a\s+|separate\s+)?worktrees?\b`;
 
-/** Where a clause begins: the start, after punctuation or a dash, or after a joining word. */
-const CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:and|then|please|but|so|also|just|first|now|(?:can|could|would|will)\s+you|let['\u2019]?s|i['\u2019]?d\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|we\s+need\s+to)\s+)`;
+/** Words that open a request (`can you use opus to …`, `let's`, `first`): a clause begins after them. */
+export const OPENER_WORDS = String.raw`please|first|now|so|and|also|just|(?:can|could|would|will)\s+you|let['\u2019]?s|i['\u2019]?d\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|we\s+need\s+to`;
+/** Where a clause begins: the start, after punctuation or a dash, or after a joining or opening word. */
+const CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:then|but|${OPENER_WORDS})\s+)`;
 
 /** `use opus to`, `dispatch sonnet for`, `have haiku` (+ verb), at the start of a clause; what follows is checked in code. */
 const LEAD_VERB = new RegExp(

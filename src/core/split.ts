@@ -42,10 +42,7 @@ export function splitPrompt({ firstLine, below, config }: PromptInput): Command 
   }
   const aliases = config.models;
   const fallback = routeModel(config.default_model, aliases) ?? { agent: "claude", model: "sonnet" };
-  const route = (word: string | null, inherited: ModelRoute): ModelRoute => (word ? (routeModel(word, aliases) ?? inherited) : inherited);
-
-  const unknown = (directives: Directives): Command | null =>
-    directives.unknownModel ? { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) } : null;
+  const { route, unknown } = modelReaders(aliases);
 
   const headerDirectives = readDirectives(headline(header), aliases);
   const headerUnknown = unknown(headerDirectives);
@@ -123,10 +120,12 @@ function sentenceTasks(opts: { sentence: Sentence; whole: string; config: Dispat
     };
   }
   const aliases = config.models;
+  const { route, unknown } = modelReaders(aliases);
   const count = sentence.clauses.length;
   if (count > config.max_tasks) return tooMany(count, config);
   const lead = readDirectives(sentence.lead, aliases);
-  if (lead.unknownModel) return { kind: "error", message: unknownModelMessage(lead.unknownModel, aliases) };
+  const leadUnknown = unknown(lead);
+  if (leadUnknown) return leadUnknown;
   const noList = "`after` points at an item of a numbered list (`2. (after 1) …`); in one sentence, join the tasks with `then` instead (`use opus to …, then use gemini to …`).";
   if (lead.after.length > 0) return { kind: "error", message: noList };
   const context = `Context: this is one of ${count} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:\n\n${whole.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n")}`;
@@ -134,18 +133,27 @@ function sentenceTasks(opts: { sentence: Sentence; whole: string; config: Dispat
   const tasks: TaskSpec[] = [];
   for (const [index, clause] of sentence.clauses.entries()) {
     const directives = readDirectives(clause.text, aliases);
-    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) };
+    const refused = unknown(directives);
+    if (refused) return refused;
     if (directives.after.length > 0) return { kind: "error", message: noList };
     const title = tidyTitle(directives.rest);
     if (title.length === 0) return { kind: "error", message: `Task ${index + 1} (${quoted(clause.text)}) says how to run a task but not what to do: write the task, e.g. ${EXAMPLE}.` };
     const id = taskIdFrom(title, taken);
     taken.add(id);
-    const route = (directives.model ? routeModel(directives.model, aliases) : null) ?? fallback;
-    const task = spec({ id, title, prompt: `${clause.text}\n\n${context}`, route, worktree: directives.worktree || lead.worktree });
+    const task = spec({ id, title, prompt: `${clause.text}\n\n${context}`, route: route(directives.model, fallback), worktree: directives.worktree || lead.worktree });
     if (clause.afterPrevious && tasks.length > 0) task.after = [tasks.at(-1)!.id];
     tasks.push(task);
   }
   return dispatch(tasks);
+}
+
+/** How directives pick a task's model (else the one inherited), and the refusal of a model word not known here. */
+function modelReaders(aliases: DispatchConfig["models"]) {
+  return {
+    route: (word: string | null, inherited: ModelRoute): ModelRoute => (word ? (routeModel(word, aliases) ?? inherited) : inherited),
+    unknown: (directives: Directives): Command | null =>
+      directives.unknownModel ? { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) } : null,
+  };
 }
 
 function tooMany(count: number, config: DispatchConfig): Command {

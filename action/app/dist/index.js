@@ -93554,7 +93554,8 @@ var WORD = String.raw`[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9]))*`;
 var REF = String.raw`(?:(?:task|item|step)\s+)?#?[A-Za-z0-9](?:[A-Za-z0-9-]){0,39}`;
 var REFS = String.raw`${REF}(?:\s*(?:,|&|\band\b)\s*${REF}){0,20}`;
 var WORKTREE = String.raw`(?:(?:do|run|work\s+on|put)\s+(?:it|this|them|each(?:\s+one)?)\s+)?in\s+(?:(?:a|an|its\s+own|their\s+own|a\s+separate|separate|own|isolated)\s+(?:isolated\s+|separate\s+)?worktrees?|worktrees)\b|\buse\s+(?:a\s+|separate\s+)?worktrees?\b`;
-var CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:and|then|please|but|so|also|just|first|now|(?:can|could|would|will)\s+you|let['\u2019]?s|i['\u2019]?d\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|we\s+need\s+to)\s+)`;
+var OPENER_WORDS = String.raw`please|first|now|so|and|also|just|(?:can|could|would|will)\s+you|let['\u2019]?s|i['\u2019]?d\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|we\s+need\s+to`;
+var CLAUSE = String.raw`(?<=^\s*|[.,;:!?(\u2014\u2013]\s*|\s-\s*|\b(?:then|but|${OPENER_WORDS})\s+)`;
 var LEAD_VERB = new RegExp(
   // The lookahead first: the clause's lookbehind runs only where a verb starts (linear on long runs of spaces).
   String.raw`(?=\b(?:use|dispatch|have)\s)${CLAUSE}\b(use|dispatch|have)\s+(?:the\s+)?(${WORD})(?:\s+model\b)?(\s+(?:to|for)\b\s*)?`,
@@ -93729,12 +93730,13 @@ function removeSpans(text, spans) {
 var SENTENCE_END = /(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](?=\s|$)|\n/i;
 var JOIN_CHAR = /[\s,;:\u2014\u2013-]/;
 var JOIN_WORD = /(?<![\p{L}\p{N}])(?:and|then|also|but|please|just|plus)$/iu;
-var WAIT_WORDS = String.raw`then|next|afterwards|after\s+that|(?:once|when)\s+(?:(?:that|this|it)\s*(?:['\u2019]s|is)\s+)?(?:done|finished|merged)`;
+var DONE = String.raw`(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged)`;
+var WAIT_WORDS = String.raw`then|next|afterwards|after\s+that|(?:once|when)\s+(?:${DONE}|done|finished|merged)`;
 var JOINS = new RegExp(String.raw`\b(?:${WAIT_WORDS}|and|also|but|please|just|plus|finally|lastly)\b`, "gi");
 var WAITS = new RegExp(String.raw`\b(?:${WAIT_WORDS})\b`, "i");
-var WAITS_AT_END = /\b(?:afterwards|after\s+that|(?:once|when)\s+(?:that|this|it)\s*(?:['\u2019]s|is)\s+(?:done|finished|merged))\s*$/i;
+var WAITS_AT_END = new RegExp(String.raw`\b(?:afterwards|after\s+that|(?:once|when)\s+${DONE})\s*$`, "i");
 var REFERS_BACK = /\b(?:it|them|its|their|the\s+(?:results?|findings|fix|changes|output)|what\s+[\p{L}-]+\s+(?:wrote|did|found|made|changed|built))\b/u;
-var OPENERS = /\b(?:can|could|would|will)\s+you\b|\blet['\u2019]?s\b|\bi['\u2019]?d\s+like\s+(?:you\s+)?to\b|\bi\s+want\s+(?:you\s+)?to\b|\bwe\s+need\s+to\b|\b(?:please|first|now|hi|hey|ok|okay|so|and|also|just)\b/gi;
+var OPENERS = new RegExp(String.raw`\b(?:${OPENER_WORDS}|hi|hey|ok|okay)\b`, "gi");
 var CLOSERS = /\b(?:thanks|thank\s+you|thx|ty|cheers|please|cc)\b|@[\w-]+/gi;
 var WORDS = /[\p{L}\p{N}]/u;
 function splitSentence(text, aliases = {}) {
@@ -93902,8 +93904,7 @@ function splitPrompt({ firstLine, below, config: config3 }) {
   }
   const aliases = config3.models;
   const fallback = routeModel(config3.default_model, aliases) ?? { agent: "claude", model: "sonnet" };
-  const route = (word, inherited) => word ? routeModel(word, aliases) ?? inherited : inherited;
-  const unknown2 = (directives) => directives.unknownModel ? { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) } : null;
+  const { route, unknown: unknown2 } = modelReaders(aliases);
   const headerDirectives = readDirectives(headline2(header), aliases);
   const headerUnknown = unknown2(headerDirectives);
   if (headerUnknown) return headerUnknown;
@@ -93970,10 +93971,12 @@ function sentenceTasks(opts) {
     };
   }
   const aliases = config3.models;
+  const { route, unknown: unknown2 } = modelReaders(aliases);
   const count2 = sentence.clauses.length;
   if (count2 > config3.max_tasks) return tooMany(count2, config3);
   const lead = readDirectives(sentence.lead, aliases);
-  if (lead.unknownModel) return { kind: "error", message: unknownModelMessage(lead.unknownModel, aliases) };
+  const leadUnknown = unknown2(lead);
+  if (leadUnknown) return leadUnknown;
   const noList = "`after` points at an item of a numbered list (`2. (after 1) \u2026`); in one sentence, join the tasks with `then` instead (`use opus to \u2026, then use gemini to \u2026`).";
   if (lead.after.length > 0) return { kind: "error", message: noList };
   const context = `Context: this is one of ${count2} tasks dispatched by one comment, each to its own agent working at the same time; do only this one. The comment:
@@ -93983,20 +93986,26 @@ ${whole.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n")}`;
   const tasks = [];
   for (const [index, clause] of sentence.clauses.entries()) {
     const directives = readDirectives(clause.text, aliases);
-    if (directives.unknownModel) return { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) };
+    const refused = unknown2(directives);
+    if (refused) return refused;
     if (directives.after.length > 0) return { kind: "error", message: noList };
     const title = tidyTitle(directives.rest);
     if (title.length === 0) return { kind: "error", message: `Task ${index + 1} (${quoted(clause.text)}) says how to run a task but not what to do: write the task, e.g. ${EXAMPLE}.` };
     const id = taskIdFrom(title, taken);
     taken.add(id);
-    const route = (directives.model ? routeModel(directives.model, aliases) : null) ?? fallback;
     const task = spec({ id, title, prompt: `${clause.text}
 
-${context}`, route, worktree: directives.worktree || lead.worktree });
+${context}`, route: route(directives.model, fallback), worktree: directives.worktree || lead.worktree });
     if (clause.afterPrevious && tasks.length > 0) task.after = [tasks.at(-1).id];
     tasks.push(task);
   }
   return dispatch(tasks);
+}
+function modelReaders(aliases) {
+  return {
+    route: (word, inherited) => word ? routeModel(word, aliases) ?? inherited : inherited,
+    unknown: (directives) => directives.unknownModel ? { kind: "error", message: unknownModelMessage(directives.unknownModel, aliases) } : null
+  };
 }
 function tooMany(count2, config3) {
   return {
